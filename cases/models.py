@@ -1,0 +1,368 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
+
+from organisations.models import Commune, Organisation, OrganisationKind, Province, Village
+
+
+class Phase(models.TextChoices):
+    IDENTIFICATION = "identification", _("Identification")
+    INTAKE = "intake", _("Intake and assessment")
+    RECOVERY = "recovery", _("Recovery")
+    REINTEGRATION_PLANNING = "reintegration_planning", _("Reintegration planning")
+    REINTEGRATED = "reintegrated", _("Reintegrated, in follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+class ClosureReason(models.TextChoices):
+    REINTEGRATION_COMPLETED = "reintegration_completed", _("Reintegration completed")
+    TRANSFERRED = "transferred", _("Transferred to another organisation")
+    DECLINED_SERVICES = "declined_services", _("Survivor declined further services")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+    MOVED_AWAY = "moved_away", _("Moved out of the service area")
+    DECEASED = "deceased", _("Deceased")
+    OTHER = "other", _("Other")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other or not stated")
+
+
+class ExploitationForm(models.TextChoices):
+    SEXUAL = "sexual_exploitation", _("Sexual exploitation")
+    FORCED_LABOUR = "forced_labour", _("Forced labour")
+    DOMESTIC_SERVITUDE = "domestic_servitude", _("Domestic servitude")
+    BEGGING = "begging", _("Forced begging")
+    FORCED_MARRIAGE = "forced_marriage", _("Forced marriage")
+    OTHER = "other", _("Other")
+
+
+class Movement(models.TextChoices):
+    INTERNAL = "internal", _("Internal (within Cambodia)")
+    CROSS_BORDER = "cross_border", _("Cross-border")
+
+
+class DestinationCountry(models.TextChoices):
+    THAILAND = "TH", _("Thailand")
+    VIETNAM = "VN", _("Vietnam")
+    MALAYSIA = "MY", _("Malaysia")
+    CHINA = "CN", _("China")
+    INDONESIA = "ID", _("Indonesia")
+    LAOS = "LA", _("Laos")
+    MYANMAR = "MM", _("Myanmar")
+    SOUTH_KOREA = "KR", _("South Korea")
+    OTHER = "ZZ", _("Other country")
+
+
+class HowIdentified(models.TextChoices):
+    POLICE_RAID = "police_raid", _("Police raid or rescue")
+    SELF_REFERRAL = "self_referral", _("Self-referral")
+    HOTLINE = "hotline", _("Hotline")
+    CROSS_BORDER_RETURN = "cross_border_return", _("Cross-border return or repatriation")
+    OUTREACH = "outreach", _("NGO outreach")
+    COMMUNITY = "community", _("Family or community")
+    OTHER = "other", _("Other")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Case(models.Model):
+    """A survivor's case, owned by one organisation."""
+
+    case_number = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="cases"
+    )
+    assigned_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned social worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    phase = models.CharField(
+        _("phase"), max_length=32, choices=Phase.choices, default=Phase.IDENTIFICATION
+    )
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    name_latin = models.CharField(_("name (Latin script)"), max_length=150)
+    name_khmer = models.CharField(_("name (Khmer script)"), max_length=150, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    date_of_birth_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
+    minor_at_intake = models.BooleanField(_("minor at intake"), editable=False)
+
+    origin_province = models.ForeignKey(
+        Province, verbose_name=_("province of origin"), on_delete=models.PROTECT, editable=False
+    )
+    origin_commune = models.ForeignKey(
+        Commune, verbose_name=_("commune of origin"), on_delete=models.PROTECT, null=True
+    )
+    origin_village = models.ForeignKey(
+        Village,
+        verbose_name=_("village of origin"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    family_contact = models.TextField(_("family contact"), blank=True)
+
+    exploitation_form = models.CharField(
+        _("form of exploitation"), max_length=32, choices=ExploitationForm.choices
+    )
+    movement = models.CharField(
+        _("internal or cross-border"), max_length=16, choices=Movement.choices
+    )
+    destination_country = models.CharField(
+        _("destination country"), max_length=2, choices=DestinationCountry.choices, blank=True
+    )
+    how_identified = models.CharField(
+        _("how identified"), max_length=32, choices=HowIdentified.choices
+    )
+    intake_date = models.DateField(_("intake date"))
+    risk_level = models.CharField(
+        _("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("case")
+        ordering = ["-intake_date", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "phase"]),
+            models.Index(fields=["organisation", "assigned_worker"]),
+            models.Index(fields=["origin_province", "phase"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(phase="closed") | ~models.Q(closure_reason=""),
+                name="closed_case_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(movement="cross_border") | models.Q(destination_country=""),
+                name="destination_only_when_cross_border",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_number
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """Guardian grants on one case to another organisation's group (direct foreign key)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("case shared with an organisation")
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number an organisation issued in a year; incremented under a row lock."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="one_sequence_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_value}"
+
+
+class HivStatus(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown / not tested")
+    NEGATIVE = "negative", _("Negative")
+    POSITIVE = "positive", _("Positive")
+    NOT_DISCLOSED = "not_disclosed", _("Not disclosed")
+
+
+class CaseSensitiveFacts(models.Model):
+    """Health and legal facts, kept apart from the case so that access to them (and, later,
+    their encryption) is decided in one place."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="sensitive_facts")
+    hiv_status = models.CharField(
+        _("HIV status"), max_length=16, choices=HivStatus.choices, default=HivStatus.UNKNOWN
+    )
+    health_notes = models.TextField(_("health notes"), blank=True)
+    legal_details = models.TextField(_("legal case details"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sensitive facts")
+        verbose_name_plural = _("sensitive facts")
+
+    def __str__(self) -> str:
+        return f"{self.case} · sensitive"
+
+
+class ConsentGiver(models.TextChoices):
+    SURVIVOR = "survivor", _("The survivor")
+    GUARDIAN = "guardian", _("A parent or guardian")
+
+
+class ConsentPurpose(models.TextChoices):
+    SERVICES = "services", _("Receiving services from this organisation")
+    SHARING = "sharing", _("Sharing with another organisation")
+    STATISTICS = "statistics", _("Anonymous statistics")
+
+
+class Consent(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    given_by = models.CharField(_("given by"), max_length=16, choices=ConsentGiver.choices)
+    guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True)
+    guardian_relationship = models.CharField(
+        _("guardian's relationship to the child"), max_length=80, blank=True
+    )
+    child_assent = models.BooleanField(
+        _("the child assented"),
+        null=True,
+        blank=True,
+        help_text=_("For a minor: whether the child agreed as well."),
+    )
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ConsentPurpose.choices)
+    shared_with_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("shared with organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    shared_with_kind = models.CharField(
+        _("shared with any organisation of kind"),
+        max_length=32,
+        choices=OrganisationKind.choices,
+        blank=True,
+    )
+    covers_identity = models.BooleanField(_("identity"), default=False)
+    covers_case_facts = models.BooleanField(_("case facts"), default=False)
+    covers_health = models.BooleanField(_("health facts"), default=False)
+    given_on = models.DateField(_("given on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_purpose_display()} · {self.given_on}"
+
+
+class SessionKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    FAMILY = "family", _("Family")
+    GROUP = "group", _("Group")
+    PEER = "peer", _("Peer")
+
+
+class SessionSetting(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    HOME_VISIT = "home_visit", _("Home visit")
+    PHONE = "phone", _("Phone")
+    OFFICE = "office", _("Office")
+
+
+class SessionPhase(models.TextChoices):
+    BEFORE = "before_reintegration", _("Before reintegration")
+    AFTER = "after_reintegration", _("After reintegration")
+
+
+class CounsellingSession(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="counselling_sessions")
+    session_date = models.DateField(_("date"))
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counsellor"),
+        on_delete=models.PROTECT,
+        related_name="counselling_sessions",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=SessionKind.choices)
+    setting = models.CharField(_("setting"), max_length=16, choices=SessionSetting.choices)
+    phase = models.CharField(_("phase"), max_length=24, choices=SessionPhase.choices)
+    topics = models.CharField(_("topics"), max_length=300, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    confidential_notes = models.TextField(_("confidential notes"), blank=True)
+    next_session_date = models.DateField(_("next session"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("counselling session")
+        ordering = ["-session_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0, duration_minutes__lte=600),
+                name="session_duration_sensible",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.session_date}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Case registered")
+    UPDATED = "updated", _("Case updated")
+    PHASE_CHANGED = "phase_changed", _("Phase changed")
+    ASSIGNED = "assigned", _("Case assigned")
+    CONSENT_RECORDED = "consent_recorded", _("Consent recorded")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    SESSION_LOGGED = "session_logged", _("Counselling session logged")
+    ACCESS_GRANTED = "access_granted", _("Shared with an organisation")
+    ACCESS_REVOKED = "access_revoked", _("Sharing ended")
+
+
+class CaseEvent(models.Model):
+    """The case timeline: what happened, who did it and when. Written only by services."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_phase = models.CharField(max_length=32, choices=Phase.choices, blank=True)
+    to_phase = models.CharField(max_length=32, choices=Phase.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The other organisation an access event concerns.",
+    )
+    note = models.TextField(blank=True)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("timeline event")
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_kind_display()}"

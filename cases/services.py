@@ -1,0 +1,484 @@
+"""Every write to a case goes through these functions; each runs in one transaction."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from organisations.models import Commune, Organisation, Role, User, Village
+
+from .models import (
+    Case,
+    CaseEvent,
+    CaseNumberSequence,
+    CaseSensitiveFacts,
+    Consent,
+    ConsentGiver,
+    ConsentPurpose,
+    CounsellingSession,
+    EventKind,
+    Movement,
+    Phase,
+)
+from .permissions import (
+    active_membership,
+    can_close_case,
+    can_edit_case,
+    can_register_cases,
+)
+
+ADULT_AGE = 18
+OLDEST_PLAUSIBLE_AGE = 100
+
+# Which phase may follow which. A closed case reopens at intake when a survivor comes back.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Phase.IDENTIFICATION: frozenset({Phase.INTAKE, Phase.CLOSED}),
+    Phase.INTAKE: frozenset({Phase.RECOVERY, Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
+    Phase.RECOVERY: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
+    Phase.REINTEGRATION_PLANNING: frozenset({Phase.RECOVERY, Phase.REINTEGRATED, Phase.CLOSED}),
+    Phase.REINTEGRATED: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
+    Phase.CLOSED: frozenset({Phase.INTAKE}),
+}
+
+
+def age_on(*, born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _event(case: Case, kind: str, actor: User | None, **fields) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, **fields)
+
+
+def _next_case_number(organisation: Organisation, year: int) -> str:
+    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
+        organisation=organisation, year=year
+    )
+    CaseNumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
+    sequence.refresh_from_db(fields=["last_value"])
+    return f"{organisation.short_name}-{year}-{sequence.last_value:04d}"
+
+
+@dataclass(frozen=True)
+class Origin:
+    commune: Commune | None
+    village: Village | None
+
+    @property
+    def province_id(self) -> str:
+        if self.village is not None:
+            return self.village.district.province_id
+        return self.commune.district.province_id
+
+
+def _validate_origin(commune: Commune | None, village: Village | None) -> Origin:
+    if commune is None and village is None:
+        raise ValidationError({"origin_commune": _("Give the village or commune of origin.")})
+    if village is not None and commune is not None and village.commune_code != commune.code:
+        raise ValidationError({"origin_village": _("This village is not in the commune chosen.")})
+    if village is not None and commune is None:
+        commune = village.commune
+    return Origin(commune=commune, village=village)
+
+
+def _validate_identity(
+    *, date_of_birth: dt.date, intake_date: dt.date, movement: str, destination_country: str
+) -> None:
+    today = timezone.localdate()
+    errors = {}
+    if date_of_birth > today:
+        errors["date_of_birth"] = _("The date of birth is in the future.")
+    elif age_on(born=date_of_birth, on=today) > OLDEST_PLAUSIBLE_AGE:
+        errors["date_of_birth"] = _("The date of birth is more than 100 years ago.")
+    elif date_of_birth > intake_date:
+        errors["date_of_birth"] = _("The date of birth is after the intake date.")
+    if intake_date > today:
+        errors["intake_date"] = _("The intake date is in the future.")
+    if movement == Movement.CROSS_BORDER and not destination_country:
+        errors["destination_country"] = _("Give the destination country of a cross-border case.")
+    if movement == Movement.INTERNAL and destination_country:
+        errors["destination_country"] = _("An internal case has no destination country.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_worker(organisation: Organisation, worker: User | None) -> None:
+    if worker is None:
+        return
+    membership = active_membership(worker)
+    if membership is None or membership.organisation_id != organisation.pk:
+        raise ValidationError(
+            {"assigned_worker": _("The assigned worker must belong to this organisation.")}
+        )
+    if membership.role not in (Role.SOCIAL_WORKER, Role.SUPERVISOR):
+        raise ValidationError(
+            {"assigned_worker": _("Cases are assigned to social workers or supervisors.")}
+        )
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: User,
+    name_latin: str,
+    sex: str,
+    date_of_birth: dt.date,
+    exploitation_form: str,
+    movement: str,
+    how_identified: str,
+    intake_date: dt.date,
+    origin_commune: Commune | None = None,
+    origin_village: Village | None = None,
+    name_khmer: str = "",
+    date_of_birth_estimated: bool = False,
+    family_contact: str = "",
+    destination_country: str = "",
+    risk_level: str = "medium",
+    phase: str = Phase.IDENTIFICATION,
+    assigned_worker: User | None = None,
+    hiv_status: str = "unknown",
+    health_notes: str = "",
+    legal_details: str = "",
+) -> Case:
+    if not can_register_cases(actor):
+        raise PermissionDenied(_("Your role does not register cases."))
+    organisation = actor.membership.organisation
+    if phase not in (Phase.IDENTIFICATION, Phase.INTAKE):
+        raise ValidationError({"phase": _("A new case starts at identification or intake.")})
+    _validate_identity(
+        date_of_birth=date_of_birth,
+        intake_date=intake_date,
+        movement=movement,
+        destination_country=destination_country,
+    )
+    origin = _validate_origin(origin_commune, origin_village)
+    if assigned_worker is None and actor.membership.role == Role.SOCIAL_WORKER:
+        assigned_worker = actor
+    _validate_worker(organisation, assigned_worker)
+
+    case = Case(
+        case_number=_next_case_number(organisation, timezone.localdate().year),
+        organisation=organisation,
+        assigned_worker=assigned_worker,
+        phase=phase,
+        name_latin=name_latin.strip(),
+        name_khmer=name_khmer.strip(),
+        sex=sex,
+        date_of_birth=date_of_birth,
+        date_of_birth_estimated=date_of_birth_estimated,
+        minor_at_intake=age_on(born=date_of_birth, on=intake_date) < ADULT_AGE,
+        origin_province_id=origin.province_id,
+        origin_commune=origin.commune,
+        origin_village=origin.village,
+        family_contact=family_contact,
+        exploitation_form=exploitation_form,
+        movement=movement,
+        destination_country=destination_country,
+        how_identified=how_identified,
+        intake_date=intake_date,
+        risk_level=risk_level,
+        created_by=actor,
+    )
+    case.full_clean(exclude=["case_number"])
+    case.save()
+    facts = CaseSensitiveFacts(
+        case=case, hiv_status=hiv_status, health_notes=health_notes, legal_details=legal_details
+    )
+    facts.full_clean()
+    facts.save()
+    _event(case, EventKind.CREATED, actor, to_phase=phase)
+    return case
+
+
+# Fields a case edit may change; phase, organisation and number have their own services.
+EDITABLE_FIELDS = frozenset(
+    {
+        "name_latin",
+        "name_khmer",
+        "sex",
+        "date_of_birth",
+        "date_of_birth_estimated",
+        "origin_commune",
+        "origin_village",
+        "family_contact",
+        "exploitation_form",
+        "movement",
+        "destination_country",
+        "how_identified",
+        "intake_date",
+        "risk_level",
+    }
+)
+
+
+@transaction.atomic
+def case_update(*, actor: User, case: Case, **changes) -> Case:
+    if not can_edit_case(actor, case):
+        raise PermissionDenied(_("You cannot edit this case."))
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be edited here: %s") % ", ".join(sorted(unknown))
+        )
+    changed = [name for name, value in changes.items() if getattr(case, name) != value]
+    if not changed:
+        return case
+    for name in changed:
+        setattr(case, name, changes[name])
+    _validate_identity(
+        date_of_birth=case.date_of_birth,
+        intake_date=case.intake_date,
+        movement=case.movement,
+        destination_country=case.destination_country,
+    )
+    origin = _validate_origin(case.origin_commune, case.origin_village)
+    case.origin_commune, case.origin_village = origin.commune, origin.village
+    case.origin_province_id = origin.province_id
+    case.minor_at_intake = age_on(born=case.date_of_birth, on=case.intake_date) < ADULT_AGE
+    case.full_clean()
+    case.save()
+    # The timeline names the fields, never their values: it is read more widely than the facts.
+    labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in sorted(changed))
+    _event(case, EventKind.UPDATED, actor, note=labels)
+    return case
+
+
+@transaction.atomic
+def case_sensitive_facts_update(
+    *, actor: User, case: Case, hiv_status: str, health_notes: str, legal_details: str
+) -> CaseSensitiveFacts:
+    from .permissions import can_view_sensitive_facts
+
+    if not can_view_sensitive_facts(actor, case):
+        raise PermissionDenied(_("You cannot edit this case's sensitive facts."))
+    facts, _created = CaseSensitiveFacts.objects.select_for_update().get_or_create(case=case)
+    facts.hiv_status, facts.health_notes, facts.legal_details = (
+        hiv_status,
+        health_notes,
+        legal_details,
+    )
+    facts.full_clean()
+    facts.save()
+    _event(case, EventKind.UPDATED, actor, note=str(_("Sensitive facts")))
+    return facts
+
+
+@transaction.atomic
+def case_change_phase(
+    *, actor: User, case: Case, to_phase: str, closure_reason: str = "", note: str = ""
+) -> Case:
+    """Move a case along the survivor's path; the only way a phase changes."""
+    if not can_edit_case(actor, case):
+        raise PermissionDenied(_("You cannot change this case."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    from_phase = case.phase
+    if to_phase not in Phase.values:
+        raise ValidationError({"to_phase": _("Unknown phase.")})
+    if to_phase not in ALLOWED_TRANSITIONS[from_phase]:
+        allowed = ", ".join(str(Phase(p).label) for p in sorted(ALLOWED_TRANSITIONS[from_phase]))
+        raise ValidationError(
+            {
+                "to_phase": _("A case in “%(from)s” cannot move to “%(to)s”. Allowed: %(allowed)s.")
+                % {"from": Phase(from_phase).label, "to": Phase(to_phase).label, "allowed": allowed}
+            }
+        )
+    if to_phase == Phase.CLOSED:
+        if not can_close_case(actor, case):
+            raise PermissionDenied(_("Only a supervisor can close a case."))
+        if not closure_reason:
+            raise ValidationError({"closure_reason": _("Give the reason for closing the case.")})
+        case.closure_reason = closure_reason
+        case.closed_on = timezone.localdate()
+    else:
+        if closure_reason:
+            raise ValidationError(
+                {"closure_reason": _("A closure reason is given only when closing.")}
+            )
+        if from_phase == Phase.CLOSED and not note.strip():
+            raise ValidationError({"note": _("Say why the case is reopened.")})
+        case.closure_reason = ""
+        case.closed_on = None
+    case.phase = to_phase
+    case.full_clean()
+    case.save(update_fields=["phase", "closure_reason", "closed_on", "updated_at"])
+    _event(
+        case, EventKind.PHASE_CHANGED, actor, from_phase=from_phase, to_phase=to_phase, note=note
+    )
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor: User, case: Case, worker: User) -> Case:
+    membership = active_membership(actor)
+    if (
+        membership is None
+        or membership.role not in (Role.SUPERVISOR, Role.ORG_ADMIN)
+        or case.organisation_id != membership.organisation_id
+    ):
+        raise PermissionDenied(_("Only a supervisor assigns cases."))
+    _validate_worker(case.organisation, worker)
+    case.assigned_worker = worker
+    case.save(update_fields=["assigned_worker", "updated_at"])
+    _event(case, EventKind.ASSIGNED, actor, note=worker.get_full_name() or worker.username)
+    return case
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    case: Case,
+    given_by: str,
+    purpose: str,
+    given_on: dt.date,
+    covers_identity: bool = False,
+    covers_case_facts: bool = False,
+    covers_health: bool = False,
+    shared_with_organisation: Organisation | None = None,
+    shared_with_kind: str = "",
+    expires_on: dt.date | None = None,
+    guardian_name: str = "",
+    guardian_relationship: str = "",
+    child_assent: bool | None = None,
+) -> Consent:
+    if not can_edit_case(actor, case):
+        raise PermissionDenied(_("You cannot record consent on this case."))
+    errors = {}
+    if given_on > timezone.localdate():
+        errors["given_on"] = _("Consent cannot be dated in the future.")
+    if expires_on is not None and expires_on <= given_on:
+        errors["expires_on"] = _("The expiry date must be after the date consent was given.")
+    if not (covers_identity or covers_case_facts or covers_health):
+        errors["covers_identity"] = _("Tick at least one kind of data the consent covers.")
+    if case.minor_at_intake and age_on(born=case.date_of_birth, on=given_on) < ADULT_AGE:
+        if given_by != ConsentGiver.GUARDIAN:
+            errors["given_by"] = _("For a child, a parent or guardian gives consent.")
+        if child_assent is None:
+            errors["child_assent"] = _("Record whether the child assented.")
+    if given_by == ConsentGiver.GUARDIAN and not guardian_name.strip():
+        errors["guardian_name"] = _("Give the guardian's name.")
+    if purpose == ConsentPurpose.SHARING:
+        if (shared_with_organisation is None) == (not shared_with_kind):
+            errors["shared_with_organisation"] = _(
+                "Name either one organisation or one kind of organisation to share with."
+            )
+    elif shared_with_organisation is not None or shared_with_kind:
+        errors["purpose"] = _("Only consent to sharing names an organisation to share with.")
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent(
+        case=case,
+        given_by=given_by,
+        guardian_name=guardian_name.strip(),
+        guardian_relationship=guardian_relationship.strip(),
+        child_assent=child_assent,
+        purpose=purpose,
+        shared_with_organisation=shared_with_organisation,
+        shared_with_kind=shared_with_kind,
+        covers_identity=covers_identity,
+        covers_case_facts=covers_case_facts,
+        covers_health=covers_health,
+        given_on=given_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+    )
+    consent.full_clean()
+    consent.save()
+    _event(case, EventKind.CONSENT_RECORDED, actor, note=consent.get_purpose_display())
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None) -> Consent:
+    if not can_edit_case(actor, consent.case):
+        raise PermissionDenied(_("You cannot change consent on this case."))
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("This consent was already withdrawn."))
+    consent.withdrawn_on = on or timezone.localdate()
+    if consent.withdrawn_on < consent.given_on:
+        raise ValidationError(
+            {"withdrawn_on": _("Consent cannot be withdrawn before it was given.")}
+        )
+    consent.save(update_fields=["withdrawn_on", "updated_at"])
+    _event(consent.case, EventKind.CONSENT_WITHDRAWN, actor, note=consent.get_purpose_display())
+    return consent
+
+
+@transaction.atomic
+def counselling_session_log(
+    *,
+    actor: User,
+    case: Case,
+    session_date: dt.date,
+    kind: str,
+    setting: str,
+    duration_minutes: int,
+    phase: str = "",
+    topics: str = "",
+    confidential_notes: str = "",
+    next_session_date: dt.date | None = None,
+    counsellor: User | None = None,
+) -> CounsellingSession:
+    if not can_edit_case(actor, case):
+        raise PermissionDenied(_("You cannot log a session on this case."))
+    errors = {}
+    if session_date > timezone.localdate():
+        errors["session_date"] = _("The session date is in the future.")
+    if session_date < case.intake_date - dt.timedelta(days=1):
+        errors["session_date"] = _("The session date is before the case's intake.")
+    if next_session_date is not None and next_session_date <= session_date:
+        errors["next_session_date"] = _("The next session must come after this one.")
+    if errors:
+        raise ValidationError(errors)
+    counsellor = counsellor or actor
+    _validate_same_organisation(case, counsellor)
+    if not phase:
+        phase = (
+            "after_reintegration"
+            if case.phase in (Phase.REINTEGRATED, Phase.CLOSED)
+            else "before_reintegration"
+        )
+    session = CounsellingSession(
+        case=case,
+        session_date=session_date,
+        counsellor=counsellor,
+        kind=kind,
+        setting=setting,
+        phase=phase,
+        topics=topics,
+        duration_minutes=duration_minutes,
+        confidential_notes=confidential_notes,
+        next_session_date=next_session_date,
+    )
+    session.full_clean()
+    session.save()
+    _event(case, EventKind.SESSION_LOGGED, actor, note=session.get_kind_display())
+    return session
+
+
+def _validate_same_organisation(case: Case, user: User) -> None:
+    membership = active_membership(user)
+    if membership is None or membership.organisation_id != case.organisation_id:
+        raise ValidationError({"counsellor": _("The counsellor must belong to this organisation.")})
+
+
+@transaction.atomic
+def case_access_grant(*, actor: User | None, case: Case, organisation: Organisation) -> None:
+    """Let another organisation view a case (the referral workflow calls this on acceptance)."""
+    if organisation.pk == case.organisation_id:
+        raise ValidationError(_("A case is always visible to its own organisation."))
+    if not organisation.is_active:
+        raise ValidationError(_("This organisation is not active."))
+    assign_perm("cases.view_case", organisation.group, case)
+    _event(case, EventKind.ACCESS_GRANTED, actor, organisation=organisation)
+
+
+@transaction.atomic
+def case_access_revoke(*, actor: User | None, case: Case, organisation: Organisation) -> None:
+    remove_perm("cases.view_case", organisation.group, case)
+    _event(case, EventKind.ACCESS_REVOKED, actor, organisation=organisation)

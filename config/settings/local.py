@@ -1,0 +1,13 @@
+"""A newcomer's machine: embedded SQLite, debug pages, e-mail on the console."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "local-only-insecure-key-never-used-in-production")
+
+from .base import *  # noqa: E402,F403
+from .base import env  # noqa: E402
+
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+ALLOW_DEMO_DATA = True

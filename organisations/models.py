@@ -1,0 +1,156 @@
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Place(models.Model):
+    """One level of Cambodia's administrative hierarchy (Ministry of Economy and Finance, 2025).
+
+    The official code is the primary key, so addresses stay readable and stable across reloads.
+    """
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_km = models.CharField(_("name (Khmer)"), max_length=120)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name_en} ({self.name_km})"
+
+
+class Province(Place):
+    class Meta(Place.Meta):
+        verbose_name = _("province")
+
+
+class District(Place):
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+
+    class Meta(Place.Meta):
+        verbose_name = _("district")
+
+
+class Commune(Place):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="communes")
+
+    class Meta(Place.Meta):
+        verbose_name = _("commune")
+
+
+class Village(models.Model):
+    """A village. The official list repeats some codes (even within one commune) and names
+    13 villages under commune codes it does not list, so villages carry their own id and keep
+    the official codes as data: the district always, the commune where it exists."""
+
+    code = models.CharField(_("code"), max_length=8, db_index=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_km = models.CharField(_("name (Khmer)"), max_length=120)
+    commune_code = models.CharField(_("commune code"), max_length=8)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="villages")
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="villages", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["code", "name_en"]
+        verbose_name = _("village")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune_code", "code", "name_km"], name="village_official_identity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_en} ({self.name_km})"
+
+
+class OrganisationKind(models.TextChoices):
+    NGO = "ngo", _("NGO")
+    MINISTRY = "ministry", _("Ministry")
+    PROVINCIAL_DEPARTMENT = "provincial_department", _("Provincial department")
+    NATIONAL_BODY = "national_body", _("National body")
+    INTERNATIONAL = "international", _("International organisation")
+    POLICE = "police", _("Police")
+    COURT = "court", _("Court")
+    HEALTH_FACILITY = "health_facility", _("Health facility")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=12,
+        unique=True,
+        help_text=_("Capital letters and digits; starts every case number, e.g. HCC-2026-0001."),
+    )
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+        help_text=_("The ministry a provincial department belongs to."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    workers_see_assigned_only = models.BooleanField(
+        _("social workers see only their assigned cases"),
+        default=False,
+        help_text=_("Supervisors and administrators always see every case of the organisation."),
+    )
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="organisation", editable=False
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Their organisation and role are on `Membership`."""
+
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, blank=True, default=""
+    )
+
+    @property
+    def membership_or_none(self) -> "Membership | None":
+        try:
+            return self.membership
+        except Membership.DoesNotExist:
+            return None
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ORG_ADMIN = "org_admin", _("Organisation administrator")
+    MINISTRY_OFFICER = "ministry_officer", _("Ministry officer")
+    API_CLIENT = "api_client", _("API client")
+
+
+class Membership(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation.short_name} · {self.get_role_display()}"

