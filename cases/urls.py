@@ -3,4 +3,11 @@ from django.urls import path
 from . import views
 
 app_name = "cases"
-urlpatterns = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_create, name="create"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/phase/", views.case_phase_change, name="phase"),
+    path("<int:pk>/sessions/new/", views.counselling_session_create, name="session-create"),
+]

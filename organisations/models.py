@@ -127,10 +127,14 @@ class User(AbstractUser):
 
     @property
     def membership_or_none(self) -> "Membership | None":
-        try:
-            return self.membership
-        except Membership.DoesNotExist:
-            return None
+        """The membership with its organisation, fetched in one query and kept on the user."""
+        relation = type(self).membership.related
+        if not relation.is_cached(self):
+            membership = (
+                Membership.objects.select_related("organisation").filter(user_id=self.pk).first()
+            )
+            relation.set_cached_value(self, membership)
+        return relation.get_cached_value(self)
 
 
 class Role(models.TextChoices):

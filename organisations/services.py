@@ -115,6 +115,15 @@ def village_find(*, code: str, commune_code: str = "") -> Village:
         matches = [v for v in matches if v.commune_code == commune_code.strip()]
     if not matches:
         raise ValidationError(_("No village has the code %(code)s.") % {"code": code})
+    if len(matches) > 1 and commune_code:
+        names = ", ".join(v.name_en for v in matches)
+        raise ValidationError(
+            _(
+                "The official list gives the code %(code)s to several villages of this commune "
+                "(%(names)s); give the commune alone."
+            )
+            % {"code": code, "names": names}
+        )
     if len(matches) > 1:
         raise ValidationError(
             _("Several villages share the code %(code)s; choose the commune as well.")

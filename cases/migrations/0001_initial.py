@@ -4,131 +4,452 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_number', models.CharField(editable=False, max_length=32, unique=True, verbose_name='case number')),
-                ('phase', models.CharField(choices=[('identification', 'Identification'), ('intake', 'Intake and assessment'), ('recovery', 'Recovery'), ('reintegration_planning', 'Reintegration planning'), ('reintegrated', 'Reintegrated, in follow-up'), ('closed', 'Closed')], default='identification', max_length=32, verbose_name='phase')),
-                ('closure_reason', models.CharField(blank=True, choices=[('reintegration_completed', 'Reintegration completed'), ('transferred', 'Transferred to another organisation'), ('declined_services', 'Survivor declined further services'), ('lost_contact', 'Lost contact'), ('moved_away', 'Moved out of the service area'), ('deceased', 'Deceased'), ('other', 'Other')], max_length=32, verbose_name='closure reason')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('name_latin', models.CharField(max_length=150, verbose_name='name (Latin script)')),
-                ('name_khmer', models.CharField(blank=True, max_length=150, verbose_name='name (Khmer script)')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other or not stated')], max_length=8, verbose_name='sex')),
-                ('date_of_birth', models.DateField(verbose_name='date of birth')),
-                ('date_of_birth_estimated', models.BooleanField(default=False, verbose_name='date of birth is estimated')),
-                ('minor_at_intake', models.BooleanField(editable=False, verbose_name='minor at intake')),
-                ('family_contact', models.TextField(blank=True, verbose_name='family contact')),
-                ('exploitation_form', models.CharField(choices=[('sexual_exploitation', 'Sexual exploitation'), ('forced_labour', 'Forced labour'), ('domestic_servitude', 'Domestic servitude'), ('begging', 'Forced begging'), ('forced_marriage', 'Forced marriage'), ('other', 'Other')], max_length=32, verbose_name='form of exploitation')),
-                ('movement', models.CharField(choices=[('internal', 'Internal (within Cambodia)'), ('cross_border', 'Cross-border')], max_length=16, verbose_name='internal or cross-border')),
-                ('destination_country', models.CharField(blank=True, choices=[('TH', 'Thailand'), ('VN', 'Vietnam'), ('MY', 'Malaysia'), ('CN', 'China'), ('ID', 'Indonesia'), ('LA', 'Laos'), ('MM', 'Myanmar'), ('KR', 'South Korea'), ('ZZ', 'Other country')], max_length=2, verbose_name='destination country')),
-                ('how_identified', models.CharField(choices=[('police_raid', 'Police raid or rescue'), ('self_referral', 'Self-referral'), ('hotline', 'Hotline'), ('cross_border_return', 'Cross-border return or repatriation'), ('outreach', 'NGO outreach'), ('community', 'Family or community'), ('other', 'Other')], max_length=32, verbose_name='how identified')),
-                ('intake_date', models.DateField(verbose_name='intake date')),
-                ('risk_level', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='medium', max_length=8, verbose_name='risk level')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "case_number",
+                    models.CharField(
+                        editable=False, max_length=32, unique=True, verbose_name="case number"
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("identification", "Identification"),
+                            ("intake", "Intake and assessment"),
+                            ("recovery", "Recovery"),
+                            ("reintegration_planning", "Reintegration planning"),
+                            ("reintegrated", "Reintegrated, in follow-up"),
+                            ("closed", "Closed"),
+                        ],
+                        default="identification",
+                        max_length=32,
+                        verbose_name="phase",
+                    ),
+                ),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reintegration_completed", "Reintegration completed"),
+                            ("transferred", "Transferred to another organisation"),
+                            ("declined_services", "Survivor declined further services"),
+                            ("lost_contact", "Lost contact"),
+                            ("moved_away", "Moved out of the service area"),
+                            ("deceased", "Deceased"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="closure reason",
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                (
+                    "name_latin",
+                    models.CharField(max_length=150, verbose_name="name (Latin script)"),
+                ),
+                (
+                    "name_khmer",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="name (Khmer script)"
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other or not stated"),
+                        ],
+                        max_length=8,
+                        verbose_name="sex",
+                    ),
+                ),
+                ("date_of_birth", models.DateField(verbose_name="date of birth")),
+                (
+                    "date_of_birth_estimated",
+                    models.BooleanField(default=False, verbose_name="date of birth is estimated"),
+                ),
+                (
+                    "minor_at_intake",
+                    models.BooleanField(editable=False, verbose_name="minor at intake"),
+                ),
+                ("family_contact", models.TextField(blank=True, verbose_name="family contact")),
+                (
+                    "exploitation_form",
+                    models.CharField(
+                        choices=[
+                            ("sexual_exploitation", "Sexual exploitation"),
+                            ("forced_labour", "Forced labour"),
+                            ("domestic_servitude", "Domestic servitude"),
+                            ("begging", "Forced begging"),
+                            ("forced_marriage", "Forced marriage"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="form of exploitation",
+                    ),
+                ),
+                (
+                    "movement",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Internal (within Cambodia)"),
+                            ("cross_border", "Cross-border"),
+                        ],
+                        max_length=16,
+                        verbose_name="internal or cross-border",
+                    ),
+                ),
+                (
+                    "destination_country",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("TH", "Thailand"),
+                            ("VN", "Vietnam"),
+                            ("MY", "Malaysia"),
+                            ("CN", "China"),
+                            ("ID", "Indonesia"),
+                            ("LA", "Laos"),
+                            ("MM", "Myanmar"),
+                            ("KR", "South Korea"),
+                            ("ZZ", "Other country"),
+                        ],
+                        max_length=2,
+                        verbose_name="destination country",
+                    ),
+                ),
+                (
+                    "how_identified",
+                    models.CharField(
+                        choices=[
+                            ("police_raid", "Police raid or rescue"),
+                            ("self_referral", "Self-referral"),
+                            ("hotline", "Hotline"),
+                            ("cross_border_return", "Cross-border return or repatriation"),
+                            ("outreach", "NGO outreach"),
+                            ("community", "Family or community"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="how identified",
+                    ),
+                ),
+                ("intake_date", models.DateField(verbose_name="intake date")),
+                (
+                    "risk_level",
+                    models.CharField(
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        default="medium",
+                        max_length=8,
+                        verbose_name="risk level",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
             ],
             options={
-                'verbose_name': 'case',
-                'ordering': ['-intake_date', '-id'],
+                "verbose_name": "case",
+                "ordering": ["-intake_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Case registered'), ('updated', 'Case updated'), ('phase_changed', 'Phase changed'), ('assigned', 'Case assigned'), ('consent_recorded', 'Consent recorded'), ('consent_withdrawn', 'Consent withdrawn'), ('session_logged', 'Counselling session logged'), ('access_granted', 'Shared with an organisation'), ('access_revoked', 'Sharing ended')], max_length=32)),
-                ('from_phase', models.CharField(blank=True, choices=[('identification', 'Identification'), ('intake', 'Intake and assessment'), ('recovery', 'Recovery'), ('reintegration_planning', 'Reintegration planning'), ('reintegrated', 'Reintegrated, in follow-up'), ('closed', 'Closed')], max_length=32)),
-                ('to_phase', models.CharField(blank=True, choices=[('identification', 'Identification'), ('intake', 'Intake and assessment'), ('recovery', 'Recovery'), ('reintegration_planning', 'Reintegration planning'), ('reintegrated', 'Reintegrated, in follow-up'), ('closed', 'Closed')], max_length=32)),
-                ('note', models.TextField(blank=True)),
-                ('occurred_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Case registered"),
+                            ("updated", "Case updated"),
+                            ("phase_changed", "Phase changed"),
+                            ("assigned", "Case assigned"),
+                            ("consent_recorded", "Consent recorded"),
+                            ("consent_withdrawn", "Consent withdrawn"),
+                            ("session_logged", "Counselling session logged"),
+                            ("access_granted", "Shared with an organisation"),
+                            ("access_revoked", "Sharing ended"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "from_phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("identification", "Identification"),
+                            ("intake", "Intake and assessment"),
+                            ("recovery", "Recovery"),
+                            ("reintegration_planning", "Reintegration planning"),
+                            ("reintegrated", "Reintegrated, in follow-up"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "to_phase",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("identification", "Identification"),
+                            ("intake", "Intake and assessment"),
+                            ("recovery", "Recovery"),
+                            ("reintegration_planning", "Reintegration planning"),
+                            ("reintegrated", "Reintegrated, in follow-up"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("occurred_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'verbose_name': 'timeline event',
-                'ordering': ['-occurred_at', '-id'],
+                "verbose_name": "timeline event",
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseGroupObjectPermission',
+            name="CaseGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case shared with an organisation',
-                'abstract': False,
+                "verbose_name": "case shared with an organisation",
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CaseNumberSequence',
+            name="CaseNumberSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last_value', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last_value", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='CaseSensitiveFacts',
+            name="CaseSensitiveFacts",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hiv_status', models.CharField(choices=[('unknown', 'Unknown / not tested'), ('negative', 'Negative'), ('positive', 'Positive'), ('not_disclosed', 'Not disclosed')], default='unknown', max_length=16, verbose_name='HIV status')),
-                ('health_notes', models.TextField(blank=True, verbose_name='health notes')),
-                ('legal_details', models.TextField(blank=True, verbose_name='legal case details')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hiv_status",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "Unknown / not tested"),
+                            ("negative", "Negative"),
+                            ("positive", "Positive"),
+                            ("not_disclosed", "Not disclosed"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                        verbose_name="HIV status",
+                    ),
+                ),
+                ("health_notes", models.TextField(blank=True, verbose_name="health notes")),
+                ("legal_details", models.TextField(blank=True, verbose_name="legal case details")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'sensitive facts',
-                'verbose_name_plural': 'sensitive facts',
+                "verbose_name": "sensitive facts",
+                "verbose_name_plural": "sensitive facts",
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_by', models.CharField(choices=[('survivor', 'The survivor'), ('guardian', 'A parent or guardian')], max_length=16, verbose_name='given by')),
-                ('guardian_name', models.CharField(blank=True, max_length=150, verbose_name="guardian's name")),
-                ('guardian_relationship', models.CharField(blank=True, max_length=80, verbose_name="guardian's relationship to the child")),
-                ('child_assent', models.BooleanField(blank=True, help_text='For a minor: whether the child agreed as well.', null=True, verbose_name='the child assented')),
-                ('purpose', models.CharField(choices=[('services', 'Receiving services from this organisation'), ('sharing', 'Sharing with another organisation'), ('statistics', 'Anonymous statistics')], max_length=16, verbose_name='purpose')),
-                ('shared_with_kind', models.CharField(blank=True, choices=[('ngo', 'NGO'), ('ministry', 'Ministry'), ('provincial_department', 'Provincial department'), ('national_body', 'National body'), ('international', 'International organisation'), ('police', 'Police'), ('court', 'Court'), ('health_facility', 'Health facility')], max_length=32, verbose_name='shared with any organisation of kind')),
-                ('covers_identity', models.BooleanField(default=False, verbose_name='identity')),
-                ('covers_case_facts', models.BooleanField(default=False, verbose_name='case facts')),
-                ('covers_health', models.BooleanField(default=False, verbose_name='health facts')),
-                ('given_on', models.DateField(verbose_name='given on')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires on')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.CharField(
+                        choices=[
+                            ("survivor", "The survivor"),
+                            ("guardian", "A parent or guardian"),
+                        ],
+                        max_length=16,
+                        verbose_name="given by",
+                    ),
+                ),
+                (
+                    "guardian_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="guardian's name"),
+                ),
+                (
+                    "guardian_relationship",
+                    models.CharField(
+                        blank=True,
+                        max_length=80,
+                        verbose_name="guardian's relationship to the child",
+                    ),
+                ),
+                (
+                    "child_assent",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="For a minor: whether the child agreed as well.",
+                        null=True,
+                        verbose_name="the child assented",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("services", "Receiving services from this organisation"),
+                            ("sharing", "Sharing with another organisation"),
+                            ("statistics", "Anonymous statistics"),
+                        ],
+                        max_length=16,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "shared_with_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ngo", "NGO"),
+                            ("ministry", "Ministry"),
+                            ("provincial_department", "Provincial department"),
+                            ("national_body", "National body"),
+                            ("international", "International organisation"),
+                            ("police", "Police"),
+                            ("court", "Court"),
+                            ("health_facility", "Health facility"),
+                        ],
+                        max_length=32,
+                        verbose_name="shared with any organisation of kind",
+                    ),
+                ),
+                ("covers_identity", models.BooleanField(default=False, verbose_name="identity")),
+                (
+                    "covers_case_facts",
+                    models.BooleanField(default=False, verbose_name="case facts"),
+                ),
+                ("covers_health", models.BooleanField(default=False, verbose_name="health facts")),
+                ("given_on", models.DateField(verbose_name="given on")),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="expires on")),
+                (
+                    "withdrawn_on",
+                    models.DateField(blank=True, null=True, verbose_name="withdrawn on"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'consent',
-                'ordering': ['-given_on', '-id'],
+                "verbose_name": "consent",
+                "ordering": ["-given_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CounsellingSession',
+            name="CounsellingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session_date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('individual', 'Individual'), ('family', 'Family'), ('group', 'Group'), ('peer', 'Peer')], max_length=16, verbose_name='kind')),
-                ('setting', models.CharField(choices=[('shelter', 'Shelter'), ('home_visit', 'Home visit'), ('phone', 'Phone'), ('office', 'Office')], max_length=16, verbose_name='setting')),
-                ('phase', models.CharField(choices=[('before_reintegration', 'Before reintegration'), ('after_reintegration', 'After reintegration')], max_length=24, verbose_name='phase')),
-                ('topics', models.CharField(blank=True, max_length=300, verbose_name='topics')),
-                ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='duration (minutes)')),
-                ('confidential_notes', models.TextField(blank=True, verbose_name='confidential notes')),
-                ('next_session_date', models.DateField(blank=True, null=True, verbose_name='next session')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("session_date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("individual", "Individual"),
+                            ("family", "Family"),
+                            ("group", "Group"),
+                            ("peer", "Peer"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.CharField(
+                        choices=[
+                            ("shelter", "Shelter"),
+                            ("home_visit", "Home visit"),
+                            ("phone", "Phone"),
+                            ("office", "Office"),
+                        ],
+                        max_length=16,
+                        verbose_name="setting",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("before_reintegration", "Before reintegration"),
+                            ("after_reintegration", "After reintegration"),
+                        ],
+                        max_length=24,
+                        verbose_name="phase",
+                    ),
+                ),
+                ("topics", models.CharField(blank=True, max_length=300, verbose_name="topics")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(verbose_name="duration (minutes)"),
+                ),
+                (
+                    "confidential_notes",
+                    models.TextField(blank=True, verbose_name="confidential notes"),
+                ),
+                (
+                    "next_session_date",
+                    models.DateField(blank=True, null=True, verbose_name="next session"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'counselling session',
-                'ordering': ['-session_date', '-id'],
+                "verbose_name": "counselling session",
+                "ordering": ["-session_date", "-id"],
             },
         ),
     ]

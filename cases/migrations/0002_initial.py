@@ -6,142 +6,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("cases", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='assigned_worker',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_cases', to=settings.AUTH_USER_MODEL, verbose_name='assigned social worker'),
+            model_name="case",
+            name="assigned_worker",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="assigned_cases",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assigned social worker",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='created_by',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="case",
+            name="created_by",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='organisations.organisation', verbose_name='organisation'),
+            model_name="case",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="organisations.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='origin_commune',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to='organisations.commune', verbose_name='commune of origin'),
+            model_name="case",
+            name="origin_commune",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="organisations.commune",
+                verbose_name="commune of origin",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='origin_province',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, to='organisations.province', verbose_name='province of origin'),
+            model_name="case",
+            name="origin_province",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="organisations.province",
+                verbose_name="province of origin",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='origin_village',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='organisations.village', verbose_name='village of origin'),
+            model_name="case",
+            name="origin_village",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="organisations.village",
+                verbose_name="village of origin",
+            ),
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='actor',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="caseevent",
+            name="actor",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case'),
+            model_name="caseevent",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="events", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='organisation',
-            field=models.ForeignKey(blank=True, help_text='The other organisation an access event concerns.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation'),
+            model_name="caseevent",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The other organisation an access event concerns.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='casegroupobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.case'),
+            model_name="casegroupobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cases.case"),
         ),
         migrations.AddField(
-            model_name='casegroupobjectpermission',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group'),
+            model_name="casegroupobjectpermission",
+            name="group",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
         ),
         migrations.AddField(
-            model_name='casegroupobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="casegroupobjectpermission",
+            name="permission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+            ),
         ),
         migrations.AddField(
-            model_name='casenumbersequence',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='organisations.organisation'),
+            model_name="casenumbersequence",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="organisations.organisation"
+            ),
         ),
         migrations.AddField(
-            model_name='casesensitivefacts',
-            name='case',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sensitive_facts', to='cases.case'),
+            model_name="casesensitivefacts",
+            name="case",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sensitive_facts",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='cases.case'),
+            model_name="consent",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="consents",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='recorded_by',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="consent",
+            name="recorded_by",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='consent',
-            name='shared_with_organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation', verbose_name='shared with organisation'),
+            model_name="consent",
+            name="shared_with_organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.organisation",
+                verbose_name="shared with organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='counsellingsession',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='counselling_sessions', to='cases.case'),
+            model_name="counsellingsession",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="counselling_sessions",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='counsellingsession',
-            name='counsellor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counselling_sessions', to=settings.AUTH_USER_MODEL, verbose_name='counsellor'),
+            model_name="counsellingsession",
+            name="counsellor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="counselling_sessions",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="counsellor",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organisation', 'phase'], name='cases_case_organis_410c9b_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["organisation", "phase"], name="cases_case_organis_410c9b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['organisation', 'assigned_worker'], name='cases_case_organis_737ec1_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["organisation", "assigned_worker"], name="cases_case_organis_737ec1_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['origin_province', 'phase'], name='cases_case_origin__8e6e17_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["origin_province", "phase"], name="cases_case_origin__8e6e17_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('phase', 'closed'), _negated=True), models.Q(('closure_reason', ''), _negated=True), _connector='OR'), name='closed_case_has_reason'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("phase", "closed"), _negated=True),
+                    models.Q(("closure_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="closed_case_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('movement', 'cross_border'), ('destination_country', ''), _connector='OR'), name='destination_only_when_cross_border'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("movement", "cross_border"), ("destination_country", ""), _connector="OR"
+                ),
+                name="destination_only_when_cross_border",
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='casegroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="casegroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AddConstraint(
-            model_name='casenumbersequence',
-            constraint=models.UniqueConstraint(fields=('organisation', 'year'), name='one_sequence_per_year'),
+            model_name="casenumbersequence",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "year"), name="one_sequence_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='counsellingsession',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gt', 0), ('duration_minutes__lte', 600)), name='session_duration_sensible'),
+            model_name="counsellingsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duration_minutes__gt", 0), ("duration_minutes__lte", 600)),
+                name="session_duration_sensible",
+            ),
         ),
     ]

@@ -9,133 +9,357 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('code', models.CharField(max_length=8, primary_key=True, serialize=False, verbose_name='code')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('name_km', models.CharField(max_length=120, verbose_name='name (Khmer)')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=8, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("name_km", models.CharField(max_length=120, verbose_name="name (Khmer)")),
             ],
             options={
-                'verbose_name': 'district',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "district",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('code', models.CharField(max_length=8, primary_key=True, serialize=False, verbose_name='code')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('name_km', models.CharField(max_length=120, verbose_name='name (Khmer)')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=8, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("name_km", models.CharField(max_length=120, verbose_name="name (Khmer)")),
             ],
             options={
-                'verbose_name': 'province',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "province",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('preferred_language', models.CharField(blank=True, default='', max_length=8, verbose_name='preferred language')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        blank=True, default="", max_length=8, verbose_name="preferred language"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('code', models.CharField(max_length=8, primary_key=True, serialize=False, verbose_name='code')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('name_km', models.CharField(max_length=120, verbose_name='name (Khmer)')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='organisations.district')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=8, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("name_km", models.CharField(max_length=120, verbose_name="name (Khmer)")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="organisations.district",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "commune",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(help_text='Capital letters and digits; starts every case number, e.g. HCC-2026-0001.', max_length=12, unique=True, verbose_name='short name')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('ngo', 'NGO'), ('ministry', 'Ministry'), ('provincial_department', 'Provincial department'), ('national_body', 'National body'), ('international', 'International organisation'), ('police', 'Police'), ('court', 'Court'), ('health_facility', 'Health facility')], max_length=32, verbose_name='kind')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('workers_see_assigned_only', models.BooleanField(default=False, help_text='Supervisors and administrators always see every case of the organisation.', verbose_name='social workers see only their assigned cases')),
-                ('group', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='organisation', to='auth.group')),
-                ('parent', models.ForeignKey(blank=True, help_text='The ministry a provincial department belongs to.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='organisations.organisation', verbose_name='parent organisation')),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='organisations.province', verbose_name='province')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(
+                        help_text="Capital letters and digits; starts every case number, e.g. HCC-2026-0001.",
+                        max_length=12,
+                        unique=True,
+                        verbose_name="short name",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ngo", "NGO"),
+                            ("ministry", "Ministry"),
+                            ("provincial_department", "Provincial department"),
+                            ("national_body", "National body"),
+                            ("international", "International organisation"),
+                            ("police", "Police"),
+                            ("court", "Court"),
+                            ("health_facility", "Health facility"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "workers_see_assigned_only",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Supervisors and administrators always see every case of the organisation.",
+                        verbose_name="social workers see only their assigned cases",
+                    ),
+                ),
+                (
+                    "group",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisation",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The ministry a provincial department belongs to.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="organisations.organisation",
+                        verbose_name="parent organisation",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="organisations.province",
+                        verbose_name="province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('social_worker', 'Social worker'), ('supervisor', 'Supervisor'), ('org_admin', 'Organisation administrator'), ('ministry_officer', 'Ministry officer'), ('api_client', 'API client')], max_length=32, verbose_name='role')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("social_worker", "Social worker"),
+                            ("supervisor", "Supervisor"),
+                            ("org_admin", "Organisation administrator"),
+                            ("ministry_officer", "Ministry officer"),
+                            ("api_client", "API client"),
+                        ],
+                        max_length=32,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
+                "verbose_name": "membership",
             },
         ),
         migrations.AddField(
-            model_name='district',
-            name='province',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='districts', to='organisations.province'),
+            model_name="district",
+            name="province",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="districts",
+                to="organisations.province",
+            ),
         ),
         migrations.CreateModel(
-            name='Village',
+            name="Village",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=8, verbose_name='code')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('name_km', models.CharField(max_length=120, verbose_name='name (Khmer)')),
-                ('commune_code', models.CharField(max_length=8, verbose_name='commune code')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='villages', to='organisations.commune')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='villages', to='organisations.district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=8, verbose_name="code")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("name_km", models.CharField(max_length=120, verbose_name="name (Khmer)")),
+                ("commune_code", models.CharField(max_length=8, verbose_name="commune code")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="villages",
+                        to="organisations.commune",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="villages",
+                        to="organisations.district",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'village',
-                'ordering': ['code', 'name_en'],
-                'constraints': [models.UniqueConstraint(fields=('commune_code', 'code', 'name_km'), name='village_official_identity')],
+                "verbose_name": "village",
+                "ordering": ["code", "name_en"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("commune_code", "code", "name_km"), name="village_official_identity"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,195 @@
+"""What a worker notices when registering and moving cases: numbers, derived facts, and clear
+refusals that leave nothing half-written."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Consent, CounsellingSession, EventKind, Phase
+from cases.services import case_change_phase, case_update, consent_record, consent_withdraw
+from organisations.models import Village
+from tests.cases.factories import CaseFactory, log_session
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def registration_form(**overrides):
+    village = Village.objects.filter(commune__isnull=False).order_by("id").first()
+    data = {
+        "name_latin": "Keo Sopheap",
+        "name_khmer": "កែវ សុភាព",
+        "sex": "female",
+        "date_of_birth": "2010-03-01",
+        "exploitation_form": "domestic_servitude",
+        "movement": "cross_border",
+        "destination_country": "MY",
+        "how_identified": "hotline",
+        "intake_date": (TODAY() - dt.timedelta(days=3)).isoformat(),
+        "risk_level": "high",
+        "origin_village_code": village.code,
+        "origin_commune_code": village.commune_code,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_registration_numbers_the_case_and_derives_minor_and_province(client_for, owner):
+    response = client_for(owner).post(reverse("cases:create"), registration_form())
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == reverse("cases:detail", args=[case.pk])
+    assert case.case_number == f"HTS-{TODAY().year}-0001"
+    assert case.minor_at_intake is True
+    assert case.origin_province_id == case.origin_village.district.province_id
+    assert case.assigned_worker == owner
+    assert case.events.get().kind == EventKind.CREATED
+
+
+def test_case_numbers_count_up_per_organisation(owner, outsider):
+    first, second = CaseFactory(actor=owner), CaseFactory(actor=owner)
+    theirs = CaseFactory(actor=outsider)
+    year = TODAY().year
+    assert [first.case_number, second.case_number, theirs.case_number] == [
+        f"HTS-{year}-0001",
+        f"HTS-{year}-0002",
+        f"OPN-{year}-0001",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date_of_birth", "2010-02-30", "Enter a valid date."),
+        ("date_of_birth", "2090-01-01", "The date of birth is in the future."),
+        ("date_of_birth", "1890-01-01", "more than 100 years ago"),
+        ("origin_village_code", "99999999", "No village has the code 99999999."),
+        ("origin_commune_code", "999999", "No commune has the code 999999."),
+        ("destination_country", "", "Give the destination country"),
+    ],
+)
+def test_bad_registration_shows_the_error_by_the_field_and_saves_nothing(
+    client_for, owner, field, value, message
+):
+    response = client_for(owner).post(reverse("cases:create"), registration_form(**{field: value}))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors.get(field, []))
+    assert b'value="Keo Sopheap"' in response.content  # what the worker typed is kept
+    assert Case.objects.count() == 0
+    assert CaseEvent.objects.count() == 0
+
+
+def test_a_repeated_village_code_asks_for_the_commune(client_for, owner):
+    duplicated = Village.objects.filter(code="08120101").first()
+    form = registration_form(origin_village_code=duplicated.code, origin_commune_code="")
+    response = client_for(owner).post(reverse("cases:create"), form)
+    assert "choose the commune" in response.context["form"].errors["origin_village_code"][0]
+    assert Case.objects.count() == 0
+
+
+def test_forbidden_phase_jump_is_refused_and_changes_nothing(client_for, case, owner):
+    response = client_for(owner).post(
+        reverse("cases:phase", args=[case.pk]), {"to_phase": Phase.REINTEGRATED}
+    )
+    assert response.status_code == 400
+    assert "cannot move to" in response.content.decode()
+    case.refresh_from_db()
+    assert case.phase == Phase.IDENTIFICATION
+    assert not case.events.filter(kind=EventKind.PHASE_CHANGED).exists()
+
+
+def test_phase_path_is_recorded_on_the_timeline(client_for, case, owner):
+    client = client_for(owner)
+    for phase in [Phase.INTAKE, Phase.RECOVERY, Phase.REINTEGRATION_PLANNING]:
+        response = client.post(reverse("cases:phase", args=[case.pk]), {"to_phase": phase})
+        assert response.status_code == 302
+    changes = case.events.filter(kind=EventKind.PHASE_CHANGED).order_by("id")
+    assert [(e.from_phase, e.to_phase, e.actor) for e in changes] == [
+        (Phase.IDENTIFICATION, Phase.INTAKE, owner),
+        (Phase.INTAKE, Phase.RECOVERY, owner),
+        (Phase.RECOVERY, Phase.REINTEGRATION_PLANNING, owner),
+    ]
+
+
+def test_only_a_supervisor_closes_and_must_give_a_reason(case, owner, supervisor):
+    with pytest.raises(PermissionDenied):
+        case_change_phase(actor=owner, case=case, to_phase=Phase.CLOSED, closure_reason="other")
+    with pytest.raises(ValidationError, match="reason"):
+        case_change_phase(actor=supervisor, case=case, to_phase=Phase.CLOSED)
+    closed = case_change_phase(
+        actor=supervisor, case=case, to_phase=Phase.CLOSED, closure_reason="lost_contact"
+    )
+    assert closed.closure_reason == "lost_contact" and closed.closed_on == TODAY()
+    with pytest.raises(ValidationError, match="reopened"):
+        case_change_phase(actor=supervisor, case=closed, to_phase=Phase.INTAKE)
+    reopened = case_change_phase(
+        actor=supervisor, case=closed, to_phase=Phase.INTAKE, note="Came back to the shelter."
+    )
+    assert reopened.closure_reason == "" and reopened.closed_on is None
+
+
+def test_edit_records_which_fields_changed_but_not_their_values(case, owner):
+    case_update(actor=owner, case=case, family_contact="Aunt in Svay Rieng, 012 345 678")
+    event = case.events.get(kind=EventKind.UPDATED)
+    assert "family contact" in event.note
+    assert "012 345 678" not in event.note
+
+
+def test_a_minors_consent_comes_from_a_guardian_with_the_childs_assent(owner):
+    child = CaseFactory(actor=owner, date_of_birth=TODAY() - dt.timedelta(days=365 * 12))
+    arguments = {"case": child, "purpose": "services", "given_on": TODAY(), "covers_identity": True}
+    with pytest.raises(ValidationError) as refused:
+        consent_record(actor=owner, given_by="survivor", **arguments)
+    assert set(refused.value.error_dict) == {"given_by", "child_assent"}
+    consent = consent_record(
+        actor=owner, given_by="guardian", guardian_name="Meas Sokhom", child_assent=True, **arguments
+    )
+    assert consent.pk and Consent.objects.count() == 1
+
+
+def test_sharing_consent_names_whom_and_what(case, owner, other_ngo):
+    with pytest.raises(ValidationError) as refused:
+        consent_record(actor=owner, case=case, given_by="survivor", purpose="sharing", given_on=TODAY())
+    assert {"covers_identity", "shared_with_organisation"} <= set(refused.value.error_dict)
+    consent = consent_record(
+        actor=owner,
+        case=case,
+        given_by="survivor",
+        purpose="sharing",
+        given_on=TODAY(),
+        shared_with_organisation=other_ngo,
+        covers_case_facts=True,
+    )
+    consent_withdraw(actor=owner, consent=consent)
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == TODAY()
+    with pytest.raises(ValidationError, match="already withdrawn"):
+        consent_withdraw(actor=owner, consent=consent)
+    assert case.events.filter(kind=EventKind.CONSENT_WITHDRAWN).count() == 1
+
+
+def test_counselling_session_form_rejects_bad_dates_and_keeps_input(client_for, case, owner):
+    url = reverse("cases:session-create", args=[case.pk])
+    form = {
+        "session_date": (TODAY() + dt.timedelta(days=1)).isoformat(),
+        "kind": "family",
+        "setting": "home_visit",
+        "duration_minutes": "60",
+        "topics": "return planning",
+    }
+    response = client_for(owner).post(url, form)
+    assert "in the future" in response.context["form"].errors["session_date"][0]
+    assert b"return planning" in response.content
+    assert CounsellingSession.objects.count() == 0
+    form["session_date"] = TODAY().isoformat()
+    assert client_for(owner).post(url, form).status_code == 302
+    session = CounsellingSession.objects.get()
+    assert session.phase == "before_reintegration" and session.counsellor == owner
+
+
+def test_a_session_with_an_impossible_duration_is_refused(case, owner):
+    with pytest.raises(ValidationError):
+        log_session(actor=owner, case=case, duration_minutes=0)
+    assert CounsellingSession.objects.count() == 0
