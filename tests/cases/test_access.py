@@ -122,7 +122,10 @@ def test_grant_gives_another_organisation_view_only_and_revoke_takes_it_back(
     assert b"Sok Sreyneang" in page.content
     assert b"Positive" not in page.content  # no health facts through a plain share
     assert client.get(reverse("cases:edit", args=[case.pk])).status_code == 404
-    assert client.post(reverse("cases:phase", args=[case.pk]), {"to_phase": "intake"}).status_code == 404
+    assert (
+        client.post(reverse("cases:phase", args=[case.pk]), {"to_phase": "intake"}).status_code
+        == 404
+    )
 
     case_access_revoke(actor=owner, case=case, organisation=other_ngo)
     assert list(case_list_visible_to(outsider)) == []

@@ -144,14 +144,20 @@ def test_a_minors_consent_comes_from_a_guardian_with_the_childs_assent(owner):
         consent_record(actor=owner, given_by="survivor", **arguments)
     assert set(refused.value.error_dict) == {"given_by", "child_assent"}
     consent = consent_record(
-        actor=owner, given_by="guardian", guardian_name="Meas Sokhom", child_assent=True, **arguments
+        actor=owner,
+        given_by="guardian",
+        guardian_name="Meas Sokhom",
+        child_assent=True,
+        **arguments,
     )
     assert consent.pk and Consent.objects.count() == 1
 
 
 def test_sharing_consent_names_whom_and_what(case, owner, other_ngo):
     with pytest.raises(ValidationError) as refused:
-        consent_record(actor=owner, case=case, given_by="survivor", purpose="sharing", given_on=TODAY())
+        consent_record(
+            actor=owner, case=case, given_by="survivor", purpose="sharing", given_on=TODAY()
+        )
     assert {"covers_identity", "shared_with_organisation"} <= set(refused.value.error_dict)
     consent = consent_record(
         actor=owner,
