@@ -12,6 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from organisations.models import Commune, Organisation, Role, User, Village
 
+from . import signals
 from .models import (
     Case,
     CaseEvent,
@@ -308,6 +309,9 @@ def case_change_phase(
     _event(
         case, EventKind.PHASE_CHANGED, actor, from_phase=from_phase, to_phase=to_phase, note=note
     )
+    signals.case_phase_changed.send(
+        sender=Case, case=case, actor=actor, from_phase=from_phase, to_phase=to_phase
+    )
     return case
 
 
@@ -406,6 +410,7 @@ def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None
         )
     consent.save(update_fields=["withdrawn_on", "updated_at"])
     _event(consent.case, EventKind.CONSENT_WITHDRAWN, actor, note=consent.get_purpose_display())
+    signals.consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
     return consent
 
 

@@ -78,6 +78,10 @@ class OrganisationKind(models.TextChoices):
     HEALTH_FACILITY = "health_facility", _("Health facility")
 
 
+def default_followup_plan() -> list[int]:
+    return [1, 3, 6, 12, 24]
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(
@@ -105,6 +109,16 @@ class Organisation(models.Model):
         _("social workers see only their assigned cases"),
         default=False,
         help_text=_("Supervisors and administrators always see every case of the organisation."),
+    )
+    referral_access_grace_days = models.PositiveSmallIntegerField(
+        _("days a completed referral keeps access"),
+        default=30,
+        help_text=_("After a referral is completed, the receiver keeps view access this long."),
+    )
+    followup_plan_months = models.JSONField(
+        _("follow-up visits (months after reintegration)"),
+        default=default_followup_plan,
+        help_text=_("For example [1, 3, 6, 12, 24]."),
     )
     group = models.OneToOneField(
         Group, on_delete=models.PROTECT, related_name="organisation", editable=False
