@@ -337,6 +337,8 @@ class EventKind(models.TextChoices):
     SESSION_LOGGED = "session_logged", _("Counselling session logged")
     ACCESS_GRANTED = "access_granted", _("Shared with an organisation")
     ACCESS_REVOKED = "access_revoked", _("Sharing ended")
+    REFERRAL = "referral", _("Referral")
+    FOLLOW_UP = "follow_up", _("Community follow-up")
 
 
 class CaseEvent(models.Model):

@@ -9,5 +9,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("followup/", include("followup.urls")),
     path("admin/", admin.site.urls),
 ]

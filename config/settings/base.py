@@ -104,7 +104,20 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The database records what is due; each run claims due rows, so a missed or doubled beat
+# loses and repeats nothing. A run expires when the next one is due.
+CELERY_BEAT_SCHEDULE = {
+    "followup-send-due-reminders": {
+        "task": "followup.tasks.reminders_send_due",
+        "schedule": 120.0,
+        "options": {"expires": 120.0},
+    },
+    "referrals-expire-access": {
+        "task": "referrals.tasks.referral_access_expire",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
