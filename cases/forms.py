@@ -106,6 +106,15 @@ class PhaseChangeForm(forms.Form):
         label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            # Offer only the moves the survivor's path allows from here.
+            from .services import ALLOWED_TRANSITIONS
+
+            allowed = ALLOWED_TRANSITIONS[case.phase]
+            self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
+
 
 class CounsellingSessionForm(forms.ModelForm):
     class Meta:

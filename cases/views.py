@@ -56,7 +56,7 @@ def case_detail(request, pk: int):
         "sessions": selectors.counselling_session_list_for_case(case),
         "timeline": selectors.case_timeline(case),
         "shared_with": selectors.organisations_with_access(case) if editable else (),
-        "phase_form": PhaseChangeForm() if editable else None,
+        "phase_form": PhaseChangeForm(case=case) if editable else None,
     }
     return render(request, "cases/case_detail.html", context)
 
