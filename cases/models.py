@@ -107,7 +107,11 @@ class Case(models.Model):
         Province, verbose_name=_("province of origin"), on_delete=models.PROTECT, editable=False
     )
     origin_commune = models.ForeignKey(
-        Commune, verbose_name=_("commune of origin"), on_delete=models.PROTECT, null=True
+        Commune,
+        verbose_name=_("commune of origin"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     origin_village = models.ForeignKey(
         Village,

@@ -199,3 +199,10 @@ def test_a_session_with_an_impossible_duration_is_refused(case, owner):
     with pytest.raises(ValidationError):
         log_session(actor=owner, case=case, duration_minutes=0)
     assert CounsellingSession.objects.count() == 0
+
+
+def test_a_village_the_official_list_places_in_no_commune_can_be_the_origin(owner):
+    village = Village.objects.filter(commune__isnull=True).first()
+    case = CaseFactory(actor=owner, origin_village=village)
+    assert case.origin_commune is None
+    assert case.origin_province_id == village.district.province_id

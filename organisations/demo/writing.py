@@ -1,0 +1,184 @@
+"""Writes the demo through the services, as workers would enter it."""
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from cases.models import (
+    Case,
+)
+from cases.services import (
+    case_assign,
+    case_change_phase,
+    case_create,
+    consent_record,
+    counselling_session_log,
+)
+from organisations.models import Organisation, Province, User, Village
+from organisations.services import organisation_create, user_create
+
+from .data import CASES_PER_NGO, NGO_SLUGS, ORGANISATIONS, ORIGIN_PROVINCE_WEIGHTS, SEED, demo_users
+from .planning import CasePlan, CasePlanner
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+@dataclass
+class SeedReport:
+    organisations: int = 0
+    users: int = 0
+    cases: Counter = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class Team:
+    workers: tuple[User, User]
+    supervisor: User
+
+
+def organisations_ensure(report: SeedReport) -> dict[str, Organisation]:
+    existing = Organisation.objects.in_bulk(
+        [spec.slug for spec in ORGANISATIONS], field_name="slug"
+    )
+    provinces = Province.objects.in_bulk()
+    for spec in ORGANISATIONS:
+        if spec.slug in existing:
+            continue
+        existing[spec.slug] = organisation_create(
+            name=spec.name,
+            short_name=spec.short_name,
+            kind=spec.kind,
+            slug=spec.slug,
+            province=provinces[spec.province] if spec.province else None,
+            parent=existing[spec.parent] if spec.parent else None,
+        )
+        report.organisations += 1
+    return existing
+
+
+def users_ensure(report: SeedReport, organisations: dict[str, Organisation]) -> dict[str, User]:
+    specs = demo_users()
+    existing = User.objects.in_bulk([spec.username for spec in specs], field_name="username")
+    for spec in specs:
+        if spec.username in existing:
+            continue
+        existing[spec.username] = user_create(
+            username=spec.username,
+            organisation=organisations[spec.organisation],
+            role=spec.role,
+            password=settings.DEMO_PASSWORD,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+        )
+        report.users += 1
+    return existing
+
+
+def village_ids_by_province() -> dict[str, list[int]]:
+    # A case's commune is required, so villages the official list puts in no commune are skipped.
+    ids: dict[str, list[int]] = {code: [] for code in ORIGIN_PROVINCE_WEIGHTS}
+    rows = (
+        Village.objects.filter(district__province_id__in=list(ids), commune__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "district__province_id")
+    )
+    for pk, province in rows:
+        ids[province].append(pk)
+    empty = sorted(code for code, villages in ids.items() if not villages)
+    if empty:
+        raise CommandError(
+            f"No villages are loaded for provinces {', '.join(empty)}; "
+            "run `manage.py load_places` first."
+        )
+    return ids
+
+
+def case_plans(today: dt.date) -> list[CasePlan]:
+    rng = random.Random(SEED)
+    planner = CasePlanner(rng, today, village_ids_by_province())
+    specs = {spec.slug: spec for spec in ORGANISATIONS}
+    return [
+        planner.plan(specs[slug]) for slug in NGO_SLUGS for _ in range(rng.randint(*CASES_PER_NGO))
+    ]
+
+
+def cases_seed(
+    report: SeedReport, organisations: dict[str, Organisation], users: dict[str, User]
+) -> None:
+    """Write the planned cases of each NGO that has none yet; an NGO with cases is left alone."""
+    empty = {slug for slug in NGO_SLUGS if not organisations[slug].cases.exists()}
+    plans = [plan for plan in case_plans(timezone.localdate()) if plan.organisation in empty]
+    villages = Village.objects.select_related("district", "commune").in_bulk(
+        {plan.village_id for plan in plans}
+    )
+    teams = {slug: team_of(slug, users) for slug in empty}
+    for plan in plans:
+        case_write(plan, teams[plan.organisation], villages[plan.village_id], organisations)
+        report.cases[plan.organisation] += 1
+
+
+def team_of(slug: str, users: dict[str, User]) -> Team:
+    return Team(
+        workers=(users[f"worker.{slug}"], users[f"worker2.{slug}"]),
+        supervisor=users[f"supervisor.{slug}"],
+    )
+
+
+def case_write(
+    plan: CasePlan, team: Team, village: Village, organisations: dict[str, Organisation]
+) -> None:
+    worker, colleague = team.workers[::-1] if plan.by_second_worker else team.workers
+    case = case_create(
+        actor=worker, origin_village=village, origin_commune=village.commune, **plan.case
+    )
+    consents_write(plan, case, worker, organisations)
+    # A supervisor closes the case once the counselling is over, so closure comes last.
+    closing = [step for step in plan.steps[-1:] if step["closure_reason"]]
+    moves = plan.steps[: len(plan.steps) - len(closing)]
+    for step in moves:
+        actor = team.supervisor if step["closure_reason"] else worker
+        case = case_change_phase(actor=actor, case=case, **step)
+    if plan.handover:
+        case = case_assign(actor=team.supervisor, case=case, worker=colleague)
+        worker = colleague
+    sessions_write(plan, case, worker, team.supervisor)
+    for step in closing:
+        case_change_phase(actor=team.supervisor, case=case, **step)
+
+
+def consents_write(
+    plan: CasePlan, case: Case, worker: User, organisations: dict[str, Organisation]
+) -> None:
+    for consent in plan.consents:
+        fields = {key: value for key, value in consent.items() if key != "shared_with"}
+        shared_with = consent.get("shared_with")
+        consent_record(
+            actor=worker,
+            case=case,
+            shared_with_organisation=organisations[shared_with] if shared_with else None,
+            **fields,
+        )
+
+
+def sessions_write(plan: CasePlan, case: Case, worker: User, supervisor: User) -> None:
+    for session in plan.sessions:
+        fields = {key: value for key, value in session.items() if key != "by_supervisor"}
+        counsellor = supervisor if session["by_supervisor"] else worker
+        counselling_session_log(actor=worker, case=case, counsellor=counsellor, **fields)
+
+
+def seed() -> SeedReport:
+    report = SeedReport()
+    organisations = organisations_ensure(report)
+    users = users_ensure(report, organisations)
+    cases_seed(report, organisations, users)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------

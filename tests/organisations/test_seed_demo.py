@@ -1,0 +1,130 @@
+"""The demo seed: organisations, logins and a realistic caseload, written once and only where
+demo data is allowed."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Consent, CounsellingSession, EventKind, Phase
+from organisations.models import Organisation, OrganisationKind, Role, User
+
+pytestmark = pytest.mark.django_db
+
+NGO_SLUGS = ["shelter", "legal-aid", "hiv-care", "vocational"]
+NGO_STAFF = {
+    "worker": Role.SOCIAL_WORKER,
+    "worker2": Role.SOCIAL_WORKER,
+    "supervisor": Role.SUPERVISOR,
+    "admin": Role.ORG_ADMIN,
+}
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = (Organisation, User, Case, Consent, CounsellingSession, CaseEvent)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The seed takes seconds, so it runs once for this module, in a transaction rolled back
+    when the module is done: each test still runs in its own savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
+def test_ministries_have_two_provincial_departments_each(seeded):
+    for slug in ("mosalvy", "mwva"):
+        ministry = Organisation.objects.get(slug=slug)
+        assert ministry.kind == OrganisationKind.MINISTRY
+        assert ministry.short_name == slug.upper()
+        departments = ministry.departments.all()
+        assert len(departments) == 2
+        for department in departments:
+            assert department.kind == OrganisationKind.PROVINCIAL_DEPARTMENT
+            assert department.province is not None
+
+
+def test_iom_and_four_ngos_in_different_provinces(seeded):
+    iom = Organisation.objects.get(short_name="IOM")
+    assert (iom.kind, iom.province_id) == (OrganisationKind.INTERNATIONAL, "12")
+    ngos = Organisation.objects.filter(slug__in=NGO_SLUGS)
+    assert {ngo.kind for ngo in ngos} == {OrganisationKind.NGO}
+    assert len({ngo.province_id for ngo in ngos}) == 4
+
+
+def test_every_demo_login_has_its_role_and_the_demo_password(seeded, settings):
+    expected = {
+        f"{prefix}.{slug}": (role, slug) for slug in NGO_SLUGS for prefix, role in NGO_STAFF.items()
+    }
+    expected |= {
+        "officer.mosalvy": (Role.MINISTRY_OFFICER, "mosalvy"),
+        "officer.mwva": (Role.MINISTRY_OFFICER, "mwva"),
+    }
+    for username, (role, slug) in expected.items():
+        user = authenticate(username=username, password=settings.DEMO_PASSWORD)
+        assert user is not None, username
+        assert (user.membership.role, user.membership.organisation.slug) == (role, slug)
+        assert user.first_name and user.last_name
+        assert username in seeded
+    assert settings.DEMO_PASSWORD in seeded
+
+
+def test_about_two_hundred_cases_over_four_ngos_provinces_and_every_phase(seeded):
+    cases = Case.objects.all()
+    assert 180 <= cases.count() <= 220
+    per_ngo = {slug: cases.filter(organisation__slug=slug).count() for slug in NGO_SLUGS}
+    assert all(40 <= n <= 60 for n in per_ngo.values()), per_ngo
+    assert cases.values("origin_province").distinct().count() >= 8
+    assert set(cases.values_list("phase", flat=True)) == set(Phase.values)
+    assert not cases.filter(name_khmer="").exists()
+
+
+def test_children_are_a_realistic_share_and_consented_for_by_a_guardian(seeded):
+    cases = Case.objects.all()
+    minors = cases.filter(minor_at_intake=True)
+    assert 0.25 <= minors.count() / cases.count() <= 0.55
+    assert not Consent.objects.filter(
+        case__in=minors, purpose="services", given_by="survivor"
+    ).exists()
+
+
+def test_every_case_has_consent_and_every_closure_a_reason_given_by_a_supervisor(seeded):
+    assert not Case.objects.filter(consents__isnull=True).exists()
+    closed = Case.objects.filter(phase=Phase.CLOSED)
+    assert closed.exists()
+    assert not closed.filter(closure_reason="").exists()
+    closers = CaseEvent.objects.filter(kind=EventKind.PHASE_CHANGED, to_phase=Phase.CLOSED)
+    assert set(closers.values_list("actor__membership__role", flat=True)) == {Role.SUPERVISOR}
+
+
+def test_counselling_sessions_fall_between_intake_and_today(seeded):
+    sessions = CounsellingSession.objects.select_related("case")
+    assert sessions.exists()
+    today = timezone.localdate()
+    assert all(s.case.intake_date <= s.session_date <= today for s in sessions)
+
+
+def test_running_again_adds_nothing(seeded):
+    before = counts()
+    output = seed()
+    assert counts() == before
+    assert "nothing new" in output
+
+
+def test_refuses_where_demo_data_is_not_allowed(settings):
+    settings.ALLOW_DEMO_DATA = False
+    before = counts()
+    with pytest.raises(CommandError, match="ALLOW_DEMO_DATA"):
+        seed()
+    assert counts() == before
