@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_event_kinds_for_referrals_and_followup'),
-        ('organisations', '0003_organisation_referral_and_followup_settings'),
+        ("cases", "0003_event_kinds_for_referrals_and_followup"),
+        ("organisations", "0003_organisation_referral_and_followup_settings"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='origin_commune',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='organisations.commune', verbose_name='commune of origin'),
+            model_name="case",
+            name="origin_commune",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="organisations.commune",
+                verbose_name="commune of origin",
+            ),
         ),
     ]
