@@ -15,7 +15,9 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # Only what production would have: none of the suite's own switches.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {k: v for k, v in inherited.items() if k not in PRODUCTION_ENV}
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args, "--settings=config.settings.production"],
         cwd=ROOT,
