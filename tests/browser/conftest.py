@@ -24,6 +24,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 
+
 @pytest.fixture(scope="session")
 def chromium():
     executable = shutil.which("chromium")
