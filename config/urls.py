@@ -11,5 +11,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("followup/", include("followup.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "followup",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
