@@ -4,20 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format check-migrations clean
+.PHONY: install demo test lint format check-migrations clean worker reminders
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+MO := locale/km/LC_MESSAGES/django.mo
+
+$(MO): locale/km/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/python manage.py compilemessages --settings=config.settings.test -l km --ignore=.venv
+
+install: $(STAMP) $(MO)
 
 demo: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo
 	@echo "Homecoming is starting on http://127.0.0.1:8000 (Ctrl+C stops it)."
-	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Follow-up reminders go out every 2 minutes from a loop beside the server, without Redis."
+	export DJANGO_SETTINGS_MODULE=config.settings.local; \
+	$(BIN)/python manage.py send_reminders --loop 120 & reminders=$$!; \
+	trap 'kill $$reminders' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+worker: install
+	$(BIN)/celery -A config worker -B -l info
 
 test: install
 	$(BIN)/pytest

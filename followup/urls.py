@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "followup"
-urlpatterns: list = []
+urlpatterns = [
+    path("week/", views.week, name="week"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit"),
+    path("visits/<int:pk>/missed/", views.visit_missed, name="visit-missed"),
+    path("visits/<int:pk>/move/", views.visit_move, name="visit-move"),
+    path("visits/<int:pk>/cancel/", views.visit_cancel, name="visit-cancel"),
+    path("cases/<int:case_pk>/add/", views.visit_add, name="visit-add"),
+    path("cases/<int:case_pk>/history/", views.history, name="history"),
+    path("resources/", views.resource_list, name="resources"),
+    path("resources/new/", views.resource_create, name="resource-create"),
+    path("notifications/", views.notifications, name="notifications"),
+]

@@ -11,6 +11,8 @@ PRODUCTION_ENV = {
     "FIELD_ENCRYPTION_KEY": "a-separate-field-encryption-key",
     "ALLOWED_HOSTS": "homecoming.example.org",
     "DATABASE_URL": "postgres://homecoming@127.0.0.1:5432/homecoming",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "DEFAULT_FROM_EMAIL": "homecoming@example.org",
 }
 
 
@@ -34,7 +36,7 @@ def test_deployment_checks_pass_under_production_settings():
 
 
 def test_production_refuses_to_start_without_each_secret():
-    for missing in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+    for missing in PRODUCTION_ENV:
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
         result = manage("check", env=env)
         assert result.returncode != 0, missing

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "referrals",
     "followup",
     "dashboards",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -38,6 +39,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "organisations.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -56,6 +58,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "organisations.context_processors.navigation",
             ],
         },
     },
@@ -100,6 +103,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# Follow-up reminders go through each channel in turn; add SMS or a messaging app here.
+FOLLOWUP_REMINDER_CHANNELS = [
+    "followup.channels.InAppChannel",
+    "followup.channels.EmailChannel",
+]
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="homecoming@localhost")
+
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
@@ -120,17 +131,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Homecoming API",
-    "VERSION": "1",
-}
+from .api import *  # noqa: E402,F403  (the partner API's settings, kept with the API)
 
 # A password that lets anyone into the demo; refused under production settings.
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105

@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from organisations.admin import OrganisationScopedAdmin
+
+from .models import CommunityResource, EmailDelivery, FollowUpVisit, Notification, Reminder
+
+
+@admin.register(FollowUpVisit)
+class FollowUpVisitAdmin(OrganisationScopedAdmin):
+    organisation_path = "case__organisation"
+    list_display = ["case", "scheduled_for", "status", "assigned_worker", "plan_month"]
+    list_filter = ["status"]
+    list_select_related = ["case", "assigned_worker"]
+    raw_id_fields = ["case"]
+    search_fields = ["case__case_number"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(OrganisationScopedAdmin):
+    organisation_path = "visit__case__organisation"
+    list_display = ["visit", "kind", "due_at", "sent_at", "attempts"]
+    list_filter = ["kind"]
+    list_select_related = ["visit__case"]
+    raw_id_fields = ["visit"]
+    readonly_fields = ["claimed_at", "sent_at", "attempts", "last_error"]
+
+
+@admin.register(CommunityResource)
+class CommunityResourceAdmin(OrganisationScopedAdmin):
+    organisation_path = "organisation"
+    allow_org_admin_add = True
+    list_display = ["name", "kind", "province", "commune", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["province", "commune"]
+    raw_id_fields = ["commune"]
+    search_fields = ["name", "name_km"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(OrganisationScopedAdmin):
+    organisation_path = "recipient__membership__organisation"
+    list_display = ["recipient", "text", "created_at", "read_at"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient", "reminder"]
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(OrganisationScopedAdmin):
+    organisation_path = "recipient__membership__organisation"
+    list_display = ["reminder", "address", "sent_at"]
+    raw_id_fields = ["reminder", "recipient"]

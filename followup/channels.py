@@ -1,0 +1,107 @@
+"""Ways a reminder reaches people. Each channel must tolerate being called again for the same
+reminder (a batch that dies before it commits is repeated): the in-app channel through its
+unique row, the e-mail channel by skipping recipients whose delivery was committed.
+
+Add SMS or a messaging app by writing a class with `name` and `send(reminder, recipients)` and
+listing its dotted path in the FOLLOWUP_REMINDER_CHANNELS setting."""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from organisations.models import User
+
+from .models import EmailDelivery, Notification, Reminder, ReminderKind
+
+DEFAULT_CHANNELS = (
+    "followup.channels.InAppChannel",
+    "followup.channels.EmailChannel",
+)
+REMINDER_HEADER = "X-Homecoming-Reminder"
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, reminder: Reminder, recipients: Sequence[User]) -> None: ...
+
+
+def configured_channels() -> list[Channel]:
+    paths = getattr(settings, "FOLLOWUP_REMINDER_CHANNELS", DEFAULT_CHANNELS)
+    return [import_string(path)() for path in paths]
+
+
+def reminder_text(reminder: Reminder, recipient: User) -> str:
+    """The message, in the recipient's language. Names only the case number: e-mail and phone
+    screens are not the place for a survivor's name."""
+    visit = reminder.visit
+    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+        values = {
+            "case": visit.case.case_number,
+            "date": formats.date_format(visit.scheduled_for, "j M Y"),
+        }
+        if reminder.kind == ReminderKind.UPCOMING:
+            return _("Follow-up visit for case %(case)s is coming up on %(date)s.") % values
+        if reminder.kind == ReminderKind.DUE:
+            return _("Follow-up visit for case %(case)s is due today (%(date)s).") % values
+        return _("Follow-up visit for case %(case)s was due on %(date)s and is overdue.") % values
+
+
+def reminder_url(reminder: Reminder) -> str:
+    return reverse("followup:visit", args=[reminder.visit_id])
+
+
+class InAppChannel:
+    name = "in-app"
+
+    def send(self, reminder: Reminder, recipients: Sequence[User]) -> None:
+        url = reminder_url(reminder)
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=user,
+                    reminder=reminder,
+                    text=reminder_text(reminder, user),
+                    url=url,
+                )
+                for user in recipients
+            ],
+            ignore_conflicts=True,
+        )
+
+
+class EmailChannel:
+    """Django's e-mail backend (the console by default)."""
+
+    name = "e-mail"
+
+    def send(self, reminder: Reminder, recipients: Sequence[User]) -> None:
+        mailed = set(
+            EmailDelivery.objects.filter(reminder=reminder).values_list("recipient_id", flat=True)
+        )
+        to_mail = [user for user in recipients if user.email and user.pk not in mailed]
+        if not to_mail:
+            return
+        messages = [
+            EmailMessage(
+                subject=reminder_text(reminder, user),
+                body=reminder_text(reminder, user) + "\n\n" + reminder_url(reminder),
+                to=[user.email],
+                headers={REMINDER_HEADER: str(reminder.pk)},
+            )
+            for user in to_mail
+        ]
+        get_connection(fail_silently=False).send_messages(messages)
+        now = timezone.now()
+        EmailDelivery.objects.bulk_create(
+            [
+                EmailDelivery(reminder=reminder, recipient=user, address=user.email, sent_at=now)
+                for user in to_mail
+            ]
+        )

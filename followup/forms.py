@@ -1,0 +1,109 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Commune, Province
+
+from .models import CommunityResource, FollowUpVisit, ResourceKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class VisitRecordForm(forms.ModelForm):
+    visited_on = forms.DateField(label=_("visited on"), widget=DateInput())
+
+    class Meta:
+        model = FollowUpVisit
+        fields = [
+            "visited_on",
+            "place",
+            "met_survivor",
+            "met_family",
+            "met_village_chief",
+            "met_monk",
+            "met_teacher",
+            "met_commune_council",
+            "met_vdc",
+            "safety",
+            "health",
+            "family_acceptance",
+            "community_acceptance",
+            "school_or_work",
+            "monthly_income_riel",
+            "debts_riel",
+            "risk_signs",
+            "retrafficking_risk",
+            "resources",
+            "notes",
+            "next_visit_on",
+        ]
+        widgets = {
+            "next_visit_on": DateInput(),
+            "resources": forms.CheckboxSelectMultiple(),
+            "risk_signs": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, resources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resources"].queryset = (
+            resources if resources is not None else CommunityResource.objects.none()
+        )
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["resources"] = list(data.pop("resources", []))
+        return data
+
+
+class VisitMissedForm(forms.Form):
+    notes = forms.CharField(
+        label=_("what happened"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class VisitMoveForm(forms.Form):
+    scheduled_for = forms.DateField(label=_("new date"), widget=DateInput())
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VisitCancelForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VisitAddForm(forms.Form):
+    scheduled_for = forms.DateField(label=_("date"), widget=DateInput())
+
+
+class ResourceFilterForm(forms.Form):
+    province = forms.ModelChoiceField(
+        label=_("province"), queryset=Province.objects.all(), required=False
+    )
+    commune = forms.CharField(label=_("commune (code)"), max_length=8, required=False)
+
+
+class CommunityResourceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=ResourceKind.choices)
+    name = forms.CharField(label=_("name"), max_length=200)
+    name_km = forms.CharField(label=_("name (Khmer)"), max_length=200, required=False)
+    contact = forms.CharField(label=_("contact"), max_length=200, required=False)
+    province = forms.ModelChoiceField(label=_("province"), queryset=Province.objects.all())
+    commune_code = forms.CharField(label=_("commune (code)"), max_length=8, required=False)
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("commune_code", "").strip()
+        data["commune"] = None
+        if code:
+            data["commune"] = Commune.objects.select_related("district").filter(code=code).first()
+            if data["commune"] is None:
+                self.add_error(
+                    "commune_code", _("No commune has the code %(code)s.") % {"code": code}
+                )
+        return data
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("commune_code", None)
+        return data

@@ -1,0 +1,109 @@
+"""Every read of follow-up visits goes through these functions, scoped by the cases a user may
+see (cases.selectors.case_list_visible_to)."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Case
+from cases.permissions import WHOLE_ORGANISATION_ROLES, active_membership, can_edit_case
+from cases.selectors import case_list_visible_to
+from organisations.models import User
+
+from .models import CommunityResource, FollowUpVisit, Notification, VisitStatus
+
+
+def visits_visible_to(user: User) -> QuerySet[FollowUpVisit]:
+    return FollowUpVisit.objects.filter(case__in=case_list_visible_to(user))
+
+
+def visits_for_worker_this_week(user: User, *, today: dt.date | None = None):
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    return (
+        visits_visible_to(user)
+        .filter(
+            assigned_worker_id=user.pk,
+            status=VisitStatus.PLANNED,
+            scheduled_for__range=(monday, monday + dt.timedelta(days=6)),
+        )
+        .select_related("case__origin_province", "case__origin_commune")
+        .order_by("scheduled_for", "id")
+    )
+
+
+def visits_overdue_for(user: User, *, today: dt.date | None = None) -> QuerySet[FollowUpVisit]:
+    """Planned visits whose day has passed: a supervisor sees the organisation's, a worker
+    their own."""
+    membership = active_membership(user)
+    if membership is None:
+        return FollowUpVisit.objects.none()
+    today = today or timezone.localdate()
+    visits = visits_visible_to(user).filter(status=VisitStatus.PLANNED, scheduled_for__lt=today)
+    if membership.role in WHOLE_ORGANISATION_ROLES:
+        visits = visits.filter(case__organisation_id=membership.organisation_id)
+    else:
+        visits = visits.filter(assigned_worker_id=user.pk)
+    return visits.select_related("case", "assigned_worker").order_by("scheduled_for", "id")
+
+
+def visit_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> FollowUpVisit:
+    """The visit if the user may see (or `change`) its case; 404 alike for missing and
+    forbidden."""
+    try:
+        visit = (
+            visits_visible_to(user)
+            .select_related("case__organisation", "case__assigned_worker", "assigned_worker")
+            .get(pk=int(pk))
+        )
+    except (FollowUpVisit.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such visit.") from None
+    if perm == "change" and not can_edit_case(user, visit.case):
+        raise Http404("No such visit.")
+    return visit
+
+
+def followup_history_for_case(case: Case) -> QuerySet[FollowUpVisit]:
+    return (
+        case.followup_visits.select_related("assigned_worker")
+        .prefetch_related("resources")
+        .order_by("scheduled_for", "id")
+    )
+
+
+def followup_summary_for_case(case: Case) -> tuple[list[FollowUpVisit], FollowUpVisit | None]:
+    """The next planned visits and the last visit done or missed, in two queries."""
+    upcoming = list(
+        case.followup_visits.filter(status=VisitStatus.PLANNED)
+        .select_related("assigned_worker")
+        .order_by("scheduled_for", "id")[:3]
+    )
+    last = (
+        case.followup_visits.filter(status__in=[VisitStatus.DONE, VisitStatus.MISSED])
+        .order_by("-scheduled_for", "-id")
+        .first()
+    )
+    return upcoming, last
+
+
+def community_resources_for(
+    user: User, province: str | None = None, commune: str | None = None
+) -> QuerySet[CommunityResource]:
+    """The directory: every signed-in member of an active organisation may read it."""
+    if active_membership(user) is None:
+        return CommunityResource.objects.none()
+    resources = CommunityResource.objects.filter(is_active=True, organisation__is_active=True)
+    if province:
+        resources = resources.filter(province_id=province)
+    if commune:
+        resources = resources.filter(commune_id=commune)
+    return resources.select_related("province", "commune", "organisation")
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    """The user's own in-app notifications; none while their organisation is inactive."""
+    if active_membership(user) is None:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")

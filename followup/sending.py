@@ -1,0 +1,119 @@
+"""Sending due reminders. The database says what is due; each batch claims its rows with
+`SELECT … FOR UPDATE SKIP LOCKED` and sends them in one transaction, so parallel or repeated
+runs share the work and a run killed part-way leaves its rows unsent for the next one."""
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from organisations.models import Membership, Role, User
+
+from .channels import Channel, configured_channels
+from .models import Reminder, ReminderKind, VisitStatus
+
+logger = logging.getLogger(__name__)
+
+# A reminder a channel keeps refusing stops being tried after this many runs (see last_error).
+MAX_ATTEMPTS = 5
+
+
+def reminders_send_due(
+    *, now: dt.datetime | None = None, batch_size: int = 200, pause_in_batch: float = 0.0
+) -> int:
+    """Send every reminder due at `now`; returns how many were sent. `pause_in_batch` holds each
+    batch open after sending, so tests can kill a worker while a batch is in flight."""
+    now = now or timezone.now()
+    channels = configured_channels()
+    sent = 0
+    failed: set[int] = set()
+    while True:
+        count, batch_failed = _send_batch(
+            now=now, batch_size=batch_size, channels=channels, skip=failed, pause=pause_in_batch
+        )
+        if not count and not batch_failed:
+            return sent
+        sent += count
+        failed |= batch_failed
+
+
+@transaction.atomic
+def _send_batch(
+    *, now: dt.datetime, batch_size: int, channels: list[Channel], skip: set[int], pause: float
+) -> tuple[int, set[int]]:
+    ids = list(
+        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            sent_at__isnull=True,
+            due_at__lte=now,
+            attempts__lt=MAX_ATTEMPTS,
+            visit__status=VisitStatus.PLANNED,
+        )
+        .exclude(pk__in=skip)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return 0, set()
+    Reminder.objects.filter(pk__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
+    reminders = list(
+        Reminder.objects.filter(pk__in=ids)
+        .select_related("visit__case", "visit__assigned_worker")
+        .order_by("due_at", "pk")
+    )
+    recipients = _recipients(reminders)
+    failed = set()
+    for reminder in reminders:
+        errors = []
+        for channel in channels:
+            try:
+                # A savepoint, so one channel's failure leaves the batch usable.
+                with transaction.atomic():
+                    channel.send(reminder, recipients[reminder.pk])
+            except Exception as error:  # noqa: BLE001 - a channel may fail in any way; retried
+                logger.exception("Reminder %s: channel %s failed", reminder.pk, channel.name)
+                errors.append(f"{channel.name}: {error}")
+        if errors:
+            failed.add(reminder.pk)
+            Reminder.objects.filter(pk=reminder.pk).update(last_error="\n".join(errors)[:2000])
+    if pause:
+        time.sleep(pause)
+    done = [pk for pk in ids if pk not in failed]
+    Reminder.objects.filter(pk__in=done).update(sent_at=now, last_error="")
+    return len(done), failed
+
+
+def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
+    """The visit's worker; for an overdue visit (or one nobody is assigned) also the
+    supervisors of the case's organisation."""
+    escalated = [r for r in reminders if r.kind == ReminderKind.OVERDUE or not _worker(r)]
+    supervisors: dict[int, list[User]] = defaultdict(list)
+    if escalated:
+        memberships = Membership.objects.filter(
+            organisation_id__in={r.visit.case.organisation_id for r in escalated},
+            role=Role.SUPERVISOR,
+            user__is_active=True,
+        ).select_related("user")
+        for membership in memberships:
+            supervisors[membership.organisation_id].append(membership.user)
+    escalated_ids = {r.pk for r in escalated}
+    result = {}
+    for reminder in reminders:
+        people = [_worker(reminder)] if _worker(reminder) else []
+        if reminder.pk in escalated_ids:
+            people += [
+                user
+                for user in supervisors[reminder.visit.case.organisation_id]
+                if user not in people
+            ]
+        result[reminder.pk] = people
+    return result
+
+
+def _worker(reminder: Reminder) -> User | None:
+    worker = reminder.visit.assigned_worker
+    return worker if worker is not None and worker.is_active else None

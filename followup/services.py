@@ -1,0 +1,351 @@
+"""Every write to follow-up visits and community resources; each runs in one transaction and
+keeps the visit's reminder rows in step with its date and status."""
+
+import calendar
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseEvent, EventKind
+from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
+from organisations.models import Commune, Province, Role, User
+
+from .models import (
+    CommunityResource,
+    FollowUpVisit,
+    Reminder,
+    ReminderKind,
+    VisitStatus,
+)
+from .sending import reminders_send_due  # noqa: F401 - the sending service lives beside
+
+REMINDER_HOUR = dt.time(7, 0)
+UPCOMING_DAYS_BEFORE = 3
+OVERDUE_DAYS_AFTER = 7
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def reminder_due_times(scheduled_for: dt.date) -> dict[str, dt.datetime]:
+    """When each reminder of a visit is due: in the morning, Cambodia time."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    def morning(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, REMINDER_HOUR, tzinfo=zone)
+
+    return {
+        ReminderKind.UPCOMING: morning(scheduled_for - dt.timedelta(days=UPCOMING_DAYS_BEFORE)),
+        ReminderKind.DUE: morning(scheduled_for),
+        ReminderKind.OVERDUE: morning(scheduled_for + dt.timedelta(days=OVERDUE_DAYS_AFTER)),
+    }
+
+
+def _new_reminders(visit: FollowUpVisit, now: dt.datetime) -> list[Reminder]:
+    # A "coming up" reminder for a visit already upon us would only be noise.
+    return [
+        Reminder(visit=visit, kind=kind, due_at=due_at)
+        for kind, due_at in reminder_due_times(visit.scheduled_for).items()
+        if not (kind == ReminderKind.UPCOMING and due_at <= now)
+    ]
+
+
+def _reminders_sync(visit: FollowUpVisit) -> None:
+    """After a move: unsent reminders take the new times; a sent one whose new time is still
+    ahead is replaced, so the worker is reminded of the new date too."""
+    now = timezone.now()
+    wanted = {r.kind: r for r in _new_reminders(visit, now)}
+    for reminder in visit.reminders.select_for_update():
+        new = wanted.pop(reminder.kind, None)
+        if new is None:
+            if reminder.sent_at is None:
+                reminder.delete()
+        elif reminder.sent_at is None:
+            Reminder.objects.filter(pk=reminder.pk).update(due_at=new.due_at, attempts=0)
+        elif new.due_at > now:
+            reminder.delete()
+            wanted[reminder.kind] = new
+    Reminder.objects.bulk_create(wanted.values())
+
+
+def _reminders_drop_unsent(visit: FollowUpVisit) -> None:
+    visit.reminders.filter(sent_at__isnull=True).delete()
+
+
+def _event(visit: FollowUpVisit, actor: User | None, note: str) -> None:
+    CaseEvent.objects.create(
+        case_id=visit.case_id, kind=EventKind.FOLLOW_UP, actor=actor, note=note
+    )
+
+
+def _check_can_edit(actor: User, case: Case) -> None:
+    if not can_edit_case(actor, case):
+        raise PermissionDenied(_("You cannot plan or record follow-up on this case."))
+
+
+def _validate_worker(case: Case, worker: User | None) -> None:
+    membership = active_membership(worker) if worker is not None else None
+    if (
+        membership is None
+        or membership.organisation_id != case.organisation_id
+        or membership.role not in (Role.SOCIAL_WORKER, Role.SUPERVISOR)
+    ):
+        raise ValidationError(
+            {"assigned_worker": _("Visits are assigned to a social worker of this organisation.")}
+        )
+
+
+def _locked(visit: FollowUpVisit) -> FollowUpVisit:
+    locked = FollowUpVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
+    if locked.status != VisitStatus.PLANNED:
+        raise ValidationError(_("Only a planned visit can be changed."))
+    return locked
+
+
+@transaction.atomic
+def followup_schedule_create(
+    *, actor: User | None, case: Case, start_on: dt.date | None = None
+) -> list[FollowUpVisit]:
+    """Plan the visits of the organisation's follow-up plan from `start_on` (today). A month of
+    the plan that still has a planned visit is skipped, so re-entering reintegration repeats
+    nothing."""
+    start_on = start_on or timezone.localdate()
+    worker = case.assigned_worker or actor
+    planned = set(
+        case.followup_visits.filter(
+            status=VisitStatus.PLANNED, plan_month__isnull=False
+        ).values_list("plan_month", flat=True)
+    )
+    months = sorted({int(m) for m in case.organisation.followup_plan_months} - planned)
+    visits = FollowUpVisit.objects.bulk_create(
+        [
+            FollowUpVisit(
+                case=case,
+                scheduled_for=add_months(start_on, month),
+                assigned_worker=worker,
+                plan_month=month,
+            )
+            for month in months
+        ]
+    )
+    now = timezone.now()
+    Reminder.objects.bulk_create([r for visit in visits for r in _new_reminders(visit, now)])
+    if visits:
+        _event(
+            visits[0],
+            actor,
+            _("Follow-up planned at %(months)s months")
+            % {"months": ", ".join(str(m) for m in months)},
+        )
+    return visits
+
+
+@transaction.atomic
+def visit_add(
+    *, actor: User, case: Case, scheduled_for: dt.date, assigned_worker: User | None = None
+) -> FollowUpVisit:
+    _check_can_edit(actor, case)
+    if scheduled_for < timezone.localdate():
+        raise ValidationError({"scheduled_for": _("A new visit cannot be planned in the past.")})
+    worker = assigned_worker or case.assigned_worker or actor
+    _validate_worker(case, worker)
+    visit = FollowUpVisit.objects.create(
+        case=case, scheduled_for=scheduled_for, assigned_worker=worker
+    )
+    Reminder.objects.bulk_create(_new_reminders(visit, timezone.now()))
+    _event(visit, actor, _("Visit planned for %(date)s") % {"date": scheduled_for.isoformat()})
+    return visit
+
+
+@transaction.atomic
+def visit_move(
+    *, actor: User, visit: FollowUpVisit, scheduled_for: dt.date, reason: str
+) -> FollowUpVisit:
+    _check_can_edit(actor, visit.case)
+    visit = _locked(visit)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Say why the visit is moved.")
+    if scheduled_for < timezone.localdate():
+        errors["scheduled_for"] = _("A visit cannot be moved into the past.")
+    elif scheduled_for == visit.scheduled_for:
+        errors["scheduled_for"] = _("Choose a different date.")
+    if errors:
+        raise ValidationError(errors)
+    old = visit.scheduled_for
+    visit.scheduled_for = scheduled_for
+    visit.moved_reason = reason.strip()
+    visit.save(update_fields=["scheduled_for", "moved_reason", "updated_at"])
+    _reminders_sync(visit)
+    _event(
+        visit,
+        actor,
+        _("Visit moved from %(old)s to %(new)s: %(reason)s")
+        % {"old": old.isoformat(), "new": scheduled_for.isoformat(), "reason": reason.strip()},
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, actor: User, visit: FollowUpVisit, reason: str) -> FollowUpVisit:
+    _check_can_edit(actor, visit.case)
+    visit = _locked(visit)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the visit is cancelled.")})
+    visit.status = VisitStatus.CANCELLED
+    visit.cancel_reason = reason.strip()
+    visit.save(update_fields=["status", "cancel_reason", "updated_at"])
+    _reminders_drop_unsent(visit)
+    _event(
+        visit,
+        actor,
+        _("Visit of %(date)s cancelled: %(reason)s")
+        % {"date": visit.scheduled_for.isoformat(), "reason": visit.cancel_reason},
+    )
+    return visit
+
+
+RECORD_FIELDS = (
+    "place",
+    "met_survivor",
+    "met_family",
+    "met_village_chief",
+    "met_monk",
+    "met_teacher",
+    "met_commune_council",
+    "met_vdc",
+    "safety",
+    "health",
+    "family_acceptance",
+    "community_acceptance",
+    "school_or_work",
+    "monthly_income_riel",
+    "debts_riel",
+    "risk_signs",
+    "retrafficking_risk",
+    "notes",
+    "next_visit_on",
+)
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: User,
+    visit: FollowUpVisit,
+    visited_on: dt.date,
+    resources: list[CommunityResource] | None = None,
+    **fields,
+) -> FollowUpVisit:
+    """Record a visit that took place. When no other visit is planned and a next visit is
+    given, plan it."""
+    _check_can_edit(actor, visit.case)
+    unknown = set(fields) - set(RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown visit fields: {sorted(unknown)}")
+    visit = _locked(visit)
+    errors = {}
+    today = timezone.localdate()
+    if visited_on > today:
+        errors["visited_on"] = _("The visit date is in the future.")
+    elif visited_on < visit.case.intake_date:
+        errors["visited_on"] = _("The visit date is before the case's intake.")
+    for money in ("monthly_income_riel", "debts_riel"):
+        if fields.get(money) is not None and fields[money] < 0:
+            errors[money] = _("An amount cannot be negative.")
+    next_visit_on = fields.get("next_visit_on")
+    if next_visit_on is not None and next_visit_on <= visited_on:
+        errors["next_visit_on"] = _("The next visit must come after this one.")
+    if errors:
+        raise ValidationError(errors)
+    visit.status = VisitStatus.DONE
+    visit.visited_on = visited_on
+    for name, value in fields.items():
+        setattr(visit, name, value)
+    visit.full_clean(exclude=["case", "assigned_worker", "resources"])
+    visit.save()
+    if resources is not None:
+        visit.resources.set(resources)
+    _reminders_drop_unsent(visit)
+    _event(visit, actor, _("Visit recorded (%(date)s)") % {"date": visited_on.isoformat()})
+    others_planned = visit.case.followup_visits.filter(status=VisitStatus.PLANNED).exists()
+    if next_visit_on is not None and next_visit_on >= today and not others_planned:
+        visit_add(
+            actor=actor,
+            case=visit.case,
+            scheduled_for=next_visit_on,
+            assigned_worker=visit.assigned_worker,
+        )
+    return visit
+
+
+@transaction.atomic
+def visit_record_missed(*, actor: User, visit: FollowUpVisit, notes: str = "") -> FollowUpVisit:
+    _check_can_edit(actor, visit.case)
+    visit = _locked(visit)
+    if visit.scheduled_for > timezone.localdate():
+        raise ValidationError(_("A visit cannot be missed before its date."))
+    visit.status = VisitStatus.MISSED
+    visit.notes = notes.strip()
+    visit.save(update_fields=["status", "notes", "updated_at"])
+    _reminders_drop_unsent(visit)
+    _event(visit, actor, _("Visit of %(date)s missed") % {"date": visit.scheduled_for.isoformat()})
+    return visit
+
+
+@transaction.atomic
+def followup_cancel_for_closed_case(*, actor: User | None, case: Case) -> int:
+    """A closed case needs no more visits: cancel the planned ones and their reminders."""
+    planned = case.followup_visits.filter(status=VisitStatus.PLANNED)
+    Reminder.objects.filter(visit__in=planned, sent_at__isnull=True).delete()
+    count = planned.update(
+        status=VisitStatus.CANCELLED,
+        cancel_reason=_("The case was closed."),
+        updated_at=timezone.now(),
+    )
+    if count:
+        CaseEvent.objects.create(
+            case=case,
+            kind=EventKind.FOLLOW_UP,
+            actor=actor,
+            note=_("%(count)d planned visits cancelled: the case was closed.") % {"count": count},
+        )
+    return count
+
+
+@transaction.atomic
+def community_resource_create(
+    *,
+    actor: User,
+    kind: str,
+    name: str,
+    province: Province,
+    commune: Commune | None = None,
+    name_km: str = "",
+    contact: str = "",
+) -> CommunityResource:
+    membership = active_membership(actor)
+    if membership is None or membership.role not in CASEWORK_ROLES:
+        raise PermissionDenied(_("You cannot add to the directory."))
+    if commune is not None and commune.district.province_id != province.pk:
+        raise ValidationError({"commune": _("This commune is not in the province chosen.")})
+    resource = CommunityResource(
+        kind=kind,
+        name=name.strip(),
+        name_km=name_km.strip(),
+        contact=contact.strip(),
+        organisation_id=membership.organisation_id,
+        province=province,
+        commune=commune,
+    )
+    resource.full_clean()
+    resource.save()
+    return resource

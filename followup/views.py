@@ -1,0 +1,206 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
+from cases.selectors import case_get_for_user
+
+from . import selectors, services
+from .charts import followup_chart
+from .forms import (
+    CommunityResourceForm,
+    ResourceFilterForm,
+    VisitAddForm,
+    VisitCancelForm,
+    VisitMissedForm,
+    VisitMoveForm,
+    VisitRecordForm,
+)
+from .models import VisitStatus
+
+PER_PAGE = 50
+
+
+def _apply_service_errors(form, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def week(request):
+    visits = list(selectors.visits_for_worker_this_week(request.user))
+    return render(request, "followup/week.html", {"visits": visits})
+
+
+@login_required
+def overdue(request):
+    page = Paginator(selectors.visits_overdue_for(request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "followup/overdue.html", {"page": page})
+
+
+@login_required
+def visit_detail(request, pk: int):
+    """The visit and, for a planned visit the user may edit, the form to record it."""
+    visit = selectors.visit_get_for_user(user=request.user, pk=pk)
+    editable = visit.status == VisitStatus.PLANNED and can_edit_case(request.user, visit.case)
+    if request.method == "POST" and not editable:
+        raise Http404("No such visit.")
+    resources = selectors.community_resources_for(
+        request.user, province=visit.case.origin_province_id
+    )
+    form = VisitRecordForm(request.POST or None, instance=visit, resources=resources)
+    if editable and request.method == "POST" and form.is_valid():
+        try:
+            services.visit_record(actor=request.user, visit=visit, **form.service_arguments())
+        except (ValidationError, PermissionDenied) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Visit recorded."))
+            return redirect("followup:history", case_pk=visit.case_id)
+    if request.method == "POST":
+        visit.refresh_from_db()
+    context = {
+        "visit": visit,
+        "editable": editable,
+        "form": form if editable else None,
+        "missed_form": VisitMissedForm() if editable else None,
+        "can_miss": editable and visit.scheduled_for <= timezone.localdate(),
+    }
+    return render(
+        request, "followup/visit_detail.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def visit_missed(request, pk: int):
+    visit = selectors.visit_get_for_user(user=request.user, pk=pk, perm="change")
+    form = VisitMissedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_record_missed(actor=request.user, visit=visit, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Missed visit recorded."))
+    return redirect("followup:history", case_pk=visit.case_id)
+
+
+def _visit_change(request, pk: int, form_class, service, template: str, done: str):
+    visit = selectors.visit_get_for_user(user=request.user, pk=pk, perm="change")
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, visit=visit, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("followup:history", case_pk=visit.case_id)
+    status = 400 if form.errors else 200
+    return render(request, template, {"visit": visit, "form": form}, status=status)
+
+
+@login_required
+def visit_move(request, pk: int):
+    return _visit_change(
+        request, pk, VisitMoveForm, services.visit_move, "followup/visit_move.html", _("Moved.")
+    )
+
+
+@login_required
+def visit_cancel(request, pk: int):
+    return _visit_change(
+        request,
+        pk,
+        VisitCancelForm,
+        services.visit_cancel,
+        "followup/visit_cancel.html",
+        _("Visit cancelled."),
+    )
+
+
+@login_required
+def visit_add(request, case_pk: int):
+    case = case_get_for_user(user=request.user, pk=case_pk, perm="change")
+    form = VisitAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_add(actor=request.user, case=case, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Visit planned."))
+            return redirect("followup:history", case_pk=case.pk)
+    status = 400 if form.errors else 200
+    return render(request, "followup/visit_add.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+def history(request, case_pk: int):
+    case = case_get_for_user(user=request.user, pk=case_pk)
+    visits = list(selectors.followup_history_for_case(case))
+    context = {
+        "case": case,
+        "visits": visits,
+        "chart": followup_chart(visits),
+        "can_edit": can_edit_case(request.user, case),
+    }
+    return render(request, "followup/history.html", context)
+
+
+@login_required
+def resource_list(request):
+    form = ResourceFilterForm(request.GET or None)
+    province = commune = None
+    if form.is_valid():
+        province = form.cleaned_data["province"].pk if form.cleaned_data["province"] else None
+        commune = form.cleaned_data["commune"].strip() or None
+    resources = selectors.community_resources_for(request.user, province, commune)
+    page = Paginator(resources, PER_PAGE).get_page(request.GET.get("page"))
+    membership = active_membership(request.user)
+    can_add = membership is not None and membership.role in CASEWORK_ROLES
+    return render(
+        request, "followup/resource_list.html", {"form": form, "page": page, "can_add": can_add}
+    )
+
+
+@login_required
+def resource_create(request):
+    form = CommunityResourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.community_resource_create(actor=request.user, **form.service_arguments())
+        except (ValidationError, PermissionDenied) as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Added to the directory."))
+            return redirect("followup:resources")
+    status = 400 if form.errors else 200
+    return render(request, "followup/resource_form.html", {"form": form}, status=status)
+
+
+@login_required
+def notifications(request):
+    mine = selectors.notifications_for(request.user)
+    if request.method == "POST":
+        unread = mine.filter(read_at__isnull=True)
+        if request.POST.get("notification"):
+            unread = unread.filter(pk=request.POST["notification"])
+        unread.update(read_at=timezone.now())
+        return redirect("followup:notifications")
+    page = Paginator(mine, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "followup/notifications.html", {"page": page})
