@@ -54,8 +54,45 @@ def can_close_case(user: User, case: Case) -> bool:
 
 def can_view_sensitive_facts(user: User, case: Case) -> bool:
     """HIV status, health and legal notes, counselling notes: the case's own worker, its
-    supervisors and administrators. Another organisation never, until a referral says otherwise."""
+    supervisors and administrators; another organisation only while a referral it accepted
+    shares health facts with consent (or a supervisor's override)."""
+    membership = active_membership(user)
+    if membership is None:
+        return False
+    if case.organisation_id != membership.organisation_id:
+        return HEALTH in _categories_shared_with(membership, case)
     if not can_edit_case(user, case):
         return False
-    membership = active_membership(user)
     return membership.role in SENSITIVE_ROLES or case.assigned_worker_id == user.pk
+
+
+IDENTITY, CASE_FACTS, HEALTH = "identity", "case_facts", "health"
+
+
+def _categories_shared_with(membership: Membership, case: Case) -> set[str]:
+    # Function-level import: referrals depends on cases, not the other way round.
+    from referrals.selectors import referral_shared_categories
+
+    return referral_shared_categories(organisation=membership.organisation, case=case)
+
+
+def case_data_categories(user: User, case: Case) -> set[str]:
+    """Which kinds of the case's data the user sees: "identity" (names, date of birth, family
+    contact), "case_facts" and "health". Another organisation sees what its referrals share."""
+    membership = active_membership(user)
+    if membership is None:
+        return set()
+    if case.organisation_id != membership.organisation_id:
+        return _categories_shared_with(membership, case)
+    if not can_edit_case(user, case):
+        return set()
+    seen = {IDENTITY, CASE_FACTS}
+    if membership.role in SENSITIVE_ROLES or case.assigned_worker_id == user.pk:
+        seen.add(HEALTH)
+    return seen
+
+
+def can_view_identity(user: User, case: Case) -> bool:
+    """Names, date of birth and family contact: the case's own organisation, or a receiving
+    organisation whose active referral shares identity."""
+    return IDENTITY in case_data_categories(user, case)

@@ -1,0 +1,185 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Consent
+from organisations.models import Organisation
+
+
+class Service(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    MEDICAL_CARE = "medical_care", _("Medical care")
+    HIV_CARE = "hiv_care", _("HIV care and treatment")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial counselling")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    VOCATIONAL_TRAINING = "vocational_training", _("Vocational training")
+    INCOME_GENERATION = "income_generation", _("Income generation")
+    EDUCATION = "education", _("Education")
+    FAMILY_TRACING = "family_tracing", _("Family tracing and assessment")
+    REPATRIATION = "repatriation", _("Repatriation")
+    COMMUNITY_SUPPORT = "community_support", _("Community support")
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", _("Routine")
+    URGENT = "urgent", _("Urgent")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+class Status(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DataCategory(models.TextChoices):
+    """What a referral may share; each has its own consent flag and `shares_*` flag."""
+
+    IDENTITY = "identity", _("identity")
+    CASE_FACTS = "case_facts", _("case facts")
+    HEALTH = "health", _("health facts")
+
+
+class Referral(models.Model):
+    """One organisation asks another to provide a service to a survivor."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    from_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("referred by"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    to_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("referred to"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    service = models.CharField(_("service"), max_length=32, choices=Service.choices)
+    reason = models.TextField(_("reason for the referral"))
+    urgency = models.CharField(
+        _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    shares_identity = models.BooleanField(_("share identity"), default=False)
+    shares_case_facts = models.BooleanField(_("share case facts"), default=False)
+    shares_health = models.BooleanField(_("share health facts"), default=False)
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("consent relied on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    override_reason = models.TextField(_("reason for sending without consent"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("overridden by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SENT
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    access_ends_on = models.DateField(
+        _("receiver's access ends on"),
+        null=True,
+        blank=True,
+        help_text=_("Set on completion: the sending organisation's grace period."),
+    )
+    access_revoked_at = models.DateTimeField(
+        _("receiver's access ended at"),
+        null=True,
+        blank=True,
+        help_text=_("Stamped once, by whichever service ends this referral's claim to access."),
+    )
+    consent_revoked_at = models.DateTimeField(
+        _("consent withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("The consent this referral relied on was withdrawn."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["to_organisation", "status"], name="referral_inbox"),
+            models.Index(fields=["from_organisation", "status"], name="referral_outbox"),
+            models.Index(fields=["case", "to_organisation"], name="referral_case_receiver"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_organisation=models.F("to_organisation")),
+                name="referral_to_another_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent__isnull=False) | ~models.Q(override_reason=""),
+                name="referral_has_consent_or_override",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.to_organisation} · {self.get_service_display()}"
+
+    @property
+    def categories(self) -> set[str]:
+        return {
+            category
+            for category, shared in (
+                (DataCategory.IDENTITY, self.shares_identity),
+                (DataCategory.CASE_FACTS, self.shares_case_facts),
+                (DataCategory.HEALTH, self.shares_health),
+            )
+            if shared
+        }
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [str(label) for value, label in DataCategory.choices if value in self.categories]
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.consent_id is None
+
+    def days_waiting(self, today: dt.date | None = None) -> int:
+        """Days from sending to the answer, or to today while unanswered."""
+        end = timezone.localdate(self.answered_at) if self.answered_at else None
+        end = end or today or timezone.localdate()
+        return (end - timezone.localdate(self.sent_at)).days
+
+    @property
+    def waiting_days(self) -> int:
+        return self.days_waiting()
