@@ -1,13 +1,15 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Commune
-from organisations.services import village_find
+from organisations.models import Commune, District, Organisation, Province, Village
 
 from .models import (
     Case,
     ClosureReason,
+    ConsentGiver,
+    ConsentPurpose,
     CounsellingSession,
     HivStatus,
     Phase,
@@ -17,93 +19,221 @@ from .models import (
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
-class CaseForm(forms.ModelForm):
-    """Identity and trafficking facts. Places are typed as official codes, which workers copy
-    from the commune's paperwork; the browser app replaces this with pickers."""
 
-    origin_village_code = forms.CharField(
-        label=_("village of origin (code)"), max_length=8, required=False
+def _htmx_child(level: str, target: str) -> dict:
+    """Attributes that load the next level's choices when a place is picked."""
+    return {
+        "hx-get": f"{reverse_lazy('organisations:place-options')}?level={level}",
+        "hx-trigger": "change",
+        "hx-target": f"#id_{target}",
+    }
+
+
+class PlaceFields(forms.Form):
+    """Province → district → commune → village pickers. Each level's choices follow the level
+    above: htmx loads them as the worker picks, and without JavaScript the form offers them
+    after a submit."""
+
+    origin_province = forms.ModelChoiceField(
+        label=_("Province of origin"), queryset=Province.objects.order_by("name_en")
     )
-    origin_commune_code = forms.CharField(
-        label=_("commune of origin (code)"), max_length=8, required=False
+    origin_district = forms.ModelChoiceField(
+        label=_("District of origin"), queryset=District.objects.none()
+    )
+    origin_commune = forms.ModelChoiceField(
+        label=_("Commune of origin"), queryset=Commune.objects.none()
+    )
+    origin_village = forms.ModelChoiceField(
+        label=_("Village of origin"),
+        queryset=Village.objects.none(),
+        required=False,
+        help_text=_("Leave empty if the village is not known."),
     )
 
+    def setup_places(self, case: Case | None = None) -> None:
+        fields = self.fields
+        fields["origin_province"].widget.attrs.update(_htmx_child("district", "origin_district"))
+        fields["origin_district"].widget.attrs.update(_htmx_child("commune", "origin_commune"))
+        fields["origin_commune"].widget.attrs.update(_htmx_child("village", "origin_village"))
+        if case is not None and case.pk and not self.is_bound:
+            commune = case.origin_commune
+            self.initial.update(
+                origin_province=case.origin_province_id,
+                origin_district=commune.district_id if commune else None,
+                origin_commune=case.origin_commune_id,
+                origin_village=case.origin_village_id,
+            )
+        province = self._chosen("origin_province")
+        district = self._chosen("origin_district")
+        commune = self._chosen("origin_commune")
+        if province:
+            fields["origin_district"].queryset = District.objects.filter(province_id=province)
+        if district:
+            fields["origin_commune"].queryset = Commune.objects.filter(district_id=district)
+        if commune:
+            fields["origin_village"].queryset = Village.objects.filter(commune_id=commune)
+
+    def _chosen(self, name: str) -> str | None:
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name)) or None
+        value = self.initial.get(name)
+        return str(value) if value else None
+
+    def place_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"origin_commune": data["origin_commune"], "origin_village": data["origin_village"]}
+
+
+CASE_FIELDS = [
+    "name_latin",
+    "name_khmer",
+    "sex",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "family_contact",
+    "exploitation_form",
+    "movement",
+    "destination_country",
+    "how_identified",
+    "intake_date",
+    "risk_level",
+]
+
+
+class CaseForm(PlaceFields, forms.ModelForm):
     class Meta:
         model = Case
-        fields = [
-            "name_latin",
-            "name_khmer",
-            "sex",
-            "date_of_birth",
-            "date_of_birth_estimated",
-            "family_contact",
-            "exploitation_form",
-            "movement",
-            "destination_country",
-            "how_identified",
-            "intake_date",
-            "risk_level",
-        ]
-        widgets = {"date_of_birth": DateInput(), "intake_date": DateInput()}
+        fields = CASE_FIELDS
+        widgets = {
+            "date_of_birth": DateInput(),
+            "intake_date": DateInput(),
+            "family_contact": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        case = self.instance
-        if case.pk:
-            self.initial.setdefault("origin_commune_code", case.origin_commune_id or "")
-            if case.origin_village_id:
-                self.initial.setdefault("origin_village_code", case.origin_village.code)
-
-    def clean(self):
-        data = super().clean()
-        village_code = data.get("origin_village_code", "").strip()
-        commune_code = data.get("origin_commune_code", "").strip()
-        data["origin_village"] = data["origin_commune"] = None
-        if commune_code:
-            data["origin_commune"] = Commune.objects.filter(code=commune_code).first()
-            if data["origin_commune"] is None:
-                self.add_error(
-                    "origin_commune_code",
-                    _("No commune has the code %(code)s.") % {"code": commune_code},
-                )
-        if village_code:
-            try:
-                data["origin_village"] = village_find(code=village_code, commune_code=commune_code)
-            except ValidationError as error:
-                self.add_error("origin_village_code", error)
-        if not village_code and not commune_code:
-            self.add_error("origin_village_code", _("Give the village or commune of origin."))
-        return data
+        self.setup_places(self.instance)
 
     def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("origin_village_code")
-        data.pop("origin_commune_code")
-        return data
+        data = {name: self.cleaned_data[name] for name in CASE_FIELDS}
+        return {**data, **self.place_arguments()}
 
     def _post_clean(self):
         # Model validation happens in the service, which sees the whole case.
         pass
 
 
+class IntakeForm(CaseForm):
+    """Registering a survivor: consent first, then identity, trafficking facts and risk."""
+
+    consent_given_by = forms.ChoiceField(
+        label=_("Consent given by"), choices=ConsentGiver.choices, widget=forms.RadioSelect
+    )
+    guardian_name = forms.CharField(label=_("Guardian's name"), required=False, max_length=150)
+    guardian_relationship = forms.CharField(
+        label=_("Guardian's relationship to the child"), required=False, max_length=80
+    )
+    child_assent = forms.NullBooleanField(
+        label=_("The child also agrees"),
+        required=False,
+        widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    consent_identity = forms.BooleanField(label=_("Identity"), required=False, initial=True)
+    consent_case_facts = forms.BooleanField(label=_("Case facts"), required=False, initial=True)
+    consent_health = forms.BooleanField(label=_("Health facts"), required=False)
+    consent_given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+    not_a_duplicate = forms.BooleanField(
+        label=_("I checked: this is a different person"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["intake_date"].initial = today
+        self.fields["consent_given_on"].initial = today
+
+    def consent_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "given_by": data["consent_given_by"],
+            "purpose": ConsentPurpose.SERVICES,
+            "given_on": data["consent_given_on"],
+            "covers_identity": data["consent_identity"],
+            "covers_case_facts": data["consent_case_facts"],
+            "covers_health": data["consent_health"],
+            "guardian_name": data["guardian_name"],
+            "guardian_relationship": data["guardian_relationship"],
+            "child_assent": data["child_assent"],
+        }
+
+
+# The service's field names, as the intake form calls them.
+INTAKE_CONSENT_FIELDS = {
+    "given_by": "consent_given_by",
+    "given_on": "consent_given_on",
+    "covers_identity": "consent_identity",
+    "covers_case_facts": "consent_case_facts",
+    "covers_health": "consent_health",
+}
+
+
+class ConsentForm(forms.Form):
+    given_by = forms.ChoiceField(
+        label=_("Given by"), choices=ConsentGiver.choices, widget=forms.RadioSelect
+    )
+    guardian_name = forms.CharField(label=_("Guardian's name"), required=False, max_length=150)
+    guardian_relationship = forms.CharField(
+        label=_("Guardian's relationship to the child"), required=False, max_length=80
+    )
+    child_assent = forms.NullBooleanField(
+        label=_("The child also agrees"),
+        required=False,
+        widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    shared_with_organisation = forms.ModelChoiceField(
+        label=_("Share with this organisation"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+    )
+    shared_with_kind = forms.ChoiceField(
+        label=_("Or with any organisation of this kind"), required=False
+    )
+    covers_identity = forms.BooleanField(label=_("Identity"), required=False)
+    covers_case_facts = forms.BooleanField(label=_("Case facts"), required=False)
+    covers_health = forms.BooleanField(label=_("Health facts"), required=False)
+    given_on = forms.DateField(label=_("Given on"), widget=DateInput())
+    expires_on = forms.DateField(label=_("Expires on"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from organisations.models import OrganisationKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with_kind"].choices = [("", "—"), *OrganisationKind.choices]
+        self.fields["given_on"].initial = timezone.localdate()
+
+
 class SensitiveFactsForm(forms.Form):
     hiv_status = forms.ChoiceField(label=_("HIV status"), choices=HivStatus.choices)
-    health_notes = forms.CharField(label=_("health notes"), widget=forms.Textarea, required=False)
+    health_notes = forms.CharField(label=_("Health notes"), widget=forms.Textarea, required=False)
     legal_details = forms.CharField(
-        label=_("legal case details"), widget=forms.Textarea, required=False
+        label=_("Legal case details"), widget=forms.Textarea, required=False
     )
 
 
 class PhaseChangeForm(forms.Form):
-    to_phase = forms.ChoiceField(label=_("move to"), choices=Phase.choices)
+    to_phase = forms.ChoiceField(label=_("Move to"), choices=Phase.choices)
     closure_reason = forms.ChoiceField(
-        label=_("closure reason"),
+        label=_("Closure reason"),
         choices=[("", "—"), *ClosureReason.choices],
         required=False,
+        help_text=_("Only when closing the case."),
     )
     note = forms.CharField(
-        label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
     def __init__(self, *args, case=None, **kwargs):
@@ -114,6 +244,20 @@ class PhaseChangeForm(forms.Form):
 
             allowed = ALLOWED_TRANSITIONS[case.phase]
             self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
+
+
+class AssignForm(forms.Form):
+    worker = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        from organisations.models import Role, User
+
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = User.objects.filter(
+            is_active=True,
+            membership__organisation=organisation,
+            membership__role__in=[Role.SOCIAL_WORKER, Role.SUPERVISOR],
+        ).order_by("first_name", "username")
 
 
 class CounsellingSessionForm(forms.ModelForm):
@@ -129,11 +273,16 @@ class CounsellingSessionForm(forms.ModelForm):
             "confidential_notes",
             "next_session_date",
         ]
-        widgets = {"session_date": DateInput(), "next_session_date": DateInput()}
+        widgets = {
+            "session_date": DateInput(),
+            "next_session_date": DateInput(),
+            "confidential_notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phase"].required = False
+        self.fields["session_date"].initial = timezone.localdate()
 
     def _post_clean(self):
         pass

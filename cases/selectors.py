@@ -1,7 +1,24 @@
 """Every read of survivor data goes through these functions."""
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.apps import apps
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as When_
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
+from django.utils import timezone
 
 from organisations.models import Organisation, User
 
@@ -69,3 +86,92 @@ def counselling_session_list_for_case(case: Case) -> QuerySet[CounsellingSession
 
 def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor", "organisation")
+
+
+NO_CONTACT_DAYS = 30
+
+
+def _with_contact_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Next planned follow-up visit and the last contact (counselling session or visit)."""
+    visit = apps.get_model("followup", "FollowUpVisit")
+    next_visit = visit.objects.filter(case=OuterRef("pk"), status="planned").order_by(
+        "scheduled_for"
+    )
+    last_visit = visit.objects.filter(case=OuterRef("pk"), status="done").order_by("-visited_on")
+    last_session = CounsellingSession.objects.filter(case=OuterRef("pk")).order_by("-session_date")
+    queryset = queryset.annotate(
+        next_visit_on=Subquery(next_visit.values("scheduled_for")[:1]),
+        last_visit_on=Subquery(last_visit.values("visited_on")[:1]),
+        last_session_on=Subquery(last_session.values("session_date")[:1]),
+    )
+    # GREATEST ignores NULL on PostgreSQL but not on SQLite: coalesce both sides first.
+    return queryset.annotate(
+        last_contact_on=Greatest(
+            Coalesce("last_session_on", "last_visit_on"),
+            Coalesce("last_visit_on", "last_session_on"),
+        )
+    )
+
+
+def _identity_visible(user: User) -> ExpressionWrapper:
+    """True where the list may show the survivor's name: own cases, and shared cases whose
+    referral shares identity."""
+    from referrals.selectors import referral_case_ids_sharing_identity_with
+
+    membership = active_membership(user)
+    if membership is None:
+        return ExpressionWrapper(Value(False), output_field=BooleanField())
+    shared = referral_case_ids_sharing_identity_with(membership.organisation)
+    return ExpressionWrapper(
+        Q(organisation_id=membership.organisation_id) | Q(pk__in=shared),
+        output_field=BooleanField(),
+    )
+
+
+def caseload_for(user: User) -> QuerySet[Case]:
+    """The home page: the user's own cases first, then the rest they may see; high risk first."""
+    risk_order = When_(
+        When(risk_level="high", then=Value(0)),
+        When(risk_level="medium", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    mine = When_(
+        When(assigned_worker_id=user.pk, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    queryset = case_list_visible_to(user).select_related(
+        "organisation", "assigned_worker", "origin_province"
+    )
+    return (
+        _with_contact_dates(queryset)
+        .annotate(mine=mine, risk_order=risk_order, show_identity=_identity_visible(user))
+        .order_by("mine", "risk_order", "-intake_date", "-id")
+    )
+
+
+def cases_without_recent_contact(user: User, *, days: int = NO_CONTACT_DAYS) -> QuerySet[Case]:
+    """Open cases nobody has seen for `days`: no session or visit, or none since intake."""
+    since = timezone.localdate() - dt.timedelta(days=days)
+    queryset = _with_contact_dates(
+        case_list_visible_to(user)
+        .exclude(phase="closed")
+        .select_related("assigned_worker", "origin_province")
+    )
+    return queryset.filter(
+        Q(last_contact_on__lt=since) | Q(last_contact_on__isnull=True, intake_date__lt=since)
+    ).order_by("last_contact_on", "intake_date")
+
+
+def team_of(organisation: Organisation) -> QuerySet[User]:
+    """The organisation's workers with their open caseload."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            membership__organisation=organisation,
+            membership__role__in=["social_worker", "supervisor"],
+        )
+        .annotate(open_cases=Count("assigned_cases", filter=~Q(assigned_cases__phase="closed")))
+        .order_by("first_name", "username")
+    )

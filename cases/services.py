@@ -254,7 +254,8 @@ def case_sensitive_facts_update(
 ) -> CaseSensitiveFacts:
     from .permissions import can_view_sensitive_facts
 
-    if not can_view_sensitive_facts(actor, case):
+    # Seeing health facts through a referral never makes them editable.
+    if not (can_edit_case(actor, case) and can_view_sensitive_facts(actor, case)):
         raise PermissionDenied(_("You cannot edit this case's sensitive facts."))
     facts, _created = CaseSensitiveFacts.objects.select_for_update().get_or_create(case=case)
     facts.hiv_status, facts.health_notes, facts.legal_details = (
@@ -487,3 +488,11 @@ def case_access_grant(*, actor: User | None, case: Case, organisation: Organisat
 def case_access_revoke(*, actor: User | None, case: Case, organisation: Organisation) -> None:
     remove_perm("cases.view_case", organisation.group, case)
     _event(case, EventKind.ACCESS_REVOKED, actor, organisation=organisation)
+
+
+@transaction.atomic
+def case_intake(*, actor: User, consent: dict, **case_fields) -> Case:
+    """Register a survivor with the consent they gave: both are saved, or neither."""
+    case = case_create(actor=actor, **case_fields)
+    consent_record(actor=actor, case=case, **consent)
+    return case

@@ -6,6 +6,14 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="create"),
+    path("team/", views.team, name="team"),
+    path("<int:pk>/consents/new/", views.consent_create, name="consent-create"),
+    path(
+        "<int:pk>/consents/<int:consent_pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent-withdraw",
+    ),
+    path("<int:pk>/assign/", views.case_assign, name="assign"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/phase/", views.case_phase_change, name="phase"),

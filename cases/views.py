@@ -3,16 +3,32 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import CaseForm, CounsellingSessionForm, PhaseChangeForm
+from .duplicates import possible_duplicates
+from .filters import CaseloadFilter
+from .forms import (
+    INTAKE_CONSENT_FIELDS,
+    AssignForm,
+    CaseForm,
+    ConsentForm,
+    CounsellingSessionForm,
+    IntakeForm,
+    PhaseChangeForm,
+)
 from .permissions import (
+    CLOSING_ROLES,
+    active_membership,
+    can_close_case,
     can_edit_case,
     can_register_cases,
-    can_view_sensitive_facts,
+    case_data_categories,
 )
 
 CASES_PER_PAGE = 25
@@ -29,27 +45,35 @@ def _apply_service_errors(form, error: ValidationError) -> None:
 
 @login_required
 def case_list(request):
-    cases = (
-        selectors.case_list_visible_to(request.user)
-        .select_related("organisation", "assigned_worker", "origin_province")
-        .order_by("-intake_date", "-id")
-    )
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/case_list.html",
-        {"page": page, "can_register": can_register_cases(request.user)},
-    )
+    """The caseload: my cases first, then the organisation's; search, filters and pages."""
+    caseload = CaseloadFilter(request.GET or None, queryset=selectors.caseload_for(request.user))
+    page = Paginator(caseload.qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filter": caseload,
+        "query": query.urlencode(),
+        "can_register": can_register_cases(request.user),
+        "today": timezone.localdate(),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "cases/_caseload_table.html", context)
+    return render(request, "cases/case_list.html", context)
 
 
 @login_required
 def case_detail(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk)
-    sensitive = can_view_sensitive_facts(request.user, case)
+    seen = case_data_categories(request.user, case)
+    sensitive = "health" in seen
     editable = can_edit_case(request.user, case)
+    can_assign = editable and can_close_case(request.user, case)
     context = {
         "case": case,
         "can_edit": editable,
+        "can_assign": can_assign,
+        "seen": seen,
         "show_sensitive": sensitive,
         "sensitive_facts": getattr(case, "sensitive_facts", None) if sensitive else None,
         "consents": selectors.consent_list_for_case(case),
@@ -57,26 +81,114 @@ def case_detail(request, pk: int):
         "timeline": selectors.case_timeline(case),
         "shared_with": selectors.organisations_with_access(case) if editable else (),
         "phase_form": PhaseChangeForm(case=case) if editable else None,
+        "team": selectors.team_of(case.organisation) if can_assign else (),
     }
     return render(request, "cases/case_detail.html", context)
 
 
+def _consent_errors_to_intake(error: ValidationError) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed = {INTAKE_CONSENT_FIELDS.get(k, k): v for k, v in error.error_dict.items()}
+    return ValidationError(renamed)
+
+
 @login_required
 def case_create(request):
+    """Intake: consent first, then identity, trafficking facts and risk; warns of duplicates."""
     if not can_register_cases(request.user):
         raise Http404
-    form = CaseForm(request.POST or None)
+    form = IntakeForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        duplicates = possible_duplicates(
+            organisation=request.user.membership.organisation,
+            name_latin=arguments["name_latin"],
+            name_khmer=arguments["name_khmer"],
+            date_of_birth=arguments["date_of_birth"],
+            origin_province_id=form.cleaned_data["origin_province"].pk,
+        )
+        if not duplicates or form.cleaned_data["not_a_duplicate"]:
+            try:
+                case = services.case_intake(
+                    actor=request.user, consent=form.consent_arguments(), **arguments
+                )
+            except ValidationError as error:
+                _apply_service_errors(form, _consent_errors_to_intake(error))
+            else:
+                messages.success(
+                    request, _("Case %(number)s registered.") % {"number": case.case_number}
+                )
+                return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates})
+
+
+@login_required
+def consent_create(request, pk: int):
+    case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_create(actor=request.user, **form.service_arguments())
+            services.consent_record(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
-            messages.success(
-                request, _("Case %(number)s registered.") % {"number": case.case_number}
-            )
+            messages.success(request, _("Consent recorded."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/case_form.html", {"form": form, "case": None})
+    return render(request, "cases/consent_form.html", {"form": form, "case": case})
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, pk: int, consent_pk: int):
+    case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    consent = get_object_or_404(case.consents, pk=consent_pk)
+    try:
+        services.consent_withdraw(actor=request.user, consent=consent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Consent withdrawn."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_assign(request, pk: int):
+    case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_close_case(request.user, case):
+        raise Http404
+    form = AssignForm(request.POST, organisation=case.organisation)
+    if form.is_valid():
+        try:
+            services.case_assign(actor=request.user, case=case, worker=form.cleaned_data["worker"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Case reassigned."))
+    else:
+        messages.error(request, _("Choose a worker of this organisation."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("cases:detail", args=[case.pk])
+    return redirect(back)
+
+
+@login_required
+def team(request):
+    """The supervisor's view: who carries how many cases, and who has not been seen."""
+    membership = active_membership(request.user)
+    if membership is None or membership.role not in CLOSING_ROLES:
+        raise Http404
+    organisation = membership.organisation
+    context = {
+        "team": selectors.team_of(organisation),
+        "no_contact": selectors.cases_without_recent_contact(request.user)[:100],
+        "days": selectors.NO_CONTACT_DAYS,
+        "assign_form": AssignForm(organisation=organisation),
+    }
+    return render(request, "cases/team.html", context)
 
 
 @login_required

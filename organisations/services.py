@@ -2,13 +2,14 @@ import csv
 from importlib.resources import files
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, Province, Role, User, Village
+from .models import Membership, Organisation, OrganisationKind, Province, Role, User, Village
 
 
 def _official_rows(level: str) -> list[dict[str, str]]:
@@ -200,3 +201,77 @@ def user_create(
     user.save()
     membership_set(user=user, organisation=organisation, role=role)
     return user
+
+
+def _require_org_admin(actor: User, organisation: Organisation) -> None:
+    membership = actor.membership_or_none if actor.is_active else None
+    if (
+        membership is None
+        or membership.role != Role.ORG_ADMIN
+        or membership.organisation_id != organisation.pk
+    ):
+        raise PermissionDenied(_("Only this organisation's administrator manages its people."))
+
+
+def _allowed_roles(organisation: Organisation) -> set[str]:
+    roles = {Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN, Role.API_CLIENT}
+    if organisation.kind in (OrganisationKind.MINISTRY, OrganisationKind.PROVINCIAL_DEPARTMENT):
+        roles.add(Role.MINISTRY_OFFICER)
+    return roles
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor: User,
+    organisation: Organisation,
+    username: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    """Add a person to the organisation with no password yet; they choose one from the link."""
+    _require_org_admin(actor, organisation)
+    if role not in _allowed_roles(organisation):
+        raise ValidationError({"role": _("This role does not exist in this organisation.")})
+    if User.objects.filter(username__iexact=username.strip()).exists():
+        raise ValidationError({"username": _("This username is taken.")})
+    return user_create(
+        username=username.strip(),
+        organisation=organisation,
+        role=role,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+    )
+
+
+@transaction.atomic
+def user_set_role(*, actor: User, user: User, role: str) -> Membership:
+    organisation = user.membership.organisation
+    _require_org_admin(actor, organisation)
+    if role not in _allowed_roles(organisation):
+        raise ValidationError({"role": _("This role does not exist in this organisation.")})
+    if user.pk == actor.pk and role != Role.ORG_ADMIN:
+        raise ValidationError({"role": _("You cannot take away your own administrator role.")})
+    return membership_set(user=user, organisation=organisation, role=role)
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivating signs the person out on their next request: Django refuses inactive users."""
+    _require_org_admin(actor, user.membership.organisation)
+    if user.pk == actor.pk and not active:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])

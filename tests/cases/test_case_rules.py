@@ -20,6 +20,13 @@ TODAY = timezone.localdate
 def registration_form(**overrides):
     village = Village.objects.filter(commune__isnull=False).order_by("id").first()
     data = {
+        "consent_given_by": "guardian",
+        "guardian_name": "Keo Sreymom",
+        "guardian_relationship": "mother",
+        "child_assent": "true",
+        "consent_identity": "on",
+        "consent_case_facts": "on",
+        "consent_given_on": (TODAY() - dt.timedelta(days=3)).isoformat(),
         "name_latin": "Keo Sopheap",
         "name_khmer": "កែវ សុភាព",
         "sex": "female",
@@ -30,8 +37,10 @@ def registration_form(**overrides):
         "how_identified": "hotline",
         "intake_date": (TODAY() - dt.timedelta(days=3)).isoformat(),
         "risk_level": "high",
-        "origin_village_code": village.code,
-        "origin_commune_code": village.commune_code,
+        "origin_province": village.district.province_id,
+        "origin_district": village.district_id,
+        "origin_commune": village.commune_id,
+        "origin_village": village.pk,
     }
     data.update(overrides)
     return data
@@ -45,7 +54,13 @@ def test_registration_numbers_the_case_and_derives_minor_and_province(client_for
     assert case.minor_at_intake is True
     assert case.origin_province_id == case.origin_village.district.province_id
     assert case.assigned_worker == owner
-    assert case.events.get().kind == EventKind.CREATED
+    assert list(case.events.order_by("id").values_list("kind", flat=True)) == [
+        EventKind.CREATED,
+        EventKind.CONSENT_RECORDED,
+    ]
+    consent = case.consents.get()
+    assert consent.given_by == "guardian" and consent.child_assent is True
+    assert consent.covers_identity and consent.covers_case_facts and not consent.covers_health
 
 
 def test_case_numbers_count_up_per_organisation(owner, outsider):
@@ -65,8 +80,9 @@ def test_case_numbers_count_up_per_organisation(owner, outsider):
         ("date_of_birth", "2010-02-30", "Enter a valid date."),
         ("date_of_birth", "2090-01-01", "The date of birth is in the future."),
         ("date_of_birth", "1890-01-01", "more than 100 years ago"),
-        ("origin_village_code", "99999999", "No village has the code 99999999."),
-        ("origin_commune_code", "999999", "No commune has the code 999999."),
+        ("origin_village", "99999999", "Select a valid choice."),
+        ("origin_commune", "999999", "Select a valid choice."),
+        ("origin_province", "", "This field is required."),
         ("destination_country", "", "Give the destination country"),
     ],
 )
@@ -76,17 +92,40 @@ def test_bad_registration_shows_the_error_by_the_field_and_saves_nothing(
     response = client_for(owner).post(reverse("cases:create"), registration_form(**{field: value}))
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors.get(field, []))
-    assert b'value="Keo Sopheap"' in response.content  # what the worker typed is kept
+    assert 'value="Keo Sopheap"' in response.content.decode()  # what the worker typed is kept
     assert Case.objects.count() == 0
     assert CaseEvent.objects.count() == 0
 
 
-def test_a_repeated_village_code_asks_for_the_commune(client_for, owner):
-    duplicated = Village.objects.filter(code="08120101").first()
-    form = registration_form(origin_village_code=duplicated.code, origin_commune_code="")
-    response = client_for(owner).post(reverse("cases:create"), form)
-    assert "choose the commune" in response.context["form"].errors["origin_village_code"][0]
+def test_a_village_from_another_commune_is_refused(client_for, owner):
+    elsewhere = Village.objects.filter(commune__isnull=False).order_by("-id").first()
+    response = client_for(owner).post(
+        reverse("cases:create"), registration_form(origin_village=elsewhere.pk)
+    )
+    assert "Select a valid choice" in response.context["form"].errors["origin_village"][0]
     assert Case.objects.count() == 0
+
+
+def test_a_childs_intake_without_a_guardian_saves_neither_case_nor_consent(client_for, owner):
+    form = registration_form(consent_given_by="survivor", guardian_name="", child_assent="")
+    response = client_for(owner).post(reverse("cases:create"), form)
+    errors = response.context["form"].errors
+    assert "parent or guardian" in errors["consent_given_by"][0]
+    assert "assented" in errors["child_assent"][0]
+    assert Case.objects.count() == 0 and Consent.objects.count() == 0
+
+
+def test_intake_warns_of_a_similar_survivor_and_registers_after_confirmation(client_for, owner):
+    client = client_for(owner)
+    assert client.post(reverse("cases:create"), registration_form()).status_code == 302
+    similar = registration_form(name_latin="Sopheap Keo", name_khmer="")
+    warned = client.post(reverse("cases:create"), similar)
+    assert warned.status_code == 200
+    assert Case.objects.get().case_number in warned.content.decode()
+    assert Case.objects.count() == 1
+    confirmed = client.post(reverse("cases:create"), {**similar, "not_a_duplicate": "on"})
+    assert confirmed.status_code == 302
+    assert Case.objects.count() == 2
 
 
 def test_forbidden_phase_jump_is_refused_and_changes_nothing(client_for, case, owner):

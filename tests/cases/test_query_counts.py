@@ -28,8 +28,9 @@ def test_case_list_query_budget(client_for, owner, other_ngo, cases):
     shared = CaseFactory(actor=owner)
     case_access_grant(actor=owner, case=shared, organisation=other_ngo)
     count, sql = queries_for(client_for(owner), reverse("cases:list"))
-    # + paginator count, + the page of cases with organisation, worker and province joined.
-    assert count == REQUEST_OVERHEAD + 2, sql
+    # + paginator count; + provinces for the filter; + the page of cases with organisation,
+    # worker and province joined and next visit, last contact and identity as subqueries.
+    assert count == REQUEST_OVERHEAD + 3, sql
 
 
 @pytest.mark.parametrize("rows", [1, 6])
@@ -48,5 +49,6 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
         )
     count, sql = queries_for(client_for(owner), reverse("cases:detail", args=[case.pk]))
     # + the case with its organisation, worker and places; + sensitive facts; + consents;
-    # + sessions with counsellors; + organisations it is shared with; + timeline with actors.
-    assert count == REQUEST_OVERHEAD + 6, sql
+    # + sessions with counsellors; + referrals; + next visits; + last visit;
+    # + organisations it is shared with; + timeline with actors.
+    assert count == REQUEST_OVERHEAD + 9, sql

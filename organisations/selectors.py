@@ -1,0 +1,30 @@
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Commune, District, Organisation, User, Village
+
+
+def members_of(organisation: Organisation) -> QuerySet[User]:
+    return (
+        User.objects.filter(membership__organisation=organisation)
+        .select_related("membership")
+        .order_by("-is_active", "last_name", "first_name", "username")
+    )
+
+
+def member_get_for_admin(*, organisation: Organisation, pk: int) -> User:
+    try:
+        return members_of(organisation).get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("No such person.") from None
+
+
+def place_children(*, level: str, parent: str) -> QuerySet:
+    """The districts of a province, communes of a district or villages of a commune."""
+    if level == "district":
+        return District.objects.filter(province_id=parent).order_by("name_en")
+    if level == "commune":
+        return Commune.objects.filter(district_id=parent).order_by("name_en")
+    if level == "village":
+        return Village.objects.filter(commune_id=parent).order_by("name_en")
+    raise Http404("Unknown level.")

@@ -1,0 +1,123 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from . import selectors, services
+from .forms import InviteForm, RoleForm
+from .models import Role
+
+
+def _administered_organisation(request):
+    membership = request.user.membership_or_none
+    if membership is None or membership.role != Role.ORG_ADMIN:
+        raise Http404
+    return membership.organisation
+
+
+@login_required
+def place_options(request):
+    """`<option>`s of the next level down, for the chained place pickers."""
+    # htmx sends the picked place under its own field name, beside `level`.
+    parent = next((value for key, value in request.GET.items() if key != "level"), "")
+    places = selectors.place_children(level=request.GET.get("level", ""), parent=parent)
+    return render(request, "organisations/_place_options.html", {"places": places})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, remembered for the signed-in person on every device."""
+    if request.user.is_authenticated:
+        try:
+            services.user_set_language(user=request.user, language=request.POST.get("language", ""))
+        except ValidationError:
+            pass  # Django's view ignores an unknown language the same way.
+    return django_set_language(request)
+
+
+def _set_password_link(request, user) -> str:
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return request.build_absolute_uri(path)
+
+
+@login_required
+def people(request):
+    organisation = _administered_organisation(request)
+    roles = services._allowed_roles(organisation)
+    form = InviteForm(request.POST or None, roles=roles)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.user_invite(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            link = _set_password_link(request, person)
+            if person.email:
+                send_mail(
+                    _("Your Homecoming account"),
+                    _("Choose your password here: %(link)s") % {"link": link},
+                    None,
+                    [person.email],
+                )
+            messages.success(request, _("%(name)s was added.") % {"name": person.username})
+            form = InviteForm(roles=roles)
+    context = {
+        "organisation": organisation,
+        "members": selectors.members_of(organisation),
+        "form": form,
+        "link": link,
+        "roles": [c for c in Role.choices if c[0] in roles],
+    }
+    return render(request, "organisations/people.html", context)
+
+
+@login_required
+@require_POST
+def person_role(request, pk: int):
+    organisation = _administered_organisation(request)
+    person = selectors.member_get_for_admin(organisation=organisation, pk=pk)
+    form = RoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a role."))
+        services.user_set_role(actor=request.user, user=person, role=form.cleaned_data["role"])
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Role changed."))
+    return redirect("organisations:people")
+
+
+@login_required
+@require_POST
+def person_active(request, pk: int):
+    organisation = _administered_organisation(request)
+    person = selectors.member_get_for_admin(organisation=organisation, pk=pk)
+    try:
+        services.user_set_active(
+            actor=request.user, user=person, active=request.POST.get("active") == "1"
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("organisations:people")

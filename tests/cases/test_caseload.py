@@ -1,0 +1,184 @@
+"""The caseload home page, the supervisor's team page and the case actions around them."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Consent, EventKind
+from cases.services import consent_record
+from organisations.models import Role
+from tests.cases.factories import CaseFactory, log_session
+from tests.organisations.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def listed(client, **params):
+    response = client.get(reverse("cases:list"), params)
+    assert response.status_code == 200
+    return [case.case_number for case in response.context["page"].object_list]
+
+
+def test_my_cases_come_first_then_high_risk(client_for, owner, colleague, supervisor):
+    theirs_high = CaseFactory(actor=colleague, risk_level="high")
+    mine_low = CaseFactory(actor=owner, risk_level="low")
+    mine_high = CaseFactory(actor=owner, risk_level="high")
+    assert listed(client_for(owner)) == [
+        mine_high.case_number,
+        mine_low.case_number,
+        theirs_high.case_number,
+    ]
+
+
+def test_search_by_number_or_name_in_either_script(client_for, owner):
+    sokha = CaseFactory(actor=owner, name_latin="Heng Sokha", name_khmer="ហេង សុខា")
+    other = CaseFactory(actor=owner, name_latin="Chan Dara", name_khmer="ចាន់ ដារ៉ា")
+    client = client_for(owner)
+    assert listed(client, q="sokha") == [sokha.case_number]
+    assert listed(client, q="ដារ៉ា") == [other.case_number]
+    assert listed(client, q=other.case_number) == [other.case_number]
+
+
+def test_filters_by_phase_province_risk_and_age(client_for, owner):
+    child = CaseFactory(
+        actor=owner, risk_level="high", date_of_birth=TODAY() - dt.timedelta(days=365 * 14)
+    )
+    adult = CaseFactory(actor=owner, risk_level="low")
+    client = client_for(owner)
+    assert listed(client, age="minor") == [child.case_number]
+    assert listed(client, age="adult") == [adult.case_number]
+    assert listed(client, risk="low") == [adult.case_number]
+    assert listed(client, phase="closed") == []
+    province = adult.origin_province_id
+    assert set(listed(client, province=province)) == {child.case_number, adult.case_number}
+
+
+def test_htmx_filtering_returns_only_the_table(client_for, owner):
+    CaseFactory(actor=owner)
+    response = client_for(owner).get(reverse("cases:list"), {"q": "x"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in response.content
+    assert b"No cases to show." in response.content
+
+
+def test_last_contact_and_next_follow_up_are_shown(client_for, owner):
+    case = CaseFactory(actor=owner)
+    log_session(actor=owner, case=case, session_date=TODAY() - dt.timedelta(days=4))
+    row = client_for(owner).get(reverse("cases:list")).context["page"].object_list[0]
+    assert row.last_contact_on == TODAY() - dt.timedelta(days=4)
+    assert row.next_visit_on is None
+
+
+def test_team_page_lists_cases_without_contact_for_30_days(client_for, owner, supervisor):
+    quiet = CaseFactory(actor=owner, intake_date=TODAY() - dt.timedelta(days=60))
+    seen = CaseFactory(actor=owner, intake_date=TODAY() - dt.timedelta(days=60))
+    log_session(actor=owner, case=seen, session_date=TODAY() - dt.timedelta(days=3))
+    response = client_for(supervisor).get(reverse("cases:team"))
+    assert [c.case_number for c in response.context["no_contact"]] == [quiet.case_number]
+    workers = {w.username: w.open_cases for w in response.context["team"]}
+    assert workers["owner"] == 2
+
+
+@pytest.mark.parametrize("persona", ["owner", "officer"])
+def test_team_page_is_for_supervisors_only(request, client_for, persona):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse("cases:team")).status_code == 404
+
+
+def test_another_organisations_supervisor_sees_only_their_own_team(client_for, case, outsider):
+    response = client_for(outsider).get(reverse("cases:team"))
+    assert response.status_code == 200
+    assert list(response.context["no_contact"]) == []
+    assert [w.username for w in response.context["team"]] == ["outsider"]
+
+
+def test_supervisor_reassigns_a_case(client_for, case, supervisor, colleague):
+    response = client_for(supervisor).post(
+        reverse("cases:assign", args=[case.pk]),
+        {"worker": colleague.pk, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response.url == reverse("cases:detail", args=[case.pk])
+    case.refresh_from_db()
+    assert case.assigned_worker == colleague
+    assert case.events.filter(kind=EventKind.ASSIGNED).exists()
+
+
+def test_a_worker_cannot_reassign_and_nobody_assigns_to_another_organisation(
+    client_for, case, owner, colleague, supervisor, outsider
+):
+    client_for(owner).post(reverse("cases:assign", args=[case.pk]), {"worker": colleague.pk})
+    client_for(supervisor).post(reverse("cases:assign", args=[case.pk]), {"worker": outsider.pk})
+    case.refresh_from_db()
+    assert case.assigned_worker == owner
+
+
+def test_record_and_withdraw_consent_from_the_case_page(client_for, case, owner, other_ngo):
+    client = client_for(owner)
+    response = client.post(
+        reverse("cases:consent-create", args=[case.pk]),
+        {
+            "given_by": "survivor",
+            "purpose": "sharing",
+            "shared_with_organisation": other_ngo.pk,
+            "covers_case_facts": "on",
+            "given_on": TODAY().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get(case=case)
+    client.post(reverse("cases:consent-withdraw", args=[case.pk, consent.pk]))
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == TODAY()
+
+
+def test_consent_form_shows_what_is_missing(client_for, case, owner):
+    response = client_for(owner).post(
+        reverse("cases:consent-create", args=[case.pk]),
+        {"given_by": "survivor", "purpose": "sharing", "given_on": TODAY().isoformat()},
+    )
+    errors = response.context["form"].errors
+    assert "Tick at least one" in errors["covers_identity"][0]
+    assert "Name either one organisation" in errors["shared_with_organisation"][0]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "officer"])
+def test_outsiders_get_404_on_consent_and_assignment_urls(
+    request, client_for, case, owner, persona
+):
+    consent = consent_record(
+        actor=owner, case=case, given_by="survivor", purpose="services",
+        given_on=TODAY(), covers_identity=True,
+    )  # fmt: skip
+    client = client_for(request.getfixturevalue(persona))
+    urls = [
+        ("get", reverse("cases:consent-create", args=[case.pk])),
+        ("post", reverse("cases:consent-create", args=[case.pk])),
+        ("post", reverse("cases:consent-withdraw", args=[case.pk, consent.pk])),
+        ("post", reverse("cases:assign", args=[case.pk])),
+    ]
+    for method, url in urls:
+        assert getattr(client, method)(url).status_code == 404, url
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+
+
+def test_place_pickers_offer_the_next_level(client_for, owner):
+    response = client_for(owner).get(
+        reverse("organisations:place-options"), {"level": "district", "origin_province": "23"}
+    )
+    assert response.status_code == 200
+    assert b"Kaeb" in response.content
+    assert response.content.count(b"<option") >= 2
+
+
+def test_caseload_shows_a_shared_cases_identity_only_when_a_referral_shares_it(
+    client_for, case, owner, other_ngo
+):
+    from cases.services import case_access_grant
+
+    receiver = UserFactory(organisation=other_ngo, role=Role.SOCIAL_WORKER)
+    case_access_grant(actor=owner, case=case, organisation=other_ngo)
+    page = client_for(receiver).get(reverse("cases:list")).content.decode()
+    assert case.case_number in page and "Sok Sreyneang" not in page
