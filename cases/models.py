@@ -5,6 +5,8 @@ from guardian.models import GroupObjectPermissionBase
 
 from organisations.models import Commune, Organisation, OrganisationKind, Province, Village
 
+from .encryption import EncryptedTextField
+
 
 class Phase(models.TextChoices):
     IDENTIFICATION = "identification", _("Identification")
@@ -205,11 +207,11 @@ class CaseSensitiveFacts(models.Model):
     their encryption) is decided in one place."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="sensitive_facts")
-    hiv_status = models.CharField(
-        _("HIV status"), max_length=16, choices=HivStatus.choices, default=HivStatus.UNKNOWN
+    hiv_status = EncryptedTextField(
+        _("HIV status"), choices=HivStatus.choices, default=HivStatus.UNKNOWN
     )
-    health_notes = models.TextField(_("health notes"), blank=True)
-    legal_details = models.TextField(_("legal case details"), blank=True)
+    health_notes = EncryptedTextField(_("health notes"), blank=True)
+    legal_details = EncryptedTextField(_("legal case details"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -312,7 +314,7 @@ class CounsellingSession(models.Model):
     phase = models.CharField(_("phase"), max_length=24, choices=SessionPhase.choices)
     topics = models.CharField(_("topics"), max_length=300, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
-    confidential_notes = models.TextField(_("confidential notes"), blank=True)
+    confidential_notes = EncryptedTextField(_("confidential notes"), blank=True)
     next_session_date = models.DateField(_("next session"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -21,6 +21,16 @@ def need_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """A request in Khmer leaves Khmer active in the thread; each test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def password():
     return PASSWORD

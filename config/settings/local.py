@@ -2,6 +2,8 @@
 
 import os
 
+# Not secret: encrypts only invented data on this machine.
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "vBJlDp6m0SjrCp64fk2kmtGCx4Wo1EVXp54IlLeBpmg=")
 os.environ.setdefault("SECRET_KEY", "local-only-insecure-key-never-used-in-production")
 
 from .base import *  # noqa: E402,F403

@@ -2,6 +2,8 @@
 
 import os
 
+# Not secret: encrypts only invented data on this machine.
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "Ff-6VPhjRrUsQs91aGns_CQheyjm5VJoytSfhnqjjBg=")
 os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 
 from .base import *  # noqa: E402,F403
