@@ -97,6 +97,7 @@ class Case(models.Model):
         _("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
 
     name_latin = models.CharField(_("name (Latin script)"), max_length=150)
     name_khmer = models.CharField(_("name (Khmer script)"), max_length=150, blank=True)

@@ -115,6 +115,11 @@ class Organisation(models.Model):
         default=30,
         help_text=_("After a referral is completed, the receiver keeps view access this long."),
     )
+    retention_years = models.PositiveSmallIntegerField(
+        _("years a closed case keeps its identity"),
+        default=10,
+        help_text=_("After this, a closed case is anonymised; its statistics remain."),
+    )
     followup_plan_months = models.JSONField(
         _("follow-up visits (months after reintegration)"),
         default=default_followup_plan,

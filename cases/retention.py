@@ -1,0 +1,84 @@
+"""Data retention: a case closed longer than its organisation keeps identities loses every
+fact that could identify the survivor. What the dashboards count stays: province of origin,
+sex, minor at intake, year of birth, form of exploitation, movement, phase, closure reason
+and dates, counts of sessions, referrals and visits with their outcomes."""
+
+import datetime as dt
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import TruncYear
+from django.utils import timezone
+
+from .models import Case, CaseEvent, CaseSensitiveFacts, Consent, CounsellingSession, HivStatus
+
+ANONYMOUS = "—"
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def cases_due_for_anonymising(*, today: dt.date | None = None):
+    """Closed, not yet anonymised, closed longer ago than the organisation's retention."""
+    today = today or timezone.localdate()
+    due = Case.objects.none()
+    for years in set(
+        apps.get_model("organisations", "Organisation").objects.values_list(
+            "retention_years", flat=True
+        )
+    ):
+        due |= Case.objects.filter(
+            organisation__retention_years=years,
+            phase="closed",
+            anonymised_on__isnull=True,
+            closed_on__lt=_years_before(today, years),
+        )
+    return due
+
+
+@transaction.atomic
+def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int:
+    today = today or timezone.localdate()
+    cases = Case.objects.filter(pk__in=case_ids, anonymised_on__isnull=True)
+    count = cases.update(
+        name_latin=ANONYMOUS,
+        name_khmer="",
+        family_contact="",
+        origin_village=None,
+        # The year of birth stays for age statistics; the day and month go.
+        date_of_birth=TruncYear("date_of_birth"),
+        date_of_birth_estimated=True,
+        anonymised_on=today,
+    )
+    # Encrypted fields are written one row at a time so that they stay encrypted.
+    for facts in CaseSensitiveFacts.objects.filter(case_id__in=case_ids):
+        facts.hiv_status, facts.health_notes, facts.legal_details = HivStatus.UNKNOWN, "", ""
+        facts.save(update_fields=["hiv_status", "health_notes", "legal_details"])
+    for session in CounsellingSession.objects.filter(case_id__in=case_ids):
+        session.confidential_notes, session.topics = "", ""
+        session.save(update_fields=["confidential_notes", "topics"])
+    Consent.objects.filter(case_id__in=case_ids).update(guardian_name="", guardian_relationship="")
+    CaseEvent.objects.filter(case_id__in=case_ids).update(note="")
+    _clear_text(
+        "referrals",
+        "Referral",
+        case_ids,
+        ["reason", "decline_reason", "outcome", "override_reason"],
+    )
+    _clear_text(
+        "followup",
+        "FollowUpVisit",
+        case_ids,
+        ["moved_reason", "cancel_reason", "place", "risk_signs", "notes"],
+    )
+    return count
+
+
+def _clear_text(app_label: str, model_name: str, case_ids: list[int], fields: list[str]) -> None:
+    model = apps.get_model(app_label, model_name)
+    model.objects.filter(case_id__in=case_ids).update(**{f: Value("") for f in fields})

@@ -1,0 +1,125 @@
+"""Sign-in and sessions, tried the way an attacker would."""
+
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from organisations.security import LAST_SEEN, SIGNED_IN_AT
+from tests.cases.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+BASE_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+
+def test_passwords_are_hashed_with_argon2(owner, settings):
+    assert django_settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")  # tests only
+    settings.PASSWORD_HASHERS = BASE_HASHERS
+    owner.set_password("a-long-enough-password")
+    assert owner.password.startswith("argon2$argon2id$")
+
+
+@pytest.mark.parametrize("weak", ["short-pass1", "password1234", "123456789012"])
+def test_short_or_common_passwords_are_refused(weak):
+    with pytest.raises(ValidationError):
+        validate_password(weak)
+
+
+def sign_in(client, username, password, address="10.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_the_sixth_try_is_refused_even_with_the_right_password(client, owner, password, settings):
+    settings.AXES_ENABLED = True
+    for _ in range(4):
+        assert sign_in(client, owner.username, "wrong-password").status_code == 200
+    sign_in(client, owner.username, "wrong-password")  # the fifth failure locks
+    refused = sign_in(client, owner.username, password)
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The lock is for this person from this address: their colleague's office still works.
+    assert sign_in(client.__class__(), owner.username, password, "10.0.0.2").status_code == 302
+
+
+def token_now(device):
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+
+
+def test_two_factor_setup_then_a_replayed_code_is_refused(client, owner, password, settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    # django-otp also slows down guessing after a wrong code; the test types faster than people.
+    settings.OTP_TOTP_THROTTLE_FACTOR = settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    assert sign_in(client, owner.username, password).status_code == 302
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("two-factor"))
+
+    setup = client.get(reverse("two-factor"))
+    assert b"data:image/svg+xml" in setup.content
+    device = TOTPDevice.objects.get(user=owner)
+    code = token_now(device)
+    codes_page = client.post(reverse("two-factor"), {"code": code})
+    recovery_codes = codes_page.context["codes"]
+    assert len(recovery_codes) == 10
+    assert client.get(reverse("cases:list")).status_code == 200
+
+    other = client.__class__()
+    sign_in(other, owner.username, password)
+    replay = other.post(reverse("two-factor"), {"code": code})
+    assert "already used" in replay.content.decode()
+    assert other.get(reverse("cases:list")).status_code == 302
+
+    assert other.post(reverse("two-factor"), {"code": recovery_codes[0]}).status_code == 302
+    assert other.get(reverse("cases:list")).status_code == 200
+    third = client.__class__()
+    sign_in(third, owner.username, password)
+    reused = third.post(reverse("two-factor"), {"code": recovery_codes[0]})
+    assert "already used" in reused.content.decode()
+
+
+def test_two_factor_is_not_asked_without_the_production_switch(client, owner, password):
+    sign_in(client, owner.username, password)
+    assert client.get(reverse("cases:list")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("stamp", "age"),
+    [(LAST_SEEN, 31 * 60), (SIGNED_IN_AT, 12 * 60 * 60 + 60)],
+    ids=["30 minutes idle", "12 hours in all"],
+)
+def test_sessions_end_when_idle_or_old(client, owner, password, stamp, age):
+    sign_in(client, owner.username, password)
+    session = client.session
+    session[stamp] = int(time.time()) - age
+    session.save()
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert client.get(reverse("cases:list")).status_code == 302  # really signed out
+
+
+def test_an_active_session_survives(client, owner, password):
+    sign_in(client, owner.username, password)
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 29 * 60
+    session.save()
+    assert client.get(reverse("cases:list")).status_code == 200
+
+
+def test_pages_with_survivor_data_are_not_cached_and_cannot_be_framed(client_for, owner):
+    case = CaseFactory(actor=owner)
+    response = client_for(owner).get(reverse("cases:detail", args=[case.pk]))
+    assert "no-store" in response["Cache-Control"]
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
+    script = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "unsafe-inline" not in script and "unsafe-eval" not in script
+    assert response["X-Frame-Options"] == "DENY"
