@@ -286,3 +286,21 @@ class CounsellingSessionForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class ExportForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password for the file"),
+        min_length=12,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 12 characters. Give it to the recipient by another way than the file."
+        ),
+    )
+    password_again = forms.CharField(label=_("The same password again"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

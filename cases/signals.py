@@ -9,3 +9,7 @@ case_phase_changed = Signal()
 
 # Sent with consent and actor after a consent is withdrawn.
 consent_withdrawn = Signal()
+
+# Sent with request, cases (a queryset) and what (a label) when survivor data leaves the
+# system as a file; the audit log records it.
+exported = Signal()

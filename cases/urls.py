@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="create"),
     path("team/", views.team, name="team"),
+    path("export/", views.caseload_export, name="export"),
     path("<int:pk>/consents/new/", views.consent_create, name="consent-create"),
     path(
         "<int:pk>/consents/<int:consent_pk>/withdraw/",

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .duplicates import possible_duplicates
+from .exports import can_export_identities, caseload_workbook
 from .filters import CaseloadFilter
 from .forms import (
     INTAKE_CONSENT_FIELDS,
@@ -19,9 +20,11 @@ from .forms import (
     CaseForm,
     ConsentForm,
     CounsellingSessionForm,
+    ExportForm,
     IntakeForm,
     PhaseChangeForm,
 )
+from .models import Case
 from .permissions import (
     CLOSING_ROLES,
     active_membership,
@@ -30,6 +33,7 @@ from .permissions import (
     can_register_cases,
     case_data_categories,
 )
+from .signals import exported
 
 CASES_PER_PAGE = 25
 
@@ -237,3 +241,25 @@ def counselling_session_create(request, pk: int):
             messages.success(request, _("Counselling session logged."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/session_form.html", {"form": form, "case": case})
+
+
+@login_required
+def caseload_export(request):
+    """The filtered caseload as a password-protected spreadsheet, for supervisors."""
+    if not can_export_identities(request.user):
+        raise Http404
+    caseload = CaseloadFilter(request.GET or None, queryset=selectors.caseload_for(request.user))
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        content = caseload_workbook(
+            actor=request.user, cases=caseload.qs, password=form.cleaned_data["password"]
+        )
+        exported.send(sender=Case, request=request, cases=caseload.qs, what="caseload.xlsx")
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="caseload-{stamp}.xlsx"'
+        return response
+    return render(request, "cases/export.html", {"form": form, "count": caseload.qs.count()})

@@ -182,3 +182,63 @@ def test_caseload_shows_a_shared_cases_identity_only_when_a_referral_shares_it(
     case_access_grant(actor=owner, case=case, organisation=other_ngo)
     page = client_for(receiver).get(reverse("cases:list")).content.decode()
     assert case.case_number in page and "Sok Sreyneang" not in page
+
+
+def test_supervisor_exports_a_password_protected_caseload(client_for, owner, supervisor):
+    import io
+
+    import msoffcrypto
+    from openpyxl import load_workbook
+
+    CaseFactory(actor=owner, name_latin="Heng Sokha")
+    client = client_for(supervisor)
+    password = "a-shared-secret-2026"
+    response = client.post(
+        reverse("cases:export"), {"password": password, "password_again": password}
+    )
+    assert response["Content-Disposition"].startswith('attachment; filename="caseload-')
+    content = response.content
+    assert b"Heng Sokha" not in content and not content.startswith(b"PK")  # not a plain zip
+    office = msoffcrypto.OfficeFile(io.BytesIO(content))
+    office.load_key(password=password)
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    rows = list(load_workbook(plain).active.values)
+    assert rows[1][1] == "Heng Sokha"
+    assert len(rows) == 2
+
+
+def decrypted_rows(content: bytes, password: str) -> list:
+    import io
+
+    import msoffcrypto
+    from openpyxl import load_workbook
+
+    office = msoffcrypto.OfficeFile(io.BytesIO(content))
+    office.load_key(password=password)
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    return list(load_workbook(plain).active.values)
+
+
+def test_another_organisations_supervisor_exports_none_of_our_cases(client_for, case, outsider):
+    password = "x" * 12
+    response = client_for(outsider).post(
+        reverse("cases:export"), {"password": password, "password_again": password}
+    )
+    rows = decrypted_rows(response.content, password)
+    assert len(rows) == 1  # the header only
+    assert case.case_number not in str(rows)
+
+
+@pytest.mark.parametrize("persona", ["owner", "officer"])
+def test_only_supervisors_export_and_short_passwords_are_refused(
+    request, client_for, supervisor, persona
+):
+    assert (
+        client_for(request.getfixturevalue(persona)).get(reverse("cases:export")).status_code == 404
+    )
+    short = client_for(supervisor).post(
+        reverse("cases:export"), {"password": "short", "password_again": "short"}
+    )
+    assert "at least 12" in short.content.decode()
