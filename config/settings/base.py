@@ -168,6 +168,10 @@ FOLLOWUP_REMINDER_CHANNELS = [
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="homecoming@localhost")
 
+# Dashboards keep their raw numbers this long, per scope and filters; a beat task refreshes
+# the unfiltered national and provincial ones before they expire.
+DASHBOARDS_CACHE_SECONDS = env.int("DASHBOARDS_CACHE_SECONDS", default=300)
+
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

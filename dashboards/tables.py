@@ -1,0 +1,449 @@
+"""Dashboard tables: raw numbers from the selectors, labelled in the active language and
+suppressed. The same tables feed the page, its charts and the CSV and XLSX exports, so all
+show the same "<5" in the same cells.
+
+Raw numbers are cached per scope, filters and day; labels and suppression are applied after
+the cache, so a cached entry carries no language and no one else's scope.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cases.models import ClosureReason, ExploitationForm, Movement, Phase, Sex
+from followup.models import Rating, SchoolOrWork
+from organisations.models import Organisation, OrganisationKind, Province
+
+from . import selectors
+from .forms import DashboardFilters
+from .scope import DashboardScope
+from .suppression import THRESHOLD, Suppressed, nothing_suppressed, suppress
+
+CACHE_VERSION = 1
+HIDDEN = f"<{THRESHOLD}"
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    row_header: str
+    row_keys: list
+    row_labels: list[str]
+    column_labels: list[str]
+    cells: list[list[int]]
+    row_totals: bool = False
+    column_totals: bool = True
+    total_label: str = ""
+    chart: str = "rows"  # "rows": one bar per row total; "cells": one bar per cell
+    note: str = ""
+    extra_label: str = ""  # a column of other figures (e.g. medians) shown after the counts
+    extra: list[str] = field(default_factory=list)
+    mask: Suppressed | None = None
+
+    def apply(self, *, suppressed: bool) -> "Table":
+        args = {"row_totals": self.row_totals, "column_totals": self.column_totals}
+        if not self.cells:  # nothing counted: only zero totals to show
+            columns = [False] * len(self.column_labels) if self.column_totals else []
+            self.mask = Suppressed(
+                cells=[], row_totals=[], column_totals=columns, grand_total=False
+            )
+        elif suppressed:
+            self.mask = suppress(self.cells, **args)
+        else:
+            self.mask = nothing_suppressed(self.cells, **args)
+        return self
+
+    # What each cell shows: the count, or "<5".
+    def cell_text(self, i: int, j: int) -> str:
+        return HIDDEN if self.mask.cells[i][j] else str(self.cells[i][j])
+
+    def row_total(self, i: int) -> int:
+        return sum(self.cells[i])
+
+    def row_total_text(self, i: int) -> str:
+        return HIDDEN if self.mask.row_totals[i] else str(self.row_total(i))
+
+    def column_total_text(self, j: int) -> str:
+        hidden = self.mask.column_totals[j]
+        return HIDDEN if hidden else str(sum(row[j] for row in self.cells))
+
+    def grand_total_text(self) -> str:
+        return HIDDEN if self.mask.grand_total else str(sum(map(sum, self.cells)))
+
+    @property
+    def single_column(self) -> bool:
+        return len(self.column_labels) == 1
+
+    def header(self) -> list[str]:
+        header = [self.row_header, *self.column_labels]
+        if self.row_totals:
+            header.append(_("Total"))
+        if self.extra_label:
+            header.append(self.extra_label)
+        return header
+
+    def body(self) -> list[list[str]]:
+        rows = []
+        for i, label in enumerate(self.row_labels):
+            row = [label, *(self.cell_text(i, j) for j in range(len(self.column_labels)))]
+            if self.row_totals:
+                row.append(self.row_total_text(i))
+            if self.extra_label:
+                row.append(self.extra[i])
+            rows.append(row)
+        return rows
+
+    def footer(self) -> list[str] | None:
+        if not self.column_totals:
+            return None
+        row = [self.total_label or _("Total")]
+        row += [self.column_total_text(j) for j in range(len(self.column_labels))]
+        if self.row_totals:
+            row.append(self.grand_total_text())
+        if self.extra_label:
+            row.append("")
+        return row
+
+    def bars(self) -> list[tuple[str, int | None]]:
+        """(label, value) for the chart; None where the value is hidden."""
+        if self.chart == "cells":
+            return [
+                (
+                    f"{label} · {column}",
+                    None if self.mask.cells[i][j] else self.cells[i][j],
+                )
+                for i, label in enumerate(self.row_labels)
+                for j, column in enumerate(self.column_labels)
+            ]
+        if self.single_column:
+            return [
+                (label, None if self.mask.cells[i][0] else self.cells[i][0])
+                for i, label in enumerate(self.row_labels)
+            ]
+        return [
+            (label, None if self.mask.row_totals[i] else self.row_total(i))
+            for i, label in enumerate(self.row_labels)
+        ]
+
+
+# --- raw numbers, cached -----------------------------------------------------------------------
+
+
+def cache_key(scope: DashboardScope, filters: DashboardFilters, today: dt.date) -> str:
+    return f"dashboards:v{CACHE_VERSION}:{scope.cache_key}:{filters.cache_key}:{today.isoformat()}"
+
+
+def dashboard_numbers(scope: DashboardScope, filters: DashboardFilters, *, today: dt.date) -> dict:
+    """The selectors' numbers, cached for DASHBOARDS_CACHE_SECONDS (0 turns caching off)."""
+    seconds = getattr(settings, "DASHBOARDS_CACHE_SECONDS", 300)
+    key = cache_key(scope, filters, today)
+    if seconds:
+        numbers = cache.get(key)
+        if numbers is not None:
+            return numbers
+    numbers = selectors.dashboard_data(scope, filters, today=today)
+    if seconds:
+        cache.set(key, numbers, seconds)
+    return numbers
+
+
+# --- labelled tables ---------------------------------------------------------------------------
+
+
+def province_label(province: Province) -> str:
+    return province.name_km if get_language() == "km" else province.name_en
+
+
+def _kind_label(kind: str) -> str:
+    return str(OrganisationKind(kind).label) if kind in OrganisationKind.values else kind
+
+
+def _one_column(slug, title, row_header, keys, labels, counts, column, **extra) -> Table:
+    return Table(
+        slug=slug,
+        title=title,
+        row_header=row_header,
+        row_keys=list(keys),
+        row_labels=[str(label) for label in labels],
+        column_labels=[column],
+        cells=[[counts.get(key, 0)] for key in keys],
+        **extra,
+    )
+
+
+def _choices_table(slug, title, row_header, choices, counts, column) -> Table:
+    return _one_column(
+        slug,
+        title,
+        row_header,
+        [v for v, _ in choices],
+        [lbl for _, lbl in choices],
+        counts,
+        column,
+    )
+
+
+def table_province(numbers, provinces) -> Table:
+    return _one_column(
+        "province",
+        _("Caseload by province of origin"),
+        _("Province"),
+        [p.code for p in provinces],
+        [province_label(p) for p in provinces],
+        numbers["province"],
+        _("Cases"),
+    )
+
+
+def table_organisation(numbers, organisations) -> Table:
+    counts = numbers["organisation"]
+    named = sorted((organisations.get(pk, str(pk)), pk) for pk in counts if counts[pk])
+    return _one_column(
+        "organisation",
+        _("Caseload by organisation"),
+        _("Organisation"),
+        [pk for _name, pk in named],
+        [name for name, _pk in named],
+        counts,
+        _("Cases"),
+    )
+
+
+def table_phase(numbers) -> Table:
+    return _choices_table(
+        "phase", _("Caseload by phase"), _("Phase"), Phase.choices, numbers["phase"], _("Cases")
+    )
+
+
+def table_sex_age(numbers) -> Table:
+    counts = numbers["sex_age"]
+    return Table(
+        slug="sex-age",
+        title=_("Caseload by sex, minors and adults"),
+        row_header=_("Sex"),
+        row_keys=list(Sex.values),
+        row_labels=[str(label) for label in Sex.labels],
+        column_labels=[_("Minor at intake"), _("Adult at intake")],
+        cells=[[counts.get((sex, True), 0), counts.get((sex, False), 0)] for sex in Sex.values],
+        row_totals=True,
+        chart="cells",
+    )
+
+
+def table_exploitation(numbers) -> Table:
+    counts = numbers["exploitation"]
+    movements = list(Movement.values)
+    return Table(
+        slug="exploitation",
+        title=_("Caseload by form of exploitation, internal and cross-border"),
+        row_header=_("Form of exploitation"),
+        row_keys=list(ExploitationForm.values),
+        row_labels=[str(label) for label in ExploitationForm.labels],
+        column_labels=[_("Internal"), _("Cross-border")],
+        cells=[[counts.get((form, m), 0) for m in movements] for form in ExploitationForm.values],
+        row_totals=True,
+    )
+
+
+def _months(numbers, filters: DashboardFilters, today: dt.date) -> list[str]:
+    """Every month of the period (the last 24 months when no period is chosen), zeros too."""
+    end = filters.date_to or today
+    start = filters.date_from or dt.date(end.year - 2 + (end.month == 12), end.month % 12 + 1, 1)
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def table_new_cases(numbers, filters, today) -> Table:
+    months = _months(numbers, filters, today)
+    return _one_column(
+        "new-cases",
+        _("New cases per month"),
+        _("Month of intake"),
+        months,
+        months,
+        numbers["new_cases"],
+        _("New cases"),
+    )
+
+
+def table_closed(numbers) -> Table:
+    return _choices_table(
+        "closed",
+        _("Cases closed, by reason"),
+        _("Reason"),
+        ClosureReason.choices,
+        numbers["closed"],
+        _("Cases closed"),
+    )
+
+
+REFERRAL_COLUMNS = ("accepted", "declined", "unanswered")
+
+
+def table_referrals(numbers) -> Table:
+    counts, medians = numbers["referrals"], numbers["referral_median_days"]
+    pairs = sorted(counts)
+    cells = [[counts[pair][c] for c in REFERRAL_COLUMNS] for pair in pairs]
+    table = Table(
+        slug="referrals",
+        title=_("Referrals between kinds of organisation"),
+        row_header=_("From → to"),
+        row_keys=[f"{a}>{b}" for a, b in pairs],
+        row_labels=[f"{_kind_label(a)} → {_kind_label(b)}" for a, b in pairs],
+        column_labels=[_("Accepted"), _("Declined"), _("Not answered")],
+        cells=cells,
+        row_totals=True,
+        total_label=_("All referrals"),
+        extra_label=_("Median days to answer"),
+        note=_(
+            "The total of a row is the referrals sent. A median is shown only when at least "
+            "%(n)s referrals were answered."
+        )
+        % {"n": THRESHOLD},
+    )
+    table.extra = [
+        _format_median(medians.get(pair), row[0] + row[1])
+        for pair, row in zip(pairs, cells, strict=True)
+    ]
+    return table
+
+
+def _format_median(median: float | None, answered: int) -> str:
+    if median is None or answered < THRESHOLD:
+        return "—"
+    return number_format(median, decimal_pos=1 if median % 1 else 0)
+
+
+VISIT_BUCKETS = ("done_on_time", "done_late", "missed", "overdue")
+
+
+def table_visits(numbers) -> Table:
+    labels = [_("Done on time"), _("Done late"), _("Missed"), _("Overdue (not yet done)")]
+    return _one_column(
+        "visits",
+        _("Follow-up visits due"),
+        _("Visit"),
+        VISIT_BUCKETS,
+        labels,
+        numbers["visits"],
+        _("Visits"),
+        total_label=_("Visits due"),
+        note=_("Visits whose date has passed. On time: done within %(days)s days of the date.")
+        % {"days": selectors.ON_TIME_DAYS},
+    )
+
+
+def table_wellbeing(numbers) -> Table:
+    counts = numbers["wellbeing"]
+    dimensions = ("safety", "health", "family_acceptance", "community_acceptance")
+    labels = [_("Safety"), _("Health"), _("Family acceptance"), _("Community acceptance")]
+    return Table(
+        slug="wellbeing",
+        title=_("Wellbeing at follow-up visits"),
+        row_header=_("Rated"),
+        row_keys=list(dimensions),
+        row_labels=labels,
+        column_labels=[str(label) for label in Rating.labels],
+        cells=[[counts.get((d, r), 0) for r in Rating.values] for d in dimensions],
+        row_totals=True,
+        column_totals=False,  # each row is a different question: a column sum means nothing
+        note=_("Visits done in the period, by the rating the social worker recorded."),
+    )
+
+
+INCOME_COLUMNS = (
+    selectors.NO_INCOME_RECORDED,
+    selectors.INCOME_LOW,
+    selectors.INCOME_MIDDLE,
+    selectors.INCOME_HIGH,
+)
+
+
+def table_livelihood(numbers) -> Table:
+    counts = numbers["livelihood"]
+    keys = [*SchoolOrWork.values, ""]
+    labels = [*(str(label) for label in SchoolOrWork.labels), _("Not recorded")]
+    low, high = (number_format(v, force_grouping=True) for v in selectors.INCOME_BANDS)
+    return Table(
+        slug="livelihood",
+        title=_("School, work and monthly income at follow-up visits"),
+        row_header=_("School or work"),
+        row_keys=keys,
+        row_labels=labels,
+        column_labels=[
+            _("Income not recorded"),
+            _("Under %(low)s riel") % {"low": low},
+            _("%(low)s to %(high)s riel") % {"low": low, "high": high},
+            _("%(high)s riel or more") % {"high": high},
+        ],
+        cells=[[counts.get((k, band), 0) for band in INCOME_COLUMNS] for k in keys],
+        row_totals=True,
+    )
+
+
+def table_risk(numbers) -> Table:
+    return _one_column(
+        "risk",
+        _("Signs of risk at follow-up visits"),
+        _("Risk"),
+        ("flagged", "signs_noted", "none"),
+        [_("Risk of re-trafficking"), _("Other signs of risk noted"), _("No sign of risk")],
+        numbers["risk"],
+        _("Visits"),
+        total_label=_("Visits done"),
+    )
+
+
+def dashboard_tables(
+    scope: DashboardScope,
+    filters: DashboardFilters,
+    *,
+    today: dt.date,
+    suppressed: bool = True,
+) -> list[Table]:
+    """Every table of the dashboard, labelled and (unless told otherwise) suppressed."""
+    numbers = dashboard_numbers(scope, filters, today=today)
+    provinces = list(Province.objects.only("code", "name_en", "name_km").order_by("code"))
+    organisations = dict(
+        Organisation.objects.filter(pk__in=list(numbers["organisation"])).values_list("pk", "name")
+    )
+    tables = [
+        table_province(numbers, provinces),
+        table_organisation(numbers, organisations),
+        table_phase(numbers),
+        table_sex_age(numbers),
+        table_exploitation(numbers),
+        table_new_cases(numbers, filters, today),
+        table_referrals(numbers),
+        table_visits(numbers),
+        table_wellbeing(numbers),
+        table_livelihood(numbers),
+        table_risk(numbers),
+        table_closed(numbers),
+    ]
+    return [table.apply(suppressed=suppressed) for table in tables]
+
+
+TABLE_SLUGS = (
+    "province",
+    "organisation",
+    "phase",
+    "sex-age",
+    "exploitation",
+    "new-cases",
+    "referrals",
+    "visits",
+    "wellbeing",
+    "livelihood",
+    "risk",
+    "closed",
+)

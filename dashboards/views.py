@@ -1,0 +1,139 @@
+"""Dashboard pages and exports: aggregates only, for ministry officers and supervisors."""
+
+import csv
+import io
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import charts
+from .forms import DashboardFilterForm, organisations_for_filter, provinces_all
+from .scope import dashboard_scope_for
+from .tables import TABLE_SLUGS, Table, dashboard_tables
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUPPRESSION_NOTE = gettext_lazy(
+    "Counts from 1 to 4 are shown as “<5”, and other cells are hidden with them wherever a "
+    "total would reveal them."
+)
+
+
+def _dashboard(request):
+    """The scope (404 for anyone without a dashboard), the filter form and the filters."""
+    if not request.user.is_authenticated:
+        raise Http404("No dashboard.")
+    scope = dashboard_scope_for(request.user)
+    provinces = list(provinces_all())
+    form = DashboardFilterForm(
+        request.GET or None,
+        scope=scope,
+        provinces=provinces,
+        organisations=organisations_for_filter(scope),
+    )
+    return scope, form, form.filters(), provinces
+
+
+@require_GET
+def dashboard(request):
+    scope, form, filters, provinces = _dashboard(request)
+    today = timezone.localdate()
+    tables = dashboard_tables(scope, filters, today=today)
+    language = get_language()
+    province_table = tables[0]
+    tiles = [
+        (p.code, str(label), p.name_km, value)
+        for p, (label, value) in zip(provinces, province_table.bars(), strict=True)
+    ]
+    map_title = _("Map of caseload by province of origin")
+    largest = max((value for *_rest, value in tiles if value), default=0)
+    query = urlencode(filters.as_query())
+    sections = [
+        {
+            "table": table,
+            "chart": charts.bar_chart(table.title, table.bars()),
+            "csv": _export_url(table.slug, "csv", query),
+            "xlsx": _export_url(table.slug, "xlsx", query),
+        }
+        for table in tables
+    ]
+    context = {
+        "scope": scope,
+        "form": form,
+        "sections": sections,
+        "tile_map": charts.province_tile_grid(map_title, tiles, language),
+        "legend": charts.legend(largest),
+        "suppression_note": SUPPRESSION_NOTE,
+        "today": today,
+    }
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def _export_url(slug: str, fmt: str, query: str) -> str:
+    url = reverse("dashboards:export", args=[slug, fmt])
+    return f"{url}?{query}" if query else url
+
+
+def _export_rows(table: Table, scope_name: str, filters_text: str) -> list[list[str]]:
+    rows = [[table.title], [_("Scope"), scope_name]]
+    if filters_text:
+        rows.append([_("Filters"), filters_text])
+    rows.append([str(SUPPRESSION_NOTE)])
+    if table.note:
+        rows.append([table.note])
+    rows.append([])
+    rows.append(table.header())
+    rows.extend(table.body())
+    footer = table.footer()
+    if footer:
+        rows.append(footer)
+    return rows
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """A label starting with = + - @ would run as a formula in a spreadsheet."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
+def export(request, table: str, fmt: str):
+    if table not in TABLE_SLUGS or fmt not in ("csv", "xlsx"):
+        raise Http404("No such table.")
+    scope, form, filters, _provinces = _dashboard(request)
+    tables = dashboard_tables(scope, filters, today=timezone.localdate())
+    chosen = next(t for t in tables if t.slug == table)
+    filters_text = ", ".join(f"{k}={v}" for k, v in filters.as_query().items())
+    rows = [
+        [_spreadsheet_safe(cell) for cell in row]
+        for row in _export_rows(chosen, scope.organisation_name, filters_text)
+    ]
+    filename = f"homecoming-{chosen.slug}-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(_xlsx(chosen.title, rows), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _xlsx(title: str, rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31].translate({ord(c): " " for c in "[]:*?/\\"})
+    for row in rows:
+        # Counts go in as numbers so that they sum; "<5" and labels stay text.
+        sheet.append([int(cell) if cell.isdigit() else cell for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+"""seed_bench at a tiny size: the rows it builds are consistent and the app works on them."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F, Max
+from django.utils import timezone
+
+from cases.models import Case, CaseNumberSequence, CounsellingSession
+from followup.models import FollowUpVisit
+from organisations.models import Membership, Organisation, Role
+from referrals.models import Referral
+from tests.cases.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(db):
+    out = io.StringIO()
+    call_command("seed_bench", cases=300, big_ngo_cases=100, batch=120, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_bench_builds_consistent_rows(seeded):
+    assert Organisation.objects.count() == 60
+    assert Case.objects.count() == 300
+    biggest = Case.objects.values("organisation").annotate(n=Count("pk")).order_by("-n")[0]
+    assert biggest["n"] >= 75  # the big NGO: a quarter of the cases at this size
+    assert CounsellingSession.objects.count() >= 3 * 300
+    assert FollowUpVisit.objects.exists() and Referral.objects.exists()
+    # Every referral relies on a consent of its own case and goes to another organisation.
+    assert not Referral.objects.filter(consent__isnull=True).exists()
+    assert not Referral.objects.exclude(consent__case_id=F("case_id")).exists()
+    assert not Referral.objects.filter(from_organisation_id=F("to_organisation_id")).exists()
+    assert "peak memory" in seeded and "seconds" in seeded
+
+
+def test_case_numbers_are_unique_and_sequences_continue(seeded):
+    numbers = list(Case.objects.values_list("case_number", flat=True))
+    assert len(numbers) == len(set(numbers))
+    for sequence in CaseNumberSequence.objects.select_related("organisation"):
+        prefix = f"{sequence.organisation.short_name}-{sequence.year}-"
+        issued = Case.objects.filter(case_number__startswith=prefix).count()
+        assert sequence.last_value == issued
+    worker = (
+        Membership.objects.filter(role=Role.SOCIAL_WORKER, organisation__cases__isnull=False)
+        .select_related("user", "organisation")
+        .first()
+    )
+    year = timezone.localdate().year
+    before = (
+        CaseNumberSequence.objects.filter(organisation=worker.organisation, year=year).aggregate(
+            last=Max("last_value")
+        )["last"]
+        or 0
+    )
+    case = CaseFactory(actor=worker.user)
+    assert case.case_number == f"{worker.organisation.short_name}-{year}-{before + 1:04d}"
+
+
+def test_seeded_officer_dashboard_renders(seeded, client):
+    officer = Membership.objects.filter(
+        role=Role.MINISTRY_OFFICER, organisation__kind="ministry"
+    ).first()
+    client.force_login(officer.user)
+    response = client.get("/dashboards/")
+    assert response.status_code == 200
+    assert b"tile-map" in response.content
