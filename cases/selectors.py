@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from organisations.models import Organisation, User
 
+from . import lookups  # noqa: F401  (registers pk__any_of)
 from .models import Case, CaseEvent, CaseGroupObjectPermission, Consent, CounsellingSession
 from .permissions import CASEWORK_ROLES, active_membership, can_edit_case, sees_whole_organisation
 
@@ -39,7 +40,7 @@ def case_list_visible_to(user: User) -> QuerySet[Case]:
     membership = active_membership(user)
     if membership is None:
         return Case.objects.none()
-    visible = Q(pk__in=case_ids_shared_with(membership.organisation))
+    visible = Q(pk__any_of=case_ids_shared_with(membership.organisation))
     if membership.role in CASEWORK_ROLES:
         own = Q(organisation_id=membership.organisation_id)
         if not sees_whole_organisation(membership):
@@ -128,8 +129,11 @@ def _identity_visible(user: User) -> ExpressionWrapper:
     )
 
 
-def caseload_for(user: User) -> QuerySet[Case]:
-    """The home page: the user's own cases first, then the rest they may see; high risk first."""
+def caseload_order(user: User) -> QuerySet[Case]:
+    """The cases the user may see in caseload order (their own first, then high risk, then
+    the newest), without joins: a page of ids is picked from this, then `caseload_rows`
+    fetches those rows whole. Sorting the whole organisation's rows with their joins and
+    annotations took ten times longer than sorting bare ids."""
     risk_order = When_(
         When(risk_level="high", then=Value(0)),
         When(risk_level="medium", then=Value(1)),
@@ -141,14 +145,29 @@ def caseload_for(user: User) -> QuerySet[Case]:
         default=Value(1),
         output_field=IntegerField(),
     )
-    queryset = case_list_visible_to(user).select_related(
-        "organisation", "assigned_worker", "origin_province"
-    )
     return (
-        _with_contact_dates(queryset)
-        .annotate(mine=mine, risk_order=risk_order, show_identity=_identity_visible(user))
+        case_list_visible_to(user)
+        .annotate(mine=mine, risk_order=risk_order)
         .order_by("mine", "risk_order", "-intake_date", "-id")
     )
+
+
+def caseload_rows(user: User, ids: list[int]) -> list[Case]:
+    """The given cases with everything the caseload shows, in the order of `ids`."""
+    queryset = case_list_visible_to(user).filter(pk__in=ids)
+    queryset = _with_contact_dates(
+        queryset.select_related("organisation", "assigned_worker", "origin_province")
+    ).annotate(show_identity=_identity_visible(user))
+    by_id = {case.pk: case for case in queryset}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def caseload_for(user: User) -> QuerySet[Case]:
+    """The caseload with its columns in one query (exports; the page uses the two steps)."""
+    queryset = caseload_order(user).select_related(
+        "organisation", "assigned_worker", "origin_province"
+    )
+    return _with_contact_dates(queryset).annotate(show_identity=_identity_visible(user))
 
 
 def cases_without_recent_contact(user: User, *, days: int = NO_CONTACT_DAYS) -> QuerySet[Case]:
@@ -164,14 +183,17 @@ def cases_without_recent_contact(user: User, *, days: int = NO_CONTACT_DAYS) -> 
     ).order_by("last_contact_on", "intake_date")
 
 
+def workers_of(organisation: Organisation) -> QuerySet[User]:
+    """Who may be assigned a case: the organisation's active workers and supervisors."""
+    return User.objects.filter(
+        is_active=True,
+        membership__organisation=organisation,
+        membership__role__in=["social_worker", "supervisor"],
+    ).order_by("first_name", "username")
+
+
 def team_of(organisation: Organisation) -> QuerySet[User]:
     """The organisation's workers with their open caseload."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            membership__organisation=organisation,
-            membership__role__in=["social_worker", "supervisor"],
-        )
-        .annotate(open_cases=Count("assigned_cases", filter=~Q(assigned_cases__phase="closed")))
-        .order_by("first_name", "username")
+    return workers_of(organisation).annotate(
+        open_cases=Count("assigned_cases", filter=~Q(assigned_cases__phase="closed"))
     )

@@ -47,11 +47,19 @@ def _apply_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _caseload_page(request, queryset):
+    """A page of ids picked in caseload order, then those cases fetched whole."""
+    paginator = Paginator(queryset.values_list("pk", flat=True), CASES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.caseload_rows(request.user, list(page.object_list))
+    return page
+
+
 @login_required
 def case_list(request):
     """The caseload: my cases first, then the organisation's; search, filters and pages."""
-    caseload = CaseloadFilter(request.GET or None, queryset=selectors.caseload_for(request.user))
-    page = Paginator(caseload.qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    caseload = CaseloadFilter(request.GET or None, queryset=selectors.caseload_order(request.user))
+    page = _caseload_page(request, caseload.qs)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -85,7 +93,7 @@ def case_detail(request, pk: int):
         "timeline": selectors.case_timeline(case),
         "shared_with": selectors.organisations_with_access(case) if editable else (),
         "phase_form": PhaseChangeForm(case=case) if editable else None,
-        "team": selectors.team_of(case.organisation) if can_assign else (),
+        "team": selectors.workers_of(case.organisation) if can_assign else (),
     }
     return render(request, "cases/case_detail.html", context)
 

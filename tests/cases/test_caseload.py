@@ -242,3 +242,19 @@ def test_only_supervisors_export_and_short_passwords_are_refused(
         reverse("cases:export"), {"password": "short", "password_again": "short"}
     )
     assert "at least 12" in short.content.decode()
+
+
+def test_pages_of_25_with_the_total_and_a_page_past_the_end_shows_the_last(client_for, owner):
+    for _ in range(27):
+        CaseFactory(actor=owner)
+    client = client_for(owner)
+    first = client.get(reverse("cases:list"))
+    assert first.context["page"].paginator.count == 27
+    assert len(first.context["page"].object_list) == 25
+    second = client.get(reverse("cases:list"), {"page": 2})
+    assert len(second.context["page"].object_list) == 2
+    beyond = client.get(reverse("cases:list"), {"page": 99})
+    assert beyond.context["page"].number == 2
+    shown = [c.case_number for c in first.context["page"].object_list]
+    shown += [c.case_number for c in second.context["page"].object_list]
+    assert len(set(shown)) == 27

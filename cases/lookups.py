@@ -1,0 +1,26 @@
+"""`pk__any_of=<subquery>`: membership in a subquery that PostgreSQL can plan as an index scan.
+
+`id IN (SELECT …)` OR-ed with another condition makes PostgreSQL scan the whole table;
+`id = ANY(ARRAY(SELECT …))` lets it combine two index scans (a BitmapOr): on 200,000 cases,
+the caseload's filter went from 100 ms to 19 ms. Other databases get the plain IN."""
+
+from django.db.models import BigAutoField, Lookup
+
+
+@BigAutoField.register_lookup
+class AnyOf(Lookup):
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {self._parenthesised(rhs)}", (*lhs_params, *rhs_params)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{self._parenthesised(rhs)})", (*lhs_params, *rhs_params)
+
+    @staticmethod
+    def _parenthesised(sql: str) -> str:
+        return sql if sql.startswith("(") else f"({sql})"
