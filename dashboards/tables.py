@@ -139,11 +139,14 @@ def cache_key(scope: DashboardScope, filters: DashboardFilters, today: dt.date) 
     return f"dashboards:v{CACHE_VERSION}:{scope.cache_key}:{filters.cache_key}:{today.isoformat()}"
 
 
-def dashboard_numbers(scope: DashboardScope, filters: DashboardFilters, *, today: dt.date) -> dict:
-    """The selectors' numbers, cached for DASHBOARDS_CACHE_SECONDS (0 turns caching off)."""
+def dashboard_numbers(
+    scope: DashboardScope, filters: DashboardFilters, *, today: dt.date, refresh: bool = False
+) -> dict:
+    """The selectors' numbers, cached for DASHBOARDS_CACHE_SECONDS (0 turns caching off);
+    `refresh` recomputes them whatever the cache holds (the warming task)."""
     seconds = getattr(settings, "DASHBOARDS_CACHE_SECONDS", 300)
     key = cache_key(scope, filters, today)
-    if seconds:
+    if seconds and not refresh:
         numbers = cache.get(key)
         if numbers is not None:
             return numbers

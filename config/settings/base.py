@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
         "options": {"expires": 120.0},
     },
+    "dashboards-warm-cache": {
+        "task": "dashboards.tasks.dashboards_warm_cache",
+        "schedule": 240.0,  # under DASHBOARDS_CACHE_SECONDS, so the entries never lapse
+        "options": {"expires": 240.0},
+    },
     "referrals-expire-access": {
         "task": "referrals.tasks.referral_access_expire",
         "schedule": 3600.0,
