@@ -65,7 +65,9 @@ class TwoFactorRequiredMiddleware:
             and user.is_authenticated
             and not user.is_verified()
             and not request.path.startswith(TWO_FACTOR_OPEN_PATHS)
-            and not request.path.startswith("/api/")  # partner keys are not people
+            # A partner system's key is not a person with a phone; people's sessions on the
+            # API and its key page do need the second step.
+            and not request.headers.get("Authorization", "").startswith("Api-Key ")
         ):
             return redirect(f"{reverse('two-factor')}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -190,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 240.0,  # under DASHBOARDS_CACHE_SECONDS, so the entries never lapse
         "options": {"expires": 240.0},
     },
+    "api-idempotency-purge": {
+        "task": "api.tasks.idempotency_records_purge_old",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     "referrals-expire-access": {
         "task": "referrals.tasks.referral_access_expire",
         "schedule": 3600.0,
@@ -198,6 +203,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 from .api import *  # noqa: E402,F403  (the partner API's settings, kept with the API)
+from .api import API_INSTALLED_APPS  # noqa: E402
+
+INSTALLED_APPS += API_INSTALLED_APPS
 
 # A password that lets anyone into the demo; refused under production settings.
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105

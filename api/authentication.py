@@ -1,0 +1,66 @@
+"""`Authorization: Api-Key <key>`: the key's service user becomes request.user, the key
+request.auth."""
+
+import hmac
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+
+from organisations.models import Role
+
+from .models import ApiKey
+from .services import PREFIX_LENGTH, api_key_touch, hash_secret
+
+KEYWORD = "Api-Key"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    keyword = KEYWORD
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Send the header as: Api-Key <key>."))
+        try:
+            plaintext = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("This API key is not valid.")) from None
+        key = self._find(plaintext)
+        self._check(key)
+        api_key_touch(key=key)
+        return key.user, key
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+    @staticmethod
+    def _find(plaintext: str) -> ApiKey:
+        digest = hash_secret(plaintext)
+        candidates = ApiKey.objects.select_related(
+            "organisation", "user__membership__organisation"
+        ).filter(prefix=plaintext[:PREFIX_LENGTH])
+        for key in candidates:
+            if hmac.compare_digest(key.hashed_secret, digest):
+                return key
+        raise exceptions.AuthenticationFailed(_("This API key is not valid."))
+
+    @staticmethod
+    def _check(key: ApiKey) -> None:
+        if key.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("This API key was revoked."))
+        if key.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed(_("This API key has expired."))
+        if not key.user.is_active:
+            raise exceptions.AuthenticationFailed(_("This API key's service user is inactive."))
+        membership = key.user.membership_or_none
+        if (
+            membership is None
+            or membership.role != Role.API_CLIENT
+            or membership.organisation_id != key.organisation_id
+        ):
+            raise exceptions.AuthenticationFailed(_("This API key no longer acts as a partner."))
+        if not key.organisation.is_active:
+            raise exceptions.AuthenticationFailed(_("This API key's organisation is not active."))

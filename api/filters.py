@@ -1,0 +1,85 @@
+"""List filters. updated_since lets a partner sync what changed since its last run."""
+
+from django.db.models import Q
+from django_filters import rest_framework as filters
+
+from cases.models import Phase
+from cases.permissions import active_membership
+from followup.models import ResourceKind, VisitStatus
+from organisations.models import OrganisationKind
+from referrals.models import Status
+
+from .fields import IdFilter, SinceFilter
+from .selectors import case_ids_granted_since
+
+UPDATED_SINCE_HELP = "Only rows changed at or after this time (ISO 8601)."
+
+
+class UpdatedSinceFilterSet(filters.FilterSet):
+    updated_since = SinceFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
+    )
+
+
+class CaseFilter(UpdatedSinceFilterSet):
+    updated_since = SinceFilter(
+        method="filter_updated_since",
+        help_text=UPDATED_SINCE_HELP + " Includes cases newly shared with the caller.",
+    )
+    phase = filters.ChoiceFilter(choices=Phase.choices)
+    province = filters.CharFilter(
+        field_name="origin_province_id", max_length=8, help_text="Province code, e.g. 12."
+    )
+
+    def filter_updated_since(self, queryset, name, value):
+        membership = active_membership(self.request.user)
+        granted = case_ids_granted_since(membership.organisation, value)
+        return queryset.filter(Q(updated_at__gte=value) | Q(pk__in=granted))
+
+
+class ConsentFilter(UpdatedSinceFilterSet):
+    case = IdFilter(field_name="case_id")
+
+
+class CounsellingSessionFilter(UpdatedSinceFilterSet):
+    case = IdFilter(field_name="case_id")
+
+
+class ReferralFilter(UpdatedSinceFilterSet):
+    status = filters.ChoiceFilter(choices=Status.choices)
+    case = IdFilter(field_name="case_id")
+    direction = filters.ChoiceFilter(
+        choices=[("received", "received"), ("sent", "sent")],
+        method="filter_direction",
+        help_text="received: addressed to the caller's organisation; sent: sent by it.",
+    )
+
+    def filter_direction(self, queryset, name, value):
+        organisation_id = active_membership(self.request.user).organisation_id
+        if value == "received":
+            return queryset.filter(to_organisation_id=organisation_id)
+        return queryset.filter(from_organisation_id=organisation_id)
+
+
+class VisitFilter(UpdatedSinceFilterSet):
+    status = filters.ChoiceFilter(choices=VisitStatus.choices)
+    case = IdFilter(field_name="case_id")
+    province = filters.CharFilter(field_name="case__origin_province_id", max_length=8)
+
+
+class CommunityResourceFilter(UpdatedSinceFilterSet):
+    province = filters.CharFilter(field_name="province_id", max_length=8)
+    kind = filters.ChoiceFilter(choices=ResourceKind.choices)
+
+
+class OrganisationFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=OrganisationKind.choices)
+    province = filters.CharFilter(field_name="province_id", max_length=8)
+
+
+class TombstoneFilter(filters.FilterSet):
+    since = SinceFilter(
+        field_name="occurred_at",
+        lookup_expr="gte",
+        help_text="Only cases that left the caller's view at or after this time.",
+    )

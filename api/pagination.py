@@ -1,0 +1,23 @@
+from rest_framework.pagination import CursorPagination
+
+
+class UpdatedCursorPagination(CursorPagination):
+    """Oldest change first, so a partner syncing with updated_since walks forward in time;
+    the id breaks ties between rows changed in the same instant."""
+
+    ordering = ("updated_at", "id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CodeCursorPagination(UpdatedCursorPagination):
+    ordering = ("code",)
+
+
+class NameCursorPagination(UpdatedCursorPagination):
+    ordering = ("name", "id")
+
+
+class OccurredCursorPagination(UpdatedCursorPagination):
+    ordering = ("occurred_at", "id")

@@ -1,0 +1,115 @@
+"""Reads that only the API needs. Survivor data still comes from the apps' own selectors;
+these add what a page of results needs at constant cost."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cases.models import Case, CaseEvent, EventKind
+from cases.permissions import (
+    CASE_FACTS,
+    HEALTH,
+    IDENTITY,
+    SENSITIVE_ROLES,
+    active_membership,
+    sees_whole_organisation,
+)
+from cases.selectors import case_list_visible_to
+from organisations.models import Organisation, User
+from referrals.models import Referral
+from referrals.selectors import holding_access
+
+from .models import ApiKey
+from .permissions import can_manage_api_keys
+
+
+def case_categories_for(user: User, cases: Iterable[Case]) -> dict[int, set[str]]:
+    """cases.permissions.case_data_categories for a whole page of cases, in one query at most.
+
+    The same rules: the own organisation sees identity and case facts where it may edit, health
+    for supervisors, administrators and the assigned worker; another organisation sees what the
+    referrals holding access share."""
+    cases = list(cases)
+    membership = active_membership(user)
+    if membership is None:
+        return {case.pk: set() for case in cases}
+    categories: dict[int, set[str]] = {case.pk: set() for case in cases}
+    others = [case.pk for case in cases if case.organisation_id != membership.organisation_id]
+    for case in cases:
+        if case.organisation_id != membership.organisation_id:
+            continue
+        if not _can_edit_own(membership, user, case):
+            continue
+        categories[case.pk] = {IDENTITY, CASE_FACTS}
+        if membership.role in SENSITIVE_ROLES or case.assigned_worker_id == user.pk:
+            categories[case.pk].add(HEALTH)
+    if others:
+        rows = Referral.objects.filter(
+            holding_access(), case_id__in=others, to_organisation_id=membership.organisation_id
+        ).values_list("case_id", "shares_identity", "shares_case_facts", "shares_health")
+        for case_id, identity, case_facts, health in rows:
+            for name, shared in ((IDENTITY, identity), (CASE_FACTS, case_facts), (HEALTH, health)):
+                if shared:
+                    categories[case_id].add(name)
+    return categories
+
+
+def _can_edit_own(membership, user: User, case: Case) -> bool:
+    # cases.permissions.can_edit_case without re-reading the membership for every row.
+    from cases.permissions import CASEWORK_ROLES
+
+    if membership.role not in CASEWORK_ROLES:
+        return False
+    return sees_whole_organisation(membership) or case.assigned_worker_id == user.pk
+
+
+def case_ids_granted_since(organisation: Organisation, since: dt.datetime) -> QuerySet:
+    """Cases shared with the organisation since a time: new to a syncing partner, though the
+    case itself may not have changed."""
+    return CaseEvent.objects.filter(
+        kind=EventKind.ACCESS_GRANTED, organisation=organisation, occurred_at__gte=since
+    ).values("case_id")
+
+
+def tombstones_for(user: User, since: dt.datetime | None = None) -> QuerySet[CaseEvent]:
+    """Cases that left the user's organisation's view (sharing ended) and are still out of it:
+    the case id and the time only, never what the case holds."""
+    membership = active_membership(user)
+    if membership is None:
+        return CaseEvent.objects.none()
+    events = CaseEvent.objects.filter(
+        kind=EventKind.ACCESS_REVOKED, organisation_id=membership.organisation_id
+    ).exclude(case_id__in=case_list_visible_to(user).values("pk"))
+    if since is not None:
+        events = events.filter(occurred_at__gte=since)
+    return events.only("id", "case_id", "occurred_at")
+
+
+def api_keys_for(user: User, organisation: Organisation) -> QuerySet[ApiKey]:
+    if not can_manage_api_keys(user, organisation):
+        return ApiKey.objects.none()
+    return ApiKey.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def api_key_get_for_admin(*, user: User, pk: int) -> ApiKey:
+    membership = active_membership(user)
+    if membership is None:
+        raise Http404("No such key.")
+    try:
+        return api_keys_for(user, membership.organisation).get(pk=pk)
+    except ApiKey.DoesNotExist:
+        raise Http404("No such key.") from None
+
+
+def organisations_directory() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_active=True).select_related("province", "parent")
+
+
+def colleagues_of(user: User) -> QuerySet[User]:
+    """People of the user's organisation, for fields naming a worker or counsellor."""
+    membership = active_membership(user)
+    if membership is None:
+        return User.objects.none()
+    return User.objects.filter(membership__organisation_id=membership.organisation_id)

@@ -1,0 +1,111 @@
+"""API personas: a key of the owner's organisation, a key of another organisation, and clients
+that send them."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from api.services import api_key_create
+from followup.models import CommunityResource
+from followup.services import community_resource_create, visit_add
+from organisations.models import Organisation, Province
+from tests.cases.factories import log_session
+from tests.organisations.factories import OrganisationFactory
+from tests.referrals.helpers import give_consent, send
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    # The throttle counts requests in the cache; every test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_key():
+    def make(organisation, name="Partner database", **kwargs):
+        return api_key_create(actor=None, organisation=organisation, name=name, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def key_client():
+    """A client sending the given plaintext key."""
+
+    def client(plaintext):
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
+        return api
+
+    return client
+
+
+@pytest.fixture
+def ngo_key(ngo, make_key):
+    return make_key(ngo, "Shelter database")
+
+
+@pytest.fixture
+def other_key(other_ngo, make_key):
+    return make_key(other_ngo, "Other NGO database")
+
+
+@pytest.fixture
+def ngo_api(ngo_key, key_client):
+    return key_client(ngo_key[1])
+
+
+@pytest.fixture
+def other_api(other_key, key_client):
+    return key_client(other_key[1])
+
+
+@pytest.fixture
+def session_api():
+    """A client signed in through the browser session."""
+
+    def client(user):
+        api = APIClient()
+        api.force_login(user)
+        return api
+
+    return client
+
+
+@pytest.fixture
+def third_ngo(db):
+    return OrganisationFactory(name="Legal Aid Cambodia", short_name="LAC")
+
+
+@pytest.fixture
+def world(owner, case, third_ngo):
+    """The owner's organisation's objects of every kind: a case with a consent, a counselling
+    session, a referral to a third organisation and a planned visit; a community resource no
+    longer listed, and an organisation no longer active."""
+    consent = give_consent(case, owner, organisation=third_ngo, health=True)
+    session = log_session(actor=owner, case=case, confidential_notes="Nightmares about the boat.")
+    referral = send(case, owner, third_ngo)
+    visit = visit_add(
+        actor=owner, case=case, scheduled_for=timezone.localdate() + dt.timedelta(days=7)
+    )
+    hidden_resource = community_resource_create(
+        actor=owner, kind="pagoda", name="Wat Unalom", province=Province.objects.get(code="12")
+    )
+    CommunityResource.objects.filter(pk=hidden_resource.pk).update(is_active=False)
+    inactive_organisation = OrganisationFactory(name="Closed NGO", short_name="CLO")
+    Organisation.objects.filter(pk=inactive_organisation.pk).update(is_active=False)
+    return SimpleNamespace(
+        case=case,
+        consent=consent,
+        session=session,
+        referral=referral,
+        visit=visit,
+        hidden_resource=hidden_resource,
+        inactive_organisation=inactive_organisation,
+    )

@@ -1,0 +1,158 @@
+"""Generated from the OpenAPI schema: every operation on one object, called by someone of
+another organisation (an API key, a signed-in supervisor) or a ministry officer, on an object
+they may not see, answers 404 and leaks nothing; no list shows them the owner's objects.
+
+A new operation fails `test_the_matrix_covers_every_operation` until it is given an entry."""
+
+import json
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public"  # a directory everyone signed in may read: nothing to hide
+
+# (path, method) → the object of `world` the call names. Bodies are valid enough that only
+# access decides the answer.
+OBJECT_OPERATIONS = {
+    ("/api/v1/cases/{id}/", "get"): ("case", None),
+    ("/api/v1/cases/{id}/", "patch"): ("case", {"name_latin": "Changed"}),
+    ("/api/v1/cases/{id}/phase/", "post"): ("case", {"to_phase": "intake"}),
+    ("/api/v1/consents/{id}/", "get"): ("consent", None),
+    ("/api/v1/consents/{id}/withdraw/", "post"): ("consent", {}),
+    ("/api/v1/counselling-sessions/{id}/", "get"): ("session", None),
+    ("/api/v1/referrals/{id}/", "get"): ("referral", None),
+    ("/api/v1/referrals/{id}/accept/", "post"): ("referral", {}),
+    ("/api/v1/referrals/{id}/decline/", "post"): ("referral", {"reason": "No space."}),
+    ("/api/v1/referrals/{id}/start/", "post"): ("referral", {}),
+    ("/api/v1/referrals/{id}/complete/", "post"): ("referral", {"outcome": "Done."}),
+    ("/api/v1/referrals/{id}/cancel/", "post"): ("referral", {}),
+    ("/api/v1/visits/{id}/", "get"): ("visit", None),
+    ("/api/v1/visits/{id}/record/", "post"): ("visit", {"visited_on": "2026-01-01"}),
+    ("/api/v1/visits/{id}/missed/", "post"): ("visit", {}),
+    ("/api/v1/visits/{id}/cancel/", "post"): ("visit", {"reason": "Moved away."}),
+    ("/api/v1/visits/{id}/move/", "post"): (
+        "visit",
+        {"scheduled_for": "2199-01-01", "reason": "Rain."},
+    ),
+    ("/api/v1/community-resources/{id}/", "get"): ("hidden_resource", None),
+    ("/api/v1/organisations/{id}/", "get"): ("inactive_organisation", None),
+    ("/api/v1/provinces/{code}/", "get"): (PUBLIC, None),
+}
+
+# List path → the object of `world` it must never show to the callers below.
+LIST_OPERATIONS = {
+    "/api/v1/cases/": "case",
+    "/api/v1/consents/": "consent",
+    "/api/v1/counselling-sessions/": "session",
+    "/api/v1/referrals/": "referral",
+    "/api/v1/visits/": "visit",
+    "/api/v1/community-resources/": "hidden_resource",
+    "/api/v1/organisations/": "inactive_organisation",
+    "/api/v1/provinces/": PUBLIC,
+    "/api/v1/tombstones/": "case",
+}
+
+CALLERS = ["other_organisations_key", "other_organisations_supervisor", "ministry_officer"]
+
+
+def schema_operations() -> tuple[set, set]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    on_objects, lists = set(), set()
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            if method in ("parameters", "summary", "description"):
+                continue
+            if "{" in path:
+                on_objects.add((path, method))
+            elif method == "get":
+                lists.add(path)
+    return on_objects, lists
+
+
+def test_the_matrix_covers_every_operation():
+    on_objects, lists = schema_operations()
+    assert set(OBJECT_OPERATIONS) == on_objects, (
+        "Give each new operation on an object an entry in OBJECT_OPERATIONS: "
+        f"missing {sorted(on_objects - set(OBJECT_OPERATIONS))}, "
+        f"gone {sorted(set(OBJECT_OPERATIONS) - on_objects)}"
+    )
+    assert set(LIST_OPERATIONS) == lists, (
+        f"Give each new list an entry in LIST_OPERATIONS: {sorted(lists ^ set(LIST_OPERATIONS))}"
+    )
+
+
+@pytest.fixture
+def caller(request, other_api, session_api, outsider, officer):
+    return {
+        "other_organisations_key": lambda: other_api,
+        "other_organisations_supervisor": lambda: session_api(outsider),
+        "ministry_officer": lambda: session_api(officer),
+    }[request.param]()
+
+
+def secrets_of(world) -> list[str]:
+    """What must not appear in any answer to an outsider."""
+    case = world.case
+    return [case.name_latin, case.name_khmer, case.case_number, "Nightmares", "Needs a lawyer"]
+
+
+def call(client, method, url, body):
+    if method == "get":
+        return client.get(url)
+    return getattr(client, method)(url, body, format="json", HTTP_IF_MATCH="*")
+
+
+@pytest.mark.parametrize("caller", CALLERS, indirect=True)
+@pytest.mark.parametrize(("path", "method"), sorted(OBJECT_OPERATIONS))
+def test_an_object_of_another_organisation_is_not_found(world, caller, path, method):
+    name, body = OBJECT_OPERATIONS[(path, method)]
+    if name == PUBLIC:
+        assert caller.get(path.replace("{code}", "12")).status_code == 200
+        return
+    url = path.replace("{id}", str(getattr(world, name).pk))
+    response = call(caller, method, url, body)
+    assert response.status_code == 404, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    text = response.content.decode()
+    for secret in secrets_of(world):
+        assert secret not in text
+
+
+@pytest.mark.parametrize("caller", CALLERS, indirect=True)
+@pytest.mark.parametrize("path", sorted(LIST_OPERATIONS))
+def test_no_list_shows_another_organisations_objects(world, caller, path):
+    from cases.services import case_access_revoke
+
+    # A tombstone only names cases that were shared; the owner's case never was with them.
+    case_access_revoke(actor=None, case=world.case, organisation=world.referral.to_organisation)
+    response = caller.get(path, {"page_size": 200})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    text = json.dumps(body, ensure_ascii=False)
+    for secret in secrets_of(world):
+        assert secret not in text
+    name = LIST_OPERATIONS[path]
+    if name == PUBLIC:
+        assert body["results"]
+        return
+    hidden = getattr(world, name).pk
+    key = "case" if path == "/api/v1/tombstones/" else "id"
+    assert hidden not in [row[key] for row in body["results"]]
+
+
+@pytest.mark.parametrize(("path", "method"), sorted(OBJECT_OPERATIONS))
+def test_the_owner_reaches_every_object_the_matrix_names(world, session_api, owner, path, method):
+    """The control: the same calls by the case's own worker do not answer 404, so the matrix
+    above tests access, not broken URLs."""
+    name, body = OBJECT_OPERATIONS[(path, method)]
+    if name in (PUBLIC, "hidden_resource", "inactive_organisation"):
+        return
+    url = path.replace("{id}", str(getattr(world, name).pk))
+    response = call(session_api(owner), method, url, body)
+    if "/referrals/{id}/" in path and method == "post" and not path.endswith("cancel/"):
+        # Answering is the receiver's: the sender is refused, but knows the referral exists.
+        assert response.status_code == 403, response.content
+        return
+    assert response.status_code in (200, 400), response.content

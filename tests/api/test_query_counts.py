@@ -1,0 +1,87 @@
+"""Every list endpoint costs the same number of queries for 2 rows as for 12."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases.services import case_access_grant, case_access_revoke
+from followup.services import community_resource_create, visit_add
+from organisations.models import Province, Role
+from referrals.services import referral_accept
+from tests.cases.factories import CaseFactory, log_session
+from tests.organisations.factories import OrganisationFactory, UserFactory
+from tests.referrals.helpers import give_consent, send
+
+pytestmark = pytest.mark.django_db
+
+# Each request: the key with its service user, membership and organisation (one query).
+# Then per list: the page, plus what the page needs in one query each.
+BUDGETS = {
+    # + page of cases with organisation and sensitive facts; + referral shares for the page's
+    # cases of other organisations.
+    "/api/v1/cases/": 3,
+    # + page with case and organisation shared with; + referral shares.
+    "/api/v1/consents/": 3,
+    "/api/v1/counselling-sessions/": 3,
+    # + page with case and both organisations; + referral shares.
+    "/api/v1/referrals/": 3,
+    # + page with case; + resources of the page's visits; + referral shares.
+    "/api/v1/visits/": 4,
+    "/api/v1/community-resources/": 2,
+    "/api/v1/organisations/": 2,
+    "/api/v1/provinces/": 2,
+    "/api/v1/tombstones/": 2,
+}
+
+
+def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
+    province = Province.objects.get(code="12")
+    next_year = timezone.localdate() + dt.timedelta(days=300)
+    for n in range(count):
+        case = CaseFactory(actor=owner)
+        give_consent(case, owner, organisation=third_ngo, health=True)
+        log_session(actor=owner, case=case)
+        send(case, owner, third_ngo)
+        visit_add(actor=owner, case=case, scheduled_for=next_year)
+        community_resource_create(
+            actor=owner, kind="pagoda", name=f"Wat {tag} {n}", province=province
+        )
+        OrganisationFactory()
+        # A case of another organisation shared with this one, then a tombstone of another.
+        theirs = CaseFactory(actor=partner_worker)
+        give_consent(theirs, partner_worker, organisation=owner.membership.organisation)
+        referral_accept(
+            actor=receiver, referral=send(theirs, partner_worker, owner.membership.organisation)
+        )
+        log_session(actor=partner_worker, case=theirs)
+        visit_add(actor=partner_worker, case=theirs, scheduled_for=next_year)
+        gone = CaseFactory(actor=partner_worker)
+        case_access_grant(actor=None, case=gone, organisation=owner.membership.organisation)
+        case_access_revoke(actor=None, case=gone, organisation=owner.membership.organisation)
+
+
+def counts(api) -> dict[str, int]:
+    api.get("/api/v1/provinces/")  # stamps the key's last use, which is not per list
+    measured = {}
+    for path in BUDGETS:
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(path)
+        assert response.status_code == 200, response.content
+        measured[path] = (len(captured), len(response.json()["results"]))
+    return measured
+
+
+def test_every_list_costs_the_same_for_2_and_12_rows(ngo_api, owner, supervisor, third_ngo):
+    partner_worker = UserFactory(organisation=third_ngo, role=Role.SOCIAL_WORKER)
+    rows = {"owner": owner, "third_ngo": third_ngo, "partner_worker": partner_worker}
+    add_rows(2, receiver=supervisor, tag="a", **rows)
+    small = counts(ngo_api)
+    add_rows(10, receiver=supervisor, tag="b", **rows)
+    large = counts(ngo_api)
+    for path, budget in BUDGETS.items():
+        (few, few_rows), (many, many_rows) = small[path], large[path]
+        assert few_rows < many_rows or path == "/api/v1/provinces/", path
+        assert few == many == budget, (path, small[path], large[path])

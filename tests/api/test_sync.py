@@ -1,0 +1,103 @@
+"""A partner syncs incrementally: pages ordered by change, updated_since, and tombstones for
+cases that left its view."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from cases.models import Case
+from cases.services import case_access_revoke, case_update
+from referrals.services import referral_accept
+from tests.cases.factories import CaseFactory
+from tests.referrals.helpers import give_consent, send
+
+pytestmark = pytest.mark.django_db
+
+
+def all_pages(api, url, params):
+    rows, response = [], api.get(url, params)
+    while True:
+        assert response.status_code == 200, response.content
+        body = response.json()
+        rows += body["results"]
+        if not body["next"]:
+            return rows
+        response = api.get(body["next"])
+
+
+def test_cursor_pages_walk_every_case_once_in_order_of_change(ngo_api, owner):
+    cases = [CaseFactory(actor=owner) for _ in range(7)]
+    rows = all_pages(ngo_api, "/api/v1/cases/", {"page_size": 3})
+    assert [row["id"] for row in rows] == [case.pk for case in cases]
+    stamps = [row["updated_at"] for row in rows]
+    assert stamps == sorted(stamps)
+
+
+def test_updated_since_returns_only_what_changed(ngo_api, owner):
+    old = [CaseFactory(actor=owner) for _ in range(3)]
+    Case.objects.update(updated_at=timezone.now() - dt.timedelta(days=2))
+    since = timezone.now() - dt.timedelta(days=1)
+    changed = case_update(actor=owner, case=Case.objects.get(pk=old[1].pk), risk_level="high")
+    new = CaseFactory(actor=owner)
+    rows = all_pages(ngo_api, "/api/v1/cases/", {"updated_since": since.isoformat()})
+    assert [row["id"] for row in rows] == [changed.pk, new.pk]
+
+
+def test_filters_by_phase_and_province(ngo_api, owner, case):
+    other = CaseFactory(actor=owner)
+    Case.objects.filter(pk=other.pk).update(phase="intake")
+    assert [
+        r["id"] for r in ngo_api.get("/api/v1/cases/", {"phase": "intake"}).json()["results"]
+    ] == [other.pk]
+    province = case.origin_province_id
+    assert len(ngo_api.get("/api/v1/cases/", {"province": province}).json()["results"]) == 2
+    assert ngo_api.get("/api/v1/cases/", {"province": "99"}).json()["results"] == []
+    bad = ngo_api.get("/api/v1/cases/", {"updated_since": "yesterday"})
+    assert bad.status_code == 400
+    assert "updated_since" in bad.json()["errors"]
+
+
+def test_a_case_shared_with_the_partner_appears_in_its_next_sync(
+    owner, case, third_ngo, make_key, key_client
+):
+    key, plaintext = make_key(third_ngo)
+    api = key_client(plaintext)
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now() - dt.timedelta(days=5))
+    since = timezone.now() - dt.timedelta(minutes=1)
+    assert api.get("/api/v1/cases/", {"updated_since": since.isoformat()}).json()["results"] == []
+    give_consent(case, owner, organisation=third_ngo)
+    referral_accept(actor=key.user, referral=send(case, owner, third_ngo))
+    rows = api.get("/api/v1/cases/", {"updated_since": since.isoformat()}).json()["results"]
+    assert [row["id"] for row in rows] == [case.pk]
+
+
+def test_a_case_that_leaves_the_partners_view_becomes_a_tombstone(
+    owner, case, third_ngo, make_key, key_client
+):
+    key, plaintext = make_key(third_ngo)
+    api = key_client(plaintext)
+    give_consent(case, owner, organisation=third_ngo)
+    referral_accept(actor=key.user, referral=send(case, owner, third_ngo))
+    since = timezone.now() - dt.timedelta(seconds=1)
+    assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    assert api.get("/api/v1/tombstones/", {"since": since.isoformat()}).json()["results"] == []
+
+    case_access_revoke(actor=owner, case=case, organisation=third_ngo)
+
+    assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    tombstones = api.get("/api/v1/tombstones/", {"since": since.isoformat()}).json()["results"]
+    assert [row["case"] for row in tombstones] == [case.pk]
+    assert set(tombstones[0]) == {"id", "case", "left_at"}
+    later = timezone.now() + dt.timedelta(seconds=1)
+    assert api.get("/api/v1/tombstones/", {"since": later.isoformat()}).json()["results"] == []
+
+
+def test_a_referral_answer_shows_in_the_senders_sync(ngo_api, owner, case, third_ngo, make_key):
+    give_consent(case, owner, organisation=third_ngo)
+    referral = send(case, owner, third_ngo)
+    since = timezone.now()
+    key, _plaintext = make_key(third_ngo)
+    referral_accept(actor=key.user, referral=referral)
+    rows = ngo_api.get("/api/v1/referrals/", {"updated_since": since.isoformat()}).json()
+    assert [(row["id"], row["status"]) for row in rows["results"]] == [(referral.pk, "accepted")]
