@@ -1,6 +1,8 @@
 """Follow-up visits and the community resource directory. A visit's record is case facts;
 its health rating is a health fact."""
 
+from functools import cached_property
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -78,10 +80,15 @@ class VisitSerializer(ReadModelSerializer):
         seen = categories_of(self, visit.case_id)
         if CASE_FACTS not in seen:
             return None
-        data = VisitRecordSerializer(visit).data
+        data = self._record.to_representation(visit)
         if HEALTH not in seen:
             data["health"] = None
         return data
+
+    @cached_property
+    def _record(self) -> VisitRecordSerializer:
+        # Built once for the page, not once per visit.
+        return VisitRecordSerializer()
 
 
 class VisitCreateSerializer(serializers.Serializer):
