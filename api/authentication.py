@@ -31,6 +31,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = self._find(plaintext)
         self._check(key)
         api_key_touch(key=key)
+        request._request.audit_api_key = (key.pk, str(key))  # the audit log names the key
         return key.user, key
 
     def authenticate_header(self, request) -> str:

@@ -10,6 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import Action
+from audit.services import record
+
 from . import selectors, services
 from .duplicates import possible_duplicates
 from .exports import can_export_identities, caseload_workbook
@@ -60,6 +63,7 @@ def case_list(request):
     """The caseload: my cases first, then the organisation's; search, filters and pages."""
     caseload = CaseloadFilter(request.GET or None, queryset=selectors.caseload_order(request.user))
     page = _caseload_page(request, caseload.qs)
+    record(request, action=Action.LIST, cases=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -77,6 +81,7 @@ def case_list(request):
 @login_required
 def case_detail(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk)
+    record(request, action=Action.VIEW, case=case)
     seen = case_data_categories(request.user, case)
     sensitive = "health" in seen
     editable = can_edit_case(request.user, case)
@@ -129,6 +134,7 @@ def case_create(request):
             except ValidationError as error:
                 _apply_service_errors(form, _consent_errors_to_intake(error))
             else:
+                record(request, action=Action.CREATE, case=case)
                 messages.success(
                     request, _("Case %(number)s registered.") % {"number": case.case_number}
                 )
@@ -142,10 +148,11 @@ def consent_create(request, pk: int):
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+            consent = services.consent_record(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
+            record(request, action=Action.CREATE, case=case, obj=consent)
             messages.success(request, _("Consent recorded."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/consent_form.html", {"form": form, "case": case})
@@ -161,6 +168,7 @@ def consent_withdraw(request, pk: int, consent_pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        record(request, action=Action.CONSENT_WITHDRAWAL, case=case, obj=consent)
         messages.success(request, _("Consent withdrawn."))
     return redirect("cases:detail", pk=case.pk)
 
@@ -178,6 +186,7 @@ def case_assign(request, pk: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            record(request, action=Action.UPDATE, case=case)
             messages.success(request, _("Case reassigned."))
     else:
         messages.error(request, _("Choose a worker of this organisation."))
@@ -194,9 +203,11 @@ def team(request):
     if membership is None or membership.role not in CLOSING_ROLES:
         raise Http404
     organisation = membership.organisation
+    no_contact = selectors.cases_without_recent_contact(request.user)[:100]
+    record(request, action=Action.LIST, cases=no_contact)  # evaluates it once, for the page too
     context = {
         "team": selectors.team_of(organisation),
-        "no_contact": selectors.cases_without_recent_contact(request.user)[:100],
+        "no_contact": no_contact,
         "days": selectors.NO_CONTACT_DAYS,
         "assign_form": AssignForm(organisation=organisation),
     }
@@ -213,6 +224,7 @@ def case_edit(request, pk: int):
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
+            record(request, action=Action.UPDATE, case=case)
             messages.success(request, _("Case updated."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form, "case": case})
@@ -231,6 +243,7 @@ def case_phase_change(request, pk: int):
                 error = ValidationError(str(error))
             _apply_service_errors(form, error)
         else:
+            record(request, action=Action.PHASE_CHANGE, case=case)
             messages.success(request, _("Phase changed."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/phase_change.html", {"case": case, "form": form}, status=400)
@@ -242,10 +255,13 @@ def counselling_session_create(request, pk: int):
     form = CounsellingSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.counselling_session_log(actor=request.user, case=case, **form.cleaned_data)
+            session = services.counselling_session_log(
+                actor=request.user, case=case, **form.cleaned_data
+            )
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
+            record(request, action=Action.CREATE, case=case, obj=session)
             messages.success(request, _("Counselling session logged."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/session_form.html", {"form": form, "case": case})

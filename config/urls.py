@@ -27,6 +27,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("followup/", include("followup.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("audit/", include("audit.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

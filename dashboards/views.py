@@ -12,6 +12,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from audit.models import Action
+from audit.services import record
+
 from . import charts
 from .forms import DashboardFilterForm, organisations_for_filter, provinces_all
 from .scope import dashboard_scope_for
@@ -122,6 +125,7 @@ def export(request, table: str, fmt: str):
         response = HttpResponse(_xlsx(chosen.title, rows), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
+    record(request, action=Action.EXPORT)  # aggregates: no case, the path names the table
     return response
 
 

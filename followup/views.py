@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import Action
+from audit.services import record
 from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
 from cases.selectors import case_get_for_user
 
@@ -40,6 +42,7 @@ def _apply_service_errors(form, error: ValidationError | PermissionDenied) -> No
 @login_required
 def week(request):
     visits = list(selectors.visits_for_worker_this_week(request.user))
+    record(request, action=Action.LIST, cases=[visit.case_id for visit in visits])
     return render(request, "followup/week.html", {"visits": visits})
 
 
@@ -48,6 +51,7 @@ def overdue(request):
     page = Paginator(selectors.visits_overdue_for(request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    record(request, action=Action.LIST, cases=[visit.case_id for visit in page])
     return render(request, "followup/overdue.html", {"page": page})
 
 
@@ -55,6 +59,8 @@ def overdue(request):
 def visit_detail(request, pk: int):
     """The visit and, for a planned visit the user may edit, the form to record it."""
     visit = selectors.visit_get_for_user(user=request.user, pk=pk)
+    if request.method != "POST":
+        record(request, action=Action.VIEW, obj=visit)
     editable = visit.status == VisitStatus.PLANNED and can_edit_case(request.user, visit.case)
     if request.method == "POST" and not editable:
         raise Http404("No such visit.")
@@ -68,6 +74,7 @@ def visit_detail(request, pk: int):
         except (ValidationError, PermissionDenied) as error:
             _apply_service_errors(form, error)
         else:
+            record(request, action=Action.UPDATE, obj=visit)
             messages.success(request, _("Visit recorded."))
             return redirect("followup:history", case_pk=visit.case_id)
     if request.method == "POST":
@@ -95,6 +102,7 @@ def visit_missed(request, pk: int):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
+            record(request, action=Action.UPDATE, obj=visit)
             messages.success(request, _("Missed visit recorded."))
     return redirect("followup:history", case_pk=visit.case_id)
 
@@ -108,6 +116,7 @@ def _visit_change(request, pk: int, form_class, service, template: str, done: st
         except (ValidationError, PermissionDenied) as error:
             _apply_service_errors(form, error)
         else:
+            record(request, action=Action.UPDATE, obj=visit)
             messages.success(request, done)
             return redirect("followup:history", case_pk=visit.case_id)
     status = 400 if form.errors else 200
@@ -139,10 +148,11 @@ def visit_add(request, case_pk: int):
     form = VisitAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_add(actor=request.user, case=case, **form.cleaned_data)
+            visit = services.visit_add(actor=request.user, case=case, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             _apply_service_errors(form, error)
         else:
+            record(request, action=Action.CREATE, case=case, obj=visit)
             messages.success(request, _("Visit planned."))
             return redirect("followup:history", case_pk=case.pk)
     status = 400 if form.errors else 200
@@ -152,6 +162,7 @@ def visit_add(request, case_pk: int):
 @login_required
 def history(request, case_pk: int):
     case = case_get_for_user(user=request.user, pk=case_pk)
+    record(request, action=Action.VIEW, case=case)
     visits = list(selectors.followup_history_for_case(case))
     context = {
         "case": case,

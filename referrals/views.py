@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import Action
+from audit.services import record
 from cases.selectors import case_get_for_user
 
 from . import selectors, services
@@ -51,6 +53,7 @@ def referral_send(request, case_pk: int):
         except ValidationError as error:
             _apply_service_errors(form, error)
         else:
+            record(request, action=Action.REFERRAL, case=case, obj=referral)
             messages.success(
                 request,
                 _("Referral sent to %(organisation)s.")
@@ -66,12 +69,14 @@ def referral_send(request, case_pk: int):
 @login_required
 def referral_inbox(request):
     page = _page(request, selectors.referral_inbox_for(request.user))
+    record(request, action=Action.LIST, cases=[referral.case_id for referral in page])
     return render(request, "referrals/inbox.html", {"page": page})
 
 
 @login_required
 def referral_outbox(request):
     page = _page(request, selectors.referral_outbox_for(request.user))
+    record(request, action=Action.LIST, cases=[referral.case_id for referral in page])
     return render(request, "referrals/outbox.html", {"page": page})
 
 
@@ -80,6 +85,7 @@ def referral_overrides(request):
     if not can_list_overrides(request.user):
         raise Http404
     page = _page(request, selectors.referral_overrides_for(request.user))
+    record(request, action=Action.LIST, cases=[referral.case_id for referral in page])
     return render(request, "referrals/overrides.html", {"page": page})
 
 
@@ -102,7 +108,9 @@ def _detail(request, referral, *, decline_form=None, complete_form=None, status=
 
 @login_required
 def referral_detail(request, pk: int):
-    return _detail(request, selectors.referral_get_for_user(user=request.user, pk=pk))
+    referral = selectors.referral_get_for_user(user=request.user, pk=pk)
+    record(request, action=Action.VIEW, obj=referral)
+    return _detail(request, referral)
 
 
 def _act(request, pk: int, action, success: str, form_class=None, form_key: str = ""):
@@ -123,6 +131,7 @@ def _act(request, pk: int, action, success: str, form_class=None, form_key: str 
             return _detail(request, referral, status=400, **{form_key: form})
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("referrals:detail", pk=referral.pk)
+    record(request, action=Action.REFERRAL, obj=referral)
     messages.success(request, success)
     return redirect("referrals:detail", pk=referral.pk)
 

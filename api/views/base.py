@@ -5,6 +5,8 @@ from django.http import Http404
 from rest_framework import viewsets
 from rest_framework.response import Response
 
+from audit.api import AuditedViewSetMixin
+from audit.models import Action
 from cases.permissions import active_membership
 
 from ..concurrency import etag_for
@@ -26,8 +28,23 @@ def get_or_404(queryset, pk):
         raise Http404("Not found.") from None
 
 
-class PartnerViewSet(viewsets.GenericViewSet):
-    """Reads through the same selectors as the HTML pages; writes through the services."""
+class PartnerViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
+    """Reads through the same selectors as the HTML pages; writes through the services; every
+    read and write recorded in the audit log like a page's."""
+
+    #: The object actions beyond retrieve/create/update, as the audit log names them.
+    audit_actions = {
+        "phase": Action.PHASE_CHANGE,
+        "withdraw": Action.CONSENT_WITHDRAWAL,
+        "accept": Action.REFERRAL,
+        "decline": Action.REFERRAL,
+        "start": Action.REFERRAL,
+        "complete": Action.REFERRAL,
+        "cancel": Action.UPDATE,
+        "record": Action.UPDATE,
+        "missed": Action.UPDATE,
+        "move": Action.UPDATE,
+    }
 
     http_method_names = ["get", "post", "patch", "head", "options"]
     #: Serializer for input of `create`; `serializer_class` is the output.
@@ -53,6 +70,7 @@ class PartnerViewSet(viewsets.GenericViewSet):
         return dict(serializer.validated_data)
 
     def respond(self, instance, *, status: int = 200, etag: bool = False) -> Response:
+        self._audit_object = instance
         data = self.serializer_class(instance, context=self.read_context([instance])).data
         headers = {"ETag": etag_for(instance)} if etag else None
         return Response(data, status=status, headers=headers)
@@ -64,7 +82,10 @@ class PartnerViewSet(viewsets.GenericViewSet):
 
 
 class DirectoryViewSet(PartnerViewSet):
-    """Directories shared by every organisation: no survivor data, no categories."""
+    """Directories shared by every organisation: no survivor data, no categories, nothing
+    for the audit log."""
+
+    audit_actions = {"list": None, "retrieve": None}
 
     http_method_names = ["get", "head", "options"]
 

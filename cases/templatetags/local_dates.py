@@ -17,3 +17,11 @@ def local_date(value, format_name: str = "DATE_FORMAT"):
     if translation.get_language() == "km":
         text = text.translate(KHMER_DIGITS)
     return text
+
+
+@register.filter
+def person(user) -> str:
+    """A person's full name, their username without one, "—" for nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username

@@ -32,12 +32,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "guardian",
+    "auditlog",
     "organisations",
     "cases",
     "referrals",
     "followup",
     "dashboards",
     "api",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -53,11 +55,17 @@ MIDDLEWARE = [
     "organisations.security.TwoFactorRequiredMiddleware",
     "organisations.security.NoStoreMiddleware",
     "organisations.middleware.UserLanguageMiddleware",
+    # django-auditlog's middleware (actor and address on the change history), extended.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Proxies in front of the app that append the client's address to X-Forwarded-For (0: none,
+# REMOTE_ADDR is the client); the audit log trusts no entry further left.
+AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

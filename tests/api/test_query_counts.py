@@ -18,22 +18,23 @@ from tests.referrals.helpers import give_consent, send
 pytestmark = pytest.mark.django_db
 
 # Each request: the key with its service user, membership and organisation (one query).
-# Then per list: the page, plus what the page needs in one query each.
+# Then per list: the page, plus what the page needs in one query each, plus the audit row
+# on lists of survivor data (all but the directories of resources, organisations, provinces).
 BUDGETS = {
     # + page of cases with organisation and sensitive facts; + referral shares for the page's
     # cases of other organisations.
-    "/api/v1/cases/": 3,
+    "/api/v1/cases/": 4,
     # + page with case and organisation shared with; + referral shares.
-    "/api/v1/consents/": 3,
-    "/api/v1/counselling-sessions/": 3,
+    "/api/v1/consents/": 4,
+    "/api/v1/counselling-sessions/": 4,
     # + page with case and both organisations; + referral shares.
-    "/api/v1/referrals/": 3,
+    "/api/v1/referrals/": 4,
     # + page with case; + resources of the page's visits; + referral shares.
-    "/api/v1/visits/": 4,
+    "/api/v1/visits/": 5,
     "/api/v1/community-resources/": 2,
     "/api/v1/organisations/": 2,
     "/api/v1/provinces/": 2,
-    "/api/v1/tombstones/": 2,
+    "/api/v1/tombstones/": 3,
 }
 
 

@@ -258,3 +258,14 @@ def test_pages_of_25_with_the_total_and_a_page_past_the_end_shows_the_last(clien
     shown = [c.case_number for c in first.context["page"].object_list]
     shown += [c.case_number for c in second.context["page"].object_list]
     assert len(set(shown)) == 27
+
+
+def test_a_case_nobody_is_assigned_to_shows_everywhere(client_for, supervisor):
+    case = CaseFactory(actor=supervisor)  # a supervisor registers without assigning
+    assert case.assigned_worker is None
+    client = client_for(supervisor)
+    for url in (reverse("cases:list"), reverse("cases:detail", args=[case.pk])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "—" in response.content.decode()  # where the worker's name would be
+    assert client.get(reverse("cases:team")).status_code == 200

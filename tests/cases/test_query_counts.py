@@ -30,8 +30,8 @@ def test_case_list_query_budget(client_for, owner, other_ngo, cases):
     count, sql = queries_for(client_for(owner), reverse("cases:list"))
     # + the count; + provinces for the filter; + the page's case ids in caseload order;
     # + those cases with organisation, worker and province joined and next visit, last
-    # contact and identity as subqueries.
-    assert count == REQUEST_OVERHEAD + 4, sql
+    # contact and identity as subqueries; + the audit row (the page's case ids).
+    assert count == REQUEST_OVERHEAD + 5, sql
 
 
 @pytest.mark.parametrize("rows", [1, 6])
@@ -51,5 +51,6 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     count, sql = queries_for(client_for(owner), reverse("cases:detail", args=[case.pk]))
     # + the case with its organisation, worker and places; + sensitive facts; + consents;
     # + sessions with counsellors; + referrals; + next visits; + last visit;
-    # + organisations it is shared with; + timeline with actors.
-    assert count == REQUEST_OVERHEAD + 9, sql
+    # + organisations it is shared with; + timeline with actors; + the audit row ("Opened
+    # by" is for supervisors: none for the worker).
+    assert count == REQUEST_OVERHEAD + 10, sql

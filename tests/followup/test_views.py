@@ -231,12 +231,12 @@ def test_followup_pages_cost_the_same_whatever_the_rows(client_for, owner, case,
     assert Reminder.objects.filter(sent_at__isnull=False).count() >= rows
     client = client_for(owner)
     budgets = {
-        # + this week's visits with their cases and places.
-        reverse("followup:week"): 1,
-        # + paginator count, + the page of visits with cases and workers.
-        reverse("followup:overdue"): 2,
-        # + the case, + its visits with workers, + their resources (prefetch).
-        reverse("followup:history", args=[case.pk]): 3,
+        # + this week's visits with their cases and places; + the audit row.
+        reverse("followup:week"): 2,
+        # + paginator count, + the page of visits with cases and workers; + the audit row.
+        reverse("followup:overdue"): 3,
+        # + the case, + the audit row, + its visits with workers, + their resources (prefetch).
+        reverse("followup:history", args=[case.pk]): 4,
         # + paginator count, + the page of notifications.
         reverse("followup:notifications"): 2,
         # + provinces for the filter, + paginator count, + the page with places and owners.
