@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Case, CaseEvent, EventKind
 from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
@@ -316,7 +317,12 @@ def followup_cancel_for_closed_case(*, actor: User | None, case: Case) -> int:
             case=case,
             kind=EventKind.FOLLOW_UP,
             actor=actor,
-            note=_("%(count)d planned visits cancelled: the case was closed.") % {"count": count},
+            note=ngettext(
+                "%(count)d planned visit cancelled: the case was closed.",
+                "%(count)d planned visits cancelled: the case was closed.",
+                count,
+            )
+            % {"count": count},
         )
     return count
 
