@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,18 @@ from .models import (
     HivStatus,
     Phase,
 )
+
+
+def show_service_errors(form, error: ValidationError | PermissionDenied) -> None:
+    """Show a service's refusal next to the field it concerns (or above the form), keeping
+    what the person typed. Every app's views use this for their services' errors."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class DateInput(forms.DateInput):

@@ -26,6 +26,7 @@ from .forms import (
     ExportForm,
     IntakeForm,
     PhaseChangeForm,
+    show_service_errors,
 )
 from .models import Case
 from .permissions import (
@@ -39,15 +40,6 @@ from .permissions import (
 from .signals import exported
 
 CASES_PER_PAGE = 25
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, keeping what the user typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _caseload_page(request, queryset):
@@ -132,7 +124,7 @@ def case_create(request):
                     actor=request.user, consent=form.consent_arguments(), **arguments
                 )
             except ValidationError as error:
-                _apply_service_errors(form, _consent_errors_to_intake(error))
+                show_service_errors(form, _consent_errors_to_intake(error))
             else:
                 record(request, action=Action.CREATE, case=case)
                 messages.success(
@@ -150,7 +142,7 @@ def consent_create(request, pk: int):
         try:
             consent = services.consent_record(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             record(request, action=Action.CREATE, case=case, obj=consent)
             messages.success(request, _("Consent recorded."))
@@ -222,7 +214,7 @@ def case_edit(request, pk: int):
         try:
             services.case_update(actor=request.user, case=case, **form.service_arguments())
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             record(request, action=Action.UPDATE, case=case)
             messages.success(request, _("Case updated."))
@@ -239,9 +231,7 @@ def case_phase_change(request, pk: int):
         try:
             services.case_change_phase(actor=request.user, case=case, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            if isinstance(error, PermissionDenied):
-                error = ValidationError(str(error))
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             record(request, action=Action.PHASE_CHANGE, case=case)
             messages.success(request, _("Phase changed."))
@@ -259,7 +249,7 @@ def counselling_session_create(request, pk: int):
                 actor=request.user, case=case, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             record(request, action=Action.CREATE, case=case, obj=session)
             messages.success(request, _("Counselling session logged."))

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Commune, Province
 
-from .models import CommunityResource, FollowUpVisit, ResourceKind
+from .models import VISIT_RECORD_FIELDS, CommunityResource, FollowUpVisit, ResourceKind
 
 
 class DateInput(forms.DateInput):
@@ -15,29 +15,7 @@ class VisitRecordForm(forms.ModelForm):
 
     class Meta:
         model = FollowUpVisit
-        fields = [
-            "visited_on",
-            "place",
-            "met_survivor",
-            "met_family",
-            "met_village_chief",
-            "met_monk",
-            "met_teacher",
-            "met_commune_council",
-            "met_vdc",
-            "safety",
-            "health",
-            "family_acceptance",
-            "community_acceptance",
-            "school_or_work",
-            "monthly_income_riel",
-            "debts_riel",
-            "risk_signs",
-            "retrafficking_risk",
-            "resources",
-            "notes",
-            "next_visit_on",
-        ]
+        fields = ["visited_on", *VISIT_RECORD_FIELDS, "resources"]
         widgets = {
             "next_visit_on": DateInput(),
             "resources": forms.CheckboxSelectMultiple(),

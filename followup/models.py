@@ -166,6 +166,31 @@ class FollowUpVisit(models.Model):
         return sum(ratings) / len(ratings) if ratings else None
 
 
+# What a visit record holds besides its date and the resources involved; forms, services
+# and the API all take their fields from here.
+VISIT_RECORD_FIELDS = (
+    "place",
+    "met_survivor",
+    "met_family",
+    "met_village_chief",
+    "met_monk",
+    "met_teacher",
+    "met_commune_council",
+    "met_vdc",
+    "safety",
+    "health",
+    "family_acceptance",
+    "community_acceptance",
+    "school_or_work",
+    "monthly_income_riel",
+    "debts_riel",
+    "risk_signs",
+    "retrafficking_risk",
+    "notes",
+    "next_visit_on",
+)
+
+
 class ReminderKind(models.TextChoices):
     UPCOMING = "upcoming", _("Visit coming up")
     DUE = "due", _("Visit due")

@@ -17,6 +17,7 @@ from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
 from organisations.models import Commune, Province, Role, User
 
 from .models import (
+    VISIT_RECORD_FIELDS,
     CommunityResource,
     FollowUpVisit,
     Reminder,
@@ -214,29 +215,6 @@ def visit_cancel(*, actor: User, visit: FollowUpVisit, reason: str) -> FollowUpV
     return visit
 
 
-RECORD_FIELDS = (
-    "place",
-    "met_survivor",
-    "met_family",
-    "met_village_chief",
-    "met_monk",
-    "met_teacher",
-    "met_commune_council",
-    "met_vdc",
-    "safety",
-    "health",
-    "family_acceptance",
-    "community_acceptance",
-    "school_or_work",
-    "monthly_income_riel",
-    "debts_riel",
-    "risk_signs",
-    "retrafficking_risk",
-    "notes",
-    "next_visit_on",
-)
-
-
 @transaction.atomic
 def visit_record(
     *,
@@ -249,7 +227,7 @@ def visit_record(
     """Record a visit that took place. When no other visit is planned and a next visit is
     given, plan it."""
     _check_can_edit(actor, visit.case)
-    unknown = set(fields) - set(RECORD_FIELDS)
+    unknown = set(fields) - set(VISIT_RECORD_FIELDS)
     if unknown:
         raise TypeError(f"Unknown visit fields: {sorted(unknown)}")
     visit = _locked(visit)

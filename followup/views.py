@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import record
+from cases.forms import show_service_errors
 from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
 from cases.selectors import case_get_for_user
 
@@ -27,16 +28,6 @@ from .forms import (
 from .models import VisitStatus
 
 PER_PAGE = 50
-
-
-def _apply_service_errors(form, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error))
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -72,7 +63,7 @@ def visit_detail(request, pk: int):
         try:
             services.visit_record(actor=request.user, visit=visit, **form.service_arguments())
         except (ValidationError, PermissionDenied) as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             record(request, action=Action.UPDATE, obj=visit)
             messages.success(request, _("Visit recorded."))
@@ -114,7 +105,7 @@ def _visit_change(request, pk: int, form_class, service, template: str, done: st
         try:
             service(actor=request.user, visit=visit, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             record(request, action=Action.UPDATE, obj=visit)
             messages.success(request, done)
@@ -150,7 +141,7 @@ def visit_add(request, case_pk: int):
         try:
             visit = services.visit_add(actor=request.user, case=case, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             record(request, action=Action.CREATE, case=case, obj=visit)
             messages.success(request, _("Visit planned."))
@@ -196,7 +187,7 @@ def resource_create(request):
         try:
             services.community_resource_create(actor=request.user, **form.service_arguments())
         except (ValidationError, PermissionDenied) as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Added to the directory."))
             return redirect("followup:resources")

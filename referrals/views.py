@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import record
+from cases.forms import show_service_errors
 from cases.selectors import case_get_for_user
 
 from . import selectors, services
@@ -22,15 +23,6 @@ from .permissions import (
 )
 
 REFERRALS_PER_PAGE = 50
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, keeping what the user typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _page(request, referrals):
@@ -51,7 +43,7 @@ def referral_send(request, case_pk: int):
         try:
             referral = services.referral_send(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
         else:
             record(request, action=Action.REFERRAL, case=case, obj=referral)
             messages.success(
@@ -127,7 +119,7 @@ def _act(request, pk: int, action, success: str, form_class=None, form_key: str 
         action(actor=request.user, referral=referral, **arguments)
     except (ValidationError, PermissionDenied) as error:
         if form is not None and isinstance(error, ValidationError):
-            _apply_service_errors(form, error)
+            show_service_errors(form, error)
             return _detail(request, referral, status=400, **{form_key: form})
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("referrals:detail", pk=referral.pk)

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from cases.models import Case
 from cases.permissions import CASE_FACTS, HEALTH
 from cases.selectors import case_list_visible_to
-from followup.models import CommunityResource, FollowUpVisit
+from followup.models import VISIT_RECORD_FIELDS, CommunityResource, FollowUpVisit
 from followup.selectors import community_resources_for
 from organisations.models import Commune, Province, User
 
@@ -18,29 +18,7 @@ from ..selectors import colleagues_of
 from .base import ReadModelSerializer
 from .cases import categories_of
 
-RECORD_FIELDS = [
-    "visited_on",
-    "place",
-    "met_survivor",
-    "met_family",
-    "met_village_chief",
-    "met_monk",
-    "met_teacher",
-    "met_commune_council",
-    "met_vdc",
-    "safety",
-    "health",
-    "family_acceptance",
-    "community_acceptance",
-    "school_or_work",
-    "monthly_income_riel",
-    "debts_riel",
-    "risk_signs",
-    "retrafficking_risk",
-    "notes",
-    "next_visit_on",
-    "resources",
-]
+RECORD_FIELDS = ["visited_on", *VISIT_RECORD_FIELDS, "resources"]
 
 
 class VisitRecordSerializer(ReadModelSerializer):
