@@ -216,6 +216,28 @@ def visit_cancel(*, actor: User, visit: FollowUpVisit, reason: str) -> FollowUpV
 
 
 @transaction.atomic
+def followup_schedule_shift(*, actor: User, case: Case, days: int) -> int:
+    """Move a case's planned visits `days` earlier: for a case entered from paper records
+    after the survivor had already returned, whose schedule must count from the real
+    return date. Reminders follow the new dates."""
+    _check_can_edit(actor, case)
+    visits = list(
+        FollowUpVisit.objects.select_for_update().filter(case=case, status=VisitStatus.PLANNED)
+    )
+    for visit in visits:
+        visit.scheduled_for -= dt.timedelta(days=days)
+        visit.save(update_fields=["scheduled_for", "updated_at"])
+        _reminders_sync(visit)
+    if visits:
+        _event(
+            visits[0],
+            actor,
+            _("Follow-up schedule counted from the return %(days)d days ago") % {"days": days},
+        )
+    return len(visits)
+
+
+@transaction.atomic
 def visit_record(
     *,
     actor: User,

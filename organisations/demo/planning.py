@@ -86,6 +86,7 @@ class CasePlan:
     steps: list[dict]  # keyword arguments of case_change_phase, in order
     consents: list[dict]  # keyword arguments of consent_record; "shared_with" is a slug
     sessions: list[dict]  # keyword arguments of counselling_session_log, with "by_supervisor"
+    reintegrated_on: dt.date | None = None  # when a case that reached reintegration did
 
 
 @dataclass
@@ -146,6 +147,7 @@ class CasePlanner:
         survivor, relative = self.survivor(intake_date)
         case = self.facts(organisation.slug, survivor)
         case |= {"intake_date": intake_date, "phase": route.start}
+        reintegrated_on = self.reintegration_day(case, route)
         return CasePlan(
             organisation=organisation.slug,
             village_id=self.village(organisation.province),
@@ -154,7 +156,8 @@ class CasePlanner:
             case=case,
             steps=route.steps(),
             consents=self.consents(organisation.slug, case, route, relative),
-            sessions=self.sessions(case, route),
+            sessions=self.sessions(case, route, reintegrated_on),
+            reintegrated_on=reintegrated_on,
         )
 
     # The path -------------------------------------------------------------------------------
@@ -345,14 +348,16 @@ class CasePlanner:
 
     # Counselling ----------------------------------------------------------------------------
 
-    def sessions(self, case: dict, route: Route) -> list[dict]:
+    def reintegration_day(self, case: dict, route: Route) -> dt.date | None:
+        if Phase.REINTEGRATED not in route.phases:
+            return None
         intake_date = case["intake_date"]
         span = (self.today - intake_date).days
-        reintegrated_on = None
-        if Phase.REINTEGRATED in route.phases:
-            reintegrated_on = intake_date + dt.timedelta(
-                days=int(span * self.rng.uniform(0.35, 0.6))
-            )
+        return intake_date + dt.timedelta(days=int(span * self.rng.uniform(0.35, 0.6)))
+
+    def sessions(self, case: dict, route: Route, reintegrated_on: dt.date | None) -> list[dict]:
+        intake_date = case["intake_date"]
+        span = (self.today - intake_date).days
         last_day = self.today
         if route.current == Phase.CLOSED:
             # Sessions stop some weeks before a case is closed.

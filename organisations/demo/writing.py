@@ -19,6 +19,8 @@ from cases.services import (
     consent_record,
     counselling_session_log,
 )
+from followup.models import FollowUpVisit
+from followup.services import followup_schedule_shift, visit_record, visit_record_missed
 from organisations.models import Organisation, Province, User, Village
 from organisations.services import organisation_create, user_create
 
@@ -150,6 +152,53 @@ def case_write(
     sessions_write(plan, case, worker, team.supervisor)
     for step in closing:
         case_change_phase(actor=team.supervisor, case=case, **step)
+    if plan.reintegrated_on and not closing:
+        followup_write(plan, case, worker)
+
+
+# Visits older than this are recorded as done; newer ones stay planned, so the demo has
+# visits due and overdue and reminders to send.
+RECORDED_AFTER_DAYS = 10
+SCHOOL_OR_WORK = ["school", "training", "employed", "own_business", "looking"]
+
+
+def followup_write(plan: CasePlan, case: Case, worker: User) -> None:
+    """Count the schedule from the planned return date, and record the visits long past with
+    invented observations that improve over time (income and wellbeing charts)."""
+    today = timezone.localdate()
+    followup_schedule_shift(actor=worker, case=case, days=(today - plan.reintegrated_on).days)
+    rng = random.Random(case.case_number)  # per case, so reruns and other NGOs do not shift it
+    income = rng.choice([0, 80_000, 150_000])
+    visits = FollowUpVisit.objects.filter(
+        case=case, status="planned", scheduled_for__lt=today - dt.timedelta(RECORDED_AFTER_DAYS)
+    ).order_by("scheduled_for")
+    for visit in visits:
+        if rng.random() < 0.1:
+            visit_record_missed(
+                actor=worker, visit=visit, notes="Family had moved for the harvest."
+            )
+            continue
+        income += rng.choice([0, 20_000, 50_000, 100_000])
+        wellbeing = rng.choice([3, 4, 4, 5])
+        visit_record(
+            actor=worker,
+            visit=visit,
+            visited_on=min(visit.scheduled_for + dt.timedelta(days=rng.randint(0, 3)), today),
+            place="At home",
+            met_survivor=True,
+            met_family=True,
+            met_village_chief=rng.random() < 0.4,
+            met_monk=rng.random() < 0.2,
+            safety=wellbeing,
+            health=rng.choice([3, 4, 5]),
+            family_acceptance=wellbeing,
+            community_acceptance=rng.choice([3, 4, 5]),
+            school_or_work=rng.choice(SCHOOL_OR_WORK),
+            monthly_income_riel=income,
+            debts_riel=rng.choice([0, 0, 200_000, 400_000]),
+            retrafficking_risk=rng.random() < 0.05,
+            notes="Settling in; the family is supportive.",
+        )
 
 
 def consents_write(

@@ -95,3 +95,28 @@ def test_only_those_who_edit_the_case_plan_visits(owner, outsider, case):
         services.visit_move(
             actor=outsider, visit=visit, scheduled_for=timezone.localdate(), reason="no"
         )
+
+
+def test_a_back_entered_case_counts_its_schedule_from_the_real_return(owner):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.services import case_change_phase
+    from followup.models import FollowUpVisit, Reminder
+    from followup.services import followup_schedule_shift
+    from tests.cases.factories import CaseFactory
+
+    case = CaseFactory(actor=owner, intake_date=timezone.localdate() - dt.timedelta(days=200))
+    for phase in ("intake", "reintegration_planning", "reintegrated"):
+        case = case_change_phase(actor=owner, case=case, to_phase=phase)
+    before = list(FollowUpVisit.objects.filter(case=case).values_list("scheduled_for", flat=True))
+    assert followup_schedule_shift(actor=owner, case=case, days=100) == 5
+    after = list(FollowUpVisit.objects.filter(case=case).values_list("scheduled_for", flat=True))
+    assert [b - a for a, b in zip(after, before, strict=True)] == [dt.timedelta(days=100)] * 5
+    first = FollowUpVisit.objects.filter(case=case).order_by("scheduled_for").first()
+    # The first visit is now long past: no "coming up" reminder, a due and an overdue one.
+    assert set(Reminder.objects.filter(visit=first).values_list("kind", flat=True)) == {
+        "due",
+        "overdue",
+    }
