@@ -15,6 +15,7 @@ from .models import (
     HivStatus,
     Phase,
 )
+from .services import ALLOWED_TRANSITIONS, EDITABLE_FIELDS
 
 
 def show_service_errors(form, error: ValidationError | PermissionDenied) -> None:
@@ -100,20 +101,8 @@ class PlaceFields(forms.Form):
         return {"origin_commune": data["origin_commune"], "origin_village": data["origin_village"]}
 
 
-CASE_FIELDS = [
-    "name_latin",
-    "name_khmer",
-    "sex",
-    "date_of_birth",
-    "date_of_birth_estimated",
-    "family_contact",
-    "exploitation_form",
-    "movement",
-    "destination_country",
-    "how_identified",
-    "intake_date",
-    "risk_level",
-]
+# The editable facts except the place of origin, which PlaceFields picks level by level.
+CASE_FIELDS = [name for name in EDITABLE_FIELDS if name not in ("origin_commune", "origin_village")]
 
 
 class CaseForm(PlaceFields, forms.ModelForm):
@@ -139,12 +128,9 @@ class CaseForm(PlaceFields, forms.ModelForm):
         pass
 
 
-class IntakeForm(CaseForm):
-    """Registering a survivor: consent first, then identity, trafficking facts and risk."""
+class GuardianFields(forms.Form):
+    """Who consents for a child, and whether the child agrees too: intake and consent forms."""
 
-    consent_given_by = forms.ChoiceField(
-        label=_("Consent given by"), choices=ConsentGiver.choices, widget=forms.RadioSelect
-    )
     guardian_name = forms.CharField(label=_("Guardian's name"), required=False, max_length=150)
     guardian_relationship = forms.CharField(
         label=_("Guardian's relationship to the child"), required=False, max_length=80
@@ -153,6 +139,14 @@ class IntakeForm(CaseForm):
         label=_("The child also agrees"),
         required=False,
         widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+
+class IntakeForm(GuardianFields, CaseForm):
+    """Registering a survivor: consent first, then identity, trafficking facts and risk."""
+
+    consent_given_by = forms.ChoiceField(
+        label=_("Consent given by"), choices=ConsentGiver.choices, widget=forms.RadioSelect
     )
     consent_identity = forms.BooleanField(label=_("Identity"), required=False, initial=True)
     consent_case_facts = forms.BooleanField(label=_("Case facts"), required=False, initial=True)
@@ -193,18 +187,11 @@ INTAKE_CONSENT_FIELDS = {
 }
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(GuardianFields):
+    field_order = ["given_by", "guardian_name", "guardian_relationship", "child_assent"]
+
     given_by = forms.ChoiceField(
         label=_("Given by"), choices=ConsentGiver.choices, widget=forms.RadioSelect
-    )
-    guardian_name = forms.CharField(label=_("Guardian's name"), required=False, max_length=150)
-    guardian_relationship = forms.CharField(
-        label=_("Guardian's relationship to the child"), required=False, max_length=80
-    )
-    child_assent = forms.NullBooleanField(
-        label=_("The child also agrees"),
-        required=False,
-        widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
     )
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     shared_with_organisation = forms.ModelChoiceField(
@@ -253,8 +240,6 @@ class PhaseChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if case is not None:
             # Offer only the moves the survivor's path allows from here.
-            from .services import ALLOWED_TRANSITIONS
-
             allowed = ALLOWED_TRANSITIONS[case.phase]
             self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
 

@@ -195,24 +195,23 @@ def case_create(
     return case
 
 
-# Fields a case edit may change; phase, organisation and number have their own services.
-EDITABLE_FIELDS = frozenset(
-    {
-        "name_latin",
-        "name_khmer",
-        "sex",
-        "date_of_birth",
-        "date_of_birth_estimated",
-        "origin_commune",
-        "origin_village",
-        "family_contact",
-        "exploitation_form",
-        "movement",
-        "destination_country",
-        "how_identified",
-        "intake_date",
-        "risk_level",
-    }
+# Fields a case edit may change, in the order forms show them; phase, organisation and
+# number have their own services.
+EDITABLE_FIELDS = (
+    "name_latin",
+    "name_khmer",
+    "sex",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "origin_commune",
+    "origin_village",
+    "family_contact",
+    "exploitation_form",
+    "movement",
+    "destination_country",
+    "how_identified",
+    "intake_date",
+    "risk_level",
 )
 
 
@@ -220,7 +219,7 @@ EDITABLE_FIELDS = frozenset(
 def case_update(*, actor: User, case: Case, **changes) -> Case:
     if not can_edit_case(actor, case):
         raise PermissionDenied(_("You cannot edit this case."))
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
             _("These fields cannot be edited here: %s") % ", ".join(sorted(unknown))
