@@ -11,9 +11,8 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 
-from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from cases.models import Case, Phase
 from followup.models import RATING_FIELDS, FollowUpVisit, VisitStatus
@@ -111,77 +110,50 @@ def referrals_in_scope(scope: DashboardScope, filters: DashboardFilters) -> Quer
     return Referral.objects.filter(q).order_by()
 
 
-def referrals_by_kind(
+def referral_indicators(
     scope: DashboardScope, filters: DashboardFilters
-) -> dict[tuple[str, str], dict[str, int]]:
-    """Per (sender's kind, receiver's kind): accepted (whatever happened after), declined, and
-    not answered (still waiting, or cancelled before an answer). They add up to the sent."""
-    answered_then_cancelled = Q(status=Status.CANCELLED, answered_at__isnull=False)
+) -> tuple[dict[tuple[str, str], dict[str, int]], dict[tuple[str, str], float]]:
+    """Per (sender's kind, receiver's kind): the referrals accepted (whatever happened after),
+    declined and not answered (still waiting, or cancelled before an answer), which add up to
+    the sent; and the median days to answer of the answered ones.
+
+    One query counts the referrals by pair of kinds, status and days to answer; the counts
+    and the medians are read from those few hundred rows. The median is the middle value, or
+    the mean of the two middle values."""
     rows = (
         referrals_in_scope(scope, filters)
-        .values("from_organisation__kind", "to_organisation__kind")
-        .annotate(
-            accepted=Count("pk", filter=Q(status__in=ACCEPTED_STATUSES) | answered_then_cancelled),
-            declined=Count("pk", filter=Q(status=Status.DECLINED)),
-            unanswered=Count(
-                "pk",
-                filter=Q(status=Status.SENT) | Q(status=Status.CANCELLED, answered_at__isnull=True),
-            ),
-        )
+        .values("from_organisation__kind", "to_organisation__kind", "status", "answer_days")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    return {
-        (row["from_organisation__kind"], row["to_organisation__kind"]): {
-            "accepted": row["accepted"],
-            "declined": row["declined"],
-            "unanswered": row["unanswered"],
-        }
-        for row in rows
-    }
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    days: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        pair = (row["from_organisation__kind"], row["to_organisation__kind"])
+        status, answered, n = row["status"], row["answer_days"] is not None, row["n"]
+        if status in ACCEPTED_STATUSES or (status == Status.CANCELLED and answered):
+            column = "accepted"
+        elif status == Status.DECLINED:
+            column = "declined"
+        else:
+            column = "unanswered"
+        tally = counts.setdefault(pair, {"accepted": 0, "declined": 0, "unanswered": 0})
+        tally[column] += n
+        if answered:
+            days[pair][row["answer_days"]] = days[pair].get(row["answer_days"], 0) + n
+    return counts, {pair: _median(histogram) for pair, histogram in days.items()}
 
 
-class _DaysBetween(Func):
-    """Whole local days from one timestamp to another (Phnom Penh dates, as Referral does)."""
-
-    output_field = IntegerField()
-
-    def __init__(self, start: str, end: str):
-        super().__init__(TruncDate(end), TruncDate(start))
-
-    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - PostgreSQL only
-        end, start = (compiler.compile(expression) for expression in self.source_expressions)
-        return f"(({end[0]})::date - ({start[0]})::date)", (*end[1], *start[1])
-
-
-class _Median(Aggregate):
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-def referral_median_days_to_answer(
-    scope: DashboardScope, filters: DashboardFilters
-) -> dict[tuple[str, str], float]:
-    """Median days from sending to the answer of answered referrals, per pair of kinds.
-
-    PostgreSQL computes it (percentile_cont); elsewhere the answered referrals' two dates are
-    fetched, grouped and the median taken in Python. Both give the same number: the middle
-    value, or the mean of the two middle values."""
-    answered = referrals_in_scope(scope, filters).filter(answered_at__isnull=False)
-    keys = ("from_organisation__kind", "to_organisation__kind")
-    if connection.vendor == "postgresql":
-        rows = (
-            answered.values(*keys)
-            .annotate(median=_Median(_DaysBetween("sent_at", "answered_at")))
-            .order_by()
-        )
-        return {(row[keys[0]], row[keys[1]]): float(row["median"]) for row in rows}
-    durations: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for sender, receiver, sent, answered_on in answered.values_list(
-        *keys, TruncDate("sent_at"), TruncDate("answered_at")
-    ):
-        durations[(sender, receiver)].append((answered_on - sent).days)
-    return {key: float(statistics.median(days)) for key, days in durations.items()}
+def _median(histogram: dict[int, int]) -> float:
+    """The median of values given as {value: how many times}."""
+    total = sum(histogram.values())
+    middle = ((total - 1) // 2, total // 2)  # the same position twice when total is odd
+    found, seen = [], 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while len(found) < 2 and middle[len(found)] < seen:
+            found.append(value)
+    return float(statistics.mean(found))
 
 
 # --- follow-up visits --------------------------------------------------------------------------
@@ -210,65 +182,67 @@ def followup_visits_due(
     )
 
 
-def _visits_done(scope: DashboardScope, filters: DashboardFilters) -> QuerySet[FollowUpVisit]:
-    return visits_in_scope(scope, filters).filter(
-        filters.date_q("visited_on"), status=VisitStatus.DONE
-    )
+def followup_outcomes(scope: DashboardScope, filters: DashboardFilters) -> dict[str, dict]:
+    """What the visits done in the period recorded, in one query grouped by school or work:
 
-
-def followup_wellbeing(
-    scope: DashboardScope, filters: DashboardFilters
-) -> dict[tuple[str, int], int]:
-    """Visits done in the period, by rating (1 very poor … 5 very good) of each of safety,
-    health, family and community acceptance."""
-    counts = _visits_done(scope, filters).aggregate(
-        **{
-            f"{name}__{rating}": Count("pk", filter=Q(**{name: rating}))
-            for name in RATING_FIELDS
-            for rating in range(1, 6)
-        }
-    )
-    return {(key.split("__")[0], int(key.split("__")[1])): value for key, value in counts.items()}
-
-
-def followup_livelihood(
-    scope: DashboardScope, filters: DashboardFilters
-) -> dict[tuple[str, str], int]:
-    """Visits done in the period, by school or work and monthly income band."""
+    - "wellbeing": {(dimension, rating): visits}, the rating (1 very poor … 5 very good) of
+      each of safety, health, family and community acceptance;
+    - "livelihood": {(school or work, income band): visits};
+    - "risk": visits that flagged a risk of re-trafficking, noted other signs of risk, or none.
+    """
     low, high = INCOME_BANDS
+    wellbeing = {
+        f"{name}__{rating}": Count("pk", filter=Q(**{name: rating}))
+        for name in RATING_FIELDS
+        for rating in range(1, 6)
+    }
+    bands = {
+        NO_INCOME_RECORDED: Count("pk", filter=Q(monthly_income_riel__isnull=True)),
+        INCOME_LOW: Count("pk", filter=Q(monthly_income_riel__lt=low)),
+        INCOME_MIDDLE: Count(
+            "pk", filter=Q(monthly_income_riel__gte=low, monthly_income_riel__lt=high)
+        ),
+        INCOME_HIGH: Count("pk", filter=Q(monthly_income_riel__gte=high)),
+    }
+    risk = {
+        "flagged": Count("pk", filter=Q(retrafficking_risk=True)),
+        "signs_noted": Count("pk", filter=Q(retrafficking_risk=False) & ~Q(risk_signs="")),
+        "none": Count("pk", filter=Q(retrafficking_risk=False, risk_signs="")),
+    }
     rows = (
-        _visits_done(scope, filters)
+        visits_in_scope(scope, filters)
+        .filter(filters.date_q("visited_on"), status=VisitStatus.DONE)
         .values("school_or_work")
         .annotate(
-            **{
-                NO_INCOME_RECORDED: Count("pk", filter=Q(monthly_income_riel__isnull=True)),
-                INCOME_LOW: Count("pk", filter=Q(monthly_income_riel__lt=low)),
-                INCOME_MIDDLE: Count(
-                    "pk", filter=Q(monthly_income_riel__gte=low, monthly_income_riel__lt=high)
-                ),
-                INCOME_HIGH: Count("pk", filter=Q(monthly_income_riel__gte=high)),
-            }
+            **wellbeing,
+            **{f"income__{band}": count for band, count in bands.items()},
+            **{f"risk__{key}": count for key, count in risk.items()},
         )
         .order_by()
     )
-    bands = (NO_INCOME_RECORDED, INCOME_LOW, INCOME_MIDDLE, INCOME_HIGH)
-    return {(row["school_or_work"], band): row[band] for row in rows for band in bands}
-
-
-def followup_risk_signs(scope: DashboardScope, filters: DashboardFilters) -> dict[str, int]:
-    """Visits done in the period that flagged a risk of re-trafficking, or noted signs of risk."""
-    return _visits_done(scope, filters).aggregate(
-        flagged=Count("pk", filter=Q(retrafficking_risk=True)),
-        signs_noted=Count("pk", filter=Q(retrafficking_risk=False) & ~Q(risk_signs="")),
-        none=Count("pk", filter=Q(retrafficking_risk=False, risk_signs="")),
-    )
+    outcomes = {
+        "wellbeing": {(n, r): 0 for n in RATING_FIELDS for r in range(1, 6)},
+        "livelihood": {},
+        "risk": dict.fromkeys(risk, 0),
+    }
+    for row in rows:
+        for key in wellbeing:
+            name, rating = key.split("__")
+            outcomes["wellbeing"][(name, int(rating))] += row[key]
+        for band in bands:
+            outcomes["livelihood"][(row["school_or_work"], band)] = row[f"income__{band}"]
+        for key in risk:
+            outcomes["risk"][key] += row[f"risk__{key}"]
+    return outcomes
 
 
 # --- the whole dashboard -----------------------------------------------------------------------
 
 
 def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: dt.date) -> dict:
-    """Every indicator's raw numbers: one query each, the same number whatever the caseload."""
+    """Every indicator's raw numbers, in a number of queries that does not grow with the
+    caseload (one for each case indicator, one for referrals, two for visits)."""
+    referrals, medians = referral_indicators(scope, filters)
     return {
         "province": caseload_by_province(scope, filters),
         "organisation": caseload_by_organisation(scope, filters),
@@ -277,10 +251,8 @@ def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: d
         "exploitation": caseload_by_exploitation(scope, filters),
         "new_cases": new_cases_by_month(scope, filters),
         "closed": cases_closed_by_reason(scope, filters),
-        "referrals": referrals_by_kind(scope, filters),
-        "referral_median_days": referral_median_days_to_answer(scope, filters),
+        "referrals": referrals,
+        "referral_median_days": medians,
         "visits": followup_visits_due(scope, filters, today=today),
-        "wellbeing": followup_wellbeing(scope, filters),
-        "livelihood": followup_livelihood(scope, filters),
-        "risk": followup_risk_signs(scope, filters),
+        **followup_outcomes(scope, filters),
     }

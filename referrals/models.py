@@ -102,6 +102,13 @@ class Referral(models.Model):
     )
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_days = models.PositiveIntegerField(
+        _("days to answer"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Days from sending to the answer, in Phnom Penh dates; set with the answer."),
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -173,6 +180,11 @@ class Referral(models.Model):
     @property
     def is_overridden(self) -> bool:
         return self.consent_id is None
+
+    def record_answer(self, actor) -> None:
+        """Stamp the answer: who, when, and after how many days (the dashboards' median)."""
+        self.answered_at, self.answered_by = timezone.now(), actor
+        self.answer_days = self.days_waiting()
 
     def days_waiting(self, today: dt.date | None = None) -> int:
         """Days from sending to the answer, or to today while unanswered."""

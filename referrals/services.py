@@ -252,8 +252,10 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
             % {"organisation": referral.from_organisation.name}
         )
     referral.status = Status.ACCEPTED
-    referral.answered_at, referral.answered_by = timezone.now(), actor
-    referral.save(update_fields=["status", "answered_at", "answered_by", "updated_at"])
+    referral.record_answer(actor)
+    referral.save(
+        update_fields=["status", "answered_at", "answered_by", "answer_days", "updated_at"]
+    )
     case_access_grant(actor=actor, case=referral.case, organisation=referral.to_organisation)
     _event(referral, actor, _("Accepted by %s") % referral.to_organisation.name)
     return referral
@@ -266,9 +268,11 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
         raise ValidationError({"decline_reason": _("Say why the referral is declined.")})
     referral.status = Status.DECLINED
     referral.decline_reason = reason.strip()
-    referral.answered_at, referral.answered_by = timezone.now(), actor
+    referral.record_answer(actor)
     referral.save(
-        update_fields=["status", "decline_reason", "answered_at", "answered_by", "updated_at"]
+        update_fields=[
+            "status", "decline_reason", "answered_at", "answered_by", "answer_days", "updated_at"
+        ]
     )
     _event(referral, actor, _("Declined by %s") % referral.to_organisation.name)
     return referral

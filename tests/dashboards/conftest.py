@@ -192,7 +192,9 @@ def dataset(
             referral_cancel(actor=owner, referral=sent)
         sent_at = at_noon(early + dt.timedelta(days=5))
         answered_at = sent_at + dt.timedelta(days=answer_days) if answer_days is not None else None
-        Referral.objects.filter(pk=sent.pk).update(sent_at=sent_at, answered_at=answered_at)
+        Referral.objects.filter(pk=sent.pk).update(
+            sent_at=sent_at, answered_at=answered_at, answer_days=answer_days
+        )
 
     referral(c[1], other_ngo, 2, "accept")
     referral(c[2], other_ngo, 4, "accept")

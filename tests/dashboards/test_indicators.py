@@ -67,15 +67,17 @@ def test_cases_closed_by_reason(national, dataset):
 
 
 def test_referrals_by_kind_of_organisation(national, dataset):
-    assert selectors.referrals_by_kind(national, ALL) == {
+    counts, _medians = selectors.referral_indicators(national, ALL)
+    assert counts == {
         ("ngo", "ngo"): {"accepted": 3, "declined": 2, "unanswered": 2},
         ("ngo", "health_facility"): {"accepted": 1, "declined": 0, "unanswered": 0},
     }
 
 
-def test_median_days_to_answer_is_the_same_on_every_database(national, dataset):
+def test_median_days_to_answer(national, dataset):
     # NGO → NGO answered after 2, 3, 4, 5 and 10 days; NGO → health facility after 1 day.
-    assert selectors.referral_median_days_to_answer(national, ALL) == {
+    _counts, medians = selectors.referral_indicators(national, ALL)
+    assert medians == {
         ("ngo", "ngo"): 4.0,
         ("ngo", "health_facility"): 1.0,
     }
@@ -85,7 +87,7 @@ def test_median_of_an_even_number_of_answers_is_the_mean_of_the_middle_two(natio
     from referrals.models import Referral
 
     Referral.objects.filter(case=dataset.cases[8]).delete()  # the 10-day answer
-    medians = selectors.referral_median_days_to_answer(national, ALL)
+    _counts, medians = selectors.referral_indicators(national, ALL)
     assert medians[("ngo", "ngo")] == 3.5  # 2, 3, 4, 5
 
 
@@ -99,7 +101,7 @@ def test_followup_visits_due(national, dataset):
 
 
 def test_followup_wellbeing(national, dataset):
-    counts = {k: v for k, v in selectors.followup_wellbeing(national, ALL).items() if v}
+    counts = {k: v for k, v in selectors.followup_outcomes(national, ALL)["wellbeing"].items() if v}
     assert counts == {
         ("safety", 2): 1,
         ("safety", 4): 1,
@@ -114,12 +116,14 @@ def test_followup_wellbeing(national, dataset):
 
 
 def test_followup_livelihood(national, dataset):
-    counts = {k: v for k, v in selectors.followup_livelihood(national, ALL).items() if v}
+    counts = {
+        k: v for k, v in selectors.followup_outcomes(national, ALL)["livelihood"].items() if v
+    }
     assert counts == {("employed", "middle"): 1, ("own_business", "low"): 1, ("school", "none"): 1}
 
 
 def test_followup_risk_signs(national, dataset):
-    assert selectors.followup_risk_signs(national, ALL) == {
+    assert selectors.followup_outcomes(national, ALL)["risk"] == {
         "flagged": 1,
         "signs_noted": 1,
         "none": 1,
@@ -135,7 +139,7 @@ def test_filters_narrow_every_indicator(national, dataset, ngo):
     assert selectors.caseload_by_organisation(national, begging) == {
         dataset.cases[19].organisation_id: 1
     }
-    assert selectors.referrals_by_kind(national, begging) == {}
+    assert selectors.referral_indicators(national, begging) == ({}, {})
     early_only = DashboardFilters(date_to=dataset.early)
     assert selectors.caseload_by_province(national, early_only) == {"01": 7, "02": 3}
     assert selectors.followup_visits_due(
@@ -148,7 +152,7 @@ def test_provincial_scope_counts_only_its_province(provincial_officer, dataset, 
     assert selectors.caseload_by_province(scope, ALL) == {"01": 8}
     assert selectors.caseload_by_organisation(scope, ALL) == {ngo.pk: 7, other_ngo.pk: 1}
     # Cases 1, 2, 5, 6 and 7 are from Banteay Meanchey: accepted 2, declined 1, unanswered 2.
-    assert selectors.referrals_by_kind(scope, ALL)[("ngo", "ngo")] == {
+    assert selectors.referral_indicators(scope, ALL)[0][("ngo", "ngo")] == {
         "accepted": 2,
         "declined": 1,
         "unanswered": 2,
@@ -160,7 +164,7 @@ def test_supervisor_scope_counts_only_their_organisation(supervisor, other_super
     opn = dashboard_scope_for(other_supervisor)
     assert selectors.caseload_by_province(hts, ALL) == {"01": 7, "02": 5}
     assert selectors.caseload_by_province(opn, ALL) == {"01": 1, "12": 6}
-    assert selectors.referrals_by_kind(opn, ALL) == {}
+    assert selectors.referral_indicators(opn, ALL) == ({}, {})
     assert selectors.followup_visits_due(opn, ALL, today=dataset.today)["done_on_time"] == 0
 
 

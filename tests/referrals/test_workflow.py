@@ -209,3 +209,27 @@ def test_the_case_page_section_lists_referrals_and_offers_to_refer(
     receiver_page = client_for(outsider).get(reverse("cases:detail", args=[case.pk]))
     assert b"From Homecoming Test Shelter" in receiver_page.content
     assert b"Refer this case" not in receiver_page.content
+
+
+def test_an_answer_records_the_days_it_took_in_phnom_penh_dates(
+    case, owner, receiver_worker, other_ngo, consent
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    # Sent three Phnom Penh days ago, late in the evening: three days, however many hours.
+    three_days_ago = timezone.localdate() - dt.timedelta(days=3)
+    late = timezone.make_aware(dt.datetime.combine(three_days_ago, dt.time(23, 30)))
+    accepted = send(case, owner, other_ngo)
+    declined = send(case, owner, other_ngo, service="shelter")
+    Referral.objects.filter(pk__in=[accepted.pk, declined.pk]).update(sent_at=late)
+    accepted.refresh_from_db()
+    declined.refresh_from_db()
+
+    services.referral_accept(actor=receiver_worker, referral=accepted)
+    services.referral_decline(actor=receiver_worker, referral=declined, reason="Full.")
+
+    assert Referral.objects.get(pk=accepted.pk).answer_days == 3
+    assert Referral.objects.get(pk=declined.pk).answer_days == 3
+    assert send(case, owner, other_ngo, service="education").answer_days is None

@@ -438,6 +438,9 @@ class Command(BaseCommand):
             sent_by_id=case.assigned_worker_id,
             sent_at=sent,
             answered_at=answered,
+            answer_days=(
+                (timezone.localdate(answered) - timezone.localdate(sent)).days if answered else None
+            ),
             answered_by_id=rng.choice(self.workers[receiver.pk]) if answered else None,
             completed_at=answered + dt.timedelta(days=30) if status == "completed" else None,
         )
