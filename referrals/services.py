@@ -271,7 +271,12 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     referral.record_answer(actor)
     referral.save(
         update_fields=[
-            "status", "decline_reason", "answered_at", "answered_by", "answer_days", "updated_at"
+            "status",
+            "decline_reason",
+            "answered_at",
+            "answered_by",
+            "answer_days",
+            "updated_at",
         ]
     )
     _event(referral, actor, _("Declined by %s") % referral.to_organisation.name)
