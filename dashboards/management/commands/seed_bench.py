@@ -6,8 +6,9 @@
 international organisations, courts) created through `organisation_create`; a few users per
 organisation sharing one unusable password (no hashing cost); cases with real places of origin
 and unique numbers; sensitive facts, consents, counselling sessions (~5 a case), referrals
-(~1.5 a case, with the access they grant) and follow-up visits (~5 a case). One NGO holds
-20,000 cases (the caseload-page benchmark). Rows go in with bulk_create, a batch of cases at a
+(~1.5 a case, with the access they grant) and follow-up visits (~5 a case: schedules of up to
+three years for the cases that returned home). One NGO holds 20,000 cases (the caseload-page
+benchmark). Rows go in with bulk_create, a batch of cases at a
 time, each batch in its own transaction. Refuses to run twice, and under production settings.
 """
 
@@ -69,7 +70,8 @@ REFERRAL_STATUSES = [
     ("sent", 8), ("accepted", 15), ("declined", 12), ("in_progress", 20), ("completed", 40),
     ("cancelled", 5),
 ]  # fmt: skip
-VISIT_MONTHS = (1, 2, 3, 4, 6, 8, 10, 12, 15, 18, 21, 24)
+# A schedule of up to three years after return, monthly at first (organisations set their own).
+VISIT_MONTHS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 18, 21, 24, 30, 36)
 SERVICES = ["shelter", "medical_care", "hiv_care", "psychosocial", "legal_aid",
             "vocational_training", "income_generation", "education", "family_tracing",
             "repatriation", "community_support"]  # fmt: skip
@@ -375,7 +377,7 @@ class Command(BaseCommand):
             return
         rng, today = self.rng, self.today
         returned = case.intake_date + dt.timedelta(days=rng.randint(60, 240))
-        for months in VISIT_MONTHS[: rng.randint(9, 12)]:
+        for months in VISIT_MONTHS[: rng.randint(11, 15)]:
             scheduled = returned + dt.timedelta(days=30 * months)
             if case.closed_on and scheduled > case.closed_on:
                 return
