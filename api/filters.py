@@ -10,7 +10,7 @@ from organisations.models import OrganisationKind
 from referrals.models import Status
 
 from .fields import IdFilter, SinceFilter
-from .selectors import case_ids_granted_since
+from .selectors import case_ids_granted_since, case_ids_referred_changed_since
 
 UPDATED_SINCE_HELP = "Only rows changed at or after this time (ISO 8601)."
 
@@ -24,7 +24,9 @@ class UpdatedSinceFilterSet(filters.FilterSet):
 class CaseFilter(UpdatedSinceFilterSet):
     updated_since = SinceFilter(
         method="filter_updated_since",
-        help_text=UPDATED_SINCE_HELP + " Includes cases newly shared with the caller.",
+        help_text=UPDATED_SINCE_HELP
+        + " Includes cases newly shared with the caller, and cases whose sharing with the"
+        " caller changed (what it may see of them, such as the health facts).",
     )
     phase = filters.ChoiceFilter(choices=Phase.choices)
     province = filters.CharFilter(
@@ -33,8 +35,12 @@ class CaseFilter(UpdatedSinceFilterSet):
 
     def filter_updated_since(self, queryset, name, value):
         membership = active_membership(self.request.user)
-        granted = case_ids_granted_since(membership.organisation, value)
-        return queryset.filter(Q(updated_at__gte=value) | Q(pk__in=granted))
+        organisation = membership.organisation
+        return queryset.filter(
+            Q(updated_at__gte=value)
+            | Q(pk__in=case_ids_granted_since(organisation, value))
+            | Q(pk__in=case_ids_referred_changed_since(organisation, value))
+        )
 
 
 class ConsentFilter(UpdatedSinceFilterSet):

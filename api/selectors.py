@@ -73,6 +73,15 @@ def case_ids_granted_since(organisation: Organisation, since: dt.datetime) -> Qu
     ).values("case_id")
 
 
+def case_ids_referred_changed_since(organisation: Organisation, since: dt.datetime) -> QuerySet:
+    """Cases whose referral to the organisation changed since a time (answered, started,
+    completed, cancelled, its access ended): what the organisation may see of the case, its
+    shared categories, may have changed, though the case itself has not."""
+    return Referral.objects.filter(to_organisation=organisation, updated_at__gte=since).values(
+        "case_id"
+    )
+
+
 def tombstones_for(user: User, since: dt.datetime | None = None) -> QuerySet[CaseEvent]:
     """Cases that left the user's organisation's view (sharing ended) and are still out of it:
     the case id and the time only, never what the case holds."""

@@ -228,8 +228,9 @@ def _still_needed_elsewhere(referral: Referral, today: dt.date) -> bool:
 def _end_access(referral: Referral, actor: User | None, today: dt.date) -> bool:
     """End this referral's claim to access; revoke the grant unless another referral of the
     case to the same organisation still needs it. The conditional UPDATE makes it once only."""
+    now = timezone.now()
     claimed = Referral.objects.filter(pk=referral.pk, access_revoked_at__isnull=True).update(
-        access_revoked_at=timezone.now()
+        access_revoked_at=now, updated_at=now
     )
     if not claimed or _still_needed_elsewhere(referral, today):
         return False

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.services import case_access_revoke, case_update
-from referrals.services import referral_accept
+from referrals.services import referral_accept, referral_access_expire_due, referral_cancel
 from tests.cases.factories import CaseFactory
 from tests.referrals.helpers import give_consent, send
 
@@ -70,6 +70,48 @@ def test_a_case_shared_with_the_partner_appears_in_its_next_sync(
     referral_accept(actor=key.user, referral=send(case, owner, third_ngo))
     rows = api.get("/api/v1/cases/", {"updated_since": since.isoformat()}).json()["results"]
     assert [row["id"] for row in rows] == [case.pk]
+
+
+def test_when_a_share_narrows_the_case_is_in_the_partners_next_sync(
+    owner, case, third_ngo, make_key, key_client
+):
+    key, plaintext = make_key(third_ngo)
+    api = key_client(plaintext)
+    give_consent(case, owner, organisation=third_ngo, health=True)
+    referral_accept(actor=key.user, referral=send(case, owner, third_ngo))
+    with_health = send(case, owner, third_ngo, service="hiv_care", shares_health=True)
+    referral_accept(actor=key.user, referral=with_health)
+    assert api.get(f"/api/v1/cases/{case.pk}/").json()["sensitive_facts"] is not None
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now() - dt.timedelta(days=5))
+    since = timezone.now()
+    assert api.get("/api/v1/cases/", {"updated_since": since.isoformat()}).json()["results"] == []
+
+    # The health share ends; the first referral keeps the case in the partner's view.
+    referral_cancel(actor=owner, referral=with_health)
+
+    rows = api.get("/api/v1/cases/", {"updated_since": since.isoformat()}).json()["results"]
+    assert [(row["id"], row["sensitive_facts"]) for row in rows] == [(case.pk, None)]
+
+
+def test_a_share_whose_grace_period_ends_is_in_the_partners_next_sync(
+    owner, case, ngo, third_ngo, make_key, key_client
+):
+    from referrals.services import referral_complete, referral_start
+
+    key, plaintext = make_key(third_ngo)
+    api = key_client(plaintext)
+    give_consent(case, owner, organisation=third_ngo, health=True)
+    referral_accept(actor=key.user, referral=send(case, owner, third_ngo))
+    with_health = send(case, owner, third_ngo, service="hiv_care", shares_health=True)
+    referral_start(actor=key.user, referral=referral_accept(actor=key.user, referral=with_health))
+    referral_complete(actor=key.user, referral=with_health, outcome="On treatment.")
+    since = timezone.now()
+    grace_over = timezone.localdate() + dt.timedelta(days=ngo.referral_access_grace_days + 1)
+
+    assert referral_access_expire_due(today=grace_over) == 0  # the other referral keeps access
+
+    rows = api.get("/api/v1/cases/", {"updated_since": since.isoformat()}).json()["results"]
+    assert [(row["id"], row["sensitive_facts"]) for row in rows] == [(case.pk, None)]
 
 
 def test_a_case_that_leaves_the_partners_view_becomes_a_tombstone(
