@@ -214,7 +214,9 @@ def _require_org_admin(actor: User, organisation: Organisation) -> None:
 
 
 def _allowed_roles(organisation: Organisation) -> set[str]:
-    roles = {Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN, Role.API_CLIENT}
+    """The roles an administrator may give a person. The API client role belongs to the
+    account behind an API key alone, made and stopped on the API keys page."""
+    roles = {Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN}
     if organisation.kind in (OrganisationKind.MINISTRY, OrganisationKind.PROVINCIAL_DEPARTMENT):
         roles.add(Role.MINISTRY_OFFICER)
     return roles

@@ -96,3 +96,32 @@ def test_the_chosen_language_is_remembered_for_the_person(client_for, owner, cli
     page = other_device.get(reverse("cases:list"))
     assert page.headers["Content-Language"] == "km"
     assert '<html lang="km">' in page.content.decode()
+
+
+def test_api_key_accounts_are_not_people(client_for, org_admin, ngo):
+    from api.services import api_key_create
+
+    key, _plaintext = api_key_create(actor=org_admin, organisation=ngo, name="Shelter database")
+    client = client_for(org_admin)
+    page = client.get(reverse("organisations:people"))
+    assert key.user not in page.context["members"]
+    assert "Shelter database" not in page.content.decode()
+    assert Role.API_CLIENT not in dict(page.context["roles"])
+
+    # Its role and its account are out of the people pages' reach: the key is stopped on the
+    # API keys page, which records who revoked it.
+    role = client.post(
+        reverse("organisations:person-role", args=[key.user.pk]), {"role": "org_admin"}
+    )
+    active = client.post(
+        reverse("organisations:person-active", args=[key.user.pk]), {"active": "0"}
+    )
+    assert role.status_code == active.status_code == 404
+    key.user.refresh_from_db()
+    assert key.user.membership.role == Role.API_CLIENT and key.user.is_active
+
+    invite = client.post(
+        reverse("organisations:people"), {"username": "robot", "role": Role.API_CLIENT}
+    )
+    assert "role" in invite.context["form"].errors
+    assert not User.objects.filter(username="robot").exists()
