@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Case, CaseEvent, Consent, CounsellingSession, EventKind, Phase
 from cases.services import case_change_phase, case_update, consent_record, consent_withdraw
+from cases.templatetags.local_dates import local_date
 from organisations.models import Village
 from tests.cases.factories import CaseFactory, log_session
 
@@ -245,3 +246,19 @@ def test_a_village_the_official_list_places_in_no_commune_can_be_the_origin(owne
     case = CaseFactory(actor=owner, origin_village=village)
     assert case.origin_commune is None
     assert case.origin_province_id == village.district.province_id
+
+
+def test_consent_dates_read_as_whole_sentences_in_khmer(client_for, case, owner):
+    """The date sits inside the translated sentence, in Khmer numerals and month names."""
+    from tests.referrals.helpers import give_consent
+
+    consent = give_consent(case, owner, purpose="services")
+    consent_withdraw(actor=owner, consent=consent, on=consent.given_on)
+    client = client_for(owner)
+    client.cookies["django_language"] = "km"
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    with translation.override("km"):
+        date = local_date(consent.given_on)
+    assert any("០" <= ch <= "៩" for ch in date) and "ខែ" in date
+    assert f"ផ្តល់ថ្ងៃ {date}" in page
+    assert f"ដកវិញថ្ងៃ {date}" in page
