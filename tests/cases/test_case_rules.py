@@ -248,8 +248,8 @@ def test_a_village_the_official_list_places_in_no_commune_can_be_the_origin(owne
     assert case.origin_province_id == village.district.province_id
 
 
-def test_consent_dates_read_as_whole_sentences_in_khmer(client_for, case, owner):
-    """The date sits inside the translated sentence, in Khmer numerals and month names."""
+def test_khmer_pages_put_dates_inside_sentences_and_the_khmer_sign_after_labels(client_for, case, owner):
+    """A date sits inside its translated sentence, in Khmer numerals and month names."""
     from tests.referrals.helpers import give_consent
 
     consent = give_consent(case, owner, purpose="services")
@@ -262,3 +262,7 @@ def test_consent_dates_read_as_whole_sentences_in_khmer(client_for, case, owner)
     assert any("០" <= ch <= "៩" for ch in date) and "ខែ" in date
     assert f"ផ្តល់ថ្ងៃ {date}" in page
     assert f"ដកវិញថ្ងៃ {date}" in page
+    # A label is followed by the Khmer sign ៖, not a colon, on pages and on form labels.
+    assert "ដំណាក់កាល៖ " in page and "ដំណាក់កាល: " not in page
+    intake = client.get(reverse("cases:create")).content.decode()
+    assert "៖</label>" in intake and ":</label>" not in intake
