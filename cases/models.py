@@ -153,7 +153,11 @@ class Case(models.Model):
         ordering = ["-intake_date", "-id"]
         indexes = [
             models.Index(fields=["organisation", "phase"]),
-            models.Index(fields=["organisation", "assigned_worker"]),
+            # The caseload's page of ids is read from this index alone (cases.selectors).
+            models.Index(
+                fields=["organisation", "assigned_worker", "risk_level", "intake_date", "id"],
+                name="caseload_order",
+            ),
             models.Index(fields=["origin_province", "phase"]),
         ]
         constraints = [

@@ -42,19 +42,27 @@ from .signals import exported
 CASES_PER_PAGE = 25
 
 
-def _caseload_page(request, queryset):
+def _caseload_page(request, caseload: CaseloadFilter):
     """A page of ids picked in caseload order, then those cases fetched whole."""
-    paginator = Paginator(queryset.values_list("pk", flat=True), CASES_PER_PAGE)
+
+    def narrow(queryset):
+        if not caseload.is_bound:
+            return queryset
+        caseload.form.is_valid()  # validated once: an invalid value is shown and ignored
+        return caseload.filter_queryset(queryset)
+
+    paginator = Paginator(selectors.caseload_ids(request.user, narrow), CASES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.caseload_rows(request.user, list(page.object_list))
+    ids = [row[0] for row in page.object_list]
+    page.object_list = selectors.caseload_rows(request.user, ids)
     return page
 
 
 @login_required
 def case_list(request):
     """The caseload: my cases first, then the organisation's; search, filters and pages."""
-    caseload = CaseloadFilter(request.GET or None, queryset=selectors.caseload_order(request.user))
-    page = _caseload_page(request, caseload.qs)
+    caseload = CaseloadFilter(request.GET or None, queryset=Case.objects.none())
+    page = _caseload_page(request, caseload)
     record(request, action=Action.LIST, cases=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

@@ -248,7 +248,9 @@ def test_a_village_the_official_list_places_in_no_commune_can_be_the_origin(owne
     assert case.origin_province_id == village.district.province_id
 
 
-def test_khmer_pages_put_dates_inside_sentences_and_the_khmer_sign_after_labels(client_for, case, owner):
+def test_khmer_pages_put_dates_inside_sentences_and_the_khmer_sign_after_labels(
+    client_for, case, owner
+):
     """A date sits inside its translated sentence, in Khmer numerals and month names."""
     from tests.referrals.helpers import give_consent
 

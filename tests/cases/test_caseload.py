@@ -269,3 +269,43 @@ def test_a_case_nobody_is_assigned_to_shows_everywhere(client_for, supervisor):
         assert response.status_code == 200, url
         assert "—" in response.content.decode()  # where the worker's name would be
     assert client.get(reverse("cases:team")).status_code == 200
+
+
+@pytest.mark.parametrize("assigned_only", [False, True])
+def test_the_caseload_is_exactly_what_the_person_may_see_with_shared_cases_merged_in_order(
+    client_for, ngo, owner, colleague, outsider, officer, assigned_only
+):
+    """The page merges the own organisation's cases and the cases shared with it; together,
+    filtered and ordered, they are the cases `case_list_visible_to` allows, each once."""
+    from cases.selectors import case_list_visible_to
+    from cases.services import case_access_grant
+
+    ngo.workers_see_assigned_only = assigned_only
+    ngo.save()
+    mine = CaseFactory(actor=owner, risk_level="low")
+    colleagues = CaseFactory(actor=colleague, risk_level="high")
+    theirs_high = CaseFactory(actor=outsider, risk_level="high")
+    theirs_low = CaseFactory(actor=outsider, risk_level="low")
+    CaseFactory(actor=outsider, risk_level="high")  # not shared
+    for case in (theirs_high, theirs_low):
+        case_access_grant(actor=outsider, case=case, organisation=ngo)
+
+    client = client_for(owner)
+    # Mine first; then high risk, newest first, whichever organisation holds the case.
+    expected = [mine, theirs_high, *([] if assigned_only else [colleagues]), theirs_low]
+    assert listed(client) == [case.case_number for case in expected]
+    assert set(listed(client)) == {c.case_number for c in case_list_visible_to(owner)}
+    # A filter narrows both parts; the total counts both.
+    assert listed(client, risk="high") == [
+        c.case_number for c in expected if c.risk_level == "high"
+    ]
+    page = client.get(reverse("cases:list"), {"risk": "low"}).context["page"]
+    assert page.paginator.count == 2
+    # An invalid value is shown by its field and ignored; the valid ones still apply.
+    response = client.get(reverse("cases:list"), {"risk": "low", "phase": "nonsense"})
+    assert "phase" in response.context["filter"].form.errors
+    assert response.context["page"].paginator.count == 2
+
+    # A ministry officer has no caseload of their own: only what was shared with the ministry.
+    case_access_grant(actor=outsider, case=theirs_low, organisation=officer.membership.organisation)
+    assert listed(client_for(officer)) == [theirs_low.case_number]
