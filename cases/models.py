@@ -370,7 +370,11 @@ class CaseEvent(models.Model):
         related_name="+",
         help_text="The other organisation an access event concerns.",
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="What a person typed, shown as typed.")
+    message = models.CharField(
+        max_length=64, blank=True, help_text="What the system says: a key of cases.timeline."
+    )
+    message_args = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -379,3 +383,12 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_kind_display()}"
+
+    @property
+    def text(self) -> str:
+        """The event's words in the reader's language: the system's message, worded now, and
+        whatever a person typed."""
+        from .timeline import worded
+
+        parts = [worded(self.message, self.message_args) if self.message else "", self.note]
+        return " · ".join(part for part in parts if part)

@@ -63,7 +63,8 @@ def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int
         session.confidential_notes, session.topics = "", ""
         session.save(update_fields=["confidential_notes", "topics"])
     Consent.objects.filter(case_id__in=case_ids).update(guardian_name="", guardian_relationship="")
-    CaseEvent.objects.filter(case_id__in=case_ids).update(note="")
+    # Timeline messages may hold typed reasons and names: only what happened, and when, stays.
+    CaseEvent.objects.filter(case_id__in=case_ids).update(note="", message="", message_args={})
     _clear_text(
         "referrals",
         "Referral",

@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from organisations.models import Commune, Organisation, Role, User, Village
 
-from . import signals
+from . import signals, timeline
 from .models import (
     Case,
     CaseEvent,
@@ -242,8 +242,8 @@ def case_update(*, actor: User, case: Case, **changes) -> Case:
     case.full_clean()
     case.save()
     # The timeline names the fields, never their values: it is read more widely than the facts.
-    labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in sorted(changed))
-    _event(case, EventKind.UPDATED, actor, note=labels)
+    labels = [timeline.label(Case._meta.get_field(name).verbose_name) for name in sorted(changed)]
+    _event(case, EventKind.UPDATED, actor, **timeline.message("case.fields_changed", fields=labels))
     return case
 
 
@@ -264,7 +264,7 @@ def case_sensitive_facts_update(
     )
     facts.full_clean()
     facts.save()
-    _event(case, EventKind.UPDATED, actor, note=str(_("Sensitive facts")))
+    _event(case, EventKind.UPDATED, actor, **timeline.message("case.sensitive_facts_changed"))
     return facts
 
 
@@ -327,7 +327,8 @@ def case_assign(*, actor: User, case: Case, worker: User) -> Case:
     _validate_worker(case.organisation, worker)
     case.assigned_worker = worker
     case.save(update_fields=["assigned_worker", "updated_at"])
-    _event(case, EventKind.ASSIGNED, actor, note=worker.get_full_name() or worker.username)
+    name = worker.get_full_name() or worker.username
+    _event(case, EventKind.ASSIGNED, actor, **timeline.message("case.assigned", worker=name))
     return case
 
 
@@ -392,7 +393,8 @@ def consent_record(
     )
     consent.full_clean()
     consent.save()
-    _event(case, EventKind.CONSENT_RECORDED, actor, note=consent.get_purpose_display())
+    purpose = timeline.choice(consent, "purpose")
+    _event(case, EventKind.CONSENT_RECORDED, actor, **timeline.message("consent", purpose=purpose))
     return consent
 
 
@@ -409,7 +411,13 @@ def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None
             {"withdrawn_on": _("Consent cannot be withdrawn before it was given.")}
         )
     consent.save(update_fields=["withdrawn_on", "updated_at"])
-    _event(consent.case, EventKind.CONSENT_WITHDRAWN, actor, note=consent.get_purpose_display())
+    purpose = timeline.choice(consent, "purpose")
+    _event(
+        consent.case,
+        EventKind.CONSENT_WITHDRAWN,
+        actor,
+        **timeline.message("consent", purpose=purpose),
+    )
     signals.consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
     return consent
 
@@ -462,7 +470,8 @@ def counselling_session_log(
     )
     session.full_clean()
     session.save()
-    _event(case, EventKind.SESSION_LOGGED, actor, note=session.get_kind_display())
+    kind = timeline.choice(session, "kind")
+    _event(case, EventKind.SESSION_LOGGED, actor, **timeline.message("session", kind=kind))
     return session
 
 

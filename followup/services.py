@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from cases import timeline
 from cases.models import Case, CaseEvent, EventKind
 from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
 from organisations.models import Commune, Province, Role, User
@@ -82,9 +82,12 @@ def _reminders_drop_unsent(visit: FollowUpVisit) -> None:
     visit.reminders.filter(sent_at__isnull=True).delete()
 
 
-def _event(visit: FollowUpVisit, actor: User | None, note: str) -> None:
+def _event(visit: FollowUpVisit, actor: User | None, key: str, **values) -> None:
     CaseEvent.objects.create(
-        case_id=visit.case_id, kind=EventKind.FOLLOW_UP, actor=actor, note=note
+        case_id=visit.case_id,
+        kind=EventKind.FOLLOW_UP,
+        actor=actor,
+        **timeline.message(key, **values),
     )
 
 
@@ -141,12 +144,7 @@ def followup_schedule_create(
     now = timezone.now()
     Reminder.objects.bulk_create([r for visit in visits for r in _new_reminders(visit, now)])
     if visits:
-        _event(
-            visits[0],
-            actor,
-            _("Follow-up planned at %(months)s months")
-            % {"months": ", ".join(str(m) for m in months)},
-        )
+        _event(visits[0], actor, "visits.planned", months=[str(m) for m in months])
     return visits
 
 
@@ -163,7 +161,7 @@ def visit_add(
         case=case, scheduled_for=scheduled_for, assigned_worker=worker
     )
     Reminder.objects.bulk_create(_new_reminders(visit, timezone.now()))
-    _event(visit, actor, _("Visit planned for %(date)s") % {"date": scheduled_for.isoformat()})
+    _event(visit, actor, "visit.planned", date=timeline.day(scheduled_for))
     return visit
 
 
@@ -190,8 +188,10 @@ def visit_move(
     _event(
         visit,
         actor,
-        _("Visit moved from %(old)s to %(new)s: %(reason)s")
-        % {"old": old.isoformat(), "new": scheduled_for.isoformat(), "reason": reason.strip()},
+        "visit.moved",
+        old=timeline.day(old),
+        new=timeline.day(scheduled_for),
+        reason=reason.strip(),
     )
     return visit
 
@@ -209,8 +209,9 @@ def visit_cancel(*, actor: User, visit: FollowUpVisit, reason: str) -> FollowUpV
     _event(
         visit,
         actor,
-        _("Visit of %(date)s cancelled: %(reason)s")
-        % {"date": visit.scheduled_for.isoformat(), "reason": visit.cancel_reason},
+        "visit.cancelled",
+        date=timeline.day(visit.scheduled_for),
+        reason=visit.cancel_reason,
     )
     return visit
 
@@ -229,11 +230,7 @@ def followup_schedule_shift(*, actor: User, case: Case, days: int) -> int:
         visit.save(update_fields=["scheduled_for", "updated_at"])
         _reminders_sync(visit)
     if visits:
-        _event(
-            visits[0],
-            actor,
-            _("Follow-up schedule counted from the return %(days)d days ago") % {"days": days},
-        )
+        _event(visits[0], actor, "visits.counted_from_return", days=days)
     return len(visits)
 
 
@@ -276,7 +273,7 @@ def visit_record(
     if resources is not None:
         visit.resources.set(resources)
     _reminders_drop_unsent(visit)
-    _event(visit, actor, _("Visit recorded (%(date)s)") % {"date": visited_on.isoformat()})
+    _event(visit, actor, "visit.recorded", date=timeline.day(visited_on))
     others_planned = visit.case.followup_visits.filter(status=VisitStatus.PLANNED).exists()
     if next_visit_on is not None and next_visit_on >= today and not others_planned:
         visit_add(
@@ -298,7 +295,7 @@ def visit_record_missed(*, actor: User, visit: FollowUpVisit, notes: str = "") -
     visit.notes = notes.strip()
     visit.save(update_fields=["status", "notes", "updated_at"])
     _reminders_drop_unsent(visit)
-    _event(visit, actor, _("Visit of %(date)s missed") % {"date": visit.scheduled_for.isoformat()})
+    _event(visit, actor, "visit.missed", date=timeline.day(visit.scheduled_for))
     return visit
 
 
@@ -317,12 +314,7 @@ def followup_cancel_for_closed_case(*, actor: User | None, case: Case) -> int:
             case=case,
             kind=EventKind.FOLLOW_UP,
             actor=actor,
-            note=ngettext(
-                "%(count)d planned visit cancelled: the case was closed.",
-                "%(count)d planned visits cancelled: the case was closed.",
-                count,
-            )
-            % {"count": count},
+            **timeline.message("visits.cancelled_for_closed_case", count=count),
         )
     return count
 

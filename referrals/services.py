@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from cases import timeline
 from cases.models import Case, CaseEvent, Consent, ConsentPurpose, EventKind, Phase
 from cases.services import case_access_grant, case_access_revoke
 from organisations.models import Organisation, User
@@ -38,15 +39,15 @@ CATEGORY_FLAGS = {
 }
 
 
-def _event(referral: Referral, actor: User | None, note: str) -> CaseEvent:
-    # The note names organisations and the service, never the reasons: the timeline is read
-    # more widely than the referral.
+def _event(referral: Referral, actor: User | None, key: str, **values) -> CaseEvent:
+    """A referral event on the case's timeline, naming the receiving organisation (the
+    messages name organisations and the service, never the reasons)."""
     return CaseEvent.objects.create(
         case_id=referral.case_id,
         kind=EventKind.REFERRAL,
         actor=actor,
         organisation_id=referral.to_organisation_id,
-        note=note,
+        **timeline.message(key, organisation=referral.to_organisation.name, **values),
     )
 
 
@@ -195,13 +196,8 @@ def referral_send(
     referral.consent = consent
     referral.full_clean()
     referral.save()
-    note = _("Referred to %(organisation)s for %(service)s") % {
-        "organisation": to_organisation.name,
-        "service": str(referral.get_service_display()).lower(),
-    }
-    if consent is None:
-        note += " " + _("without consent (supervisor's override)")
-    _event(referral, actor, note)
+    sent = "referral.sent" if consent is not None else "referral.sent_without_consent"
+    _event(referral, actor, sent, service=timeline.choice(referral, "service"))
     return referral
 
 
@@ -258,7 +254,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
         update_fields=["status", "answered_at", "answered_by", "answer_days", "updated_at"]
     )
     case_access_grant(actor=actor, case=referral.case, organisation=referral.to_organisation)
-    _event(referral, actor, _("Accepted by %s") % referral.to_organisation.name)
+    _event(referral, actor, "referral.accepted")
     return referral
 
 
@@ -280,7 +276,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
             "updated_at",
         ]
     )
-    _event(referral, actor, _("Declined by %s") % referral.to_organisation.name)
+    _event(referral, actor, "referral.declined")
     return referral
 
 
@@ -289,7 +285,7 @@ def referral_start(*, actor: User, referral: Referral) -> Referral:
     referral = _answer(referral, actor, Status.IN_PROGRESS)
     referral.status = Status.IN_PROGRESS
     referral.save(update_fields=["status", "updated_at"])
-    _event(referral, actor, _("Service started by %s") % referral.to_organisation.name)
+    _event(referral, actor, "referral.started")
     return referral
 
 
@@ -307,7 +303,7 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str) -> Refer
     referral.save(
         update_fields=["status", "outcome", "completed_at", "access_ends_on", "updated_at"]
     )
-    _event(referral, actor, _("Completed by %s") % referral.to_organisation.name)
+    _event(referral, actor, "referral.completed")
     if grace == 0 and referral.access_revoked_at is None:
         _end_access(referral, actor, today)
     return referral
@@ -322,12 +318,7 @@ def referral_cancel(*, actor: User, referral: Referral) -> Referral:
     held_access = referral.status in ACTIVE_STATUSES
     referral.status = Status.CANCELLED
     referral.save(update_fields=["status", "updated_at"])
-    _event(
-        referral,
-        actor,
-        _("Referral to %(organisation)s cancelled by %(sender)s")
-        % {"organisation": referral.to_organisation.name, "sender": referral.from_organisation},
-    )
+    _event(referral, actor, "referral.cancelled", sender=referral.from_organisation.name)
     if held_access:
         _end_access(referral, actor, timezone.localdate())
     return referral
@@ -350,12 +341,7 @@ def referrals_revoke_for_withdrawn_consent(*, consent: Consent, actor: User | No
             or (referral.status == Status.COMPLETED and referral.access_ends_on > today)
         )
         Referral.objects.filter(pk=referral.pk).update(consent_revoked_at=timezone.now())
-        _event(
-            referral,
-            actor,
-            _("Consent withdrawn: the referral to %s no longer shares data")
-            % referral.to_organisation.name,
-        )
+        _event(referral, actor, "referral.consent_withdrawn")
         if held_access:
             _end_access(referral, actor, today)
     return len(concerned)
@@ -379,9 +365,5 @@ def referral_access_expire_due(*, today: dt.date | None = None) -> int:
     for referral in due:
         if _end_access(referral, None, today):
             revoked += 1
-            _event(
-                referral,
-                None,
-                _("Access of %s ended with the referral") % referral.to_organisation.name,
-            )
+            _event(referral, None, "referral.access_ended")
     return revoked

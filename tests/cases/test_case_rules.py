@@ -173,8 +173,8 @@ def test_only_a_supervisor_closes_and_must_give_a_reason(case, owner, supervisor
 def test_edit_records_which_fields_changed_but_not_their_values(case, owner):
     case_update(actor=owner, case=case, family_contact="Aunt in Svay Rieng, 012 345 678")
     event = case.events.get(kind=EventKind.UPDATED)
-    assert "family contact" in event.note
-    assert "012 345 678" not in event.note
+    assert "family contact" in event.text
+    assert "012 345 678" not in event.text and "012" not in str(event.message_args)
 
 
 def test_a_minors_consent_comes_from_a_guardian_with_the_childs_assent(owner):
@@ -268,3 +268,33 @@ def test_khmer_pages_put_dates_inside_sentences_and_the_khmer_sign_after_labels(
     assert "ដំណាក់កាល៖ " in page and "ដំណាក់កាល: " not in page
     intake = client.get(reverse("cases:create")).content.decode()
     assert "៖</label>" in intake and ":</label>" not in intake
+
+
+def test_the_timeline_reads_in_the_readers_language_whoever_wrote_it(
+    client_for, case, owner, other_ngo
+):
+    import datetime as dt
+
+    from followup.services import visit_add
+    from referrals.services import referral_accept
+    from tests.organisations.factories import UserFactory
+    from tests.referrals.helpers import give_consent, send
+
+    receiver = UserFactory(organisation=other_ngo, role="social_worker")
+    give_consent(case, owner, organisation=other_ngo)
+    with translation.override("km"):  # a Khmer-speaking worker answers
+        referral_accept(actor=receiver, referral=send(case, owner, other_ngo))
+    planned = timezone.localdate() + dt.timedelta(days=30)
+    visit_add(actor=owner, case=case, scheduled_for=planned)  # an English-speaking one plans
+
+    english = client_for(owner).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Accepted by Other Province NGO" in english
+    assert f"Visit planned for {local_date(planned)}" in english
+
+    khmer_reader = client_for(owner)
+    khmer_reader.cookies["django_language"] = "km"
+    khmer = khmer_reader.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    with translation.override("km"):
+        khmer_date = local_date(planned)
+    assert "ទទួលយកដោយ Other Province NGO" in khmer and "Accepted by" not in khmer
+    assert khmer_date in khmer and planned.isoformat() not in khmer

@@ -36,6 +36,7 @@ def test_old_closed_cases_lose_identity_and_keep_statistics(owner, supervisor, n
     recent = closed_case(owner=owner, supervisor=supervisor, years_ago=4, name_latin="Yim Bopha")
     open_case = CaseFactory(actor=owner, name_latin="Ly Sreymom")
     before = Case.objects.values("origin_province", "sex", "minor_at_intake").get(pk=old.pk)
+    assert any(event.text for event in old.events.all())
 
     call_command("anonymise_closed_cases", "--dry-run")
     assert "1 closed cases are due" in capsys.readouterr().out
@@ -50,6 +51,7 @@ def test_old_closed_cases_lose_identity_and_keep_statistics(owner, supervisor, n
     assert CaseSensitiveFacts.objects.get(case=old).health_notes == ""
     assert CounsellingSession.objects.filter(case=old).count() == 1
     assert CounsellingSession.objects.get(case=old).confidential_notes == ""
+    assert [event.text for event in old.events.all()] == [""] * old.events.count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT name_latin, family_contact FROM cases_case WHERE id = %s", [old.pk])
         assert cursor.fetchone() == ("—", "")

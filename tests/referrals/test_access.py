@@ -184,8 +184,9 @@ def test_withdrawn_consent_revokes_at_once_and_flags_the_inbox(
     assert not sees(outsider, case)
     referral.refresh_from_db()
     assert referral.consent_revoked_at is not None
+    withdrawn = "referral.consent_withdrawn"
     assert CaseEvent.objects.filter(
-        case=case, kind=EventKind.REFERRAL, organisation=other_ngo, note__contains="Consent"
+        case=case, kind=EventKind.REFERRAL, organisation=other_ngo, message=withdrawn
     ).exists()
     inbox = client_for(outsider).get(reverse("referrals:inbox"))
     assert b"Consent withdrawn" in inbox.content

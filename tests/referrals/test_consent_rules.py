@@ -97,7 +97,7 @@ def test_supervisor_override_is_recorded_and_listed_for_the_org_admin(
     assert referral.overridden_by == supervisor
     assert referral.override_reason == "Emergency surgery tonight."
     event = CaseEvent.objects.get(case=case, kind=EventKind.REFERRAL)
-    assert "without consent" in event.note
+    assert "without consent" in event.text
 
     response = client_for(org_admin).get(reverse("referrals:overrides"))
     assert response.status_code == 200

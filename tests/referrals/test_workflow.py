@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def referral_notes(case):
     events = CaseEvent.objects.filter(case=case, kind=EventKind.REFERRAL).order_by("id")
-    return [(event.organisation_id, event.note) for event in events]
+    return [(event.organisation_id, event.text) for event in events]
 
 
 def test_every_state_change_is_on_the_timeline_naming_the_other_organisation(

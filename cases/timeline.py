@@ -1,0 +1,108 @@
+"""What the timeline says, worded in the reader's language.
+
+An event the system writes keeps a message key and its values (names, dates, labels), not a
+sentence: the sentence is worded when the timeline is shown, in the language of whoever reads
+it. A Khmer-speaking social worker and an English-speaking partner read the same event in
+their own language. A note a person typed (why a case was reopened) is shown as typed.
+
+Values are stored as JSON: text as is, `label(...)` for a translatable label (a choice's, a
+field's name), `day(...)` for a date (shown as the reader reads dates), or a list of these
+(shown comma-separated).
+"""
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .templatetags.local_dates import local_date
+
+
+def label(value) -> dict:
+    """A translatable label (a lazy translation, such as a field's verbose name) kept in its
+    source language, translated when shown."""
+    with translation.override(None):
+        return {"label": str(value)}
+
+
+def choice(instance, field: str) -> dict:
+    """The label of the choice a model's field holds, kept to be translated when shown."""
+    labels = dict(instance._meta.get_field(field).flatchoices)
+    return label(labels[getattr(instance, field)])
+
+
+def day(value: dt.date) -> dict:
+    return {"date": value.isoformat()}
+
+
+def _shown(value):
+    if isinstance(value, list):
+        return ", ".join(str(_shown(item)) for item in value)
+    if isinstance(value, dict) and "label" in value:
+        return _(value["label"])
+    if isinstance(value, dict) and "date" in value:
+        return local_date(dt.date.fromisoformat(value["date"]))
+    return value
+
+
+MESSAGES: dict[str, Callable[[dict], str]] = {
+    # Cases. The fields changed are named, never their values: the timeline is read more
+    # widely than the facts.
+    "case.fields_changed": lambda a: a["fields"],
+    "case.sensitive_facts_changed": lambda a: _("Sensitive facts"),
+    "case.assigned": lambda a: a["worker"],
+    "consent": lambda a: a["purpose"],
+    "session": lambda a: a["kind"],
+    # Referrals: organisations and the service, never the reasons.
+    "referral.sent": lambda a: (
+        _("Referred to %(organisation)s for %(service)s") % {**a, "service": a["service"].lower()}
+    ),
+    "referral.sent_without_consent": lambda a: (
+        _("Referred to %(organisation)s for %(service)s without consent (supervisor's override)")
+        % {**a, "service": a["service"].lower()}
+    ),
+    "referral.accepted": lambda a: _("Accepted by %(organisation)s") % a,
+    "referral.declined": lambda a: _("Declined by %(organisation)s") % a,
+    "referral.started": lambda a: _("Service started by %(organisation)s") % a,
+    "referral.completed": lambda a: _("Completed by %(organisation)s") % a,
+    "referral.cancelled": lambda a: _("Referral to %(organisation)s cancelled by %(sender)s") % a,
+    "referral.consent_withdrawn": lambda a: (
+        _("Consent withdrawn: the referral to %(organisation)s no longer shares data") % a
+    ),
+    "referral.access_ended": lambda a: _("Access of %(organisation)s ended with the referral") % a,
+    # Follow-up visits.
+    "visits.planned": lambda a: _("Follow-up planned at %(months)s months") % a,
+    "visits.counted_from_return": lambda a: (
+        _("Follow-up schedule counted from the return %(days)d days ago") % a
+    ),
+    "visits.cancelled_for_closed_case": lambda a: (
+        ngettext(
+            "%(count)d planned visit cancelled: the case was closed.",
+            "%(count)d planned visits cancelled: the case was closed.",
+            a["count"],
+        )
+        % a
+    ),
+    "visit.planned": lambda a: _("Visit planned for %(date)s") % a,
+    "visit.moved": lambda a: _("Visit moved from %(old)s to %(new)s: %(reason)s") % a,
+    "visit.cancelled": lambda a: _("Visit of %(date)s cancelled: %(reason)s") % a,
+    "visit.recorded": lambda a: _("Visit recorded (%(date)s)") % a,
+    "visit.missed": lambda a: _("Visit of %(date)s missed") % a,
+}
+
+
+def message(key: str, **values) -> dict:
+    """The fields of a CaseEvent for a message: `CaseEvent(..., **message("visit.missed", ...))`."""
+    if key not in MESSAGES:
+        raise KeyError(f"No timeline message {key!r}.")
+    return {"message": key, "message_args": values}
+
+
+def worded(key: str, values: dict) -> str:
+    """The message in the active language; "" for a key no longer known."""
+    render = MESSAGES.get(key)
+    if render is None:
+        return ""
+    return render({name: _shown(value) for name, value in values.items()})
