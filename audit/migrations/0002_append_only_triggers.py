@@ -3,9 +3,8 @@ application's database role: a trigger on each audit table raises on UPDATE and 
 
 What this does not stop, and why: TRUNCATE fires no row trigger (Django's test flush relies on
 that), and the owner of a table may DROP or DISABLE its trigger, as may a superuser in a
-maintenance session. Where the application role owns its tables, that is the remaining gap;
-closing it takes a separate owning role for migrations, with the application role granted
-only SELECT and INSERT on these two tables (see SECURITY.md)."""
+maintenance session. Hence a separate owning role for migrations, and `manage.py
+grant_app_role` to give the application's role only SELECT and INSERT on these two tables."""
 
 from django.db import migrations
 
