@@ -7,10 +7,11 @@ register = template.Library()
 KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def local_date(value, format_name: str = "DATE_FORMAT"):
     """A date as people read it in the active language: in Khmer, the month by name and
-    Khmer numerals (២៤ ខែ វិច្ឆិកា ឆ្នាំ ២០២៦)."""
+    Khmer numerals (២៤ ខែ វិច្ឆិកា ឆ្នាំ ២០២៦). A moment is shown in Phnom Penh time (the
+    template engine converts it before the filter sees it, as for Django's `date`)."""
     if not value:
         return ""
     text = date_filter(value, format_name)

@@ -298,3 +298,14 @@ def test_the_timeline_reads_in_the_readers_language_whoever_wrote_it(
         khmer_date = local_date(planned)
     assert "ទទួលយកដោយ Other Province NGO" in khmer and "Accepted by" not in khmer
     assert khmer_date in khmer and planned.isoformat() not in khmer
+
+
+def test_times_are_shown_in_phnom_penh_time(client_for, case, owner):
+    import datetime as dt
+
+    # 20:30 UTC on 1 March is 03:30 on 2 March in Phnom Penh.
+    moment = dt.datetime(2026, 3, 1, 20, 30, tzinfo=dt.UTC)
+    CaseEvent.objects.filter(case=case).update(occurred_at=moment)
+    page = client_for(owner).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "2 Mar 2026, 03:30" in page
+    assert "20:30" not in page
