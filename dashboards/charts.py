@@ -27,7 +27,7 @@ def bar_chart(title: str, bars: list[tuple[str, int | None]]) -> SafeString:
         y = BAR_GAP + index * (BAR_HEIGHT + BAR_GAP)
         middle = y + BAR_HEIGHT / 2
         text = HIDDEN if value is None else f"{value}"
-        parts.append(f"<g><title>{escape(label)}: {escape(text)}</title>")
+        parts.append(f"<g><title>{escape(label)}{_(':')} {escape(text)}</title>")
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{middle}" class="label" text-anchor="end" '
             f'dominant-baseline="middle">{escape(_truncate(label))}</text>'
@@ -164,7 +164,7 @@ def province_tile_grid(
         name = short_province_name(code, name_km, language)
         parts.append(
             f'<g class="tile" data-province="{escape(code)}">'
-            f"<title>{escape(full_name)}: {escape(text)}</title>"
+            f"<title>{escape(full_name)}{_(':')} {escape(text)}</title>"
             f'<rect x="{x}" y="{y}" width="{TILE_W}" height="{TILE_H}" rx="4" fill="{fill}" '
             'stroke="#8a949c"/>'
             f'<text x="{x + TILE_W / 2}" y="{y + 24}" text-anchor="middle" class="tile-name" '

@@ -1,4 +1,6 @@
 from django import template
+from django.apps import apps
+from django.utils.text import capfirst
 
 from cases.permissions import can_close_case
 
@@ -14,3 +16,13 @@ def case_openers(context, case):
     if request is None or not can_close_case(request.user, case):
         return {"shown": False}
     return {"shown": True, "openers": selectors.case_openers(case)}
+
+
+@register.filter
+def record_kind(model_name: str) -> str:
+    """What kind of record an access event names ("Follow-up visit"), in the reader's
+    language; the stored model name when no model has it."""
+    for model in apps.get_models():
+        if model._meta.model_name == model_name:
+            return capfirst(model._meta.verbose_name)
+    return model_name

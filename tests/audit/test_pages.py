@@ -148,3 +148,21 @@ def test_opened_by_is_one_query(supervisor, owner, case, people, rf):
     assert len(captured) == 1
     assert len(context["openers"]) == min(people, 10)
     assert len({o["user_id"] for o in context["openers"]}) == len(context["openers"])
+
+
+def test_a_record_is_named_by_its_kind_in_the_readers_language(client_for, org_admin, owner, case):
+    AccessEvent.objects.create(
+        user=owner,
+        organisation=case.organisation,
+        action=Action.VIEW,
+        case=case,
+        case_organisation=case.organisation,
+        object_type="followupvisit",
+        object_id=7,
+        channel=Channel.BROWSER,
+    )
+    client = client_for(org_admin)
+    assert "Follow-up visit #7" in client.get(LOG).content.decode()
+    client.cookies["django_language"] = "km"
+    khmer = client.get(LOG).content.decode()
+    assert "followupvisit" not in khmer and "Follow-up visit" not in khmer

@@ -176,6 +176,7 @@ def test_khmer_page_labels_provinces_in_khmer(client_for, officer, dataset):
     page = client.get(DASHBOARD).content.decode()
     assert "បន្ទាយមានជ័យ" in page
     assert 'lang="km"' in page
+    assert "<title>បន្ទាយមានជ័យ៖ " in page  # a chart's tooltip: the Khmer sign, not a colon
 
 
 @pytest.mark.parametrize("cases", [10, 60])
