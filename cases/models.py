@@ -159,6 +159,17 @@ class Case(models.Model):
                 name="caseload_order",
             ),
             models.Index(fields=["origin_province", "phase"]),
+            # Each dashboard count by these is read from its index alone (COUNT(*)), the
+            # intake date included so that a period keeps it so.
+            models.Index(
+                fields=["sex", "minor_at_intake", "intake_date"], name="dashboard_sex_age"
+            ),
+            models.Index(
+                fields=["exploitation_form", "movement", "intake_date"],
+                name="dashboard_exploitation",
+            ),
+            models.Index(fields=["intake_date"], name="dashboard_intake"),
+            models.Index(fields=["phase", "closure_reason", "closed_on"], name="dashboard_closed"),
         ]
         constraints = [
             models.CheckConstraint(
