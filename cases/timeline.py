@@ -11,6 +11,7 @@ field's name), `day(...)` for a date (shown as the reader reads dates), or a lis
 """
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from django.utils import translation
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .templatetags.local_dates import local_date
+
+logger = logging.getLogger(__name__)
 
 
 def label(value) -> dict:
@@ -101,8 +104,13 @@ def message(key: str, **values) -> dict:
 
 
 def worded(key: str, values: dict) -> str:
-    """The message in the active language; "" for a key no longer known."""
+    """The message in the active language. An event whose key or values no longer match a
+    message (written by an older version) shows no words rather than break the timeline."""
     render = MESSAGES.get(key)
-    if render is None:
+    try:
+        if render is None:
+            raise KeyError(key)
+        return render({name: _shown(value) for name, value in values.items()})
+    except (KeyError, TypeError, ValueError):
+        logger.warning("Timeline message %r cannot be worded with %r.", key, sorted(values))
         return ""
-    return render({name: _shown(value) for name, value in values.items()})

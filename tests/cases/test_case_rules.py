@@ -309,3 +309,13 @@ def test_times_are_shown_in_phnom_penh_time(client_for, case, owner):
     page = client_for(owner).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "2 Mar 2026, 03:30" in page
     assert "20:30" not in page
+
+
+def test_an_event_from_an_older_version_shows_no_words_rather_than_breaking_the_page(
+    client_for, case, owner
+):
+    CaseEvent.objects.create(case=case, kind=EventKind.FOLLOW_UP, message="visit.retired_key")
+    CaseEvent.objects.create(case=case, kind=EventKind.FOLLOW_UP, message="visit.missed")  # no date
+    response = client_for(owner).get(reverse("cases:detail", args=[case.pk]))
+    assert response.status_code == 200
+    assert [e.text for e in case.events.filter(kind=EventKind.FOLLOW_UP)] == ["", ""]
