@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.apps import apps
 from django.utils.text import capfirst
@@ -18,11 +20,14 @@ def case_openers(context, case):
     return {"shown": True, "openers": selectors.case_openers(case)}
 
 
+@functools.cache
+def _models_by_name() -> dict:
+    return {model._meta.model_name: model for model in apps.get_models()}
+
+
 @register.filter
 def record_kind(model_name: str) -> str:
     """What kind of record an access event names ("Follow-up visit"), in the reader's
     language; the stored model name when no model has it."""
-    for model in apps.get_models():
-        if model._meta.model_name == model_name:
-            return capfirst(model._meta.verbose_name)
-    return model_name
+    model = _models_by_name().get(model_name)
+    return capfirst(model._meta.verbose_name) if model else model_name

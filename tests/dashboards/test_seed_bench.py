@@ -34,6 +34,12 @@ def test_seed_bench_builds_consistent_rows(seeded):
     assert not Referral.objects.filter(consent__isnull=True).exists()
     assert not Referral.objects.exclude(consent__case_id=F("case_id")).exists()
     assert not Referral.objects.filter(from_organisation_id=F("to_organisation_id")).exists()
+    # Answered referrals carry their days to answer (the dashboards' median), as the services
+    # record them; unanswered ones none.
+    answered = Referral.objects.filter(answered_at__isnull=False)
+    assert answered.exists()
+    assert all(r.answer_days == r.days_waiting() for r in answered)
+    assert not Referral.objects.filter(answered_at__isnull=True, answer_days__isnull=False).exists()
     assert "peak memory" in seeded and "seconds" in seeded
 
 

@@ -10,10 +10,13 @@ DELETE either. Running it again after a migration grants the new tables; it chan
 else.
 """
 
+from auditlog.models import LogEntry
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-AUDIT_TABLES = ("audit_accessevent", "auditlog_logentry")
+from audit.models import AccessEvent
+
+AUDIT_TABLES = (AccessEvent._meta.db_table, LogEntry._meta.db_table)
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ organisation sharing one unusable password (no hashing cost); cases with real pl
 and unique numbers; sensitive facts, consents, counselling sessions (~5 a case), referrals
 (~1.5 a case, with the access they grant) and follow-up visits (~5 a case: schedules of up to
 three years for the cases that returned home). One NGO holds 20,000 cases (the caseload-page
-benchmark). Rows go in with bulk_create, a batch of cases at a
-time, each batch in its own transaction. Refuses to run twice, and under production settings.
+benchmark). Rows go in with bulk_create, a batch of cases at a time, each batch in its own
+transaction. Refuses to run twice, and under production settings.
 """
 
 import datetime as dt
@@ -426,7 +426,7 @@ class Command(BaseCommand):
                 sent + dt.timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 8)),
                 timezone.now(),
             )
-        return Referral(
+        referral = Referral(
             case_id=case.pk,
             from_organisation_id=case.organisation_id,
             to_organisation_id=receiver.pk,
@@ -440,9 +440,8 @@ class Command(BaseCommand):
             sent_by_id=case.assigned_worker_id,
             sent_at=sent,
             answered_at=answered,
-            answer_days=(
-                (timezone.localdate(answered) - timezone.localdate(sent)).days if answered else None
-            ),
             answered_by_id=rng.choice(self.workers[receiver.pk]) if answered else None,
             completed_at=answered + dt.timedelta(days=30) if status == "completed" else None,
         )
+        referral.answer_days = referral.days_waiting() if answered else None
+        return referral
