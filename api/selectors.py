@@ -15,6 +15,7 @@ from cases.permissions import (
     SENSITIVE_ROLES,
     active_membership,
     sees_whole_organisation,
+    works_on_cases,
 )
 from cases.selectors import case_list_visible_to
 from organisations.models import Organisation, User
@@ -58,9 +59,7 @@ def case_categories_for(user: User, cases: Iterable[Case]) -> dict[int, set[str]
 
 def _can_edit_own(membership, user: User, case: Case) -> bool:
     # cases.permissions.can_edit_case without re-reading the membership for every row.
-    from cases.permissions import CASEWORK_ROLES
-
-    if membership.role not in CASEWORK_ROLES:
+    if not works_on_cases(membership):
         return False
     return sees_whole_organisation(membership) or case.assigned_worker_id == user.pk
 

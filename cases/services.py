@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from organisations.models import Commune, Organisation, Role, User, Village
+from organisations.models import Commune, Organisation, User, Village
 
 from . import signals, timeline
 from .models import (
@@ -28,9 +28,12 @@ from .models import (
 )
 from .permissions import (
     active_membership,
+    can_assign_case,
+    can_be_assigned_case,
     can_close_case,
     can_edit_case,
     can_register_cases,
+    is_assigned_what_they_register,
 )
 
 ADULT_AGE = 18
@@ -115,7 +118,7 @@ def _validate_worker(organisation: Organisation, worker: User | None) -> None:
         raise ValidationError(
             {"assigned_worker": _("The assigned worker must belong to this organisation.")}
         )
-    if membership.role not in (Role.SOCIAL_WORKER, Role.SUPERVISOR):
+    if not can_be_assigned_case(worker, organisation):
         raise ValidationError(
             {"assigned_worker": _("Cases are assigned to social workers or supervisors.")}
         )
@@ -157,7 +160,7 @@ def case_create(
         destination_country=destination_country,
     )
     origin = _validate_origin(origin_commune, origin_village)
-    if assigned_worker is None and actor.membership.role == Role.SOCIAL_WORKER:
+    if assigned_worker is None and is_assigned_what_they_register(actor):
         assigned_worker = actor
     _validate_worker(organisation, assigned_worker)
 
@@ -317,12 +320,7 @@ def case_change_phase(
 
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, worker: User) -> Case:
-    membership = active_membership(actor)
-    if (
-        membership is None
-        or membership.role not in (Role.SUPERVISOR, Role.ORG_ADMIN)
-        or case.organisation_id != membership.organisation_id
-    ):
+    if not can_assign_case(actor, case):
         raise PermissionDenied(_("Only a supervisor assigns cases."))
     _validate_worker(case.organisation, worker)
     case.assigned_worker = worker

@@ -1,14 +1,14 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Commune, District, Organisation, Role, User, Village
+from .models import Commune, District, Organisation, User, Village
+from .permissions import people_not_keys
 
 
 def members_of(organisation: Organisation) -> QuerySet[User]:
     """The organisation's people; the accounts behind API keys are on the API keys page."""
     return (
-        User.objects.filter(membership__organisation=organisation)
-        .exclude(membership__role=Role.API_CLIENT)
+        User.objects.filter(people_not_keys(), membership__organisation=organisation)
         .select_related("membership")
         .order_by("-is_active", "last_name", "first_name", "username")
     )

@@ -9,7 +9,14 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, OrganisationKind, Province, Role, User, Village
+from .models import Membership, Organisation, Province, User, Village
+from .permissions import (
+    can_manage_people,
+    grantable_roles,
+    keeps_administration,
+    role_choices,
+    uses_admin_site,
+)
 
 
 def _official_rows(level: str) -> list[dict[str, str]]:
@@ -164,7 +171,7 @@ def organisation_create(
 @transaction.atomic
 def membership_set(*, user: User, organisation: Organisation, role: str) -> Membership:
     """Put a user in an organisation with a role; one organisation per user."""
-    if role not in Role.values:
+    if role not in dict(role_choices()):
         raise ValidationError({"role": _("Unknown role.")})
     previous = user.membership_or_none
     if previous and previous.organisation_id != organisation.pk:
@@ -174,7 +181,7 @@ def membership_set(*, user: User, organisation: Organisation, role: str) -> Memb
     )
     user.groups.add(organisation.group)
     # Only organisation administrators use the Django admin, and only for their organisation.
-    should_be_staff = role == Role.ORG_ADMIN or user.is_superuser
+    should_be_staff = uses_admin_site(role, is_superuser=user.is_superuser)
     if user.is_staff != should_be_staff:
         user.is_staff = should_be_staff
         user.save(update_fields=["is_staff"])
@@ -204,22 +211,8 @@ def user_create(
 
 
 def _require_org_admin(actor: User, organisation: Organisation) -> None:
-    membership = actor.membership_or_none if actor.is_active else None
-    if (
-        membership is None
-        or membership.role != Role.ORG_ADMIN
-        or membership.organisation_id != organisation.pk
-    ):
+    if not can_manage_people(actor, organisation):
         raise PermissionDenied(_("Only this organisation's administrator manages its people."))
-
-
-def _allowed_roles(organisation: Organisation) -> set[str]:
-    """The roles an administrator may give a person. The API client role belongs to the
-    account behind an API key alone, made and stopped on the API keys page."""
-    roles = {Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN}
-    if organisation.kind in (OrganisationKind.MINISTRY, OrganisationKind.PROVINCIAL_DEPARTMENT):
-        roles.add(Role.MINISTRY_OFFICER)
-    return roles
 
 
 @transaction.atomic
@@ -235,7 +228,7 @@ def user_invite(
 ) -> User:
     """Add a person to the organisation with no password yet; they choose one from the link."""
     _require_org_admin(actor, organisation)
-    if role not in _allowed_roles(organisation):
+    if role not in grantable_roles(organisation):
         raise ValidationError({"role": _("This role does not exist in this organisation.")})
     if User.objects.filter(username__iexact=username.strip()).exists():
         raise ValidationError({"username": _("This username is taken.")})
@@ -253,9 +246,9 @@ def user_invite(
 def user_set_role(*, actor: User, user: User, role: str) -> Membership:
     organisation = user.membership.organisation
     _require_org_admin(actor, organisation)
-    if role not in _allowed_roles(organisation):
+    if role not in grantable_roles(organisation):
         raise ValidationError({"role": _("This role does not exist in this organisation.")})
-    if user.pk == actor.pk and role != Role.ORG_ADMIN:
+    if user.pk == actor.pk and not keeps_administration(role):
         raise ValidationError({"role": _("You cannot take away your own administrator role.")})
     return membership_set(user=user, organisation=organisation, role=role)
 
