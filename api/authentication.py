@@ -57,10 +57,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not key.user.is_active:
             raise exceptions.AuthenticationFailed(_("This API key's service user is inactive."))
         membership = key.user.membership_or_none
-        if (
-            not is_api_key_account(membership)
-            or membership.organisation_id != key.organisation_id
-        ):
+        if not is_api_key_account(membership) or membership.organisation_id != key.organisation_id:
             raise exceptions.AuthenticationFailed(_("This API key no longer acts as a partner."))
         if not key.organisation.is_active:
             raise exceptions.AuthenticationFailed(_("This API key's organisation is not active."))

@@ -4,7 +4,7 @@ agree."""
 
 from django.db.models import QuerySet
 
-from organisations.models import Membership, Organisation, Role, User
+from organisations.models import Membership, Organisation, User
 from organisations.permissions import (
     active_membership,
     assignable_members,
@@ -33,8 +33,6 @@ __all__ = [
     "sees_whole_organisation",
     "works_on_cases",
 ]
-
-SENSITIVE_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
 
 
 def is_assigned_what_they_register(user: User) -> bool:
@@ -67,7 +65,7 @@ def can_assign_case(user: User, case: Case) -> bool:
 
 
 def can_see_case_openers(user: User, case: Case) -> bool:
-    """"Opened by" on the case page: who read the case lately."""
+    """ "Opened by" on the case page: who read the case lately."""
     return _supervises_case(user, case)
 
 
@@ -99,7 +97,7 @@ def can_view_sensitive_facts(user: User, case: Case) -> bool:
         return HEALTH in _categories_shared_with(membership, case)
     if not can_edit_case(user, case):
         return False
-    return membership.role in SENSITIVE_ROLES or case.assigned_worker_id == user.pk
+    return supervises(membership) or case.assigned_worker_id == user.pk
 
 
 IDENTITY, CASE_FACTS, HEALTH = "identity", "case_facts", "health"
@@ -123,7 +121,7 @@ def case_data_categories(user: User, case: Case) -> set[str]:
     if not can_edit_case(user, case):
         return set()
     seen = {IDENTITY, CASE_FACTS}
-    if membership.role in SENSITIVE_ROLES or case.assigned_worker_id == user.pk:
+    if supervises(membership) or case.assigned_worker_id == user.pk:
         seen.add(HEALTH)
     return seen
 
