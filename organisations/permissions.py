@@ -24,6 +24,8 @@ CASE_OWNING_KINDS = frozenset({OrganisationKind.NGO, OrganisationKind.INTERNATIO
 
 # The one role an API key's account has; people never get it.
 API_KEY_ROLE = Role.API_CLIENT
+# The role of a person an administrator adds without choosing one.
+NEWCOMER_ROLE = Role.SOCIAL_WORKER
 
 
 def active_membership(user: User) -> Membership | None:
@@ -127,6 +129,11 @@ def grantable_roles(organisation: Organisation) -> set[str]:
 def role_choices(roles: set[str] | None = None) -> list[tuple[str, str]]:
     """(value, label) of the given roles, or of every role, in the usual order."""
     return [(value, label) for value, label in Role.choices if roles is None or value in roles]
+
+
+def person_roles() -> set[str]:
+    """Every role a person (not an API key's account) may have somewhere."""
+    return set(Role.values) - {API_KEY_ROLE}
 
 
 def grantable_role_choices(organisation: Organisation) -> list[tuple[str, str]]:
