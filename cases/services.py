@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from organisations.models import Commune, Organisation, User, Village
 
-from . import signals, timeline
+from . import timeline
 from .models import (
     Case,
     CaseEvent,
@@ -312,9 +312,15 @@ def case_change_phase(
     _event(
         case, EventKind.PHASE_CHANGED, actor, from_phase=from_phase, to_phase=to_phase, note=note
     )
-    signals.case_phase_changed.send(
-        sender=Case, case=case, actor=actor, from_phase=from_phase, to_phase=to_phase
-    )
+    # What the move causes, in the same transaction: a reintegrated survivor gets the
+    # organisation's follow-up plan; a closed case needs no more visits.
+    # (Function-level import: follow-up depends on cases, not the other way round.)
+    from followup.services import followup_cancel_for_closed_case, followup_schedule_create
+
+    if to_phase == Phase.REINTEGRATED:
+        followup_schedule_create(actor=actor, case=case)
+    elif to_phase == Phase.CLOSED:
+        followup_cancel_for_closed_case(actor=actor, case=case)
     return case
 
 
@@ -416,7 +422,10 @@ def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None
         actor,
         **timeline.message("consent", purpose=purpose),
     )
-    signals.consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
+    # Withdrawn consent ends at once the access of every referral that relied on it.
+    from referrals.services import referrals_revoke_for_withdrawn_consent
+
+    referrals_revoke_for_withdrawn_consent(consent=consent, actor=actor)
     return consent
 
 
