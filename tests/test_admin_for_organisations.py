@@ -269,3 +269,16 @@ def test_reminders_list_only_the_organisations_own(admin_client, own_reminder, f
     page = admin_client.get(reverse("admin:followup_reminder_changelist")).content.decode()
     assert foreign_visit.case.case_number not in page
     assert Reminder.objects.filter(visit=foreign_visit).exists()
+
+
+def test_a_typed_foreign_id_names_nothing_in_any_raw_id_box(
+    admin_client, own_reminder, foreign_visit
+):
+    visit = own_reminder.visit
+    data = form_values(admin_client, change_url(visit))
+    data["case"] = str(foreign_visit.case_id)
+    response = admin_client.post(change_url(visit), data)
+    assert response.status_code == 200  # refused: "Select a valid choice"
+    assert foreign_visit.case.case_number not in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.case_id != foreign_visit.case_id
