@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from organisations.admin import OrganisationScopedAdmin
+from organisations.permissions import is_platform_administrator
 
 from .models import CommunityResource, EmailDelivery, FollowUpVisit, Notification, Reminder
 
@@ -14,7 +15,7 @@ class WrittenByServicesAdmin(OrganisationScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
-        if request.user.is_superuser:
+        if is_platform_administrator(request.user):
             return fields
         return fields + tuple(name for name in self.related_fields if name not in fields)
 

@@ -18,7 +18,9 @@ from .models import (
 from .permissions import (
     NEWCOMER_ROLE,
     administered_organisation,
+    can_use_admin_site,
     grantable_role_choices,
+    is_platform_administrator,
     person_roles,
     role_choices,
 )
@@ -66,37 +68,34 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request) -> QuerySet:
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        if is_platform_administrator(request.user):
             return queryset
         organisation = admin_organisation(request)
         if organisation is None:
             return queryset.none()
         return queryset.filter(**{self.organisation_path: organisation.pk})
 
-    def _org_admin(self, request) -> bool:
-        return admin_organisation(request) is not None
-
     def has_module_permission(self, request):
-        return request.user.is_superuser or self._org_admin(request)
+        return can_use_admin_site(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or self._org_admin(request)
+        return can_use_admin_site(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser or self._org_admin(request)
+        return can_use_admin_site(request.user)
 
     def has_add_permission(self, request):
-        if request.user.is_superuser:
+        if is_platform_administrator(request.user):
             return super().has_add_permission(request)
-        return self.allow_org_admin_add and self._org_admin(request)
+        return self.allow_org_admin_add and admin_organisation(request) is not None
 
     def has_delete_permission(self, request, obj=None):
-        if request.user.is_superuser:
+        if is_platform_administrator(request.user):
             return super().has_delete_permission(request, obj)
-        return self.allow_org_admin_delete and self._org_admin(request)
+        return self.allow_org_admin_delete and admin_organisation(request) is not None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
+        if not is_platform_administrator(request.user):
             queryset = _scoped_choices(self.admin_site, request, db_field.related_model)
             if queryset is not None:
                 kwargs["queryset"] = queryset
@@ -120,13 +119,13 @@ class ReadOnlyForOthersAdmin(admin.ModelAdmin):
         return request.user.is_staff
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return is_platform_administrator(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_platform_administrator(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return is_platform_administrator(request.user)
 
 
 @admin.register(Province)
@@ -207,13 +206,13 @@ class OrganisationAdmin(OrganisationScopedAdmin):
         return selectors.organisations_for_admin(request.user).select_related("province", "parent")
 
     def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser:
+        if is_platform_administrator(request.user):
             return ()
         # An organisation's administrator sets its working rules, not its identity.
         return ("name", "short_name", "slug", "kind", "province", "parent", "is_active")
 
     def get_prepopulated_fields(self, request, obj=None):
-        return self.prepopulated_fields if request.user.is_superuser else {}
+        return self.prepopulated_fields if is_platform_administrator(request.user) else {}
 
     def save_model(self, request, obj, form, change):
         settings = {name: form.cleaned_data[name] for name in SETTINGS_FIELDS}
@@ -227,7 +226,7 @@ class OrganisationAdmin(OrganisationScopedAdmin):
                 parent=obj.parent,
             )
             obj.pk, obj.group = created.pk, created.group
-        elif request.user.is_superuser:
+        elif is_platform_administrator(request.user):
             identity = [name for name in form.changed_data if name not in SETTINGS_FIELDS]
             if identity:
                 Organisation.objects.filter(pk=obj.pk).update(
@@ -248,7 +247,7 @@ class MembershipInlineForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         request = self.request
-        if request.user.is_superuser or "role" not in cleaned:
+        if is_platform_administrator(request.user) or "role" not in cleaned:
             return cleaned
         organisation = admin_organisation(request)
         user = self.instance.user if self.instance.pk else None
@@ -278,14 +277,14 @@ class MembershipInline(admin.StackedInline):
         return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not request.user.is_superuser:
+        if db_field.name == "organisation" and not is_platform_administrator(request.user):
             kwargs["queryset"] = selectors.organisations_for_admin(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role":
             organisation = admin_organisation(request)
-            if request.user.is_superuser or organisation is None:
+            if is_platform_administrator(request.user) or organisation is None:
                 # Keys' accounts are made on the API keys page, never here.
                 kwargs["choices"] = role_choices(person_roles())
             else:
@@ -293,7 +292,7 @@ class MembershipInline(admin.StackedInline):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser or admin_organisation(request) is not None
+        return can_use_admin_site(request.user)
 
     def has_change_permission(self, request, obj=None):
         return self.has_add_permission(request, obj)
@@ -340,7 +339,7 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser or obj is None:
+        if is_platform_administrator(request.user) or obj is None:
             return fieldsets
         # Organisation administrators manage people, not platform privileges.
         return [
@@ -350,7 +349,7 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
-        if request.user.is_superuser or not change:
+        if is_platform_administrator(request.user) or not change:
             # A new person's account (username and password) is made by Django's own form;
             # their organisation and role follow in `save_related`.
             super().save_model(request, obj, form, change)
@@ -392,7 +391,7 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
         )
         membership = person.membership_or_none
         try:
-            if request.user.is_superuser:
+            if is_platform_administrator(request.user):
                 if chosen and chosen.get("organisation") and chosen.get("role"):
                     services.membership_set(
                         user=person, organisation=chosen["organisation"], role=chosen["role"]

@@ -143,6 +143,17 @@ def grantable_role_choices(organisation: Organisation) -> list[tuple[str, str]]:
 # Rules about a signed-in user.
 
 
+def is_platform_administrator(user: User) -> bool:
+    """The platform's superusers: every organisation's rows in the Django admin."""
+    return bool(user is not None and user.is_active and user.is_superuser)
+
+
+def can_use_admin_site(user: User) -> bool:
+    """The Django admin: the platform's superusers, and organisation administrators for
+    their own organisation."""
+    return is_platform_administrator(user) or administered_organisation(user) is not None
+
+
 def administered_organisation(user: User) -> Organisation | None:
     """The organisation this user administers, or None."""
     membership = active_membership(user)

@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Commune, District, Organisation, User, Village
-from .permissions import administered_organisation, people_not_keys
+from .permissions import administered_organisation, is_platform_administrator, people_not_keys
 
 
 def members_of(organisation: Organisation) -> QuerySet[User]:
@@ -35,7 +35,7 @@ def place_children(*, level: str, parent: str) -> QuerySet:
 def organisations_for_admin(user: User) -> QuerySet[Organisation]:
     """The organisations a user manages in the Django admin: every one for the platform's
     superusers, their own for an organisation's administrator, none otherwise."""
-    if user.is_superuser:
+    if is_platform_administrator(user):
         return Organisation.objects.all()
     organisation = administered_organisation(user)
     if organisation is None:
@@ -45,7 +45,7 @@ def organisations_for_admin(user: User) -> QuerySet[Organisation]:
 
 def users_for_admin(user: User) -> QuerySet[User]:
     """The people a user manages in the Django admin (API keys' accounts are on the keys page)."""
-    if user.is_superuser:
+    if is_platform_administrator(user):
         return User.objects.all()
     organisation = administered_organisation(user)
     if organisation is None:

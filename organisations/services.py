@@ -14,6 +14,7 @@ from .permissions import (
     can_manage_people,
     grantable_roles,
     is_organisation_administrator,
+    is_platform_administrator,
     keeps_administration,
     role_choices,
     uses_admin_site,
@@ -238,7 +239,7 @@ def organisation_update_settings(
 ) -> Organisation:
     """Change how the organisation works: who sees which cases, how long a completed
     referral keeps access, how long closed cases keep identities, when follow-up visits fall."""
-    if not (actor.is_superuser or is_organisation_administrator(actor, organisation)):
+    if not (is_platform_administrator(actor) or is_organisation_administrator(actor, organisation)):
         raise PermissionDenied(_("Only this organisation's administrator changes its settings."))
     cleaned = organisation_settings_clean(
         workers_see_assigned_only=workers_see_assigned_only,
