@@ -361,6 +361,7 @@ class EventKind(models.TextChoices):
     ACCESS_REVOKED = "access_revoked", _("Sharing ended")
     REFERRAL = "referral", _("Referral")
     FOLLOW_UP = "follow_up", _("Community follow-up")
+    PLAN = "plan", _("Reintegration plan")
 
 
 class CaseEvent(models.Model):
