@@ -4,6 +4,7 @@ from . import views
 
 app_name = "plans"
 urlpatterns = [
+    path("my-work/", views.my_work, name="my-work"),
     path("approvals/", views.approvals, name="approvals"),
     path("cases/<int:pk>/", views.plan, name="plan"),
     path("cases/<int:pk>/edit/", views.plan_edit, name="edit"),

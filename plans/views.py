@@ -18,7 +18,7 @@ from cases.selectors import case_get_for_user
 from followup.models import CommunityResource
 from referrals.models import Referral
 
-from . import selectors, services
+from . import selectors, services, work
 from .charts import scores_chart
 from .forms import (
     ActionForm,
@@ -265,3 +265,11 @@ def approvals(request):
     waiting = selectors.approvals_waiting(organisation_id=membership.organisation_id)
     record(request, action=AuditAction.LIST, cases=[a.case for a in waiting])
     return render(request, "plans/approvals.html", {"waiting": waiting})
+
+
+@login_required
+def my_work(request):
+    """A person's work for today, most urgent first."""
+    items = work.my_work(request.user)
+    record(request, action=AuditAction.LIST, cases=sorted({item.case_pk for item in items}))
+    return render(request, "plans/my_work.html", {"items": items})
