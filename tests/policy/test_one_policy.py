@@ -118,3 +118,16 @@ def test_only_case_working_kinds_register_cases(kind, registers):
     assert can_register_cases(UserFactory(organisation=organisation, role=Role.SUPERVISOR)) == (
         registers
     )
+
+
+def test_role_groups_are_named_once():
+    """ "Supervisor or administrator" and the other groups of roles are written in
+    organisations/permissions.py only; every other policy module asks its functions."""
+    lines = _grep(r"Role\.[A-Z_]+ *(,|\}|\)|==|!=| in )", ".", include="*.py")
+    elsewhere = [
+        line
+        for line in _outside_policy(lines) + lines
+        if line.split(":")[0].endswith("permissions.py")
+        and not line.startswith("./organisations/permissions.py")
+    ]
+    assert elsewhere == []
