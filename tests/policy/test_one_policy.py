@@ -38,6 +38,13 @@ def _grep(pattern: str, *paths: str, include: str | None = None) -> list[str]:
 
 def test_templates_never_test_roles():
     assert _grep(r"\.role ?(==|!=|in )|Role\.|is_superuser", "templates") == []
+    # What a person may do is `can.<action>`; `nav` only names their organisation.
+    flags = re.compile(r"\bnav\.(?!organisation\b)\w+")
+    assert [
+        f"{path}: {flag}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for flag in flags.findall(path.read_text(encoding="utf-8"))
+    ] == []
 
 
 def test_role_names_appear_only_in_the_policy_modules():
