@@ -66,7 +66,7 @@ def test_role_comparisons_appear_only_in_the_policy_modules():
 @pytest.mark.django_db
 def test_the_menu_follows_the_policy(client_for, owner, supervisor, org_admin, officer):
     menu = {
-        owner: {"Register", "Visits", "Referrals"},
+        owner: {"Register", "Visits", "Referrals", "My work"},
         supervisor: {"Register", "Team", "Dashboards"},
         org_admin: {"People", "API keys", "Audit log", "Team"},
         officer: {"Dashboards", "Referrals"},
