@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from .views import keys
 from .views.cases import CaseViewSet, ConsentViewSet, CounsellingSessionViewSet
 from .views.directory import OrganisationViewSet, ProvinceViewSet, TombstoneViewSet
+from .views.documents import DocumentViewSet
 from .views.errors import not_found
 from .views.followup import CommunityResourceViewSet, VisitViewSet
 from .views.referrals import ReferralViewSet
@@ -17,6 +18,7 @@ router.register("consents", ConsentViewSet, basename="consent")
 router.register("counselling-sessions", CounsellingSessionViewSet, basename="counselling-session")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("documents", DocumentViewSet, basename="document")
 router.register("community-resources", CommunityResourceViewSet, basename="community-resource")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("provinces", ProvinceViewSet, basename="province")

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "referrals",
     "followup",
     "plans",
+    "documents",
     "dashboards",
     "api",
     "audit",
@@ -212,6 +213,27 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Documents attached to cases: encrypted files in their own storage, never under a URL the
+# web server serves. Local disk by default; S3-compatible object storage (django-storages) by
+# DOCUMENTS_STORAGE_BACKEND=storages.backends.s3.S3Storage and DOCUMENTS_STORAGE_OPTIONS, a
+# JSON object such as {"bucket_name": "homecoming-documents", "endpoint_url": "https://..."}.
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "var" / "documents")
+DOCUMENTS_STORAGE = {
+    "BACKEND": env(
+        "DOCUMENTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": env.json(
+        "DOCUMENTS_STORAGE_OPTIONS",
+        default={
+            "location": str(DOCUMENTS_ROOT),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    ),
+}
+DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=10 * 1024 * 1024)
+
 from .api import *  # noqa: E402,F403  (the partner API's settings, kept with the API)
 from .api import API_INSTALLED_APPS  # noqa: E402
 
@@ -226,4 +248,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# Django's own storages, and the documents' (see DOCUMENTS_STORAGE above).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    **globals().get("STORAGES", {}),
+    "documents": DOCUMENTS_STORAGE,
 }

@@ -1,0 +1,28 @@
+from django import template
+
+from plans.models import PlanStatus
+
+from ..permissions import can_upload_documents
+from ..selectors import documents_for_case
+
+register = template.Library()
+
+
+@register.inclusion_tag("documents/_case_section.html", takes_context=True)
+def case_documents(context, case):
+    """The documents section of the case page: the documents the user may see, and where they
+    may add one. Three queries at most, however many documents."""
+    user = context["request"].user
+    may_upload = can_upload_documents(user, case)
+    return {
+        "case": case,
+        "request": context["request"],
+        "documents": list(documents_for_case(user=user, case=case)),
+        "may_upload": may_upload,
+        "consents": list(case.consents.only("id", "purpose", "given_on")) if may_upload else (),
+        "plans": list(
+            case.plans.exclude(status=PlanStatus.SUPERSEDED).only("id", "version", "status")
+        )
+        if may_upload
+        else (),
+    }
