@@ -31,7 +31,10 @@ def document_get_for_user(*, user: User, pk: int | str) -> Document:
     document = Document.objects.select_related("uploaded_by").filter(pk=number).first()
     if document is None:
         raise Http404("No such document.")
-    case = case_get_for_user(user=user, pk=document.case_id)
+    try:
+        case = case_get_for_user(user=user, pk=document.case_id)
+    except Http404:
+        raise Http404("No such document.") from None
     if document.category not in visible_categories(user, case):
         raise Http404("No such document.")
     document.case = case

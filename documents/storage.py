@@ -7,11 +7,18 @@ local disk outside anything served by default, S3-compatible object storage by s
 import secrets
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 from cases.encryption import fernet
 
 STORAGE_ALIAS = "documents"
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Local disk with no URL: a document is served by the download view alone."""
+
+    def url(self, name):
+        raise ValueError("Documents have no URL; they are served by the download view.")
 
 
 def document_storage() -> Storage:

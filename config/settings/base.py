@@ -220,7 +220,7 @@ CELERY_BEAT_SCHEDULE = {
 DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "var" / "documents")
 DOCUMENTS_STORAGE = {
     "BACKEND": env(
-        "DOCUMENTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        "DOCUMENTS_STORAGE_BACKEND", default="documents.storage.PrivateFileSystemStorage"
     ),
     "OPTIONS": env.json(
         "DOCUMENTS_STORAGE_OPTIONS",

@@ -19,7 +19,7 @@ def document_dir(tmp_path, settings):
     storages = {
         **settings.STORAGES,
         "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "documents.storage.PrivateFileSystemStorage",
             "OPTIONS": {"location": str(root), "base_url": None},
         },
     }
