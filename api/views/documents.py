@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 
 from audit.models import Action
 from cases.models import Case
@@ -28,6 +29,14 @@ from ..serializers.documents import (
     DocumentUploadSerializer,
 )
 from .base import PartnerViewSet
+
+
+class DownloadRenderer(JSONRenderer):
+    """The download answers a client that asks for the file's own type, or for anything: the
+    file itself is sent as it is; only an error (404) is rendered, as problem+json."""
+
+    media_type = "*/*"
+    format = "download"
 
 
 class UploadedCursorPagination(CursorPagination):
@@ -96,7 +105,7 @@ class DocumentViewSet(PartnerViewSet):
             (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
         },
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, DownloadRenderer])
     def content(self, request, pk=None):
         document = document_get_for_user(user=request.user, pk=pk)
         self._audit_object = document

@@ -36,6 +36,8 @@ OBJECT_OPERATIONS = {
         "visit",
         {"scheduled_for": "2199-01-01", "reason": "Rain."},
     ),
+    ("/api/v1/documents/{id}/", "get"): ("document", None),
+    ("/api/v1/documents/{id}/content/", "get"): ("document", None),
     ("/api/v1/community-resources/{id}/", "get"): ("hidden_resource", None),
     ("/api/v1/organisations/{id}/", "get"): ("inactive_organisation", None),
     ("/api/v1/provinces/{code}/", "get"): (PUBLIC, None),
@@ -48,11 +50,15 @@ LIST_OPERATIONS = {
     "/api/v1/counselling-sessions/": "session",
     "/api/v1/referrals/": "referral",
     "/api/v1/visits/": "visit",
+    "/api/v1/documents/": "document",
     "/api/v1/community-resources/": "hidden_resource",
     "/api/v1/organisations/": "inactive_organisation",
     "/api/v1/provinces/": PUBLIC,
     "/api/v1/tombstones/": "case",
 }
+
+# Lists that need a parameter: the object of `world` whose id it takes.
+LIST_PARAMETERS = {"/api/v1/documents/": {"case": "case"}}
 
 CALLERS = ["other_organisations_key", "other_organisations_supervisor", "ministry_officer"]
 
@@ -127,7 +133,10 @@ def test_no_list_shows_another_organisations_objects(world, caller, path):
 
     # A tombstone only names cases that were shared; the owner's case never was with them.
     case_access_revoke(actor=None, case=world.case, organisation=world.referral.to_organisation)
-    response = caller.get(path, {"page_size": 200})
+    parameters = {
+        name: getattr(world, target).pk for name, target in LIST_PARAMETERS.get(path, {}).items()
+    }
+    response = caller.get(path, {"page_size": 200, **parameters})
     assert response.status_code == 200, response.content
     body = response.json()
     text = json.dumps(body, ensure_ascii=False)

@@ -3,7 +3,6 @@ byte written."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 
 # The smallest files of each kind: their signatures, then a canary that must never be found in
 # the storage directory.
@@ -14,17 +13,8 @@ JPEG = b"\xff\xd8\xff\xe0" + CANARY
 
 
 @pytest.fixture(autouse=True)
-def document_dir(tmp_path, settings):
-    root = tmp_path / "documents"
-    storages = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "documents.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    with override_settings(STORAGES=storages):
-        yield root
+def _documents_in_their_own_directory(document_dir):
+    """`document_dir` (tests/conftest.py) for every test here."""
 
 
 def stored_files(root) -> list:
