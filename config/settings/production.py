@@ -7,8 +7,13 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# DATABASE_URL has no default here. Each process keeps its connection for CONN_MAX_AGE
+# seconds (checked before reuse), to PostgreSQL or to PgBouncer alike; 0 closes it after every
+# request. Behind PgBouncer in transaction mode also set DATABASE_TRANSACTION_POOLING=true.
+DATABASES["default"] = {**DATABASES["default"], **env.db("DATABASE_URL")}  # noqa: F405
+for alias in DATABASES:  # noqa: F405
+    DATABASES[alias]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+    DATABASES[alias]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 ALLOW_DEMO_DATA = False
 REQUIRE_TWO_FACTOR = True
 AXES_ENABLED = True
