@@ -10,6 +10,8 @@ import logging
 import re
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -26,8 +28,8 @@ def request_id_from(header: str | None) -> str:
     return uuid.uuid4().hex
 
 
-def bind(**fields) -> contextvars.Token:
-    return _request.set(fields)
+def bind(**fields) -> None:
+    _request.set(fields)
 
 
 def update(**fields) -> None:
@@ -36,8 +38,9 @@ def update(**fields) -> None:
         current.update(fields)
 
 
-def unbind(token: contextvars.Token) -> None:
-    _request.reset(token)
+@receiver(request_finished)
+def unbind_on_request_finished(**kwargs) -> None:
+    _request.set(None)
 
 
 class RequestContextFilter(logging.Filter):

@@ -52,7 +52,9 @@ class RequestLogMiddleware:
         started = time.monotonic()
         request_id = logs.request_id_from(request.headers.get(logs.REQUEST_ID_HEADER))
         request.request_id = request_id
-        token = logs.bind(request_id=request_id, user_id=None, organisation_id=None)
+        # Kept until the response is closed (ops.logs.unbind_on_request_finished), so that
+        # Django's own lines logged after the middleware (e.g. "Not Found") carry the id too.
+        logs.bind(request_id=request_id, user_id=None, organisation_id=None)
         replica = routers.reading_from_primary()
         status = 500
         try:
@@ -72,7 +74,6 @@ class RequestLogMiddleware:
                 },
             )
             routers.reading_restore(replica)
-            logs.unbind(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match

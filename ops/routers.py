@@ -2,14 +2,15 @@
 
 A request to a view named in READ_REPLICA_VIEWS reads the survivors' data (the apps in
 REPLICA_APPS) from the replica; people, sessions, sign-in and the audit log stay on the primary,
-so that replication lag never signs anyone out. Every write goes to the primary. Without a
+so that replication lag never signs anyone out. Every write goes to the primary, and so does
+every read inside a transaction on it. Without a
 replica configured, everything uses the primary."""
 
 import contextlib
 import contextvars
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 
 REPLICA = "replica"
 REPLICA_APPS = frozenset({"cases", "referrals", "followup", "dashboards"})
@@ -44,6 +45,8 @@ class ReplicaRouter:
             _use_replica.get()
             and settings.READ_REPLICA_ENABLED
             and model._meta.app_label in REPLICA_APPS
+            # A read inside a write's transaction must see that transaction (and may lock).
+            and not connections[DEFAULT_DB_ALIAS].in_atomic_block
         ):
             return REPLICA
         return None
