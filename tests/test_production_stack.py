@@ -4,7 +4,9 @@ the application's own role after bin/release granted it) and a private Redis on 
 
 A social worker signs in through the browser with the second step (a TOTP code computed here),
 opens a case page, records a visit, and sees the reminder the worker delivered; then registers
-a survivor whose name and counselling notes are a canary, views and searches the case. On the
+a survivor whose name and counselling notes are a canary, views and searches the case. The
+worker is then killed: /readyz reports beat's heartbeat stale until the worker is started again
+(the supervisor's part), and a reminder due after that is delivered. On the
 real responses: TLS assumed from X-Forwarded-Proto, the security headers, and static files
 hashed, compressed and cached for a year as immutable. In the end no log line of any process
 holds the canary, and every request line is JSON with its id, user and organisation.
@@ -101,6 +103,10 @@ class Processes:
                 start_new_session=True,
             )
 
+    def kill(self, name: str) -> None:
+        os.killpg(self.running[name].pid, signal.SIGKILL)
+        self.running[name].wait(timeout=10)
+
     def alive(self, name: str) -> bool:
         return self.running[name].poll() is None
 
@@ -160,7 +166,10 @@ def stack(places, tmp_path, app_role):
         "WEB_CONCURRENCY": "2",
         "WORKER_CONCURRENCY": "1",
         "BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+        # The heartbeat comes every 3 s here (tests/production_beat_settings.py).
+        "BEAT_HEARTBEAT_MAX_AGE": "12",
     }
+    processes.env = env
     processes.start(
         "redis",
         ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""],
@@ -339,6 +348,34 @@ def test_production_stack_serves_a_signed_in_worker(stack, chromium, ngo):
         page.locator("form[role=search] button[type=submit]").click()
         page.wait_for_load_state("networkidle")
         assert page.locator("#caseload").get_by_text(canary_case.case_number).first.is_visible()
+
+        # The worker dies: /readyz reports beat's heartbeat stale; the supervisor starts the
+        # worker again (as systemd's Restart=always and compose's restart policy do), and
+        # what falls due afterwards is delivered.
+        processes.kill("worker")
+
+        def not_ready():
+            response = page.request.get("/readyz")
+            return response if response.status == 503 else None
+
+        stale = wait_for(not_ready, 40, "/readyz to report beat's heartbeat stale", step=1)
+        assert stale.json() == {
+            "database": "ok",
+            "migrations": "ok",
+            "cache": "ok",
+            "broker": "ok",
+            "beat": "fail",
+        }
+        processes.start("worker-restarted", ["bin/worker"], processes.env)
+        later = planned_visit(case, on=today + dt.timedelta(days=10), with_reminders=False)
+        Reminder.objects.create(visit=later, kind=ReminderKind.UPCOMING, due_at=timezone.now())
+        wait_for(ready, 45, "/readyz to be ok again", step=1)
+        wait_for(
+            lambda: Notification.objects.filter(recipient=owner, reminder__visit=later).exists(),
+            45,
+            "the restarted worker to deliver",
+            step=0.5,
+        )
     finally:
         context.close()
 
@@ -359,6 +396,6 @@ def test_production_stack_serves_a_signed_in_worker(stack, chromium, ngo):
         line["user_id"] == owner.pk and line["organisation_id"] == ngo.pk for line in mine
     )
     # The worker and beat log JSON too (as root, Python also warns in plain text: not here).
-    for name, task in (("worker", "succeeded"), ("beat", "Sending due task")):
+    for name, task in (("worker-restarted", "succeeded"), ("beat", "Sending due task")):
         records = [json.loads(x) for x in logs[name].splitlines() if x.startswith("{")]
         assert any(task in record["message"] for record in records), logs[name][-2000:]
