@@ -70,3 +70,13 @@ def test_the_image_is_built_in_stages_and_runs_unprivileged_with_bin_build():
     assert re.search(r"^USER homecoming$", dockerfile, re.MULTILINE)
     assert dockerfile.index("USER homecoming") > dockerfile.rindex("FROM ")
     assert 'CMD ["bin/web"]' in dockerfile
+
+
+def test_the_demo_serves_static_files_as_production_does():
+    demo = (ROOT / "Makefile").read_text().split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "bin/build" in demo and "bin/web" in demo and "DEBUG=false" in demo
+    for module in ("local", "production"):
+        settings = (ROOT / "config" / "settings" / f"{module}.py").read_text()
+        assert "STORAGES" not in settings, module  # base.py's compressed manifest storage
+    base = (ROOT / "config" / "settings" / "base.py").read_text()
+    assert '"whitenoise.storage.CompressedManifestStaticFilesStorage"' in base
