@@ -1,9 +1,9 @@
 """gunicorn's settings for the web process (bin/web). Each may be changed from the environment.
 
-- Workers: WEB_CONCURRENCY, by default 2 × cores + 1. Each is a synchronous process of about
-  120 MB that serves one request at a time; a page takes 20-100 ms, so 5 workers on 2 cores
-  serve some 50-100 pages a second. Add workers while memory allows and the CPU is not busy,
-  then add machines (the processes share nothing: sessions, cache and files are elsewhere).
+- Workers: WEB_CONCURRENCY, by default 2 × cores + 1. Each is a synchronous process of
+  100-200 MB that serves one request at a time. Pages spend most of their time in Python, so
+  more workers than that only queue on the CPU: measure with bench/load_run.py, then add
+  machines (the processes share nothing: sessions, cache and files are elsewhere).
 - Timeouts: a request still running after WEB_TIMEOUT (60 s: the longest export) is killed
   and logged; on a restart a worker has GRACEFUL_TIMEOUT (30 s) to finish what it serves.
 - Slow clients are the TLS proxy's to buffer (nginx, Caddy and HAProxy all do): a
