@@ -54,9 +54,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files: hashed names, pre-compressed (Brotli, gzip), cached for a year, immutable.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages compressed too (Django pads each response with random bytes against BREACH; the
-    # CSRF token is masked anew on every response).
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages compressed too (ops.middleware says why only pages).
+    "ops.middleware.PageGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -77,3 +77,12 @@ def test_the_log_line_costs_no_query(client_for, owner, django_assert_num_querie
     client.get("/accounts/login/")  # anonymous-looking page: the user is never loaded
     with django_assert_num_queries(0):
         client.get("/healthz")
+
+
+def test_pages_are_compressed_and_api_bodies_are_not(client_for, owner):
+    client = client_for(owner)
+    page = client.get(reverse("cases:list"), HTTP_ACCEPT_ENCODING="gzip, br")
+    assert page["Content-Encoding"] == "gzip"
+    api = client.get("/api/v1/cases/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert api.status_code == 200
+    assert "Content-Encoding" not in api
