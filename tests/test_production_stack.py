@@ -127,6 +127,7 @@ class Processes:
 
 @pytest.fixture
 def app_role():
+    need_service(connection.vendor == "postgresql", "the production stack runs on PostgreSQL")
     role = f"hc_app_{uuid.uuid4().hex[:8]}"
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE ROLE {role} LOGIN")
@@ -137,8 +138,7 @@ def app_role():
 
 
 @pytest.fixture
-def stack(places, tmp_path, app_role):
-    need_service(connection.vendor == "postgresql", "the production stack runs on PostgreSQL")
+def stack(app_role, places, tmp_path):
     need_service(shutil.which("redis-server") is not None, "redis-server is not installed")
     processes = Processes(tmp_path)
     redis_port, web_port = free_port(), free_port()
