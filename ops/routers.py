@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 REPLICA = "replica"
-REPLICA_APPS = frozenset({"cases", "referrals", "followup", "dashboards"})
+REPLICA_APPS = frozenset({"cases", "referrals", "followup", "plans", "dashboards"})
 
 _use_replica: contextvars.ContextVar[bool] = contextvars.ContextVar("use_replica", default=False)
 

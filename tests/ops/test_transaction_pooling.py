@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("api", "audit", "cases", "config", "dashboards", "followup", "ops", "organisations")
-APPS += ("referrals",)
+APPS += ("plans", "referrals")
 # Session-level state: SET without LOCAL, session advisory locks, LISTEN, prepared statements,
 # temporary tables, and server-side cursors held across transactions.
 SESSION_STATE = re.compile(
