@@ -278,6 +278,7 @@ DOCUMENTS_STORAGE = {
         },
     ),
 }
+STORAGES["documents"] = DOCUMENTS_STORAGE
 DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=10 * 1024 * 1024)
 
 from .api import *  # noqa: E402,F403  (the partner API's settings, kept with the API)
@@ -304,12 +305,4 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
-
-# Django's own storages, and the documents' (see DOCUMENTS_STORAGE above).
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    **globals().get("STORAGES", {}),
-    "documents": DOCUMENTS_STORAGE,
 }
