@@ -1,6 +1,8 @@
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .files import max_bytes
 from .models import Category
 
 
@@ -10,7 +12,6 @@ class DocumentForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=())
     file = forms.FileField(
         label=_("File"),
-        help_text=_("PDF, JPEG or PNG, up to 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
@@ -19,5 +20,8 @@ class DocumentForm(forms.Form):
         self.fields["category"].choices = [
             (value, label) for value, label in Category.choices if value in categories
         ]
+        self.fields["file"].help_text = _("PDF, JPEG or PNG, up to %(limit)s.") % {
+            "limit": filesizeformat(max_bytes())
+        }
         if initial_category in categories:
             self.fields["category"].initial = initial_category

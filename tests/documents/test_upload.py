@@ -142,6 +142,7 @@ def test_a_plan_document_is_attached_to_its_plan(case, owner, client_for):
     plan = approved_plan(case, owner)
     url = reverse("documents:plan", args=[case.pk, plan.pk])
     client = client_for(owner)
+    assert url in client.get(reverse("plans:plan", args=[case.pk])).content.decode()
     response = client.post(url, {"category": "other", "file": upload("plan signed.png", PNG)})
     assert response.status_code == 302
     assert Document.objects.get().plan == plan
