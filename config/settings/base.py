@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dashboards",
     "api",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
