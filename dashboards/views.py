@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.services import record
+from cases.spreadsheets import spreadsheet_safe
 
 from . import charts
 from .forms import DashboardFilterForm, organisations_for_filter, provinces_all
@@ -98,12 +99,6 @@ def _export_rows(table: Table, scope_name: str, filters_text: str) -> list[list[
     return rows
 
 
-def _spreadsheet_safe(value: str) -> str:
-    """A label starting with = + - @ would run as a formula in a spreadsheet."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_GET
 def export(request, table: str, fmt: str):
     if table not in TABLE_SLUGS or fmt not in ("csv", "xlsx"):
@@ -113,7 +108,7 @@ def export(request, table: str, fmt: str):
     chosen = next(t for t in tables if t.slug == table)
     filters_text = ", ".join(f"{k}={v}" for k, v in filters.as_query().items())
     rows = [
-        [_spreadsheet_safe(cell) for cell in row]
+        [spreadsheet_safe(cell) for cell in row]
         for row in _export_rows(chosen, scope.organisation_name, filters_text)
     ]
     filename = f"homecoming-{chosen.slug}-{timezone.localdate().isoformat()}.{fmt}"
