@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from audit.reads import AuditedAdminMixin
 from organisations.admin import OrganisationScopedAdmin
 
 from .models import CommunityResource, EmailDelivery, FollowUpVisit, Notification, Reminder
 
 
 @admin.register(FollowUpVisit)
-class FollowUpVisitAdmin(OrganisationScopedAdmin):
+class FollowUpVisitAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
     organisation_path = "case__organisation"
     list_display = ["case", "scheduled_for", "status", "assigned_worker", "plan_month"]
     list_filter = ["status"]
@@ -16,7 +17,8 @@ class FollowUpVisitAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(OrganisationScopedAdmin):
+class ReminderAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
+    audit_case_path = "visit__case_id"
     organisation_path = "visit__case__organisation"
     list_display = ["visit", "kind", "due_at", "sent_at", "attempts"]
     list_filter = ["kind"]
@@ -27,6 +29,7 @@ class ReminderAdmin(OrganisationScopedAdmin):
 
 @admin.register(CommunityResource)
 class CommunityResourceAdmin(OrganisationScopedAdmin):
+    audit_exempt = "The community resource directory: monks, village chiefs, schools."
     organisation_path = "organisation"
     allow_org_admin_add = True
     list_display = ["name", "kind", "province", "commune", "is_active"]
@@ -37,7 +40,8 @@ class CommunityResourceAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(OrganisationScopedAdmin):
+class NotificationAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
+    audit_case_path = "reminder__visit__case_id"
     organisation_path = "recipient__membership__organisation"
     list_display = ["recipient", "text", "created_at", "read_at"]
     list_select_related = ["recipient"]
@@ -45,7 +49,8 @@ class NotificationAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(OrganisationScopedAdmin):
+class EmailDeliveryAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
+    audit_case_path = "reminder__visit__case_id"
     organisation_path = "recipient__membership__organisation"
     list_display = ["reminder", "address", "sent_at"]
     raw_id_fields = ["reminder", "recipient"]
