@@ -50,7 +50,7 @@ def test_caseload_export_writes_a_formula_like_name_as_text(client_for, owner, s
 def test_dashboard_exports_write_a_formula_like_organisation_name_as_text(client_for, ngo):
     from organisations.models import Role
 
-    ngo.name = ngo.short_name = "=cmd|' /C calc'!A0"
+    ngo.name, ngo.short_name = "=cmd|' /C calc'!A0", "=1+1"
     ngo.save(update_fields=["name", "short_name"])
     supervisor = UserFactory(organisation=ngo, role=Role.SUPERVISOR)
     client = client_for(supervisor)
