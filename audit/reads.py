@@ -33,6 +33,7 @@ URL_TARGETS = {
     "cases": {"pk": "case"},
     "followup": {"case_pk": "case", "pk": "followup.FollowUpVisit"},
     "referrals": {"case_pk": "case", "pk": "referrals.Referral"},
+    "plans": {"pk": "case"},
 }
 
 

@@ -1,8 +1,8 @@
-"""Dashboard tables: raw numbers from the selectors, labelled in the active language and
-suppressed. The same tables feed the page, its charts and the CSV and XLSX exports, so all
-show the same "<5" in the same cells.
+"""Dashboard tables: raw numbers from the selectors, labelled in the active language and shown
+through the scope's disclosure control (disclosure.py). The same tables feed the page, its
+charts and the CSV and XLSX exports, so all show the same value in every cell.
 
-Raw numbers are cached per scope, filters and day; labels and suppression are applied after
+Raw numbers are cached per scope, filters and day; labels and perturbation are applied after
 the cache, so a cached entry carries no language and no one else's scope.
 """
 
@@ -18,14 +18,33 @@ from django.utils.translation import gettext as _
 from cases.models import ClosureReason, ExploitationForm, Movement, Phase, Sex
 from followup.models import Rating, SchoolOrWork
 from organisations.models import Organisation, OrganisationKind, Province
+from plans.models import (
+    AlternativeOption,
+    ApprovalKind,
+    ApprovalStatus,
+    Domain,
+    ProviderKind,
+    Recommendation,
+)
 
 from . import selectors
+from .disclosure import (
+    EXACT,
+    MEDIAN_MIN_COUNT,
+    PERTURBED,
+    SMALL,
+    Protection,
+    Tally,
+    perturb_income,
+    perturb_median,
+    shown_or_hidden,
+    tally_add,
+)
 from .forms import DashboardFilters
-from .scope import DashboardScope
-from .suppression import THRESHOLD, Suppressed, nothing_suppressed, suppress
+from .scope import ORGANISATION, DashboardScope
 
-CACHE_VERSION = 1
-HIDDEN = f"<{THRESHOLD}"
+CACHE_VERSION = 2
+HIDDEN = f"<{SMALL}"
 
 
 @dataclass
@@ -36,7 +55,7 @@ class Table:
     row_keys: list
     row_labels: list[str]
     column_labels: list[str]
-    cells: list[list[int]]
+    cells: list[list[int]]  # counts, as Tallies where they come from the database
     row_totals: bool = False
     column_totals: bool = True
     total_label: str = ""
@@ -44,37 +63,41 @@ class Table:
     note: str = ""
     extra_label: str = ""  # a column of other figures (e.g. medians) shown after the counts
     extra: list[str] = field(default_factory=list)
-    mask: Suppressed | None = None
+    protection: Protection = PERTURBED
 
-    def apply(self, *, suppressed: bool) -> "Table":
-        args = {"row_totals": self.row_totals, "column_totals": self.column_totals}
-        if not self.cells:  # nothing counted: only zero totals to show
-            columns = [False] * len(self.column_labels) if self.column_totals else []
-            self.mask = Suppressed(
-                cells=[], row_totals=[], column_totals=columns, grand_total=False
-            )
-        elif suppressed:
-            self.mask = suppress(self.cells, **args)
-        else:
-            self.mask = nothing_suppressed(self.cells, **args)
+    def apply(self, protection: Protection) -> "Table":
+        self.protection = protection
         return self
 
-    # What each cell shows: the count, or "<5".
-    def cell_text(self, i: int, j: int) -> str:
-        return HIDDEN if self.mask.cells[i][j] else str(self.cells[i][j])
+    def shown(self, count) -> int | None:
+        """What a count shows: exact, or perturbed with small values hidden (None: "<5")."""
+        return shown_or_hidden(count) if self.protection.perturbed else int(count)
 
-    def row_total(self, i: int) -> int:
-        return sum(self.cells[i])
+    def _text(self, count) -> str:
+        value = self.shown(count)
+        return HIDDEN if value is None else str(value)
+
+    # Totals are counts of their own rows, with their own cell keys.
+    def row_total(self, i: int) -> Tally:
+        return tally_add(*self.cells[i])
+
+    def column_total(self, j: int) -> Tally:
+        return tally_add(*(row[j] for row in self.cells))
+
+    def grand_total(self) -> Tally:
+        return tally_add(*(count for row in self.cells for count in row))
+
+    def cell_text(self, i: int, j: int) -> str:
+        return self._text(self.cells[i][j])
 
     def row_total_text(self, i: int) -> str:
-        return HIDDEN if self.mask.row_totals[i] else str(self.row_total(i))
+        return self._text(self.row_total(i))
 
     def column_total_text(self, j: int) -> str:
-        hidden = self.mask.column_totals[j]
-        return HIDDEN if hidden else str(sum(row[j] for row in self.cells))
+        return self._text(self.column_total(j))
 
     def grand_total_text(self) -> str:
-        return HIDDEN if self.mask.grand_total else str(sum(map(sum, self.cells)))
+        return self._text(self.grand_total())
 
     @property
     def single_column(self) -> bool:
@@ -111,25 +134,18 @@ class Table:
         return row
 
     def bars(self) -> list[tuple[str, int | None]]:
-        """(label, value) for the chart; None where the value is hidden."""
+        """(label, value) for the chart, the same values as the table; None where "<5"."""
         if self.chart == "cells":
             return [
-                (
-                    f"{label} · {column}",
-                    None if self.mask.cells[i][j] else self.cells[i][j],
-                )
+                (f"{label} · {column}", self.shown(self.cells[i][j]))
                 for i, label in enumerate(self.row_labels)
                 for j, column in enumerate(self.column_labels)
             ]
         if self.single_column:
             return [
-                (label, None if self.mask.cells[i][0] else self.cells[i][0])
-                for i, label in enumerate(self.row_labels)
+                (label, self.shown(self.cells[i][0])) for i, label in enumerate(self.row_labels)
             ]
-        return [
-            (label, None if self.mask.row_totals[i] else self.row_total(i))
-            for i, label in enumerate(self.row_labels)
-        ]
+        return [(label, self.shown(self.row_total(i))) for i, label in enumerate(self.row_labels)]
 
 
 # --- raw numbers, cached -----------------------------------------------------------------------
@@ -292,10 +308,11 @@ def table_closed(numbers) -> Table:
 REFERRAL_COLUMNS = ("accepted", "declined", "unanswered")
 
 
-def table_referrals(numbers) -> Table:
+def table_referrals(numbers, protection: Protection = PERTURBED) -> Table:
     counts, medians = numbers["referrals"], numbers["referral_median_days"]
     pairs = sorted(counts)
     cells = [[counts[pair][c] for c in REFERRAL_COLUMNS] for pair in pairs]
+    minimum = MEDIAN_MIN_COUNT if protection.perturbed else SMALL
     table = Table(
         slug="referrals",
         title=_("Referrals between kinds of organisation"),
@@ -311,18 +328,21 @@ def table_referrals(numbers) -> Table:
             "The total of a row is the referrals sent. A median is shown only when at least "
             "%(n)s referrals were answered."
         )
-        % {"n": THRESHOLD},
+        % {"n": minimum},
     )
     table.extra = [
-        _format_median(medians.get(pair), row[0] + row[1])
+        _format_median(medians.get(pair), tally_add(row[0], row[1]), protection, minimum)
         for pair, row in zip(pairs, cells, strict=True)
     ]
     return table
 
 
-def _format_median(median: float | None, answered: int) -> str:
-    if median is None or answered < THRESHOLD:
+def _format_median(median: float | None, answered, protection: Protection, minimum: int) -> str:
+    if median is None or answered < minimum:
         return "—"
+    if protection.perturbed:
+        days = perturb_median(median, answered)
+        return "—" if days is None else number_format(days)
     return number_format(median, decimal_pos=1 if median % 1 else 0)
 
 
@@ -406,15 +426,115 @@ def table_risk(numbers) -> Table:
     )
 
 
+def table_plans(numbers) -> Table:
+    counts = numbers["plan_decisions"]
+    statuses = (ApprovalStatus.APPROVED, ApprovalStatus.RETURNED)
+    return Table(
+        slug="plans",
+        title=_("Reintegration plans and closures decided"),
+        row_header=_("Request"),
+        row_keys=list(ApprovalKind.values),
+        row_labels=[str(label) for label in ApprovalKind.labels],
+        column_labels=[_("Approved"), _("Returned for changes")],
+        cells=[[counts.get((k, s), 0) for s in statuses] for k in ApprovalKind.values],
+        row_totals=True,
+        note=_("Decisions of supervisors in the period."),
+    )
+
+
+def table_services(numbers) -> Table:
+    counts = numbers["services_delivered"]
+    return Table(
+        slug="services",
+        title=_("Services delivered, by domain of the plan and provider"),
+        row_header=_("Domain"),
+        row_keys=list(Domain.values),
+        row_labels=[str(label) for label in Domain.labels],
+        column_labels=[str(label) for label in ProviderKind.labels],
+        cells=[[counts.get((d, p), 0) for p in ProviderKind.values] for d in Domain.values],
+        row_totals=True,
+    )
+
+
+def table_recommendations(numbers) -> Table:
+    counts = numbers["recommendations"]
+    keys = [
+        (Recommendation.RETURN, ""),
+        (Recommendation.RETURN_WITH_CONDITIONS, ""),
+        *((Recommendation.ALTERNATIVE, option) for option in AlternativeOption.values),
+    ]
+    labels = [
+        Recommendation.RETURN.label,
+        Recommendation.RETURN_WITH_CONDITIONS.label,
+        *(
+            _("Alternative option: %(option)s") % {"option": AlternativeOption(o).label}
+            for o in AlternativeOption.values
+        ),
+    ]
+    return _one_column(
+        "recommendations",
+        _("Family assessments before return, by recommendation"),
+        _("Recommendation"),
+        [f"{r}:{o}" for r, o in keys],
+        labels,
+        {f"{r}:{o}": counts.get((r, o), 0) for r, o in keys},
+        _("Family assessments"),
+    )
+
+
+def table_livelihood_after_return(numbers, protection: Protection = PERTURBED) -> Table:
+    data = numbers["livelihood_after_return"]
+    months = selectors.LIVELIHOOD_MONTHS
+    cells = [[data["counts"][(m, True)], data["counts"][(m, False)]] for m in months]
+    table = Table(
+        slug="livelihood-outcomes",
+        title=_("Work or training and income after return"),
+        row_header=_("Follow-up visit"),
+        row_keys=list(months),
+        row_labels=[_("%(months)s months after return") % {"months": m} for m in months],
+        column_labels=[_("In work or training"), _("Not in work or training")],
+        cells=cells,
+        row_totals=True,
+        column_totals=False,
+        extra_label=_("Share in work or training · median monthly income (riel)"),
+        note=_("Visits done in the period at 6 and 12 months after return."),
+    )
+    table.apply(protection)
+    table.extra = [
+        _share_and_income(table, row, data["medians"].get(m), data["incomes_recorded"][m])
+        for m, row in zip(months, cells, strict=True)
+    ]
+    return table
+
+
+def _share_and_income(table: Table, row, median, recorded) -> str:
+    """The share from the counts as shown (so page, CSV and chart agree) and the median income,
+    perturbed like every figure of a ministry's dashboard."""
+    working, total = table.shown(row[0]), table.shown(tally_add(*row))
+    share = "—" if not working or not total else f"{round(100 * working / total)}%"
+    if median is None:
+        income = "—"
+    elif table.protection.perturbed:
+        moved = perturb_income(median, recorded)
+        income = "—" if moved is None else number_format(moved, force_grouping=True)
+    else:
+        income = number_format(round(median), force_grouping=True)
+    return f"{share} · {income}"
+
+
 def dashboard_tables(
     scope: DashboardScope,
     filters: DashboardFilters,
     *,
     today: dt.date,
-    suppressed: bool = True,
+    protection: Protection | None = None,
 ) -> list[Table]:
-    """Every table of the dashboard, labelled and (unless told otherwise) suppressed."""
+    """Every table of the dashboard, labelled, shown through the scope's protection (perturbed
+    for ministries, exact for a supervisor's own organisation) unless told otherwise."""
+    protection = protection or protection_for(scope)
     numbers = dashboard_numbers(scope, filters, today=today)
+    if protection.too_few(population(numbers)):
+        return []
     provinces = list(Province.objects.only("code", "name_en", "name_km").order_by("code"))
     organisations = dict(
         Organisation.objects.filter(pk__in=list(numbers["organisation"])).values_list("pk", "name")
@@ -426,14 +546,29 @@ def dashboard_tables(
         table_sex_age(numbers),
         table_exploitation(numbers),
         table_new_cases(numbers, filters, today),
-        table_referrals(numbers),
+        table_referrals(numbers, protection),
         table_visits(numbers),
         table_wellbeing(numbers),
         table_livelihood(numbers),
         table_risk(numbers),
         table_closed(numbers),
+        table_plans(numbers),
+        table_services(numbers),
+        table_recommendations(numbers),
+        table_livelihood_after_return(numbers, protection),
     ]
-    return [table.apply(suppressed=suppressed) for table in tables]
+    return [table.apply(protection) for table in tables]
+
+
+def protection_for(scope: DashboardScope) -> Protection:
+    """Supervisors may open every case of their organisation: their counts are exact. Every
+    other dashboard is perturbed."""
+    return EXACT if scope.kind == ORGANISATION else PERTURBED
+
+
+def population(numbers) -> Tally:
+    """The cases a view counts (every case indicator is a part of them)."""
+    return tally_add(*numbers["province"].values())
 
 
 TABLE_SLUGS = (
@@ -449,4 +584,8 @@ TABLE_SLUGS = (
     "livelihood",
     "risk",
     "closed",
+    "plans",
+    "services",
+    "recommendations",
+    "livelihood-outcomes",
 )

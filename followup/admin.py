@@ -2,8 +2,23 @@ from django.contrib import admin
 
 from audit.reads import AuditedAdminMixin
 from organisations.admin import OrganisationScopedAdmin
+from organisations.permissions import is_platform_administrator
 
 from .models import CommunityResource, EmailDelivery, FollowUpVisit, Notification, Reminder
+
+
+class WrittenByServicesAdmin(OrganisationScopedAdmin):
+    """Reminders, notifications and e-mails are made by the reminder services: an
+    organisation's administrator may look, and may not re-point them at another visit,
+    reminder or person. Every other foreign key of the admin is scoped to their organisation."""
+
+    related_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if is_platform_administrator(request.user):
+            return fields
+        return fields + tuple(name for name in self.related_fields if name not in fields)
 
 
 @admin.register(FollowUpVisit)
@@ -17,8 +32,9 @@ class FollowUpVisitAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
+class ReminderAdmin(AuditedAdminMixin, WrittenByServicesAdmin):
     audit_case_path = "visit__case_id"
+    related_fields = ("visit",)
     organisation_path = "visit__case__organisation"
     list_display = ["visit", "kind", "due_at", "sent_at", "attempts"]
     list_filter = ["kind"]
@@ -40,8 +56,9 @@ class CommunityResourceAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
+class NotificationAdmin(AuditedAdminMixin, WrittenByServicesAdmin):
     audit_case_path = "reminder__visit__case_id"
+    related_fields = ("recipient", "reminder")
     organisation_path = "recipient__membership__organisation"
     list_display = ["recipient", "text", "created_at", "read_at"]
     list_select_related = ["recipient"]
@@ -49,8 +66,9 @@ class NotificationAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
+class EmailDeliveryAdmin(AuditedAdminMixin, WrittenByServicesAdmin):
     audit_case_path = "reminder__visit__case_id"
+    related_fields = ("reminder", "recipient")
     organisation_path = "recipient__membership__organisation"
     list_display = ["reminder", "address", "sent_at"]
     raw_id_fields = ["reminder", "recipient"]
