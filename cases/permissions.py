@@ -96,3 +96,9 @@ def can_view_identity(user: User, case: Case) -> bool:
     """Names, date of birth and family contact: the case's own organisation, or a receiving
     organisation whose active referral shares identity."""
     return IDENTITY in case_data_categories(user, case)
+
+
+def can_edit_sensitive_facts(user: User, case: Case) -> bool:
+    """Recording HIV status, health and legal facts: whoever may both change the case and see
+    those facts. Seeing them through a referral never makes them editable."""
+    return can_edit_case(user, case) and can_view_sensitive_facts(user, case)

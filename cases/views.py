@@ -26,6 +26,7 @@ from .forms import (
     ExportForm,
     IntakeForm,
     PhaseChangeForm,
+    SensitiveFactsForm,
     show_service_errors,
 )
 from .models import Case
@@ -34,6 +35,7 @@ from .permissions import (
     active_membership,
     can_close_case,
     can_edit_case,
+    can_edit_sensitive_facts,
     can_register_cases,
     case_data_categories,
 )
@@ -92,6 +94,7 @@ def case_detail(request, pk: int):
         "can_assign": can_assign,
         "seen": seen,
         "show_sensitive": sensitive,
+        "can_edit_sensitive": sensitive and can_edit_sensitive_facts(request.user, case),
         "sensitive_facts": getattr(case, "sensitive_facts", None) if sensitive else None,
         "consents": selectors.consent_list_for_case(case),
         "sessions": selectors.counselling_session_list_for_case(case),
@@ -228,6 +231,39 @@ def case_edit(request, pk: int):
             messages.success(request, _("Case updated."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form, "case": case})
+
+
+@login_required
+def case_sensitive_facts_edit(request, pk: int):
+    """HIV status, health notes and legal case details: shown and changed only by those who
+    may see them; for anyone else the page does not exist."""
+    case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_edit_sensitive_facts(request.user, case):
+        raise Http404
+    facts = getattr(case, "sensitive_facts", None)
+    initial = {}
+    if facts is not None:
+        initial = {name: getattr(facts, name) for name in SensitiveFactsForm.base_fields}
+    form = SensitiveFactsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            facts = services.case_sensitive_facts_update(
+                actor=request.user, case=case, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            show_service_errors(form, error)
+        else:
+            record(request, action=Action.UPDATE, case=case, obj=facts)
+            messages.success(request, _("Health and legal facts saved."))
+            return redirect("cases:detail", pk=case.pk)
+    else:
+        record(request, action=Action.VIEW, case=case, obj=facts)
+    context = {
+        "form": form,
+        "case": case,
+        "history": selectors.sensitive_facts_history(case),
+    }
+    return render(request, "cases/sensitive_facts_form.html", context)
 
 
 @login_required

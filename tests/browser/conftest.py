@@ -19,3 +19,24 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+PHONE = {"width": 360, "height": 740}
+LANGUAGES = ["en", "km"]
+
+
+def choose_language(page, language: str) -> None:
+    """Switch the interface language the way a person does, with the picker in the header."""
+    if language == "en":
+        return
+    page.select_option("#language", language)
+    page.locator("form[action$='/i18n/setlang/'] button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == language
+
+
+def signed_in(open_page, user, password, language: str = "en", viewport=None):
+    page = open_page(viewport=viewport)
+    sign_in(page, user.username, password)
+    choose_language(page, language)
+    return page
