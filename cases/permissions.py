@@ -102,3 +102,10 @@ def can_edit_sensitive_facts(user: User, case: Case) -> bool:
     """Recording HIV status, health and legal facts: whoever may both change the case and see
     those facts. Seeing them through a referral never makes them editable."""
     return can_edit_case(user, case) and can_view_sensitive_facts(user, case)
+
+
+def home_is_dashboard(user: User) -> bool:
+    """A ministry officer works from aggregates and the referrals addressed to the ministry,
+    so their home is the dashboard; everyone else starts at the caseload."""
+    membership = active_membership(user)
+    return membership is not None and membership.role == Role.MINISTRY_OFFICER

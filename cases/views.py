@@ -38,6 +38,7 @@ from .permissions import (
     can_edit_sensitive_facts,
     can_register_cases,
     case_data_categories,
+    home_is_dashboard,
 )
 from .signals import exported
 
@@ -58,6 +59,12 @@ def _caseload_page(request, caseload: CaseloadFilter):
     ids = [row[0] for row in page.object_list]
     page.object_list = selectors.caseload_rows(request.user, ids)
     return page
+
+
+@login_required
+def home(request):
+    """Where signing in lands: the page each person's work starts from."""
+    return redirect("dashboards:dashboard" if home_is_dashboard(request.user) else "cases:list")
 
 
 @login_required

@@ -25,10 +25,18 @@ PHONE = {"width": 360, "height": 740}
 LANGUAGES = ["en", "km"]
 
 
+def open_menu(page) -> None:
+    """On a phone the menu waits behind one button."""
+    summary = page.locator("details.menu > summary")
+    if summary.is_visible() and page.locator("details.menu[open]").count() == 0:
+        summary.click()
+
+
 def choose_language(page, language: str) -> None:
     """Switch the interface language the way a person does, with the picker in the header."""
     if language == "en":
         return
+    open_menu(page)
     page.select_option("#language", language)
     page.locator("form[action$='/i18n/setlang/'] button").click()
     page.wait_for_load_state()
