@@ -15,10 +15,11 @@ def screenshot(page, name: str) -> Path:
 
 
 def sign_in(page, username: str, password: str) -> None:
+    """Sign in from the login page, in whichever language it is shown."""
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").click()
 
 
 PHONE = {"width": 360, "height": 740}
