@@ -216,6 +216,20 @@ class ConsentForm(GuardianFields):
         self.fields["given_on"].initial = timezone.localdate()
 
 
+class ConsentWithdrawForm(forms.Form):
+    on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("In the survivor's or guardian's words, as far as they gave one."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
 class SensitiveFactsForm(forms.Form):
     hiv_status = forms.ChoiceField(label=_("HIV status"), choices=HivStatus.choices)
     health_notes = forms.CharField(label=_("Health notes"), widget=forms.Textarea, required=False)

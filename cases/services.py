@@ -399,7 +399,9 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None) -> Consent:
+def consent_withdraw(
+    *, actor: User, consent: Consent, on: dt.date | None = None, reason: str = ""
+) -> Consent:
     if not can_edit_case(actor, consent.case):
         raise PermissionDenied(_("You cannot change consent on this case."))
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -410,7 +412,10 @@ def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None
         raise ValidationError(
             {"withdrawn_on": _("Consent cannot be withdrawn before it was given.")}
         )
-    consent.save(update_fields=["withdrawn_on", "updated_at"])
+    if consent.withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": _("Consent cannot be withdrawn in the future.")})
+    consent.withdrawal_reason = reason.strip()
+    consent.save(update_fields=["withdrawn_on", "withdrawal_reason", "updated_at"])
     purpose = timeline.choice(consent, "purpose")
     _event(
         consent.case,

@@ -22,6 +22,7 @@ from .forms import (
     AssignForm,
     CaseForm,
     ConsentForm,
+    ConsentWithdrawForm,
     CounsellingSessionForm,
     ExportForm,
     IntakeForm,
@@ -169,18 +170,35 @@ def consent_create(request, pk: int):
 
 
 @login_required
-@require_POST
 def consent_withdraw(request, pk: int, consent_pk: int):
+    """Withdrawing consent is asked for first: the date, the reason, and which partners lose
+    access to the case when it goes."""
+    from referrals.selectors import organisations_relying_on_consent
+
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
-    consent = get_object_or_404(case.consents, pk=consent_pk)
-    try:
-        services.consent_withdraw(actor=request.user, consent=consent)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        record(request, action=Action.CONSENT_WITHDRAWAL, case=case, obj=consent)
-        messages.success(request, _("Consent withdrawn."))
-    return redirect("cases:detail", pk=case.pk)
+    consent = get_object_or_404(
+        case.consents.select_related("shared_with_organisation"), pk=consent_pk
+    )
+    if consent.withdrawn_on is not None:
+        messages.error(request, _("This consent was already withdrawn."))
+        return redirect("cases:detail", pk=case.pk)
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(actor=request.user, consent=consent, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            show_service_errors(form, error)
+        else:
+            record(request, action=Action.CONSENT_WITHDRAWAL, case=case, obj=consent)
+            messages.success(request, _("Consent withdrawn."))
+            return redirect("cases:detail", pk=case.pk)
+    context = {
+        "case": case,
+        "consent": consent,
+        "form": form,
+        "partners": organisations_relying_on_consent(consent),
+    }
+    return render(request, "cases/consent_withdraw.html", context)
 
 
 @login_required
