@@ -3,7 +3,6 @@ server: no JavaScript, light on slow mobile data."""
 
 from dataclasses import dataclass, field
 
-
 from .models import FollowUpVisit, VisitStatus
 
 WIDTH, HEIGHT, PAD = 320, 140, 24
