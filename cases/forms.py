@@ -15,7 +15,8 @@ from .models import (
     HivStatus,
     Phase,
 )
-from .services import ALLOWED_TRANSITIONS, EDITABLE_FIELDS
+from .permissions import allowed_phase_moves
+from .services import EDITABLE_FIELDS
 
 
 def show_service_errors(form, error: ValidationError | PermissionDenied) -> None:
@@ -250,12 +251,18 @@ class PhaseChangeForm(forms.Form):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if case is not None:
-            # Offer only the moves the survivor's path allows from here.
-            allowed = ALLOWED_TRANSITIONS[case.phase]
-            self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
+        # Offer only the moves this person may make on this case from its phase.
+        allowed = allowed_phase_moves(user, case)
+        self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
+        refusal = _("A case in “%(phase)s” cannot move to that phase; choose one of those offered.")
+        # Django formats this message again with the value: keep its own % signs literal.
+        self.fields["to_phase"].error_messages["invalid_choice"] = (
+            refusal % {"phase": Phase(case.phase).label}
+        ).replace("%", "%%")
+        if Phase.CLOSED not in allowed:
+            del self.fields["closure_reason"]
 
 
 class AssignForm(forms.Form):

@@ -17,6 +17,17 @@ class Phase(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Which phase may follow which. A closed case reopens at intake when a survivor comes back.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Phase.IDENTIFICATION: frozenset({Phase.INTAKE, Phase.CLOSED}),
+    Phase.INTAKE: frozenset({Phase.RECOVERY, Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
+    Phase.RECOVERY: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
+    Phase.REINTEGRATION_PLANNING: frozenset({Phase.RECOVERY, Phase.REINTEGRATED, Phase.CLOSED}),
+    Phase.REINTEGRATED: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
+    Phase.CLOSED: frozenset({Phase.INTAKE}),
+}
+
+
 class ClosureReason(models.TextChoices):
     REINTEGRATION_COMPLETED = "reintegration_completed", _("Reintegration completed")
     TRANSFERRED = "transferred", _("Transferred to another organisation")

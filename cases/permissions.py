@@ -2,7 +2,7 @@
 
 from organisations.models import Membership, Role, User
 
-from .models import Case
+from .models import ALLOWED_TRANSITIONS, Case, Phase
 
 # Roles that work on their own organisation's cases. Ministry officers see aggregates only,
 # unless a case is shared with their ministry through a referral.
@@ -109,3 +109,20 @@ def home_is_dashboard(user: User) -> bool:
     so their home is the dashboard; everyone else starts at the caseload."""
     membership = active_membership(user)
     return membership is not None and membership.role == Role.MINISTRY_OFFICER
+
+
+def can_add_casework(user: User, case: Case) -> bool:
+    """Logging a session, recording consent, editing the facts: for a case still open. A
+    closed case is reopened first (a phase move, with the reason)."""
+    return case.phase != Phase.CLOSED and can_edit_case(user, case)
+
+
+def allowed_phase_moves(user: User, case: Case) -> list[str]:
+    """The phases this person may move this case to: those the survivor's path allows from
+    here, without closing unless they may close it."""
+    if not can_edit_case(user, case):
+        return []
+    moves = ALLOWED_TRANSITIONS[case.phase]
+    if not can_close_case(user, case):
+        moves = moves - {Phase.CLOSED}
+    return [phase for phase in Phase.values if phase in moves]

@@ -14,6 +14,7 @@ from organisations.models import Commune, Organisation, Role, User, Village
 
 from . import signals, timeline
 from .models import (
+    ALLOWED_TRANSITIONS,
     Case,
     CaseEvent,
     CaseNumberSequence,
@@ -35,16 +36,6 @@ from .permissions import (
 
 ADULT_AGE = 18
 OLDEST_PLAUSIBLE_AGE = 100
-
-# Which phase may follow which. A closed case reopens at intake when a survivor comes back.
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    Phase.IDENTIFICATION: frozenset({Phase.INTAKE, Phase.CLOSED}),
-    Phase.INTAKE: frozenset({Phase.RECOVERY, Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
-    Phase.RECOVERY: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
-    Phase.REINTEGRATION_PLANNING: frozenset({Phase.RECOVERY, Phase.REINTEGRATED, Phase.CLOSED}),
-    Phase.REINTEGRATED: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
-    Phase.CLOSED: frozenset({Phase.INTAKE}),
-}
 
 
 def age_on(*, born: dt.date, on: dt.date) -> int:

@@ -34,6 +34,8 @@ from .models import Case
 from .permissions import (
     CLOSING_ROLES,
     active_membership,
+    allowed_phase_moves,
+    can_add_casework,
     can_close_case,
     can_edit_case,
     can_edit_sensitive_facts,
@@ -60,6 +62,12 @@ def _caseload_page(request, caseload: CaseloadFilter):
     ids = [row[0] for row in page.object_list]
     page.object_list = selectors.caseload_rows(request.user, ids)
     return page
+
+
+def _closed(request, case: Case):
+    """A closed case takes no new work: back to it, saying how to reopen it."""
+    messages.error(request, _("This case is closed. Reopen it (move it to intake) first."))
+    return redirect("cases:detail", pk=case.pk)
 
 
 @login_required
@@ -108,7 +116,12 @@ def case_detail(request, pk: int):
         "sessions": selectors.counselling_session_list_for_case(case),
         "timeline": selectors.case_timeline(case),
         "shared_with": selectors.organisations_with_access(case) if editable else (),
-        "phase_form": PhaseChangeForm(case=case) if editable else None,
+        "can_add_casework": can_add_casework(request.user, case),
+        "phase_form": (
+            PhaseChangeForm(case=case, user=request.user)
+            if allowed_phase_moves(request.user, case)
+            else None
+        ),
         "team": selectors.workers_of(case.organisation) if can_assign else (),
     }
     return render(request, "cases/case_detail.html", context)
@@ -156,6 +169,8 @@ def case_create(request):
 @login_required
 def consent_create(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_add_casework(request.user, case):
+        return _closed(request, case)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -245,6 +260,8 @@ def team(request):
 @login_required
 def case_edit(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_add_casework(request.user, case):
+        return _closed(request, case)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,7 +312,7 @@ def case_sensitive_facts_edit(request, pk: int):
 @require_POST
 def case_phase_change(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
-    form = PhaseChangeForm(request.POST)
+    form = PhaseChangeForm(request.POST, case=case, user=request.user)
     if form.is_valid():
         try:
             services.case_change_phase(actor=request.user, case=case, **form.cleaned_data)
@@ -311,6 +328,8 @@ def case_phase_change(request, pk: int):
 @login_required
 def counselling_session_create(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_add_casework(request.user, case):
+        return _closed(request, case)
     form = CounsellingSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
