@@ -16,7 +16,7 @@ from .models import (
     Phase,
 )
 from .permissions import allowed_phase_moves
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, identity_errors
 
 
 def show_service_errors(form, error: ValidationError | PermissionDenied) -> None:
@@ -120,6 +120,22 @@ class CaseForm(PlaceFields, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.setup_places(self.instance)
 
+    def clean(self):
+        # The date and destination rules are judged with the rest, not after a second submit.
+        data = super().clean()
+        if "date_of_birth" not in self.fields:
+            return data
+        errors = identity_errors(
+            date_of_birth=data.get("date_of_birth"),
+            intake_date=data.get("intake_date") or getattr(self.instance, "intake_date", None),
+            movement=data.get("movement"),
+            destination_country=data.get("destination_country"),
+        )
+        for field, message in errors.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return data
+
     def service_arguments(self) -> dict:
         data = {name: self.cleaned_data[name] for name in CASE_FIELDS}
         return {**data, **self.place_arguments()}
@@ -162,6 +178,13 @@ class IntakeForm(GuardianFields, CaseForm):
         today = timezone.localdate()
         self.fields["intake_date"].initial = today
         self.fields["consent_given_on"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        given_on = data.get("consent_given_on")
+        if given_on is not None and given_on > timezone.localdate():
+            self.add_error("consent_given_on", _("Consent cannot be dated in the future."))
+        return data
 
     def consent_arguments(self) -> dict:
         data = self.cleaned_data

@@ -77,23 +77,42 @@ def _validate_origin(commune: Commune | None, village: Village | None) -> Origin
     return Origin(commune=commune, village=village)
 
 
-def _validate_identity(
-    *, date_of_birth: dt.date, intake_date: dt.date, movement: str, destination_country: str
-) -> None:
+def identity_errors(
+    *,
+    date_of_birth: dt.date | None,
+    intake_date: dt.date | None,
+    movement: str | None,
+    destination_country: str | None,
+) -> dict[str, str]:
+    """The rules on a case's dates and destination, by field. A value not given (a form whose
+    field is still empty) is not judged, so a form shows these with its other errors at once."""
     today = timezone.localdate()
     errors = {}
-    if date_of_birth > today:
-        errors["date_of_birth"] = _("The date of birth is in the future.")
-    elif age_on(born=date_of_birth, on=today) > OLDEST_PLAUSIBLE_AGE:
-        errors["date_of_birth"] = _("The date of birth is more than 100 years ago.")
-    elif date_of_birth > intake_date:
-        errors["date_of_birth"] = _("The date of birth is after the intake date.")
-    if intake_date > today:
+    if date_of_birth is not None:
+        if date_of_birth > today:
+            errors["date_of_birth"] = _("The date of birth is in the future.")
+        elif age_on(born=date_of_birth, on=today) > OLDEST_PLAUSIBLE_AGE:
+            errors["date_of_birth"] = _("The date of birth is more than 100 years ago.")
+        elif intake_date is not None and date_of_birth > intake_date:
+            errors["date_of_birth"] = _("The date of birth is after the intake date.")
+    if intake_date is not None and intake_date > today:
         errors["intake_date"] = _("The intake date is in the future.")
     if movement == Movement.CROSS_BORDER and not destination_country:
         errors["destination_country"] = _("Give the destination country of a cross-border case.")
     if movement == Movement.INTERNAL and destination_country:
         errors["destination_country"] = _("An internal case has no destination country.")
+    return errors
+
+
+def _validate_identity(
+    *, date_of_birth: dt.date, intake_date: dt.date, movement: str, destination_country: str
+) -> None:
+    errors = identity_errors(
+        date_of_birth=date_of_birth,
+        intake_date=intake_date,
+        movement=movement,
+        destination_country=destination_country,
+    )
     if errors:
         raise ValidationError(errors)
 
