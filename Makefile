@@ -26,7 +26,7 @@ demo: install
 	export DJANGO_SETTINGS_MODULE=config.settings.local; \
 	$(BIN)/python manage.py send_reminders --loop 120 & reminders=$$!; \
 	trap 'kill $$reminders' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver --insecure 127.0.0.1:8000
 
 worker: install
 	$(BIN)/celery -A config worker -B -l info
