@@ -16,7 +16,7 @@ from .models import (
     Phase,
 )
 from .permissions import allowed_phase_moves
-from .services import EDITABLE_FIELDS, identity_errors
+from .services import ADULT_AGE, EDITABLE_FIELDS, age_on, identity_errors
 
 
 def show_service_errors(form, error: ValidationError | PermissionDenied) -> None:
@@ -232,12 +232,19 @@ class ConsentForm(GuardianFields):
     given_on = forms.DateField(label=_("Given on"), widget=DateInput())
     expires_on = forms.DateField(label=_("Expires on"), widget=DateInput(), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case: Case, **kwargs):
         from organisations.models import OrganisationKind
 
         super().__init__(*args, **kwargs)
+        today = timezone.localdate()
         self.fields["shared_with_kind"].choices = [("", "—"), *OrganisationKind.choices]
-        self.fields["given_on"].initial = timezone.localdate()
+        self.fields["given_on"].initial = today
+        # Sharing is with another organisation: the case's own already holds it.
+        self.fields["shared_with_organisation"].queryset = Organisation.objects.filter(
+            is_active=True
+        ).exclude(pk=case.organisation_id)
+        if case.minor_at_intake and age_on(born=case.date_of_birth, on=today) < ADULT_AGE:
+            self.fields["given_by"].initial = ConsentGiver.GUARDIAN
 
 
 class ConsentWithdrawForm(forms.Form):

@@ -335,10 +335,19 @@ def case_assign(*, actor: User, case: Case, worker: User) -> Case:
     ):
         raise PermissionDenied(_("Only a supervisor assigns cases."))
     _validate_worker(case.organisation, worker)
+    previous = case.assigned_worker
+    if previous is not None and previous.pk == worker.pk:
+        return case
     case.assigned_worker = worker
     case.save(update_fields=["assigned_worker", "updated_at"])
     name = worker.get_full_name() or worker.username
-    _event(case, EventKind.ASSIGNED, actor, **timeline.message("case.assigned", worker=name))
+    if previous is None:
+        message = timeline.message("case.assigned", worker=name)
+    else:
+        was = previous.get_full_name() or previous.username
+        message = timeline.message("case.reassigned", previous=was, worker=name)
+    _event(case, EventKind.ASSIGNED, actor, **message)
+    signals.case_assigned.send(sender=Case, case=case, actor=actor, worker=worker)
     return case
 
 

@@ -7,6 +7,9 @@ from django.dispatch import Signal
 # Sent with case, actor, from_phase, to_phase after a phase change is saved.
 case_phase_changed = Signal()
 
+# Sent with case, actor and worker after a case is assigned to another worker.
+case_assigned = Signal()
+
 # Sent with consent and actor after a consent is withdrawn.
 consent_withdrawn = Signal()
 

@@ -171,7 +171,7 @@ def consent_create(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
     if not can_add_casework(request.user, case):
         return _closed(request, case)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             consent = services.consent_record(actor=request.user, case=case, **form.cleaned_data)

@@ -1,8 +1,13 @@
-"""Follow-up reacts to a case's phase changes (sent inside the phase-change transaction)."""
+"""Follow-up reacts to a case's phase changes and assignments (sent inside the service's
+transaction)."""
 
 from cases.models import Phase
 
 from . import services
+
+
+def on_case_assigned(sender, *, case, actor, worker, **kwargs) -> None:
+    services.notification_case_assigned(case=case, worker=worker, actor=actor)
 
 
 def on_case_phase_changed(sender, *, case, actor, from_phase, to_phase, **kwargs) -> None:

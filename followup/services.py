@@ -347,3 +347,20 @@ def community_resource_create(
     resource.full_clean()
     resource.save()
     return resource
+
+
+def notification_case_assigned(*, case: Case, worker: User, actor: User | None) -> None:
+    """Tell a worker that a case is now theirs, in their language; nobody is told of their
+    own doing. Names only the case number, as reminders do."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .models import Notification
+
+    if actor is not None and actor.pk == worker.pk:
+        return
+    with translation.override(worker.preferred_language or settings.LANGUAGE_CODE):
+        text = _("Case %(case)s is now assigned to you.") % {"case": case.case_number}
+    Notification.objects.create(
+        recipient=worker, text=text, url=reverse("cases:detail", args=[case.pk])
+    )
