@@ -35,14 +35,22 @@ def split_menu_items(page) -> list[str]:
 def test_phone_caseload_shows_cases_on_the_first_screen(
     open_page, owner, password, language, supervisor
 ):
-    for n in range(6):
-        CaseFactory(actor=owner, name_latin=f"Survivor {n}")
+    names = [
+        ("Sok Dara", "សុខ ដារា"),
+        ("Chan Sreyleak", "ចាន់ ស្រីល័ក្ខ"),
+        ("Heng Sokha", "ហេង សុខា"),
+        ("Meas Bopha", "មាស បុប្ផា"),
+        ("Kim Sophea", "គឹម សុភា"),
+        ("Ly Channary", "លី ចាន់ណារី"),
+    ]
+    for latin, khmer in names:
+        CaseFactory(actor=owner, name_latin=latin, name_khmer=khmer)
     page = signed_in(open_page, supervisor, password, language, viewport=PHONE)
     page.goto("/cases/")
     height = header_height(page)
     shown = cases_on_first_screen(page)
     print(f"{language}: header {height:.0f} px, {shown} cases on the first screen")
-    screenshot(page, f"phone-caseload-{language}")
+    screenshot(page, f"phone-caseload-{language}", full_page=False)
     assert height <= HEADER_MOST
     assert shown >= 2
 
@@ -59,6 +67,14 @@ def test_phone_caseload_shows_cases_on_the_first_screen(
     assert nav.is_visible()
     assert split_menu_items(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    # The case page on the same phone: the header stays small, nothing runs off the side.
+    page.locator("details.menu > summary").click()
+    page.locator("#caseload tbody tr a").first.click()
+    page.wait_for_url("**/cases/*/")
+    assert header_height(page) <= HEADER_MOST
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(page, f"phone-case-page-{language}", full_page=False)
 
 
 def test_desktop_shows_the_menu_and_filters_open(open_page, owner, password):
