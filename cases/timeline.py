@@ -50,6 +50,13 @@ def _shown(value):
     return value
 
 
+def _service(label: str) -> str:
+    """A service's name inside a sentence: "legal aid", but "HIV care and treatment"."""
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 MESSAGES: dict[str, Callable[[dict], str]] = {
     # Cases. The fields changed are named, never their values: the timeline is read more
     # widely than the facts.
@@ -102,13 +109,6 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "closure.requested": lambda a: _("Closure requested: %(reason)s") % a,
     "closure.returned": lambda a: _("Closure request returned") % a,
 }
-
-
-def _service(label: str) -> str:
-    """A service's name inside a sentence: "legal aid", but "HIV care and treatment"."""
-    if len(label) > 1 and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
 
 
 def message(key: str, **values) -> dict:
