@@ -21,6 +21,7 @@ urlpatterns = audited_urls(
         path("<int:pk>/assign/", views.case_assign, name="assign"),
         path("<int:pk>/", views.case_detail, name="detail"),
         path("<int:pk>/edit/", views.case_edit, name="edit"),
+        path("<int:pk>/sensitive/", views.case_sensitive_facts_edit, name="sensitive-facts"),
         path("<int:pk>/phase/", views.case_phase_change, name="phase"),
         path("<int:pk>/sessions/new/", views.counselling_session_create, name="session-create"),
     ]

@@ -102,7 +102,10 @@ def test_changes_through_the_pages_are_recorded(client_for, owner, case):
     client = client_for(owner)
     consent = give_consent(case, owner, purpose="services")
     client.post(reverse("cases:phase", args=[case.pk]), {"to_phase": "intake"})
-    client.post(reverse("cases:consent-withdraw", args=[case.pk, consent.pk]))
+    client.post(
+        reverse("cases:consent-withdraw", args=[case.pk, consent.pk]),
+        {"on": timezone.localdate().isoformat(), "reason": "The survivor asked."},
+    )
     rows = events(case=case)
     assert [(e.action, e.object_type) for e in rows] == [
         (Action.PHASE_CHANGE, ""),

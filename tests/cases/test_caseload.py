@@ -131,7 +131,11 @@ def test_record_and_withdraw_consent_from_the_case_page(client_for, case, owner,
     )
     assert response.status_code == 302
     consent = Consent.objects.get(case=case)
-    client.post(reverse("cases:consent-withdraw", args=[case.pk, consent.pk]))
+    url = reverse("cases:consent-withdraw", args=[case.pk, consent.pk])
+    client.post(url, {"on": TODAY().isoformat()})  # no reason: asked again, nothing withdrawn
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+    client.post(url, {"on": TODAY().isoformat(), "reason": "The survivor changed her mind."})
     consent.refresh_from_db()
     assert consent.withdrawn_on == TODAY()
 
