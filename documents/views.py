@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from audit.models import Action
-from audit.services import record, record_denied
+from audit.services import record
 from cases.forms import show_service_errors
 from cases.selectors import case_get_for_user
 
@@ -116,11 +116,7 @@ def attachment_response(document, content: bytes) -> HttpResponse:
 
 @login_required
 def download(request, pk: int):
-    try:
-        document = selectors.document_get_for_user(user=request.user, pk=pk)
-    except Http404:
-        record_denied(request, kind="documents.Document", pk=int(pk))
-        raise
+    document = selectors.document_get_for_user(user=request.user, pk=pk)
     content = services.document_content(document)
     record(request, action=Action.VIEW, case=document.case, obj=document)
     return attachment_response(document, content)

@@ -8,7 +8,8 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import timeline
@@ -20,6 +21,7 @@ from .models import (
     VISIT_RECORD_FIELDS,
     CommunityResource,
     FollowUpVisit,
+    Notification,
     Reminder,
     ReminderKind,
     VisitStatus,
@@ -343,3 +345,15 @@ def community_resource_create(
     resource.full_clean()
     resource.save()
     return resource
+
+
+def notification_case_assigned(*, case: Case, worker: User, actor: User | None) -> None:
+    """Tell a worker that a case is now theirs, in their language; nobody is told of their
+    own doing. Names only the case number, as reminders do."""
+    if actor is not None and actor.pk == worker.pk:
+        return
+    with translation.override(worker.preferred_language or settings.LANGUAGE_CODE):
+        text = _("Case %(case)s is now assigned to you.") % {"case": case.case_number}
+    Notification.objects.create(
+        recipient=worker, text=text, url=reverse("cases:detail", args=[case.pk])
+    )

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "api",
     "audit",
     "ops",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -177,7 +178,7 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
