@@ -123,3 +123,50 @@ def test_pages_with_survivor_data_are_not_cached_and_cannot_be_framed(client_for
     script = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
     assert "unsafe-inline" not in script and "unsafe-eval" not in script
     assert response["X-Frame-Options"] == "DENY"
+
+
+PROXY = "10.0.0.1"
+CLIENT_A, CLIENT_B = "203.0.113.7", "198.51.100.8"
+
+
+def sign_in_via_proxy(client, username, password, forwarded_for):
+    """What the TLS proxy passes on: its own address, and the client's appended to the header."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_trusted_proxy_failures_from_one_client_lock_that_client_only(
+    client, owner, password, settings
+):
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXY_COUNT = settings.AUDIT_TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        sign_in_via_proxy(client, owner.username, "wrong-password", CLIENT_A)
+    assert sign_in_via_proxy(client, owner.username, password, CLIENT_A).status_code == 429
+    # Another client, through the same proxy, signs in: the person is not locked out everywhere.
+    elsewhere = client.__class__()
+    assert sign_in_via_proxy(elsewhere, owner.username, password, CLIENT_B).status_code == 302
+
+
+def test_a_forged_forwarded_address_locks_out_nobody_else(client, owner, password, settings):
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXY_COUNT = settings.AUDIT_TRUSTED_PROXY_COUNT = 1
+    for _ in range(6):  # client A pretends to be B; the proxy appends A's real address
+        sign_in_via_proxy(client, owner.username, "wrong-password", f"{CLIENT_B}, {CLIENT_A}")
+    assert (
+        sign_in_via_proxy(client.__class__(), owner.username, password, CLIENT_B).status_code == 302
+    )
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_not_believed(
+    client, owner, password, settings
+):
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXY_COUNT = settings.AUDIT_TRUSTED_PROXY_COUNT = 0
+    for n in range(5):  # a new forged address each time does not escape the lock
+        sign_in_via_proxy(client, owner.username, "wrong-password", f"192.0.2.{n}")
+    assert sign_in_via_proxy(client, owner.username, password, "192.0.2.99").status_code == 429
