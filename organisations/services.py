@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -260,14 +261,23 @@ def user_set_role(*, actor: User, user: User, role: str) -> Membership:
     return membership_set(user=user, organisation=organisation, role=role)
 
 
+def user_sessions_end(*, user: User) -> None:
+    """Ends every session the person has signed in, on every device, for good."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
 @transaction.atomic
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
-    """Deactivating signs the person out on their next request: Django refuses inactive users."""
+    """Deactivating ends the person's sessions for good: reactivating them later revives none,
+    they sign in again."""
     _require_org_admin(actor, user.membership.organisation)
     if user.pk == actor.pk and not active:
         raise ValidationError(_("You cannot deactivate yourself."))
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        user_sessions_end(user=user)
     return user
 
 

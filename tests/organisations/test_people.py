@@ -125,3 +125,21 @@ def test_api_key_accounts_are_not_people(client_for, org_admin, ngo):
     )
     assert "role" in invite.context["form"].errors
     assert not User.objects.filter(username="robot").exists()
+
+
+def test_deactivation_ends_sessions_for_good_even_after_reactivation(
+    client, org_admin, owner, password
+):
+    assert client.login(username=owner.username, password=password)
+    assert client.get(reverse("cases:list")).status_code == 200
+    admin = client.__class__()
+    admin.force_login(org_admin)
+    admin.post(reverse("organisations:person-active", args=[owner.pk]), {"active": "0"})
+    admin.post(reverse("organisations:person-active", args=[owner.pk]), {"active": "1"})
+    owner.refresh_from_db()
+    assert owner.is_active
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    # Signing in again works: the person was reactivated, only the old session is gone.
+    assert client.login(username=owner.username, password=password)
+    assert client.get(reverse("cases:list")).status_code == 200
