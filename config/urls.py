@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.two_factor, name="two-factor"),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        two_factor.SignInLinkView.as_view(),
         name="password_reset_confirm",
     ),
     path(

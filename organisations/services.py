@@ -4,11 +4,16 @@ from importlib.resources import files
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 
 from .models import Membership, Organisation, OrganisationKind, Province, Role, User, Village
 
@@ -278,6 +283,36 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     user.save(update_fields=["is_active"])
     if not active:
         user_sessions_end(user=user)
+    return user
+
+
+def sign_in_link_path(*, user: User) -> str:
+    """The path of the person's one-time link to choose a password and enrol an authenticator;
+    it stops working once used, or when their password changes."""
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+@transaction.atomic
+def user_reset_sign_in(*, actor: User | None, user: User) -> User:
+    """Start the person's sign-in afresh: their password, authenticator, recovery codes and
+    sessions all end, and only a new one-time link (made by the caller) lets them choose a
+    password and enrol an authenticator. `actor` None is the server's operator (a management
+    command), for an organisation whose only administrator is locked out."""
+    if actor is not None:
+        _require_org_admin(actor, user.membership.organisation)
+        if actor.pk == user.pk:
+            raise ValidationError(_("Ask another administrator to reset your own sign-in."))
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    user_sessions_end(user=user)
     return user
 
 
