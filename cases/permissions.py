@@ -96,3 +96,17 @@ def can_view_identity(user: User, case: Case) -> bool:
     """Names, date of birth and family contact: the case's own organisation, or a receiving
     organisation whose active referral shares identity."""
     return IDENTITY in case_data_categories(user, case)
+
+
+def can_deactivate_person(user: User, person: User) -> bool:
+    """An organisation's administrator deactivates its people (never themselves), handing
+    their open cases and planned visits over as part of it."""
+    membership = active_membership(user)
+    person_membership = person.membership_or_none
+    return (
+        membership is not None
+        and membership.role == Role.ORG_ADMIN
+        and person_membership is not None
+        and person_membership.organisation_id == membership.organisation_id
+        and person.pk != user.pk
+    )

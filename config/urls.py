@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from followup import views as followup_views
 from organisations import two_factor
 from organisations import views as organisation_views
 
@@ -21,6 +22,13 @@ urlpatterns = [
         "accounts/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # Deactivating a person hands their cases and visits over, so the page belongs to followup,
+    # the app that knows both; it sits beside the People page it starts from.
+    path(
+        "organisation/people/<int:pk>/deactivate/",
+        followup_views.person_deactivate,
+        name="person-deactivate",
     ),
     path("organisation/", include("organisations.urls")),
     path("cases/", include("cases.urls")),

@@ -127,6 +127,9 @@ def person_role(request, pk: int):
 def person_active(request, pk: int):
     organisation = _administered_organisation(request)
     person = selectors.member_get_for_admin(organisation=organisation, pk=pk)
+    if request.POST.get("active") != "1":
+        # Deactivation asks first and hands the person's work over, on its own page.
+        return redirect("person-deactivate", pk=person.pk)
     try:
         services.user_set_active(
             actor=request.user, user=person, active=request.POST.get("active") == "1"
