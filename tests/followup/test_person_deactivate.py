@@ -4,6 +4,8 @@ active worker of the same organisation, in one step."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,3 +123,20 @@ def test_only_the_organisations_administrator_deactivates(
     assert client_for(org_admin).get(deactivate_page(org_admin)).status_code == 404  # not oneself
     colleague.refresh_from_db()
     assert colleague.is_active
+
+
+def test_the_question_costs_the_same_queries_for_one_case_or_many(client_for, org_admin, owner):
+    client = client_for(org_admin)
+    client.get(deactivate_page(owner))  # the session and the membership are cached after this
+
+    def queries_with(n_cases: int) -> int:
+        for _ in range(n_cases):
+            case = CaseFactory(actor=owner)
+            services.visit_add(
+                actor=owner, case=case, scheduled_for=timezone.localdate() + dt.timedelta(days=3)
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(deactivate_page(owner)).status_code == 200
+        return len(queries)
+
+    assert queries_with(1) == queries_with(4)
