@@ -44,7 +44,9 @@ def test_admin_changes_a_role_and_deactivates_a_person(client_for, org_admin, ow
     client.post(reverse("organisations:person-role", args=[owner.pk]), {"role": "supervisor"})
     owner.refresh_from_db()
     assert owner.membership.role == Role.SUPERVISOR
-    client.post(reverse("organisations:person-active", args=[owner.pk]), {"active": "0"})
+    asked = client.post(reverse("organisations:person-active", args=[owner.pk]), {"active": "0"})
+    assert asked.status_code == 302  # to the question: their open work goes to someone first
+    client.post(asked.url, {})
     owner.refresh_from_db()
     assert owner.is_active is False
 
@@ -134,7 +136,9 @@ def test_deactivation_ends_sessions_for_good_even_after_reactivation(
     assert client.get(reverse("cases:list")).status_code == 200
     admin = client.__class__()
     admin.force_login(org_admin)
-    admin.post(reverse("organisations:person-active", args=[owner.pk]), {"active": "0"})
+    admin.post(reverse("person-deactivate", args=[owner.pk]), {})
+    owner.refresh_from_db()
+    assert not owner.is_active
     admin.post(reverse("organisations:person-active", args=[owner.pk]), {"active": "1"})
     owner.refresh_from_db()
     assert owner.is_active
