@@ -147,3 +147,20 @@ def test_under_production_settings_on_postgresql_the_header_skips_no_second_step
     assert answers.pop("login")[0] == 302  # the password alone was right
     for url, (status, location) in answers.items():
         assert status == 302 and location.startswith(reverse("two-factor")), (url, status)
+
+
+def test_under_the_production_switch_a_key_still_reaches_the_api(
+    client, org_admin, owner, password, settings
+):
+    """Keys are not people with phones: no second step for them, session cookie or not."""
+    settings.REQUIRE_TWO_FACTOR = True
+    case = CaseFactory(actor=owner)
+    _key, plaintext = api_key_create(
+        actor=None, organisation=owner.membership.organisation, name="Partner"
+    )
+    partner = APIClient()
+    partner.credentials(HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
+    assert partner.get(reverse("api:case-list")).json()["results"][0]["id"] == case.pk
+    sign_in(client, org_admin, password)  # a half-signed-in session beside the key
+    response = client.get(reverse("api:case-list"), HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
+    assert response.status_code == 200
