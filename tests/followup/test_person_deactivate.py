@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from cases.models import CaseEvent, Phase
 from followup import services
-from followup.models import FollowUpVisit, VisitStatus
+from followup.models import FollowUpVisit, Notification, ReminderKind, VisitStatus
+from followup.sending import reminders_send_due
 from tests.cases.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,13 @@ def test_the_question_costs_the_same_queries_for_one_case_or_many(client_for, or
         return len(queries)
 
     assert queries_with(1) == queries_with(4)
+
+
+def test_the_reminders_of_a_handed_over_visit_go_to_the_new_worker(
+    client_for, org_admin, owner, colleague, work
+):
+    client_for(org_admin).post(deactivate_page(owner), {"successor": colleague.pk})
+    due = services.reminder_due_times(work["planned"].scheduled_for)[ReminderKind.DUE]
+    assert reminders_send_due(now=due) >= 1
+    assert Notification.objects.filter(recipient=colleague, reminder__kind="due").exists()
+    assert not Notification.objects.filter(recipient=owner).exists()
