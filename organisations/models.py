@@ -149,6 +149,17 @@ class User(AbstractUser):
     # even after reactivation.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
+    def save(self, *args, **kwargs):
+        """Whatever deactivates a person (the People page, the admin, a shell), their sessions
+        end for good with it."""
+        if self.pk and not self.is_active:
+            was_active = type(self).objects.filter(pk=self.pk, is_active=True).exists()
+            if was_active:
+                self.session_epoch += 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "session_epoch"}
+        super().save(*args, **kwargs)
+
     def _get_session_auth_hash(self, secret=None):
         # Epoch 0 hashes exactly as Django does, so sessions outlive the field's arrival.
         if not self.session_epoch:

@@ -10,14 +10,14 @@ from django.views.i18n import set_language as django_set_language
 
 from . import selectors, services
 from .forms import InviteForm, RoleForm
-from .models import Role
+from .permissions import administered_organisation, grantable_role_choices, grantable_roles
 
 
 def _administered_organisation(request):
-    membership = request.user.membership_or_none
-    if membership is None or membership.role != Role.ORG_ADMIN:
+    organisation = administered_organisation(request.user)
+    if organisation is None:
         raise Http404
-    return membership.organisation
+    return organisation
 
 
 @login_required
@@ -55,14 +55,13 @@ def _send_link(person, link: str) -> None:
 
 
 def _people_page(request, organisation, *, form=None, link=None, linked_person=None):
-    roles = services._allowed_roles(organisation)
     context = {
         "organisation": organisation,
         "members": selectors.members_of(organisation),
-        "form": form or InviteForm(roles=roles),
+        "form": form or InviteForm(roles=grantable_roles(organisation)),
         "link": link,
         "linked_person": linked_person,
-        "roles": [c for c in Role.choices if c[0] in roles],
+        "roles": grantable_role_choices(organisation),
     }
     return render(request, "organisations/people.html", context)
 
@@ -70,7 +69,7 @@ def _people_page(request, organisation, *, form=None, link=None, linked_person=N
 @login_required
 def people(request):
     organisation = _administered_organisation(request)
-    roles = services._allowed_roles(organisation)
+    roles = grantable_roles(organisation)
     form = InviteForm(request.POST or None, roles=roles)
     link = person = None
     if request.method == "POST" and form.is_valid():

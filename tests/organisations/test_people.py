@@ -147,3 +147,22 @@ def test_deactivation_ends_sessions_for_good_even_after_reactivation(
     # Signing in again works: the person was reactivated, only the old session is gone.
     assert client.login(username=owner.username, password=password)
     assert client.get(reverse("cases:list")).status_code == 200
+
+
+def test_sessions_end_for_good_whatever_deactivates_the_person(client, owner, password):
+    """A platform administrator in the Django admin, or a shell, saves the user directly."""
+    assert client.login(username=owner.username, password=password)
+    owner.is_active = False
+    owner.save()
+    owner.is_active = True
+    owner.save()
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_organisation_administrators_deactivate_on_the_people_page_not_in_the_admin(
+    client_for, org_admin, owner
+):
+    page = client_for(org_admin).get(reverse("admin:organisations_user_change", args=[owner.pk]))
+    assert page.status_code == 200
+    assert 'name="is_active"' not in page.content.decode()
