@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import Action
-from audit.reads import audit_exempt
+from audit.reads import audit_exempt, audited
 from audit.services import record
 from cases.forms import show_service_errors
 from cases.permissions import can_edit_case
@@ -216,6 +216,7 @@ def notifications(request):
     return render(request, "followup/notifications.html", {"page": page})
 
 
+@audited
 @login_required
 def person_deactivate(request, pk: int):
     """Ask first: the person's open cases and planned visits, and who takes them over."""
