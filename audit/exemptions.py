@@ -8,17 +8,20 @@ fails on any URL whose view is neither audited nor named here or marked exempt."
 # By the view's dotted path: `module.qualname` of a function or a method, or of the class of a
 # class-based view.
 EXEMPT_VIEWS: dict[str, str] = {
-    "django.views.generic.base.RedirectView": "Redirects the home page to the caseload.",
+    "cases.views.home": "Redirects to the person's home page; shows nothing.",
     "organisations.views.set_language": "Stores the language chosen; no survivor data.",
     "django.contrib.auth.views.LoginView": "Signing in; no survivor data.",
     "django.contrib.auth.views.LogoutView": "Signing out; no survivor data.",
-    "django.contrib.auth.views.PasswordResetConfirmView": "Setting a password; no survivor.",
+    "organisations.two_factor.SignInLinkView": (
+        "A one-time sign-in link: choosing a password and enrolling; no survivor data."
+    ),
     "django.contrib.auth.views.PasswordResetCompleteView": "Says the password was set.",
     "organisations.two_factor.two_factor": "The second sign-in step; no survivor data.",
     "organisations.views.place_options": "Districts, communes and villages of a place.",
     "organisations.views.people": "Staff accounts and roles of the organisation; no survivor.",
     "organisations.views.person_role": "Changes a staff member's role; no survivor data.",
     "organisations.views.person_active": "Deactivates a staff account; no survivor data.",
+    "organisations.views.person_reset_sign_in": "A new sign-in link for a staff member.",
     "audit.views.access_log": (
         "The access log: ids, actions and times, never a survivor's name or facts; reading it "
         "is the administrator's oversight, not a read of a record."

@@ -101,6 +101,9 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "visit.cancelled": lambda a: _("Visit of %(date)s cancelled: %(reason)s") % a,
     "visit.recorded": lambda a: _("Visit recorded (%(date)s)") % a,
     "visit.missed": lambda a: _("Visit of %(date)s missed") % a,
+    "visit.handed_over": lambda a: (
+        _("Visit of %(date)s handed over from %(old)s to %(new)s (%(old)s was deactivated)") % a
+    ),
     # Reintegration plans and approvals: versions and decisions, never the plan's contents
     # or a comment, which may hold health facts.
     "plan.submitted": lambda a: _("Plan version %(version)s submitted for approval") % a,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases import views as case_views
+from followup import views as followup_views
 from organisations import two_factor
 from organisations import views as organisation_views
 
@@ -14,13 +15,20 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.two_factor, name="two-factor"),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        two_factor.SignInLinkView.as_view(),
         name="password_reset_confirm",
     ),
     path(
         "accounts/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # Deactivating a person hands their cases and visits over, so the page belongs to followup,
+    # the app that knows both; it sits beside the People page it starts from.
+    path(
+        "organisation/people/<int:pk>/deactivate/",
+        followup_views.person_deactivate,
+        name="person-deactivate",
     ),
     path("organisation/", include("organisations.urls")),
     path("cases/", include("cases.urls")),

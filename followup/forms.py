@@ -98,3 +98,19 @@ class CommunityResourceForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("commune_code", None)
         return data
+
+
+class HandOverForm(forms.Form):
+    successor = forms.ModelChoiceField(
+        label=_("Who takes over their open cases and planned visits"),
+        queryset=None,
+        required=False,
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        from cases.selectors import workers_of
+
+        super().__init__(*args, **kwargs)
+        organisation = person.membership.organisation
+        self.fields["successor"].queryset = workers_of(organisation).exclude(pk=person.pk)
+        self.fields["successor"].label_from_instance = lambda u: u.get_full_name() or u.username
