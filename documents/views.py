@@ -26,13 +26,14 @@ def _upload_page(request, case, *, done, consent=None, plan=None, initial=None):
     if not can_upload_documents(request.user, case):
         raise Http404("No such case.")
     categories = uploadable_categories(request.user, case)
+    posted = request.method == "POST"
     form = DocumentForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         categories=categories,
         initial_category=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             document = services.document_upload(
                 actor=request.user,
@@ -50,10 +51,8 @@ def _upload_page(request, case, *, done, consent=None, plan=None, initial=None):
             return redirect(done)
     attached = None
     if consent is not None or plan is not None:
-        attached = selectors.documents_for_case(user=request.user, case=case).filter(
-            consent=consent, plan=plan
-        )
-        attached = list(attached)
+        visible = selectors.documents_for_case(user=request.user, case=case)
+        attached = list(visible.filter(consent=consent, plan=plan))
     record(request, action=Action.VIEW, case=case, obj=consent or plan)
     return render(
         request,

@@ -185,3 +185,10 @@ def test_a_worker_may_not_add_a_category_they_could_not_see(case, colleague, cli
     assert response.status_code == 200
     assert "category" in response.context["form"].errors
     assert not Document.objects.exists()
+
+
+def test_a_post_without_a_file_says_so(case, owner, client_for):
+    response = client_for(owner).post(reverse("documents:case-upload", args=[case.pk]), {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["This field is required."]
+    assert not Document.objects.exists()
