@@ -19,10 +19,6 @@ def case_documents(context, case):
         "request": context["request"],
         "documents": list(documents_for_case(user=user, case=case)),
         "may_upload": may_upload,
-        "consents": list(case.consents.only("id", "purpose", "given_on")) if may_upload else (),
-        "plans": list(
-            case.plans.exclude(status=PlanStatus.SUPERSEDED).only("id", "version", "status")
-        )
-        if may_upload
-        else (),
+        "consents": list(case.consents.all()) if may_upload else (),
+        "plans": list(case.plans.exclude(status=PlanStatus.SUPERSEDED)) if may_upload else (),
     }
