@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 from organisations import two_factor
 from organisations import views as organisation_views
 
+handler400 = "webforms.responses.bad_request"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:list", permanent=False)),
     path("i18n/setlang/", organisation_views.set_language, name="set_language"),

@@ -35,6 +35,10 @@ class VisitRecordForm(forms.ModelForm):
         return data
 
 
+class NotificationReadForm(forms.Form):
+    notification = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class VisitMissedForm(forms.Form):
     notes = forms.CharField(
         label=_("what happened"), widget=forms.Textarea(attrs={"rows": 2}), required=False

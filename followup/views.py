@@ -13,11 +13,13 @@ from audit.services import record
 from cases.forms import show_service_errors
 from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
 from cases.selectors import case_get_for_user
+from webforms.responses import bad_request_response
 
 from . import selectors, services
 from .charts import followup_chart
 from .forms import (
     CommunityResourceForm,
+    NotificationReadForm,
     ResourceFilterForm,
     VisitAddForm,
     VisitCancelForm,
@@ -199,9 +201,12 @@ def resource_create(request):
 def notifications(request):
     mine = selectors.notifications_for(request.user)
     if request.method == "POST":
+        form = NotificationReadForm(request.POST)
+        if not form.is_valid():
+            return bad_request_response(request, _("No such notification."))
         unread = mine.filter(read_at__isnull=True)
-        if request.POST.get("notification"):
-            unread = unread.filter(pk=request.POST["notification"])
+        if form.cleaned_data["notification"]:
+            unread = unread.filter(pk=form.cleaned_data["notification"])
         unread.update(read_at=timezone.now())
         return redirect("followup:notifications")
     page = Paginator(mine, PER_PAGE).get_page(request.GET.get("page"))

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dashboards",
     "api",
     "audit",
+    "webforms",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "organisations.security.TwoFactorRequiredMiddleware",
     "organisations.security.NoStoreMiddleware",
     "organisations.middleware.UserLanguageMiddleware",
+    # Before any view reads the request: NUL characters and too many fields are a 400.
+    "webforms.middleware.OddInputMiddleware",
     # django-auditlog's middleware (actor and address on the change history), extended.
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
