@@ -2,15 +2,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Commune, Province
+from webforms.forms import OnceFormMixin, VersionedFormMixin
 
 from .models import VISIT_RECORD_FIELDS, CommunityResource, FollowUpVisit, ResourceKind
+from .services import VISIT_VERSION_FIELDS
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class VisitRecordForm(forms.ModelForm):
+class VisitRecordForm(VersionedFormMixin, forms.ModelForm):
+    versioned_fields = VISIT_VERSION_FIELDS
+
     visited_on = forms.DateField(label=_("visited on"), widget=DateInput())
 
     class Meta:
@@ -54,7 +58,7 @@ class VisitCancelForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class VisitAddForm(forms.Form):
+class VisitAddForm(OnceFormMixin, forms.Form):
     scheduled_for = forms.DateField(label=_("date"), widget=DateInput())
 
 
@@ -65,7 +69,7 @@ class ResourceFilterForm(forms.Form):
     commune = forms.CharField(label=_("commune (code)"), max_length=8, required=False)
 
 
-class CommunityResourceForm(forms.Form):
+class CommunityResourceForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ResourceKind.choices)
     name = forms.CharField(label=_("name"), max_length=200)
     name_km = forms.CharField(label=_("name (Khmer)"), max_length=200, required=False)

@@ -15,6 +15,7 @@ from cases import timeline
 from cases.models import Case, CaseEvent, EventKind
 from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
 from organisations.models import Commune, Province, Role, User
+from webforms.versions import check_version
 
 from .models import (
     VISIT_RECORD_FIELDS,
@@ -106,6 +107,10 @@ def _validate_worker(case: Case, worker: User | None) -> None:
         raise ValidationError(
             {"assigned_worker": _("Visits are assigned to a social worker of this organisation.")}
         )
+
+
+# What a visit record form shows and saves: a change to any of them makes the form stale.
+VISIT_VERSION_FIELDS = ("status", "scheduled_for", "visited_on", *VISIT_RECORD_FIELDS, "resources")
 
 
 def _locked(visit: FollowUpVisit) -> FollowUpVisit:
@@ -241,15 +246,19 @@ def visit_record(
     visit: FollowUpVisit,
     visited_on: dt.date,
     resources: list[CommunityResource] | None = None,
+    version: str | None = None,
     **fields,
 ) -> FollowUpVisit:
     """Record a visit that took place. When no other visit is planned and a next visit is
-    given, plan it."""
+    given, plan it. `version` is the record form's: a visit recorded or moved by someone else
+    since the form was opened is refused with what changed."""
     _check_can_edit(actor, visit.case)
     unknown = set(fields) - set(VISIT_RECORD_FIELDS)
     if unknown:
         raise TypeError(f"Unknown visit fields: {sorted(unknown)}")
-    visit = _locked(visit)
+    locked = FollowUpVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
+    check_version(locked, version, VISIT_VERSION_FIELDS)
+    visit = _locked(locked)
     errors = {}
     today = timezone.localdate()
     if visited_on > today:
