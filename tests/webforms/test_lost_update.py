@@ -1,0 +1,117 @@
+"""Two people open the same edit form; the second to save must not silently undo the first."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.forms import SensitiveFactsForm
+from cases.models import Case, CaseSensitiveFacts
+from cases.services import case_sensitive_facts_update
+from followup.models import FollowUpVisit, VisitStatus
+from tests.followup.factories import planned_visit
+from tests.followup.test_views import record_data
+from webforms.versions import StaleEdit
+
+from .helpers import case_form_data, edit_url, hidden
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_stale_case_form_is_refused_and_keeps_what_was_typed(case, owner, supervisor):
+    a, b = signed_in(supervisor), signed_in(owner)
+    form_a = case_form_data(a.get(edit_url(case)))
+    form_b = case_form_data(b.get(edit_url(case)))
+
+    saved = a.post(edit_url(case), {**form_a, "risk_level": "high"})
+    assert saved.status_code == 302
+    refused = b.post(edit_url(case), {**form_b, "family_contact": "Uncle in Takeo, 011 222 333"})
+
+    assert refused.status_code == 200 and not refused.has_header("Location")
+    page = refused.content.decode()
+    assert "Someone else saved this record" in page
+    assert "risk level" in page.lower() and "now: High" in page  # what changed, and its value
+    assert "Uncle in Takeo, 011 222 333" in page  # what B typed is kept
+    case.refresh_from_db()
+    assert case.risk_level == "high"  # A's change survives
+    assert case.family_contact != "Uncle in Takeo, 011 222 333"
+
+    # Having seen the change, B saves again (the form now carries the new version).
+    again = b.post(
+        edit_url(case),
+        {
+            **form_b,
+            "risk_level": "high",
+            "family_contact": "Uncle in Takeo, 011 222 333",
+            "version": hidden(refused, "version"),
+        },
+    )
+    assert again.status_code == 302
+    case.refresh_from_db()
+    assert (case.risk_level, case.family_contact) == ("high", "Uncle in Takeo, 011 222 333")
+
+
+def test_a_change_to_a_field_the_form_does_not_edit_does_not_make_it_stale(case, owner, supervisor):
+    form = case_form_data(signed_in(owner).get(edit_url(case)))
+    Case.objects.filter(pk=case.pk).update(phase="intake", updated_at=timezone.now())
+    response = signed_in(owner).post(edit_url(case), {**form, "risk_level": "low"})
+    assert response.status_code == 302
+
+
+def test_a_tampered_version_is_a_form_error(case, owner):
+    client = signed_in(owner)
+    form = case_form_data(client.get(edit_url(case)))
+    response = client.post(edit_url(case), {**form, "version": "forged", "risk_level": "low"})
+    assert response.status_code == 200 and b"The form is damaged" in response.content
+    case.refresh_from_db()
+    assert case.risk_level != "low"
+
+
+def test_a_stale_visit_record_is_refused_with_what_changed(case, owner, supervisor):
+    visit = planned_visit(case, on=timezone.localdate())
+    url = reverse("followup:visit", args=[visit.pk])
+    first, second = signed_in(owner), signed_in(supervisor)
+    version = hidden(first.get(url), "version")
+    assert hidden(second.get(url), "version") == version
+    record = record_data(version=version)
+
+    assert first.post(url, {**record, "risk_signs": "Broker seen nearby"}).status_code == 302
+    refused = second.post(url, {**record, "risk_signs": "None seen"})
+
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Someone else saved this record" in page and "None seen" in page
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.DONE and visit.risk_signs == "Broker seen nearby"
+    assert FollowUpVisit.objects.filter(case=case, status=VisitStatus.DONE).count() == 1
+
+
+def test_stale_sensitive_facts_are_refused(case, owner, supervisor):
+    facts = CaseSensitiveFacts.objects.get(case=case)
+    opened = SensitiveFactsForm(initial={"hiv_status": facts.hiv_status}, version_of=facts).initial[
+        "version"
+    ]
+    case_sensitive_facts_update(
+        actor=supervisor, case=case, hiv_status="negative", health_notes="", legal_details=""
+    )
+    form = SensitiveFactsForm(
+        {"hiv_status": "positive", "health_notes": "Clinic in Battambang", "version": opened},
+        version_of=facts,
+    )
+    assert form.is_valid()
+    with pytest.raises(StaleEdit) as refused:
+        case_sensitive_facts_update(
+            actor=owner, case=case, version=form.version, **form.cleaned_data
+        )
+    assert refused.value.changed == ["hiv_status"]
+    form.show_stale(refused.value)
+    assert "now: Negative" in str(form.errors["hiv_status"])
+    assert form.data["health_notes"] == "Clinic in Battambang"
+    facts.refresh_from_db()
+    assert facts.hiv_status == "negative"
