@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -27,6 +28,13 @@ def validate_plausible_date(value: dt.date | dt.datetime | None) -> None:
         )
 
 
+# A whole number a 64-bit column can hold; a longer one is a probe, not a figure.
+validate_storable_integer = [
+    MinValueValidator(-(2**63)),
+    MaxValueValidator(2**63 - 1),
+]
+
+
 def refuse_implausible_dates() -> None:
     """Add the range check to the default validators of the date fields Django's forms and
     DRF's serializers build, model forms, django-filter and the admin included."""
@@ -38,3 +46,6 @@ def refuse_implausible_dates() -> None:
     ):
         if validate_plausible_date not in field.default_validators:
             field.default_validators = [*field.default_validators, validate_plausible_date]
+    for field in (forms.IntegerField, serializers.IntegerField):
+        if validate_storable_integer[0] not in field.default_validators:
+            field.default_validators = [*field.default_validators, *validate_storable_integer]
