@@ -5,7 +5,7 @@ from organisations.models import Commune, Province
 from webforms.forms import OnceFormMixin, VersionedFormMixin
 
 from .models import VISIT_RECORD_FIELDS, CommunityResource, FollowUpVisit, ResourceKind
-from .services import VISIT_VERSION_FIELDS
+from .services import VISIT_SCHEDULE_FIELDS, VISIT_VERSION_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -49,12 +49,16 @@ class VisitMissedForm(forms.Form):
     )
 
 
-class VisitMoveForm(forms.Form):
+class VisitMoveForm(VersionedFormMixin, forms.Form):
+    versioned_fields = VISIT_SCHEDULE_FIELDS
+
     scheduled_for = forms.DateField(label=_("new date"), widget=DateInput())
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class VisitCancelForm(forms.Form):
+class VisitCancelForm(VersionedFormMixin, forms.Form):
+    versioned_fields = VISIT_SCHEDULE_FIELDS
+
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

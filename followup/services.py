@@ -109,12 +109,17 @@ def _validate_worker(case: Case, worker: User | None) -> None:
         )
 
 
-# What a visit record form shows and saves: a change to any of them makes the form stale.
+# What the move and cancel forms act on, and what a record form shows and saves: a change to
+# any of them since the form was opened makes the form stale (see webforms.versions).
+VISIT_SCHEDULE_FIELDS = ("status", "scheduled_for")
 VISIT_VERSION_FIELDS = ("status", "scheduled_for", "visited_on", *VISIT_RECORD_FIELDS, "resources")
 
 
-def _locked(visit: FollowUpVisit) -> FollowUpVisit:
+def _locked(
+    visit: FollowUpVisit, version: str | None = None, fields=VISIT_SCHEDULE_FIELDS
+) -> FollowUpVisit:
     locked = FollowUpVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
+    check_version(locked, version, fields)
     if locked.status != VisitStatus.PLANNED:
         raise ValidationError(_("Only a planned visit can be changed."))
     return locked
@@ -172,10 +177,15 @@ def visit_add(
 
 @transaction.atomic
 def visit_move(
-    *, actor: User, visit: FollowUpVisit, scheduled_for: dt.date, reason: str
+    *,
+    actor: User,
+    visit: FollowUpVisit,
+    scheduled_for: dt.date,
+    reason: str,
+    version: str | None = None,
 ) -> FollowUpVisit:
     _check_can_edit(actor, visit.case)
-    visit = _locked(visit)
+    visit = _locked(visit, version)
     errors = {}
     if not reason.strip():
         errors["reason"] = _("Say why the visit is moved.")
@@ -202,9 +212,11 @@ def visit_move(
 
 
 @transaction.atomic
-def visit_cancel(*, actor: User, visit: FollowUpVisit, reason: str) -> FollowUpVisit:
+def visit_cancel(
+    *, actor: User, visit: FollowUpVisit, reason: str, version: str | None = None
+) -> FollowUpVisit:
     _check_can_edit(actor, visit.case)
-    visit = _locked(visit)
+    visit = _locked(visit, version)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the visit is cancelled.")})
     visit.status = VisitStatus.CANCELLED
@@ -256,9 +268,7 @@ def visit_record(
     unknown = set(fields) - set(VISIT_RECORD_FIELDS)
     if unknown:
         raise TypeError(f"Unknown visit fields: {sorted(unknown)}")
-    locked = FollowUpVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
-    check_version(locked, version, VISIT_VERSION_FIELDS)
-    visit = _locked(locked)
+    visit = _locked(visit, version, VISIT_VERSION_FIELDS)
     errors = {}
     today = timezone.localdate()
     if visited_on > today:

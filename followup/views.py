@@ -109,10 +109,10 @@ def visit_missed(request, pk: int):
 
 def _visit_change(request, pk: int, form_class, service, template: str, done: str):
     visit = selectors.visit_get_for_user(user=request.user, pk=pk, perm="change")
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, version_of=visit)
     if request.method == "POST" and form.is_valid():
         try:
-            service(actor=request.user, visit=visit, **form.cleaned_data)
+            service(actor=request.user, visit=visit, version=form.version, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             show_service_errors(form, error)
         else:

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 
+from webforms.admin import VersionedAdminForm
+
 from .models import (
     Commune,
     District,
@@ -134,6 +136,7 @@ class VillageAdmin(ReadOnlyForOthersAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(OrganisationScopedAdmin):
+    form = VersionedAdminForm  # two administrators' settings never silently overwrite
     organisation_path = "pk"
     list_display = ["name", "short_name", "kind", "province", "parent", "is_active"]
     list_filter = ["kind", "is_active"]

@@ -13,7 +13,7 @@ def case_form_data(response) -> dict:
     """What the edit form shows, as a browser would send it back unchanged."""
     form = response.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue

@@ -137,3 +137,37 @@ def test_parallel_web_posts_create_one_referral(places, ngo, other_ngo, owner):
         thread.join()
     assert statuses == [302] * len(forms)
     assert Referral.objects.filter(case=case).count() == 1
+
+
+def test_an_intake_sent_twice_registers_one_survivor(places, owner, client_for):
+    from cases.models import Case
+    from tests.cases.factories import a_village
+
+    client = client_for(owner)
+    page = client.get(reverse("cases:create"))
+    village = a_village()
+    commune = village.commune
+    data = {
+        "submission": hidden(page, "submission"),
+        "consent_given_by": "survivor",
+        "consent_identity": "on",
+        "consent_given_on": page.context["form"]["consent_given_on"].value().isoformat(),
+        "name_latin": "Chan Sophea",
+        "sex": "female",
+        "date_of_birth": "2001-04-02",
+        "origin_province": commune.district.province_id,
+        "origin_district": commune.district_id,
+        "origin_commune": commune.pk,
+        "origin_village": village.pk,
+        "exploitation_form": "forced_labour",
+        "movement": "cross_border",
+        "destination_country": "TH",
+        "how_identified": "police_raid",
+        "intake_date": page.context["form"]["intake_date"].value().isoformat(),
+        "risk_level": "medium",
+    }
+    first = client.post(reverse("cases:create"), data)
+    assert first.status_code == 302, first.context["form"].errors
+    second = client.post(reverse("cases:create"), data)
+    assert second["Location"] == first["Location"]
+    assert Case.objects.filter(name_latin="Chan Sophea").count() == 1

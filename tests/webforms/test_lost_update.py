@@ -1,5 +1,8 @@
 """Two people open the same edit form; the second to save must not silently undo the first."""
 
+import datetime as dt
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -115,3 +118,44 @@ def test_stale_sensitive_facts_are_refused(case, owner, supervisor):
     assert form.data["health_notes"] == "Clinic in Battambang"
     facts.refresh_from_db()
     assert facts.hiv_status == "negative"
+
+
+def test_a_stale_visit_move_is_refused(case, owner, supervisor):
+    visit = planned_visit(case, on=timezone.localdate() + dt.timedelta(days=3))
+    url = reverse("followup:visit-move", args=[visit.pk])
+    first, second = signed_in(owner), signed_in(supervisor)
+    version = hidden(first.get(url), "version")
+    assert hidden(second.get(url), "version") == version
+    day = timezone.localdate() + dt.timedelta(days=10)
+    moved = first.post(url, {"scheduled_for": day, "reason": "Family away", "version": version})
+    assert moved.status_code == 302
+    refused = second.post(
+        url,
+        {"scheduled_for": day + dt.timedelta(days=1), "reason": "Rain", "version": version},
+    )
+    assert refused.status_code == 400 and b"Someone else saved this record" in refused.content
+    visit.refresh_from_db()
+    assert visit.scheduled_for == day and visit.moved_reason == "Family away"
+
+
+def test_stale_organisation_settings_are_refused_in_the_admin(ngo):
+    from organisations.models import Organisation, User
+
+    root = User.objects.create_superuser("root", "root@example.org", "a-long-root-password")
+    url = reverse("admin:organisations_organisation_change", args=[ngo.pk])
+    first, second = signed_in(root), signed_in(root)
+    page = first.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
+    data["followup_plan_months"] = json.dumps(data["followup_plan_months"])
+    assert data["version"]
+    saved = first.post(url, {**data, "retention_years": 12})
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    refused = second.post(url, {**data, "referral_access_grace_days": 9})
+    assert refused.status_code == 200
+    assert b"Someone else saved this record" in refused.content
+    stored = Organisation.objects.get(pk=ngo.pk)
+    assert stored.retention_years == 12
+    assert stored.referral_access_grace_days != 9
