@@ -140,3 +140,19 @@ def test_nul_in_api_json_is_a_problem_400(owner, case):
     response = api.post("/api/v1/counselling-sessions/", body, content_type="application/json")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_suspicious_request_gets_the_sites_400_page(owner, client_for):
+    response = client_for(owner).get(reverse("cases:list"), HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert b"The request was refused" in response.content
+
+
+def test_an_api_400_at_the_door_is_problem_json(owner):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_login(owner)
+    response = api.get("/api/v1/cases/", {"phase": "intake\x00"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
