@@ -159,3 +159,44 @@ def test_stale_organisation_settings_are_refused_in_the_admin(ngo):
     stored = Organisation.objects.get(pk=ngo.pk)
     assert stored.retention_years == 12
     assert stored.referral_access_grace_days != 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_stale_case_edits_keep_both_or_refuse_one(places, ngo):
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    from organisations.models import Role
+    from tests.cases.factories import CaseFactory
+    from tests.conftest import need_service
+    from tests.organisations.factories import UserFactory
+
+    need_service(connection.vendor == "postgresql", "parallel writes need PostgreSQL")
+    worker = UserFactory(username="w", organisation=ngo, role=Role.SOCIAL_WORKER)
+    boss = UserFactory(username="s", organisation=ngo, role=Role.SUPERVISOR)
+    case = CaseFactory(actor=worker)
+    opened = {user: case_form_data(signed_in(user).get(edit_url(case))) for user in (worker, boss)}
+    changes = {boss: {"risk_level": "high"}, worker: {"family_contact": "Uncle, 011 222 333"}}
+    statuses = {}
+    start = threading.Barrier(2)
+
+    def save(user):
+        client = signed_in(user)
+        start.wait()
+        try:
+            response = client.post(edit_url(case), {**opened[user], **changes[user]})
+            statuses[user.username] = response.status_code
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=save, args=(user,)) for user in (worker, boss)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses.values()) == [200, 302]  # one saved, the other refused
+    case.refresh_from_db()
+    saved = "s" if statuses["s"] == 302 else "w"
+    assert (case.risk_level == "high") == (saved == "s")
+    assert (case.family_contact == "Uncle, 011 222 333") == (saved == "w")
