@@ -302,6 +302,14 @@ def case_change_phase(
                 % {"from": Phase(from_phase).label, "to": Phase(to_phase).label, "allowed": allowed}
             }
         )
+    if to_phase == Phase.REINTEGRATED:
+        # Function-level import: plans depends on cases, not the other way round.
+        from plans.selectors import has_approved_plan
+
+        if not has_approved_plan(case):
+            raise ValidationError(
+                {"to_phase": _("A case moves to “reintegrated” only with an approved plan.")}
+            )
     if to_phase == Phase.CLOSED:
         if not can_close_case(actor, case):
             raise PermissionDenied(_("Only a supervisor can close a case."))

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "followup",
+    "plans",
     "dashboards",
     "api",
     "audit",
