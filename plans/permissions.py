@@ -2,12 +2,10 @@
 
 from cases.models import Case
 from cases.permissions import active_membership, can_edit_case, can_view_sensitive_facts
-from organisations.models import Role, User
+from organisations.models import User
+from organisations.permissions import supervises
 
 from .models import RESTRICTED_DOMAINS, Approval
-
-# Supervisors and organisation administrators decide plans and closures.
-DECIDING_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
 
 
 def can_work_on_plan(user: User, case: Case) -> bool:
@@ -16,12 +14,9 @@ def can_work_on_plan(user: User, case: Case) -> bool:
 
 
 def can_decide_for_case(user: User, case: Case) -> bool:
+    """Supervisors and organisation administrators decide plans and closures."""
     membership = active_membership(user)
-    return (
-        membership is not None
-        and membership.role in DECIDING_ROLES
-        and membership.organisation_id == case.organisation_id
-    )
+    return supervises(membership) and membership.organisation_id == case.organisation_id
 
 
 def can_decide(user: User, approval: Approval) -> bool:
@@ -42,5 +37,4 @@ def visible_domains(user: User, case: Case) -> set[str]:
 
 def can_decide_approvals(user: User) -> bool:
     """Whether the user has approvals to decide at all (the supervisor's list of requests)."""
-    membership = active_membership(user)
-    return membership is not None and membership.role in DECIDING_ROLES
+    return supervises(active_membership(user))
