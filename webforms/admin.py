@@ -1,6 +1,6 @@
 from django import forms
 
-from .forms import VersionedFormMixin
+from .forms import VersionedFormMixin, VersionField
 from .versions import StaleEdit, check_version
 
 
@@ -9,7 +9,7 @@ class VersionedAdminForm(VersionedFormMixin, forms.ModelForm):
     transaction, so the row locked here stays locked until it is saved."""
 
     # Declared on the class so the admin's fieldsets render it.
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     @property
     def versioned_fields(self) -> tuple[str, ...]:

@@ -13,6 +13,19 @@ from .versions import StaleEdit, version_for
 TOKEN_ALPHABET = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
+class VersionField(forms.CharField):
+    """The hidden version: never a change of the record itself (admin change messages,
+    changed_data)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
 class VersionedFormMixin:
     """An edit form: carries the version of the record as it was shown (see versions.py).
     `versioned_fields` names the record's fields the form edits; the service checks them."""
@@ -21,7 +34,7 @@ class VersionedFormMixin:
 
     def __init__(self, *args, version_of=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        self.fields["version"] = VersionField()
         record = version_of if version_of is not None else getattr(self, "instance", None)
         if record is not None and record.pk and not self.is_bound:
             self.initial["version"] = version_for(record, self.versioned_fields)

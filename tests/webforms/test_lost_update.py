@@ -149,7 +149,7 @@ def test_stale_organisation_settings_are_refused_in_the_admin(ngo):
     form = page.context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
     data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
-    data["followup_plan_months"] = json.dumps(data["followup_plan_months"])
+    data["followup_plan_months"] = json.dumps(ngo.followup_plan_months)
     assert data["version"]
     saved = first.post(url, {**data, "retention_years": 12})
     assert saved.status_code == 302, saved.context["adminform"].form.errors
