@@ -14,7 +14,7 @@ from audit.services import record
 from webforms.redirects import safe_next
 from webforms.submissions import earlier_result, show_earlier, submit_once
 
-from . import selectors, services
+from . import search, selectors, services
 from .duplicates import possible_duplicates
 from .exports import caseload_workbook
 from .filters import CaseloadFilter
@@ -62,11 +62,21 @@ def _caseload_page(request, caseload: CaseloadFilter):
 
 @login_required
 def case_list(request):
-    """The caseload: my cases first, then the organisation's; search, filters and pages."""
-    caseload = CaseloadFilter(request.GET or None, queryset=Case.objects.none())
+    """The caseload: my cases first, then the organisation's; search, filters and pages.
+
+    A search is posted; its text is kept out of the URL (see `search.py`)."""
+    query = request.GET.copy()
+    if request.method == "POST" or search.TEXT in request.GET:
+        query = search.query_without_name(request, request.POST or request.GET)
+        url = reverse("cases:list") + (f"?{query.urlencode()}" if query else "")
+        if not (request.method == "POST" and request.headers.get("HX-Request")):
+            return redirect(url)
+    data, expired = search.caseload_data(request, query)
+    if expired:
+        messages.warning(request, _("That search has expired. Search again."))
+    caseload = CaseloadFilter(data or None, queryset=Case.objects.none())
     page = _caseload_page(request, caseload)
     record(request, action=Action.LIST, cases=page.object_list)
-    query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
@@ -76,7 +86,10 @@ def case_list(request):
         "today": timezone.localdate(),
     }
     if request.headers.get("HX-Request"):
-        return render(request, "cases/_caseload_table.html", context)
+        response = render(request, "cases/_caseload_table.html", context)
+        if request.method == "POST":
+            response["HX-Push-Url"] = url  # the history gets the search's id, not its text
+        return response
     return render(request, "cases/case_list.html", context)
 
 
@@ -302,7 +315,8 @@ def caseload_export(request):
     """The filtered caseload as a password-protected spreadsheet, for supervisors."""
     if not can_export_identities(request.user):
         raise Http404
-    caseload = CaseloadFilter(request.GET or None, queryset=selectors.caseload_for(request.user))
+    data, _expired = search.caseload_data(request, request.GET)
+    caseload = CaseloadFilter(data or None, queryset=selectors.caseload_for(request.user))
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         content = caseload_workbook(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import Action
+from audit.reads import audit_exempt
 from audit.services import record
 from cases.forms import show_service_errors
 from cases.permissions import can_edit_case
@@ -184,6 +185,7 @@ def history(request, case_pk: int):
     return render(request, "followup/history.html", context)
 
 
+@audit_exempt("The community resource directory: monks, village chiefs, schools; no survivor.")
 @login_required
 def resource_list(request):
     form = ResourceFilterForm(request.GET or None)
@@ -199,6 +201,7 @@ def resource_list(request):
     )
 
 
+@audit_exempt("Adds to the community resource directory; no survivor data.")
 @login_required
 def resource_create(request):
     form = CommunityResourceForm(request.POST or None)
@@ -223,6 +226,10 @@ def resource_create(request):
     return render(request, "followup/resource_form.html", {"form": form}, status=status)
 
 
+@audit_exempt(
+    "The person's own reminders (a case number and a date, sent to them); the visit pages "
+    "they link to are audited."
+)
 @login_required
 def notifications(request):
     mine = selectors.notifications_for(request.user)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "api",
     "audit",
     "ops",
+    "demo",
     "webforms",
 ]
 
