@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "audit",
     "ops",
     "demo",
+    "webforms",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "organisations.security.TwoFactorRequiredMiddleware",
     "organisations.security.NoStoreMiddleware",
     "organisations.middleware.UserLanguageMiddleware",
+    # Before any view reads the request: NUL characters and too many fields are a 400.
+    "webforms.middleware.OddInputMiddleware",
     # django-auditlog's middleware (actor and address on the change history), extended.
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
