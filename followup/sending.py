@@ -1,6 +1,8 @@
 """Sending due reminders. The database says what is due; each batch claims its rows with
-`SELECT … FOR UPDATE SKIP LOCKED` and sends them in one transaction, so parallel or repeated
-runs share the work and a run killed part-way leaves its rows unsent for the next one."""
+`SELECT … FOR UPDATE SKIP LOCKED` and, in one transaction, writes the in-app notifications and
+records one pending e-mail delivery per recipient, so parallel or repeated runs share the work
+and a run killed part-way leaves its rows unsent for the next one. The e-mails are then sent one
+claimed delivery at a time (followup.mail): nothing outside the database happens in a batch."""
 
 import datetime as dt
 import logging
@@ -13,20 +15,29 @@ from django.utils import timezone
 
 from organisations.models import Membership, Role, User
 
+from . import mail
 from .channels import Channel, configured_channels
 from .models import Reminder, ReminderKind, VisitStatus
 
 logger = logging.getLogger(__name__)
+
+# Who is reminded of a visit assigned to them; anyone else's visit goes to the supervisors.
+PERSON_ROLES = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
 
 # A reminder a channel keeps refusing stops being tried after this many runs (see last_error).
 MAX_ATTEMPTS = 5
 
 
 def reminders_send_due(
-    *, now: dt.datetime | None = None, batch_size: int = 200, pause_in_batch: float = 0.0
+    *,
+    now: dt.datetime | None = None,
+    batch_size: int = 200,
+    pause_in_batch: float = 0.0,
+    pause_per_email: float = 0.0,
 ) -> int:
-    """Send every reminder due at `now`; returns how many were sent. `pause_in_batch` holds each
-    batch open after sending, so tests can kill a worker while a batch is in flight."""
+    """Send every reminder due at `now`, then the e-mails waiting; returns how many reminders
+    were sent. The pauses hold each batch open, and each e-mail between sending and marking,
+    so that tests can kill a worker, a database or a broker at the worst moment."""
     now = now or timezone.now()
     channels = configured_channels()
     sent = 0
@@ -36,9 +47,11 @@ def reminders_send_due(
             now=now, batch_size=batch_size, channels=channels, skip=failed, pause=pause_in_batch
         )
         if not count and not batch_failed:
-            return sent
+            break
         sent += count
         failed |= batch_failed
+    mail.email_deliveries_send(now=now, pause=pause_per_email)
+    return sent
 
 
 @transaction.atomic
@@ -62,7 +75,7 @@ def _send_batch(
     Reminder.objects.filter(pk__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
     reminders = list(
         Reminder.objects.filter(pk__in=ids)
-        .select_related("visit__case", "visit__assigned_worker")
+        .select_related("visit__case", "visit__assigned_worker__membership")
         .order_by("due_at", "pk")
     )
     recipients = _recipients(reminders)
@@ -88,8 +101,9 @@ def _send_batch(
 
 
 def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
-    """The visit's worker; for an overdue visit (or one nobody is assigned) also the
-    supervisors of the case's organisation."""
+    """The visit's worker; for an overdue visit (or one no person is assigned) also the
+    supervisors of the case's organisation. An API key's service account is not a person and
+    is never reminded."""
     escalated = [r for r in reminders if r.kind == ReminderKind.OVERDUE or not _worker(r)]
     supervisors: dict[int, list[User]] = defaultdict(list)
     if escalated:
@@ -115,5 +129,17 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
 
 
 def _worker(reminder: Reminder) -> User | None:
+    """The visit's worker, if a person of the case's organisation who may still be reminded."""
     worker = reminder.visit.assigned_worker
-    return worker if worker is not None and worker.is_active else None
+    if worker is None or not worker.is_active:
+        return None
+    try:
+        membership = worker.membership
+    except Membership.DoesNotExist:
+        return None
+    if (
+        membership.organisation_id != reminder.visit.case.organisation_id
+        or membership.role not in PERSON_ROLES
+    ):
+        return None
+    return worker

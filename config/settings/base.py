@@ -185,6 +185,25 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A Redis restart must not stop the worker. kombu's redis transport crashes the worker
+# ("Unrecoverable error: AttributeError … 'hostname'") when the connection drops while the
+# worker holds an unacknowledged message: on reconnecting, Celery tears the connection down and
+# kombu then tries to restore that message through it. So the worker holds none: tasks are
+# acknowledged as they start (no acks_late: the database, not the broker, records what is due,
+# and beat sends the next run) and a message is fetched only when a pool process is free.
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_DISABLE_PREFETCH = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A worker started while Redis is down waits for it rather than exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Beat keeps its schedule file out of the source tree and records each tick in Redis, for the
+# readiness check (config.beat.beat_last_run).
+CELERY_BEAT_SCHEDULER = "config.beat:RecordingScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 # The database records what is due; each run claims due rows, so a missed or doubled beat
 # loses and repeats nothing. A run expires when the next one is due.
 CELERY_BEAT_SCHEDULE = {
