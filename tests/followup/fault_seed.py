@@ -39,9 +39,7 @@ def seed(visits: int, due_in: float, tag: str, overdue_every: int) -> dict:
     organisation = Organisation.objects.filter(short_name="FAULT").first()
     if organisation is None:
         organisation = OrganisationFactory(short_name="FAULT")
-        UserFactory(
-            username="worker", organisation=organisation, email="worker@example.org"
-        )
+        UserFactory(username="worker", organisation=organisation, email="worker@example.org")
         UserFactory(
             username="supervisor",
             organisation=organisation,
@@ -53,8 +51,7 @@ def seed(visits: int, due_in: float, tag: str, overdue_every: int) -> dict:
     case = CaseFactory(actor=worker)
     today = timezone.localdate()
     created = FollowUpVisit.objects.bulk_create(
-        FollowUpVisit(case=case, scheduled_for=today, assigned_worker=worker)
-        for _ in range(visits)
+        FollowUpVisit(case=case, scheduled_for=today, assigned_worker=worker) for _ in range(visits)
     )
     due_at = timezone.now() + dt.timedelta(seconds=due_in)
     reminders = Reminder.objects.bulk_create(

@@ -103,9 +103,7 @@ class PrivatePostgres:
 
     @staticmethod
     def available() -> bool:
-        return (PG_BIN / "initdb").exists() and (
-            os.geteuid() != 0 or bool(shutil.which("runuser"))
-        )
+        return (PG_BIN / "initdb").exists() and (os.geteuid() != 0 or bool(shutil.which("runuser")))
 
     def _run(self, *command: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
@@ -231,8 +229,9 @@ class Worker:
     def start(self) -> None:
         self.starts += 1
         # As `make worker` runs it, with one pool process.
+        beat = ["-B"] if self.beat else []
         command = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", *(["-B"] if self.beat else []),
+            sys.executable, "-m", "celery", "-A", "config", "worker", *beat,
             "-l", "info", f"--pool={self.pool}", "--concurrency=1",
         ]  # fmt: skip
         with self.log.open("wb") as log:

@@ -10,10 +10,12 @@ message, never a batch, and nothing may go missing."""
 import collections
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -114,13 +116,13 @@ class Scenario:
         try:
             wait_for(self.settled, DEADLINE_SECONDS, "every reminder and e-mail sent", step=0.5)
         except AssertionError as error:
-            raise AssertionError(f"{error}\n{self.report('unsettled')}\n{self.worker.logs()}")
+            report = self.report("unsettled")
+            raise AssertionError(f"{error}\n{report}\n{self.worker.logs()}") from error
 
     def report(self, name: str) -> str:
         received = self.smtp.counts()
-        notes = collections.Counter(
-            tuple(row) for row in self.sql("SELECT reminder_id, recipient_id FROM followup_notification")
-        )
+        rows = self.sql("SELECT reminder_id, recipient_id FROM followup_notification")
+        notes = collections.Counter(tuple(row) for row in rows)
         self.missing_mail = self.expected_mail - set(received)
         self.unexpected_mail = set(received) - self.expected_mail
         self.doubled_mail = sum(n - 1 for n in received.values() if n > 1)
@@ -180,3 +182,52 @@ def test_a_redis_restart_mid_batch_leaves_the_worker_running_and_loses_nothing(s
     assert s.worker.alive(), s.worker.logs()
     report = s.report("redis restart mid-batch")
     assert_exact(s, report, repeats_allowed=0)
+
+
+def test_sigkill_of_the_worker_group_mid_batch_repeats_at_most_one_email(scenario):
+    s = scenario()
+    s.seed(VISITS)
+    s.worker.start()
+    wait_for(lambda: s.smtp.total() >= 30, 30, "the batch to be under way")
+    s.worker.kill_group()
+    killed_at = s.smtp.total()
+    s.worker.start()
+    s.wait_until_settled()
+    report = s.report(f"SIGKILL of the worker group after {killed_at} e-mails")
+    assert_exact(s, report, repeats_allowed=1)
+
+
+def test_sigkill_of_the_pool_process_mid_batch_repeats_at_most_one_email(scenario):
+    s = scenario()
+    s.seed(VISITS)
+    s.worker.start()
+    wait_for(lambda: s.smtp.total() >= 30, 30, "the batch to be under way")
+    children = s.worker.pool_children()
+    pool = [pid for pid in children if b"ForkPoolWorker" in _cmdline(pid)] or children
+    assert pool, "no pool process found"
+    os.kill(pool[0], signal.SIGKILL)
+    killed_at = s.smtp.total()
+    s.wait_until_settled()
+    assert s.worker.alive(), s.worker.logs()
+    report = s.report(f"SIGKILL of the pool process after {killed_at} e-mails")
+    assert_exact(s, report, repeats_allowed=1)
+
+
+def test_a_postgresql_restart_mid_batch_repeats_at_most_one_email(scenario):
+    s = scenario()
+    s.seed(VISITS)
+    s.worker.start()
+    wait_for(lambda: s.smtp.total() >= 30, 30, "the batch to be under way")
+    s.postgres.restart()
+    restarted_at = s.smtp.total()
+    s.wait_until_settled()
+    assert s.worker.alive(), s.worker.logs()
+    report = s.report(f"PostgreSQL restart after {restarted_at} e-mails")
+    assert_exact(s, report, repeats_allowed=1)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
