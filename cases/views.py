@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import record
+from followup import selectors as followup_selectors
 
 from . import selectors, services
 from .duplicates import possible_duplicates
@@ -205,9 +206,13 @@ def team(request):
     organisation = membership.organisation
     no_contact = selectors.cases_without_recent_contact(request.user)[:100]
     record(request, action=Action.LIST, cases=no_contact)  # evaluates it once, for the page too
+    needing_worker = list(followup_selectors.cases_needing_worker(request.user)[:100])
+    record(request, action=Action.LIST, cases=needing_worker)
     context = {
         "team": selectors.team_of(organisation),
         "no_contact": no_contact,
+        "cases_needing_worker": needing_worker,
+        "refused_addresses": followup_selectors.refused_email_addresses(organisation),
         "days": selectors.NO_CONTACT_DAYS,
         "assign_form": AssignForm(organisation=organisation),
     }

@@ -3,16 +3,23 @@ see (cases.selectors.case_list_visible_to)."""
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, Phase
 from cases.permissions import WHOLE_ORGANISATION_ROLES, active_membership, can_edit_case
 from cases.selectors import case_list_visible_to
-from organisations.models import User
+from organisations.models import Organisation, Role, User
 
-from .models import CommunityResource, FollowUpVisit, Notification, VisitStatus
+from .models import (
+    CommunityResource,
+    DeliveryStatus,
+    EmailDelivery,
+    FollowUpVisit,
+    Notification,
+    VisitStatus,
+)
 
 
 def visits_visible_to(user: User) -> QuerySet[FollowUpVisit]:
@@ -107,3 +114,41 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     if active_membership(user) is None:
         return Notification.objects.none()
     return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+
+
+def refused_email_addresses(organisation: Organisation, *, since_days: int = 90):
+    """The organisation's people whose reminder e-mails the mail server refused or that were
+    given up on, newest first, one row per person and address: for the supervisor to fix."""
+    since = timezone.now() - dt.timedelta(days=since_days)
+    return (
+        EmailDelivery.objects.filter(
+            recipient__membership__organisation=organisation,
+            status__in=[DeliveryStatus.REFUSED, DeliveryStatus.FAILED],
+            claimed_at__gte=since,
+        )
+        .values(
+            "recipient_id",
+            "recipient__username",
+            "recipient__first_name",
+            "recipient__last_name",
+            "address",
+        )
+        .annotate(count=Count("id"), last=Max("claimed_at"), error=Max("last_error"))
+        .order_by("-last")
+    )
+
+
+def cases_needing_worker(user: User) -> QuerySet[Case]:
+    """Open cases the user may see that no person is assigned to (a case reintegrated through an
+    API key, or whose worker left): their visits wait for someone and their reminders go to the
+    supervisors."""
+    return (
+        case_list_visible_to(user)
+        .exclude(phase=Phase.CLOSED)
+        .filter(
+            Q(assigned_worker__isnull=True)
+            | Q(assigned_worker__is_active=False)
+            | ~Q(assigned_worker__membership__role__in=[Role.SOCIAL_WORKER, Role.SUPERVISOR])
+        )
+        .order_by("intake_date", "pk")
+    )

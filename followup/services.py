@@ -108,6 +108,18 @@ def _validate_worker(case: Case, worker: User | None) -> None:
         )
 
 
+def _person_for_visits(case: Case, user: User | None) -> User | None:
+    """`user` if a person who can be sent to visit: an active social worker or supervisor of
+    the case's organisation. An API key's service account is none, so visits it plans wait for
+    a worker (the Team page lists the case) and their reminders go to the supervisors."""
+    if user is None or not user.is_active:
+        return None
+    membership = active_membership(user)
+    if membership is None or membership.organisation_id != case.organisation_id:
+        return None
+    return user if membership.role in (Role.SOCIAL_WORKER, Role.SUPERVISOR) else None
+
+
 def _locked(visit: FollowUpVisit) -> FollowUpVisit:
     locked = FollowUpVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
     if locked.status != VisitStatus.PLANNED:
@@ -123,7 +135,7 @@ def followup_schedule_create(
     the plan that still has a planned visit is skipped, so re-entering reintegration repeats
     nothing."""
     start_on = start_on or timezone.localdate()
-    worker = case.assigned_worker or actor
+    worker = _person_for_visits(case, case.assigned_worker) or _person_for_visits(case, actor)
     planned = set(
         case.followup_visits.filter(
             status=VisitStatus.PLANNED, plan_month__isnull=False

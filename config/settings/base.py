@@ -43,6 +43,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every error under /api/, whatever answered it, leaves as problem+json.
+    "api.middleware.ProblemJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,6 +183,26 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="homecoming@localhost")
 DASHBOARDS_CACHE_SECONDS = env.int("DASHBOARDS_CACHE_SECONDS", default=300)
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+
+def redis_cache(url: str) -> dict:
+    """A Redis cache that degrades instead of failing: while Redis is down a read misses and a
+    write is dropped, with a log line (django-redis's IGNORE_EXCEPTIONS), so dashboards compute
+    their numbers afresh and the API's throttle lets requests through rather than answering
+    500. Short timeouts keep a dead Redis from holding requests up."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "homecoming.cache"
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -1,7 +1,7 @@
 """Production: every secret from the environment, no default; HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -28,10 +28,6 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env("EMAIL_BACKEND")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 
-# One cache shared by every web worker (dashboard numbers, throttling counters).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/1"),
-    }
-}
+# One cache shared by every web worker (dashboard numbers, throttling counters); a Redis that
+# is down degrades it (misses, no throttling, a log line) instead of failing requests.
+CACHES = {"default": redis_cache(env("CACHE_URL", default="redis://127.0.0.1:6379/1"))}

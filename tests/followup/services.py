@@ -169,6 +169,7 @@ class MailCatcher:
         self.port = free_port()
         self.received: collections.Counter = collections.Counter()
         self.refuse: set[str] = set()
+        self.refuse_code = "550 5.1.1 No such user here"
         self.lock = threading.Lock()
         self.controller = None
 
@@ -180,7 +181,7 @@ class MailCatcher:
         class Handler:
             async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
                 if address in catcher.refuse:
-                    return "550 5.1.1 No such user here"
+                    return catcher.refuse_code
                 envelope.rcpt_tos.append(address)
                 return "250 OK"
 
