@@ -53,13 +53,16 @@ class MailRun:
 
 
 def _claim(now: dt.datetime) -> EmailDelivery | None:
+    """The next delivery due at `now`, or one whose claim has lapsed. Claims are stamped and
+    judged by the clock, not by `now`, which is when the run began."""
     lease = dt.timedelta(seconds=_setting("FOLLOWUP_EMAIL_CLAIM_SECONDS", 600))
     with transaction.atomic():
+        claimed_at = timezone.now()
         delivery = (
             EmailDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
                 Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-                | Q(status=DeliveryStatus.SENDING, claimed_at__lte=now - lease)
+                | Q(status=DeliveryStatus.SENDING, claimed_at__lte=claimed_at - lease)
             )
             .select_related("reminder__visit__case", "recipient")
             .order_by("next_attempt_at", "pk")
@@ -68,10 +71,10 @@ def _claim(now: dt.datetime) -> EmailDelivery | None:
         if delivery is None:
             return None
         EmailDelivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            status=DeliveryStatus.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
         )
     delivery.attempts += 1
-    delivery.claimed_at = now
+    delivery.claimed_at = claimed_at
     return delivery
 
 
