@@ -47,5 +47,7 @@ class NotificationAdmin(OrganisationScopedAdmin):
 @admin.register(EmailDelivery)
 class EmailDeliveryAdmin(OrganisationScopedAdmin):
     organisation_path = "recipient__membership__organisation"
-    list_display = ["reminder", "address", "sent_at"]
+    list_display = ["reminder", "address", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
     raw_id_fields = ["reminder", "recipient"]
+    readonly_fields = ["status", "attempts", "next_attempt_at", "claimed_at", "sent_at", "last_error"]

@@ -30,7 +30,7 @@ from .services import (
     wait_for,
 )
 
-VISITS = 100  # every fifth overdue, so 120 e-mails and 120 notifications per scenario
+VISITS = 80  # every fifth overdue, so 96 e-mails and 96 notifications per scenario
 PAUSE_PER_EMAIL = 0.02  # between sending a message and marking it sent
 DEADLINE_SECONDS = 45
 
@@ -190,6 +190,25 @@ def test_a_redis_restart_mid_batch_leaves_the_worker_running_and_loses_nothing(s
     assert s.worker.alive(), s.worker.logs()
     report = s.report("redis restart mid-batch")
     assert_exact(s, report, repeats_allowed=0)
+
+
+def test_the_old_acks_late_configuration_crashes_on_a_redis_restart_and_exits_non_zero(
+    scenario,
+):
+    """The cause, kept as a test: with a message unacknowledged in the worker (acks_late, or a
+    prefetched one) when Redis restarts, kombu crashes the worker ("Restoring 1 unacknowledged
+    message(s)", then AttributeError on 'hostname'). It exits non-zero, so that a supervisor
+    restarts it; the configuration in config/settings/base.py never gets there."""
+    s = scenario()
+    s.worker.env["FOLLOWUP_OLD_ACKS_LATE"] = "1"
+    s.worker.start()
+    wait_for(lambda: s.smtp.total() >= 20, 30, "the batch to be under way")
+    s.redis.restart()
+    wait_for(lambda: not s.worker.alive(), 30, "the worker to die")
+    log = s.worker.log.read_text(errors="replace")
+    assert s.worker.process.returncode != 0
+    assert "unacknowledged message" in log
+    assert "Unrecoverable error" in log and "hostname" in log
 
 
 def test_sigkill_of_the_worker_group_mid_batch_repeats_at_most_one_email(scenario):

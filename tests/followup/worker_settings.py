@@ -37,3 +37,10 @@ if _BEAT:
     }
 if os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME"):
     CELERY_BEAT_SCHEDULE_FILENAME = os.environ["CELERY_BEAT_SCHEDULE_FILENAME"]
+
+# The configuration before the fix, to show what a Redis restart did to it: tasks acknowledged
+# late and messages prefetched, so the worker holds an unacknowledged one when Redis goes.
+if os.environ.get("FOLLOWUP_OLD_ACKS_LATE"):
+    CELERY_TASK_ACKS_LATE = True
+    CELERY_WORKER_DISABLE_PREFETCH = False
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 4
