@@ -50,4 +50,11 @@ class EmailDeliveryAdmin(OrganisationScopedAdmin):
     list_display = ["reminder", "address", "status", "attempts", "sent_at"]
     list_filter = ["status"]
     raw_id_fields = ["reminder", "recipient"]
-    readonly_fields = ["status", "attempts", "next_attempt_at", "claimed_at", "sent_at", "last_error"]
+    readonly_fields = [
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+    ]
