@@ -204,10 +204,10 @@ def team(request):
     if membership is None or membership.role not in CLOSING_ROLES:
         raise Http404
     organisation = membership.organisation
-    no_contact = selectors.cases_without_recent_contact(request.user)[:100]
-    record(request, action=Action.LIST, cases=no_contact)  # evaluates it once, for the page too
+    no_contact = list(selectors.cases_without_recent_contact(request.user)[:100])
     needing_worker = list(followup_selectors.cases_needing_worker(request.user)[:100])
-    record(request, action=Action.LIST, cases=needing_worker)
+    listed = {case.pk: case for case in [*no_contact, *needing_worker]}
+    record(request, action=Action.LIST, cases=list(listed.values()))
     context = {
         "team": selectors.team_of(organisation),
         "no_contact": no_contact,
