@@ -78,6 +78,14 @@ def _claim(now: dt.datetime) -> EmailDelivery | None:
     return delivery
 
 
+def _anything_to_send(now: dt.datetime) -> bool:
+    lease = dt.timedelta(seconds=_setting("FOLLOWUP_EMAIL_CLAIM_SECONDS", 600))
+    return EmailDelivery.objects.filter(
+        Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        | Q(status=DeliveryStatus.SENDING, claimed_at__lte=timezone.now() - lease)
+    ).exists()
+
+
 def _finish(delivery: EmailDelivery, **values) -> None:
     """Write the outcome only while the claim is still this run's."""
     EmailDelivery.objects.filter(
@@ -166,6 +174,8 @@ def email_deliveries_send(
     message between sending and marking it sent (for fault tests)."""
     now = now or timezone.now()
     run = MailRun()
+    if not _anything_to_send(now):
+        return run  # no mail server is called for nothing
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
