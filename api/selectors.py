@@ -12,12 +12,13 @@ from cases.permissions import (
     CASE_FACTS,
     HEALTH,
     IDENTITY,
-    SENSITIVE_ROLES,
     active_membership,
     sees_whole_organisation,
+    works_on_cases,
 )
 from cases.selectors import case_list_visible_to
 from organisations.models import Organisation, User
+from organisations.permissions import supervises
 from referrals.models import Referral
 from referrals.selectors import holding_access
 
@@ -43,7 +44,7 @@ def case_categories_for(user: User, cases: Iterable[Case]) -> dict[int, set[str]
         if not _can_edit_own(membership, user, case):
             continue
         categories[case.pk] = {IDENTITY, CASE_FACTS}
-        if membership.role in SENSITIVE_ROLES or case.assigned_worker_id == user.pk:
+        if supervises(membership) or case.assigned_worker_id == user.pk:
             categories[case.pk].add(HEALTH)
     if others:
         rows = Referral.objects.filter(
@@ -58,9 +59,7 @@ def case_categories_for(user: User, cases: Iterable[Case]) -> dict[int, set[str]
 
 def _can_edit_own(membership, user: User, case: Case) -> bool:
     # cases.permissions.can_edit_case without re-reading the membership for every row.
-    from cases.permissions import CASEWORK_ROLES
-
-    if membership.role not in CASEWORK_ROLES:
+    if not works_on_cases(membership):
         return False
     return sees_whole_organisation(membership) or case.assigned_worker_id == user.pk
 

@@ -25,7 +25,13 @@ from organisations.models import Organisation, User
 
 from . import lookups  # noqa: F401  (registers pk__any_of)
 from .models import Case, CaseEvent, CaseGroupObjectPermission, Consent, CounsellingSession
-from .permissions import CASEWORK_ROLES, active_membership, can_edit_case, sees_whole_organisation
+from .permissions import (
+    active_membership,
+    assignable_workers,
+    can_edit_case,
+    sees_whole_organisation,
+    works_on_cases,
+)
 
 VIEW_CASE = "view_case"
 
@@ -47,7 +53,7 @@ def _visibility(user: User) -> tuple[Q, Q | None] | None:
     if membership is None:
         return None
     shared = Q(pk__any_of=case_ids_shared_with(membership.organisation))
-    if membership.role not in CASEWORK_ROLES:
+    if not works_on_cases(membership):
         return shared, None
     own = Q(organisation_id=membership.organisation_id)
     if not sees_whole_organisation(membership):
@@ -235,11 +241,7 @@ def cases_without_recent_contact(user: User, *, days: int = NO_CONTACT_DAYS) -> 
 
 def workers_of(organisation: Organisation) -> QuerySet[User]:
     """Who may be assigned a case: the organisation's active workers and supervisors."""
-    return User.objects.filter(
-        is_active=True,
-        membership__organisation=organisation,
-        membership__role__in=["social_worker", "supervisor"],
-    ).order_by("first_name", "username")
+    return assignable_workers(organisation).order_by("first_name", "username")
 
 
 def team_of(organisation: Organisation) -> QuerySet[User]:

@@ -8,9 +8,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, Phase
-from cases.permissions import WHOLE_ORGANISATION_ROLES, active_membership, can_edit_case
+from cases.permissions import active_membership, assignable_workers, can_edit_case
 from cases.selectors import case_list_visible_to
-from organisations.models import Organisation, Role, User
+from organisations.models import Organisation, User
 
 from .models import (
     CommunityResource,
@@ -20,6 +20,7 @@ from .models import (
     Notification,
     VisitStatus,
 )
+from .permissions import sees_overdue_visits_of_organisation
 
 
 def visits_visible_to(user: User) -> QuerySet[FollowUpVisit]:
@@ -49,7 +50,7 @@ def visits_overdue_for(user: User, *, today: dt.date | None = None) -> QuerySet[
         return FollowUpVisit.objects.none()
     today = today or timezone.localdate()
     visits = visits_visible_to(user).filter(status=VisitStatus.PLANNED, scheduled_for__lt=today)
-    if membership.role in WHOLE_ORGANISATION_ROLES:
+    if sees_overdue_visits_of_organisation(membership):
         visits = visits.filter(case__organisation_id=membership.organisation_id)
     else:
         visits = visits.filter(assigned_worker_id=user.pk)
@@ -139,16 +140,20 @@ def refused_email_addresses(organisation: Organisation, *, since_days: int = 90)
 
 
 def cases_needing_worker(user: User) -> QuerySet[Case]:
-    """Open cases the user may see that no person is assigned to (a case reintegrated through an
-    API key, or whose worker left): their visits wait for someone and their reminders go to the
-    supervisors."""
+    """Open cases of the user's organisation that no one who can be assigned cases carries (a
+    case reintegrated through an API key, or whose worker left): their visits wait for someone
+    and their reminders go to the supervisors."""
+    membership = active_membership(user)
+    if membership is None:
+        return Case.objects.none()
+    organisation = membership.organisation
     return (
         case_list_visible_to(user)
+        .filter(organisation=organisation)
         .exclude(phase=Phase.CLOSED)
         .filter(
             Q(assigned_worker__isnull=True)
-            | Q(assigned_worker__is_active=False)
-            | ~Q(assigned_worker__membership__role__in=[Role.SOCIAL_WORKER, Role.SUPERVISOR])
+            | ~Q(assigned_worker__in=assignable_workers(organisation))
         )
         .order_by("intake_date", "pk")
     )

@@ -13,16 +13,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from organisations.models import Membership, Role, User
+from cases.permissions import can_be_assigned_case
+from organisations.models import Membership, User
 
 from . import mail
 from .channels import Channel, configured_channels
 from .models import Reminder, ReminderKind, VisitStatus
+from .permissions import told_of_overdue_visits
 
 logger = logging.getLogger(__name__)
-
-# Who is reminded of a visit assigned to them; anyone else's visit goes to the supervisors.
-PERSON_ROLES = (Role.SOCIAL_WORKER, Role.SUPERVISOR)
 
 # A reminder a channel keeps refusing stops being tried after this many runs (see last_error).
 MAX_ATTEMPTS = 5
@@ -75,7 +74,9 @@ def _send_batch(
     Reminder.objects.filter(pk__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
     reminders = list(
         Reminder.objects.filter(pk__in=ids)
-        .select_related("visit__case", "visit__assigned_worker__membership")
+        .select_related(
+            "visit__case__organisation", "visit__assigned_worker__membership__organisation"
+        )
         .order_by("due_at", "pk")
     )
     recipients = _recipients(reminders)
@@ -108,8 +109,8 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
     supervisors: dict[int, list[User]] = defaultdict(list)
     if escalated:
         memberships = Membership.objects.filter(
+            told_of_overdue_visits(),
             organisation_id__in={r.visit.case.organisation_id for r in escalated},
-            role=Role.SUPERVISOR,
             user__is_active=True,
         ).select_related("user")
         for membership in memberships:
@@ -129,17 +130,9 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
 
 
 def _worker(reminder: Reminder) -> User | None:
-    """The visit's worker, if a person of the case's organisation who may still be reminded."""
+    """The visit's worker, if still someone visits may be assigned to (a person of the case's
+    organisation; never an API key's account): anyone else's visit goes to the supervisors."""
     worker = reminder.visit.assigned_worker
-    if worker is None or not worker.is_active:
-        return None
-    try:
-        membership = worker.membership
-    except Membership.DoesNotExist:
-        return None
-    if (
-        membership.organisation_id != reminder.visit.case.organisation_id
-        or membership.role not in PERSON_ROLES
-    ):
+    if worker is None or not can_be_assigned_case(worker, reminder.visit.case.organisation):
         return None
     return worker
