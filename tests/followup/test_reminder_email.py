@@ -135,6 +135,7 @@ def test_reminders_of_a_case_reintegrated_through_an_api_key_go_to_supervisors(
     smtp, ngo, owner, supervisor, client_for
 ):
     from tests.cases.factories import CaseFactory
+    from tests.plans.factories import approved_plan
 
     supervisor.email = "supervisor@example.org"
     supervisor.save()
@@ -145,6 +146,7 @@ def test_reminders_of_a_case_reintegrated_through_an_api_key_go_to_supervisors(
     case = CaseFactory(actor=owner)
     case.assigned_worker = None
     case.save(update_fields=["assigned_worker"])
+    approved_plan(case, owner)
     for phase in (Phase.INTAKE, Phase.REINTEGRATION_PLANNING, Phase.REINTEGRATED):
         case = case_change_phase(actor=service, case=case, to_phase=phase)
     visits = FollowUpVisit.objects.filter(case=case)
