@@ -1,8 +1,10 @@
 """Settings shared by every environment. Secrets and hosts come from the environment."""
 
+import tempfile
 from pathlib import Path
 
 import environ
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -22,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, so that runserver too serves static files the way production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
     "django_otp",
@@ -41,12 +45,21 @@ INSTALLED_APPS = [
     "dashboards",
     "api",
     "audit",
+    "ops",
 ]
 
 MIDDLEWARE = [
-    # First: every error under /api/, whatever answered it, leaves as problem+json.
+    # /healthz and /readyz, answered before anything needs a host name, TLS or a session.
+    "ops.middleware.HealthCheckMiddleware",
+    # The request id and the one JSON log line per request.
+    "ops.middleware.RequestLogMiddleware",
+    # Every error under /api/, whatever answered it, leaves as problem+json.
     "api.middleware.ProblemJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files: hashed names, pre-compressed (Brotli, gzip), cached for a year, immutable.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed too (ops.middleware says why only pages).
+    "ops.middleware.PageGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,6 +107,20 @@ TEMPLATES = [
 # The embedded default needs no server; production and CI set DATABASE_URL to PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator) may find its
+# connection gone between two fetches: set DATABASE_TRANSACTION_POOLING=true there.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DATABASE_TRANSACTION_POOLING", default=False
+)
+# An optional streaming replica, read by dashboards and exports only (ops.routers).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"][
+        "DISABLE_SERVER_SIDE_CURSORS"
+    ]
+READ_REPLICA_ENABLED = "replica" in DATABASES
+READ_REPLICA_VIEWS = ["dashboards:dashboard", "dashboards:export", "cases:export"]
+DATABASE_ROUTERS = ["ops.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
@@ -164,8 +191,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# `manage.py collectstatic` writes each file under a name with its hash, plus .br and .gz
+# copies; WhiteNoise serves the smallest the browser accepts with a year's max-age and
+# `immutable`, so a warm page asks for nothing but itself. The demo and production alike.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Only the hashed names are kept (the pages ask for no other), and source maps are not
+# compressed: collectstatic then takes a minute, not three.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # django-guardian: object permissions live in the direct foreign-key tables of each model
 # (cases.CaseGroupObjectPermission); no anonymous user is needed.
@@ -222,11 +260,11 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # A worker started while Redis is down waits for it rather than exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-# Beat keeps its schedule file out of the source tree and records each tick in Redis, for the
-# readiness check (config.beat.beat_last_run).
-CELERY_BEAT_SCHEDULER = "config.beat:RecordingScheduler"
+# Beat's schedule file is state for beat alone, kept out of the code's directory (as bin/beat
+# does); whether beat runs is told by ops' heartbeat.
 CELERY_BEAT_SCHEDULE_FILENAME = env(
-    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "homecoming-celerybeat-schedule"),
 )
 # The database records what is due; each run claims due rows, so a missed or doubled beat
 # loses and repeats nothing. A run expires when the next one is due.
@@ -251,7 +289,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    # /readyz reports beat as not ready when no heartbeat arrived for BEAT_HEARTBEAT_MAX_AGE.
+    "ops-beat-heartbeat": {
+        "task": "ops.tasks.beat_heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
+BEAT_HEARTBEAT_MAX_AGE = env.int("BEAT_HEARTBEAT_MAX_AGE", default=300)
+# The worker logs through LOGGING below (JSON), not through Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 from .api import *  # noqa: E402,F403  (the partner API's settings, kept with the API)
 from .api import API_INSTALLED_APPS  # noqa: E402
@@ -262,9 +309,19 @@ INSTALLED_APPS += API_INSTALLED_APPS
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
 ALLOW_DEMO_DATA = False
 
+# One JSON object per line on standard error (ops.logs), with the request's id, user and
+# organisation on every line; gunicorn's own lines use the same format (config/gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "ops.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "ops.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
