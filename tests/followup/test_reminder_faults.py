@@ -97,7 +97,7 @@ class Scenario:
             "FOLLOWUP_SMTP_PORT": str(self.smtp.port),
             "FOLLOWUP_BEAT_SECONDS": "1",
             "FOLLOWUP_PAUSE_PER_EMAIL": str(PAUSE_PER_EMAIL),
-            "CELERY_BEAT_SCHEDULE_FILENAME": str(workdir / "beat" / "schedule"),
+            "CELERY_BEAT_SCHEDULE_FILENAME": str(workdir / "beat-schedule"),
         }
         self.worker = Worker(workdir, env, **worker_options)
 
