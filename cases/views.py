@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import record
+from followup import selectors as followup_selectors
 from organisations.permissions import can_do_casework
 from webforms.redirects import safe_next
 from webforms.submissions import earlier_result, show_earlier, submit_once
@@ -286,11 +287,15 @@ def team(request):
     if not can_see_team(request.user):
         raise Http404
     organisation = active_membership(request.user).organisation
-    no_contact = selectors.cases_without_recent_contact(request.user)[:100]
-    record(request, action=Action.LIST, cases=no_contact)  # evaluates it once, for the page too
+    no_contact = list(selectors.cases_without_recent_contact(request.user)[:100])
+    needing_worker = list(followup_selectors.cases_needing_worker(request.user)[:100])
+    listed = {case.pk: case for case in [*no_contact, *needing_worker]}
+    record(request, action=Action.LIST, cases=list(listed.values()))
     context = {
         "team": selectors.team_of(organisation),
         "no_contact": no_contact,
+        "cases_needing_worker": needing_worker,
+        "refused_addresses": followup_selectors.refused_email_addresses(organisation),
         "days": selectors.NO_CONTACT_DAYS,
         "assign_form": AssignForm(organisation=organisation),
     }
