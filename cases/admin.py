@@ -7,7 +7,6 @@ from . import services
 from .models import (
     Case,
     CaseEvent,
-    CaseGroupObjectPermission,
     CaseNumberSequence,
     CaseSensitiveFacts,
     Consent,
@@ -91,15 +90,6 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["case", "kind", "from_phase", "to_phase", "actor", "occurred_at"]
     list_filter = ["kind"]
     list_select_related = ["case", "actor"]
-
-
-@admin.register(CaseGroupObjectPermission)
-class CaseGroupObjectPermissionAdmin(ReadOnlyAdmin):
-    """Which organisations see a case through a share; granted and revoked by services."""
-
-    organisation_path = "content_object__organisation"
-    list_display = ["content_object", "group", "permission"]
-    list_select_related = ["content_object", "group", "permission"]
 
 
 @admin.register(CaseNumberSequence)

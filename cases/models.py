@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase
 
 from organisations.models import Commune, Organisation, OrganisationKind, Province, Village
 
@@ -184,15 +183,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.case_number
-
-
-class CaseGroupObjectPermission(GroupObjectPermissionBase):
-    """Guardian grants on one case to another organisation's group (direct foreign key)."""
-
-    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("case shared with an organisation")
 
 
 class CaseNumberSequence(models.Model):
@@ -394,6 +384,13 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_kind_display()}"
+
+    @property
+    def words(self) -> str:
+        """The system's message in the reader's language, without what a person typed."""
+        from .timeline import worded
+
+        return worded(self.message, self.message_args) if self.message else ""
 
     @property
     def text(self) -> str:

@@ -35,9 +35,10 @@ from .permissions import (
     can_close_case,
     can_edit_case,
     can_register_cases,
-    case_data_categories,
+    visible_case_categories,
 )
 from .signals import exported
+from .visibility import HEALTH, shown
 
 CASES_PER_PAGE = 25
 
@@ -45,11 +46,11 @@ CASES_PER_PAGE = 25
 def _caseload_page(request, caseload: CaseloadFilter):
     """A page of ids picked in caseload order, then those cases fetched whole."""
 
-    def narrow(queryset):
+    def narrow(queryset, reveals):
         if not caseload.is_bound:
             return queryset
         caseload.form.is_valid()  # validated once: an invalid value is shown and ignored
-        return caseload.filter_queryset(queryset)
+        return caseload.filter_revealing(queryset, reveals)
 
     paginator = Paginator(selectors.caseload_ids(request.user, narrow), CASES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -82,20 +83,22 @@ def case_list(request):
 def case_detail(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     record(request, action=Action.VIEW, case=case)
-    seen = case_data_categories(request.user, case)
-    sensitive = "health" in seen
+    seen = visible_case_categories(request.user, case)
+    sensitive = HEALTH in seen
     editable = can_edit_case(request.user, case)
     can_assign = editable and can_close_case(request.user, case)
+    facts = getattr(case, "sensitive_facts", None) if sensitive else None
     context = {
         "case": case,
+        "shown": shown(case, seen),
         "can_edit": editable,
         "can_assign": can_assign,
         "seen": seen,
         "show_sensitive": sensitive,
-        "sensitive_facts": getattr(case, "sensitive_facts", None) if sensitive else None,
-        "consents": selectors.consent_list_for_case(case),
-        "sessions": selectors.counselling_session_list_for_case(case),
-        "timeline": selectors.case_timeline(case),
+        "sensitive_facts": shown(facts, seen) if facts is not None else None,
+        "consents": selectors.consent_list_for_case(case, seen),
+        "sessions": selectors.counselling_session_list_for_case(case, seen),
+        "timeline": selectors.case_timeline(case, seen),
         "shared_with": selectors.organisations_with_access(case) if editable else (),
         "phase_form": PhaseChangeForm(case=case) if editable else None,
         "team": selectors.workers_of(case.organisation) if can_assign else (),
@@ -270,7 +273,11 @@ def caseload_export(request):
     """The filtered caseload as a password-protected spreadsheet, for supervisors."""
     if not can_export_identities(request.user):
         raise Http404
-    caseload = CaseloadFilter(request.GET or None, queryset=selectors.caseload_for(request.user))
+    caseload = CaseloadFilter(
+        request.GET or None,
+        queryset=selectors.caseload_for(request.user),
+        reveals=selectors.case_reveals(request.user),
+    )
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         content = caseload_workbook(

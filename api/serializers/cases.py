@@ -1,6 +1,7 @@
 """Cases. What a caller sees of a case follows
 cases.permissions.case_data_categories: the view passes the categories of each case on the
-page in the context, computed once (api.selectors.case_categories_for)."""
+page in the context, computed once (api.selectors.case_categories_for); the fields of each
+category are declared in cases.visibility, and a field outside them is null."""
 
 from functools import cached_property
 
@@ -26,13 +27,11 @@ def categories_of(serializer: serializers.Serializer, case_id: int) -> set[str]:
     return serializer.context["categories"].get(case_id, set())
 
 
-def is_own(serializer: serializers.Serializer, organisation_id: int) -> bool:
-    return serializer.context["organisation_id"] == organisation_id
-
-
 class CaseIdentitySerializer(ReadModelSerializer):
     family_contact = serializers.CharField(
-        allow_null=True, help_text="Only for the case's own organisation."
+        allow_null=True,
+        help_text="With the identity: to another organisation only where its referral shares "
+        "identity, which the consent must cover.",
     )
 
     class Meta:
@@ -99,10 +98,7 @@ class CaseSerializer(ReadModelSerializer):
     def get_identity(self, case: Case):
         if IDENTITY not in categories_of(self, case.pk):
             return None
-        data = self._identity.to_representation(case)
-        if not is_own(self, case.organisation_id):
-            data["family_contact"] = None
-        return data
+        return self._identity.to_representation(case)
 
     @extend_schema_field(CaseFactsSerializer(allow_null=True))
     def get_case_facts(self, case: Case):

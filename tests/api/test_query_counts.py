@@ -7,13 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.services import case_access_grant, case_access_revoke
 from followup.services import community_resource_create, visit_add
 from organisations.models import Province, Role
 from referrals.services import referral_accept
 from tests.cases.factories import CaseFactory, log_session
 from tests.organisations.factories import OrganisationFactory, UserFactory
-from tests.referrals.helpers import give_consent, send
+from tests.referrals.helpers import give_consent, send, share, unshare
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +59,8 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
         log_session(actor=partner_worker, case=theirs)
         visit_add(actor=partner_worker, case=theirs, scheduled_for=next_year)
         gone = CaseFactory(actor=partner_worker)
-        case_access_grant(actor=None, case=gone, organisation=owner.membership.organisation)
-        case_access_revoke(actor=None, case=gone, organisation=owner.membership.organisation)
+        share(gone, owner.membership.organisation)
+        unshare(gone, owner.membership.organisation)
 
 
 def counts(api) -> dict[str, int]:

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.services import case_access_grant, consent_record
+from cases.services import consent_record
 from tests.cases.factories import CaseFactory, log_session
+from tests.referrals.helpers import share
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_case_list_query_budget(client_for, owner, other_ngo, cases):
     for _ in range(cases):
         CaseFactory(actor=owner)
     shared = CaseFactory(actor=owner)
-    case_access_grant(actor=owner, case=shared, organisation=other_ngo)
+    share(shared, other_ngo)
     count, sql = queries_for(client_for(owner), reverse("cases:list"))
     # + the count; + provinces for the filter; + the page's case ids in caseload order;
     # + those cases with organisation, worker and province joined and next visit, last
@@ -37,7 +38,7 @@ def test_case_list_query_budget(client_for, owner, other_ngo, cases):
 @pytest.mark.parametrize("rows", [1, 6])
 def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     case = CaseFactory(actor=owner)
-    case_access_grant(actor=owner, case=case, organisation=other_ngo)
+    share(case, other_ngo)
     for _ in range(rows):
         log_session(actor=owner, case=case)
         consent_record(
