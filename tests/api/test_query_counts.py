@@ -52,10 +52,13 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
         OrganisationFactory()
         # A case of another organisation shared with this one, then a tombstone of another.
         theirs = CaseFactory(actor=partner_worker)
-        give_consent(theirs, partner_worker, organisation=owner.membership.organisation)
-        referral_accept(
-            actor=receiver, referral=send(theirs, partner_worker, owner.membership.organisation)
+        # Sharing health: counselling sessions are health data, and the key's own
+        # organisation's are not shown to an API client.
+        give_consent(
+            theirs, partner_worker, organisation=owner.membership.organisation, health=True
         )
+        referral = send(theirs, partner_worker, owner.membership.organisation, shares_health=True)
+        referral_accept(actor=receiver, referral=referral)
         log_session(actor=partner_worker, case=theirs)
         visit_add(actor=partner_worker, case=theirs, scheduled_for=next_year)
         gone = CaseFactory(actor=partner_worker)
