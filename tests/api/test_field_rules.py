@@ -73,7 +73,7 @@ def test_a_receivers_key_sees_what_the_referral_shares(
     consents = api.get("/api/v1/consents/").json()["results"]
     # The consent covers health: it tells of the survivor's health, shown only with it.
     assert len(consents) == (1 if "health" in expected else 0)
-    assert all(row["guardian_name"] is None for row in consents)  # given by the survivor
+    assert all(row["guardian_name"] == "" for row in consents)  # given by the survivor
     assert all(row["given_by"] == "survivor" for row in consents)
 
 
