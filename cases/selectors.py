@@ -155,13 +155,15 @@ def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
     return case
 
 
-def organisations_with_access(case: Case) -> QuerySet[Organisation]:
-    """Organisations the case is shared with now (referrals holding access)."""
+def organisations_with_access(case: Case, categories: set[str]) -> QuerySet[Organisation]:
+    """Organisations the case is shared with now (referrals holding access); those it went
+    to for a health service only to a reader who sees health facts (cases.visibility)."""
     from referrals.selectors import holding_access
 
-    return Organisation.objects.filter(
-        pk__in=case.referrals.filter(holding_access()).values("to_organisation_id")
-    )
+    referrals = case.referrals.filter(holding_access())
+    if HEALTH not in categories:
+        referrals = referrals.exclude(service__in=visibility.HEALTH_SERVICES)
+    return Organisation.objects.filter(pk__in=referrals.values("to_organisation_id"))
 
 
 def consent_list_for_case(case: Case, categories: set[str]) -> list:

@@ -14,7 +14,7 @@ from audit.models import Action
 from audit.services import record
 
 from . import selectors, services
-from .duplicates import possible_duplicates
+from .duplicates import duplicates_for
 from .exports import can_export_identities, caseload_workbook
 from .filters import CaseloadFilter
 from .forms import (
@@ -99,7 +99,7 @@ def case_detail(request, pk: int):
         "consents": selectors.consent_list_for_case(case, seen),
         "sessions": selectors.counselling_session_list_for_case(case, seen),
         "timeline": selectors.case_timeline(case, seen),
-        "shared_with": selectors.organisations_with_access(case) if editable else (),
+        "shared_with": selectors.organisations_with_access(case, seen) if editable else (),
         "phase_form": PhaseChangeForm(case=case) if editable else None,
         "team": selectors.workers_of(case.organisation) if can_assign else (),
     }
@@ -119,17 +119,19 @@ def case_create(request):
     if not can_register_cases(request.user):
         raise Http404
     form = IntakeForm(request.POST or None)
-    duplicates = []
+    duplicates, unnamed_duplicates = [], False
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
-        duplicates = possible_duplicates(
-            organisation=request.user.membership.organisation,
+        duplicates, unnamed_duplicates = duplicates_for(
+            request.user,
             name_latin=arguments["name_latin"],
             name_khmer=arguments["name_khmer"],
             date_of_birth=arguments["date_of_birth"],
             origin_province_id=form.cleaned_data["origin_province"].pk,
         )
-        if not duplicates or form.cleaned_data["not_a_duplicate"]:
+        if duplicates:
+            record(request, action=Action.LIST, cases=duplicates)
+        if not (duplicates or unnamed_duplicates) or form.cleaned_data["not_a_duplicate"]:
             try:
                 case = services.case_intake(
                     actor=request.user, consent=form.consent_arguments(), **arguments
@@ -142,7 +144,8 @@ def case_create(request):
                     request, _("Case %(number)s registered.") % {"number": case.case_number}
                 )
                 return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates})
+    context = {"form": form, "duplicates": duplicates, "unnamed_duplicates": unnamed_duplicates}
+    return render(request, "cases/intake.html", context)
 
 
 @login_required
