@@ -323,3 +323,18 @@ def test_whether_a_receiver_lists_a_case_and_what_it_sees_never_disagree(
     for ended in (TODAY(), TODAY() - dt.timedelta(days=30)):
         Referral.objects.filter(pk=referral.pk).update(access_ends_on=ended)
         assert agree() and case not in case_list_visible_to(receiver)
+
+
+def test_api_filters_do_not_match_facts_the_receiver_was_not_shown(
+    case, owner, receiver, other_ngo
+):
+    share(case, other_ngo, identity=True, case_facts=False)
+    visit_add(actor=owner, case=case, scheduled_for=TODAY() + dt.timedelta(days=5))
+    api = api_for(receiver)
+    province = case.origin_province_id
+    assert api.get("/api/v1/cases/", {"phase": case.phase}).json()["results"] == []
+    assert api.get("/api/v1/cases/", {"province": province}).json()["results"] == []
+    assert api.get("/api/v1/visits/", {"province": province}).json()["results"] == []
+    share(case, other_ngo, identity=False, case_facts=True)
+    assert len(api.get("/api/v1/cases/", {"province": province}).json()["results"]) == 1
+    assert len(api.get("/api/v1/visits/", {"province": province}).json()["results"]) == 1
