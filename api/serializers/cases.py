@@ -8,6 +8,7 @@ from functools import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases import visibility
 from cases.models import (
     Case,
     CaseSensitiveFacts,
@@ -98,20 +99,25 @@ class CaseSerializer(ReadModelSerializer):
     def get_identity(self, case: Case):
         if IDENTITY not in categories_of(self, case.pk):
             return None
-        return self._identity.to_representation(case)
+        seen = categories_of(self, case.pk)
+        return visibility.blank_hidden(self._identity.to_representation(case), Case, seen)
 
     @extend_schema_field(CaseFactsSerializer(allow_null=True))
     def get_case_facts(self, case: Case):
         if CASE_FACTS not in categories_of(self, case.pk):
             return None
-        return self._case_facts.to_representation(case)
+        seen = categories_of(self, case.pk)
+        return visibility.blank_hidden(self._case_facts.to_representation(case), Case, seen)
 
     @extend_schema_field(SensitiveFactsSerializer(allow_null=True))
     def get_sensitive_facts(self, case: Case):
         if HEALTH not in categories_of(self, case.pk):
             return None
         facts = getattr(case, "sensitive_facts", None)
-        return self._sensitive_facts.to_representation(facts) if facts is not None else None
+        if facts is None:
+            return None
+        data = self._sensitive_facts.to_representation(facts)
+        return visibility.blank_hidden(data, CaseSensitiveFacts, categories_of(self, case.pk))
 
     # One nested serializer of each kind for the whole page: building a ModelSerializer's
     # fields per row cost more than the rest of a 50-case list together.
