@@ -101,8 +101,9 @@ def visible_case_categories_for(user: User, cases) -> dict[int, set[str]]:
 def visible_case_categories(user: User, case: Case) -> set[str]:
     """Which kinds of the case's data the user sees: "identity" (names, sex, date of birth,
     minor status, commune and village of origin, family contact), "case_facts" and
-    "health". Family contact goes with identity, to a receiving organisation too, only where
-    the consent covers identity. The fields of each kind are declared in cases.visibility."""
+    "health". Family contact goes with identity, to a receiving organisation too: only where
+    its referral shares identity, which the consent must cover (or a supervisor's recorded
+    override stand in for). The fields of each kind are declared in cases.visibility."""
     return visible_case_categories_for(user, [case])[case.pk]
 
 

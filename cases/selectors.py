@@ -68,10 +68,10 @@ def _visibility(user: User) -> tuple[Q, Q | None] | None:
 
 
 def case_list_visible_to(user: User) -> QuerySet[Case]:
-    visibility = _visibility(user)
-    if visibility is None:
+    rule = _visibility(user)
+    if rule is None:
         return Case.objects.none()
-    shared, own = visibility
+    shared, own = rule
     return Case.objects.filter(shared if own is None else shared | own)
 
 
@@ -85,7 +85,7 @@ def _shared_reveals(user: User) -> Reveals:
     membership = active_membership(user)
     return {
         category: Q(pk__any_of=case_ids_shared_with(membership.organisation, category))
-        for category in (IDENTITY, CASE_FACTS)
+        for category in (IDENTITY, CASE_FACTS, HEALTH)
     }
 
 
@@ -97,17 +97,20 @@ def case_list_visible_in_parts(user: User) -> list[QuerySet[Case]]:
 
 
 def _parts_with_reveals(user: User) -> list[tuple[QuerySet[Case], Reveals]]:
-    """Each part of `case_list_visible_in_parts` with where it reveals identity and case
-    facts: the own organisation's part wholly (whoever may list an own case may see both),
-    the shared part where a referral holding access shares them."""
-    visibility = _visibility(user)
-    if visibility is None:
+    """Each part of `case_list_visible_in_parts` with where it reveals each category: the
+    own organisation's part identity and case facts wholly (whoever may list an own case may
+    see both), health to supervisors, administrators and the assigned worker; the shared
+    part where a referral holding access shares them (cases.permissions says the same)."""
+    rule = _visibility(user)
+    if rule is None:
         return []
-    shared, own = visibility
+    shared, own = rule
     if own is None:
         return [(Case.objects.filter(shared), _shared_reveals(user))]
+    membership = active_membership(user)
+    own_health = None if membership.role in SENSITIVE_ROLES else Q(assigned_worker_id=user.pk)
     return [
-        (Case.objects.filter(own), {IDENTITY: None, CASE_FACTS: None}),
+        (Case.objects.filter(own), {IDENTITY: None, CASE_FACTS: None, HEALTH: own_health}),
         (Case.objects.filter(shared).exclude(own), _shared_reveals(user)),
     ]
 
@@ -117,13 +120,12 @@ def case_reveals(user: User) -> Reveals:
     the own organisation's cases the user may list show identity and case facts, health to
     supervisors, administrators and the assigned worker (cases.permissions); shared cases
     show what their referrals holding access share."""
-    visibility_ = _visibility(user)
-    if visibility_ is None:
+    rule = _visibility(user)
+    if rule is None:
         return {category: Q(pk__in=[]) for category in (IDENTITY, CASE_FACTS, HEALTH)}
     membership = active_membership(user)
-    shared, own = visibility_
+    _shared, own = rule
     reveals = _shared_reveals(user)
-    reveals[HEALTH] = Q(pk__any_of=case_ids_shared_with(membership.organisation, HEALTH))
     if own is None:
         return reveals
     own_health = own if membership.role in SENSITIVE_ROLES else own & Q(assigned_worker_id=user.pk)
@@ -356,10 +358,16 @@ def caseload_for(user: User) -> QuerySet[Case]:
 
 
 def cases_without_recent_contact(user: User, *, days: int = NO_CONTACT_DAYS) -> QuerySet[Case]:
-    """Open cases nobody has seen for `days`: no session or visit, or none since intake."""
+    """Open cases of the user's own organisation nobody has seen for `days`: no session or
+    visit, or none since intake. Cases shared by others are not the team's to follow, and
+    their phase and contacts are case facts the receiver may not see."""
+    membership = active_membership(user)
+    if membership is None:
+        return Case.objects.none()
     since = timezone.localdate() - dt.timedelta(days=days)
     queryset = _with_contact_dates(
         case_list_visible_to(user)
+        .filter(organisation_id=membership.organisation_id)
         .exclude(phase="closed")
         .select_related("assigned_worker", "origin_province")
     )

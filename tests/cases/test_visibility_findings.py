@@ -338,3 +338,10 @@ def test_api_filters_do_not_match_facts_the_receiver_was_not_shown(
     share(case, other_ngo, identity=False, case_facts=True)
     assert len(api.get("/api/v1/cases/", {"province": province}).json()["results"]) == 1
     assert len(api.get("/api/v1/visits/", {"province": province}).json()["results"]) == 1
+
+
+def test_the_team_page_lists_only_the_teams_own_cases(client_for, supervisor, outsider, ngo):
+    theirs = CaseFactory(actor=outsider, intake_date=TODAY() - dt.timedelta(days=90))
+    share(theirs, ngo, identity=False, case_facts=False, health=True)
+    page = client_for(supervisor).get(reverse("cases:team")).content.decode()
+    assert theirs.case_number not in page
