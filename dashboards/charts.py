@@ -1,7 +1,7 @@
 """Server-rendered SVG charts: horizontal bar charts and a tile grid of Cambodia's provinces.
 
 No JavaScript. Every piece of text goes through `escape`, and each chart carries a <title> and
-an aria-label. A hidden (suppressed) value draws no bar, only "<5": its size is never drawn.
+an aria-label. A hidden ("<5") value draws no bar, only "<5": its size is never drawn.
 """
 
 from django.utils.html import escape

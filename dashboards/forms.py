@@ -95,12 +95,49 @@ class DashboardFilters:
         return {key: value for key, value in values.items() if value}
 
 
+MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def figures_end(scope: DashboardScope, today: dt.date) -> dt.date | None:
+    """The last day a ministry's figures count: the end of the last complete month (None for
+    a supervisor's own organisation, counted up to today)."""
+    if scope.kind == ORGANISATION:
+        return None
+    return month_start(today) - dt.timedelta(days=1)
+
+
+def unfiltered(scope: DashboardScope, today: dt.date) -> DashboardFilters:
+    """The filters of a dashboard opened without choosing any (what the cache keeps warm)."""
+    return DashboardFilters(date_to=figures_end(scope, today))
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            return value.strftime("%Y-%m")
+        return super().format_value(value)
+
+
 class DashboardFilterForm(forms.Form):
+    """Periods are whole months (a day given is read as its month), so that no two views differ
+    by the cases of one day; a ministry's figures stop at the end of the last complete month."""
+
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, input_formats=MONTH_FORMATS, widget=MonthInput()
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, input_formats=MONTH_FORMATS, widget=MonthInput()
     )
     province = forms.ChoiceField(label=_("Province of origin"), required=False)
     organisation = forms.TypedChoiceField(
@@ -153,9 +190,18 @@ class DashboardFilterForm(forms.Form):
         if organisation:
             if not organisation.isdigit() or not self.scope.allows_organisation(int(organisation)):
                 raise Http404("Outside your dashboard.")
+        date_from = data.get("date_from")
+        date_to = data.get("date_to") if "date_to" not in self.errors else None
+        date_from = month_start(date_from) if date_from else None
+        date_to = month_end(date_to) if date_to else None
+        last_complete = figures_end(self.scope, timezone.localdate())
+        if last_complete:
+            date_to = min(date_to or last_complete, last_complete)
+            if date_from and date_from > date_to:
+                date_from = month_start(date_to)
         return DashboardFilters(
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to") if "date_to" not in self.errors else None,
+            date_from=date_from,
+            date_to=date_to,
             province_id=data.get("province") or None,
             organisation_id=data.get("organisation") or None,
             sex=data.get("sex") or "",

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from organisations.models import Organisation, OrganisationKind
 
-from .forms import DashboardFilters
+from .forms import unfiltered
 from .scope import NATIONAL, ORGANISATION, PROVINCE, DashboardScope
 from .tables import dashboard_numbers
 
@@ -29,5 +29,5 @@ def dashboards_warm(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     scopes = dashboard_scopes()
     for scope in scopes:
-        dashboard_numbers(scope, DashboardFilters(), today=today, refresh=True)
+        dashboard_numbers(scope, unfiltered(scope, today), today=today, refresh=True)
     return len(scopes)

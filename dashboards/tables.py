@@ -1,8 +1,8 @@
-"""Dashboard tables: raw numbers from the selectors, labelled in the active language and
-suppressed. The same tables feed the page, its charts and the CSV and XLSX exports, so all
-show the same "<5" in the same cells.
+"""Dashboard tables: raw numbers from the selectors, labelled in the active language and shown
+through the scope's disclosure control (disclosure.py). The same tables feed the page, its
+charts and the CSV and XLSX exports, so all show the same value in every cell.
 
-Raw numbers are cached per scope, filters and day; labels and suppression are applied after
+Raw numbers are cached per scope, filters and day; labels and perturbation are applied after
 the cache, so a cached entry carries no language and no one else's scope.
 """
 
@@ -20,12 +20,22 @@ from followup.models import Rating, SchoolOrWork
 from organisations.models import Organisation, OrganisationKind, Province
 
 from . import selectors
+from .disclosure import (
+    EXACT,
+    MEDIAN_MIN_COUNT,
+    PERTURBED,
+    SMALL,
+    Protection,
+    Tally,
+    perturb_median,
+    shown_or_hidden,
+    tally_add,
+)
 from .forms import DashboardFilters
-from .scope import DashboardScope
-from .suppression import THRESHOLD, Suppressed, nothing_suppressed, suppress
+from .scope import ORGANISATION, DashboardScope
 
-CACHE_VERSION = 1
-HIDDEN = f"<{THRESHOLD}"
+CACHE_VERSION = 2
+HIDDEN = f"<{SMALL}"
 
 
 @dataclass
@@ -36,7 +46,7 @@ class Table:
     row_keys: list
     row_labels: list[str]
     column_labels: list[str]
-    cells: list[list[int]]
+    cells: list[list[int]]  # counts, as Tallies where they come from the database
     row_totals: bool = False
     column_totals: bool = True
     total_label: str = ""
@@ -44,37 +54,41 @@ class Table:
     note: str = ""
     extra_label: str = ""  # a column of other figures (e.g. medians) shown after the counts
     extra: list[str] = field(default_factory=list)
-    mask: Suppressed | None = None
+    protection: Protection = PERTURBED
 
-    def apply(self, *, suppressed: bool) -> "Table":
-        args = {"row_totals": self.row_totals, "column_totals": self.column_totals}
-        if not self.cells:  # nothing counted: only zero totals to show
-            columns = [False] * len(self.column_labels) if self.column_totals else []
-            self.mask = Suppressed(
-                cells=[], row_totals=[], column_totals=columns, grand_total=False
-            )
-        elif suppressed:
-            self.mask = suppress(self.cells, **args)
-        else:
-            self.mask = nothing_suppressed(self.cells, **args)
+    def apply(self, protection: Protection) -> "Table":
+        self.protection = protection
         return self
 
-    # What each cell shows: the count, or "<5".
-    def cell_text(self, i: int, j: int) -> str:
-        return HIDDEN if self.mask.cells[i][j] else str(self.cells[i][j])
+    def shown(self, count) -> int | None:
+        """What a count shows: exact, or perturbed with small values hidden (None: "<5")."""
+        return shown_or_hidden(count) if self.protection.perturbed else int(count)
 
-    def row_total(self, i: int) -> int:
-        return sum(self.cells[i])
+    def _text(self, count) -> str:
+        value = self.shown(count)
+        return HIDDEN if value is None else str(value)
+
+    # Totals are counts of their own rows, with their own cell keys.
+    def row_total(self, i: int) -> Tally:
+        return tally_add(*self.cells[i])
+
+    def column_total(self, j: int) -> Tally:
+        return tally_add(*(row[j] for row in self.cells))
+
+    def grand_total(self) -> Tally:
+        return tally_add(*(count for row in self.cells for count in row))
+
+    def cell_text(self, i: int, j: int) -> str:
+        return self._text(self.cells[i][j])
 
     def row_total_text(self, i: int) -> str:
-        return HIDDEN if self.mask.row_totals[i] else str(self.row_total(i))
+        return self._text(self.row_total(i))
 
     def column_total_text(self, j: int) -> str:
-        hidden = self.mask.column_totals[j]
-        return HIDDEN if hidden else str(sum(row[j] for row in self.cells))
+        return self._text(self.column_total(j))
 
     def grand_total_text(self) -> str:
-        return HIDDEN if self.mask.grand_total else str(sum(map(sum, self.cells)))
+        return self._text(self.grand_total())
 
     @property
     def single_column(self) -> bool:
@@ -111,25 +125,18 @@ class Table:
         return row
 
     def bars(self) -> list[tuple[str, int | None]]:
-        """(label, value) for the chart; None where the value is hidden."""
+        """(label, value) for the chart, the same values as the table; None where "<5"."""
         if self.chart == "cells":
             return [
-                (
-                    f"{label} · {column}",
-                    None if self.mask.cells[i][j] else self.cells[i][j],
-                )
+                (f"{label} · {column}", self.shown(self.cells[i][j]))
                 for i, label in enumerate(self.row_labels)
                 for j, column in enumerate(self.column_labels)
             ]
         if self.single_column:
             return [
-                (label, None if self.mask.cells[i][0] else self.cells[i][0])
-                for i, label in enumerate(self.row_labels)
+                (label, self.shown(self.cells[i][0])) for i, label in enumerate(self.row_labels)
             ]
-        return [
-            (label, None if self.mask.row_totals[i] else self.row_total(i))
-            for i, label in enumerate(self.row_labels)
-        ]
+        return [(label, self.shown(self.row_total(i))) for i, label in enumerate(self.row_labels)]
 
 
 # --- raw numbers, cached -----------------------------------------------------------------------
@@ -292,10 +299,11 @@ def table_closed(numbers) -> Table:
 REFERRAL_COLUMNS = ("accepted", "declined", "unanswered")
 
 
-def table_referrals(numbers) -> Table:
+def table_referrals(numbers, protection: Protection = PERTURBED) -> Table:
     counts, medians = numbers["referrals"], numbers["referral_median_days"]
     pairs = sorted(counts)
     cells = [[counts[pair][c] for c in REFERRAL_COLUMNS] for pair in pairs]
+    minimum = MEDIAN_MIN_COUNT if protection.perturbed else SMALL
     table = Table(
         slug="referrals",
         title=_("Referrals between kinds of organisation"),
@@ -311,18 +319,21 @@ def table_referrals(numbers) -> Table:
             "The total of a row is the referrals sent. A median is shown only when at least "
             "%(n)s referrals were answered."
         )
-        % {"n": THRESHOLD},
+        % {"n": minimum},
     )
     table.extra = [
-        _format_median(medians.get(pair), row[0] + row[1])
+        _format_median(medians.get(pair), tally_add(row[0], row[1]), protection, minimum)
         for pair, row in zip(pairs, cells, strict=True)
     ]
     return table
 
 
-def _format_median(median: float | None, answered: int) -> str:
-    if median is None or answered < THRESHOLD:
+def _format_median(median: float | None, answered, protection: Protection, minimum: int) -> str:
+    if median is None or answered < minimum:
         return "—"
+    if protection.perturbed:
+        days = perturb_median(median, answered)
+        return "—" if days is None else number_format(days)
     return number_format(median, decimal_pos=1 if median % 1 else 0)
 
 
@@ -411,10 +422,14 @@ def dashboard_tables(
     filters: DashboardFilters,
     *,
     today: dt.date,
-    suppressed: bool = True,
+    protection: Protection | None = None,
 ) -> list[Table]:
-    """Every table of the dashboard, labelled and (unless told otherwise) suppressed."""
+    """Every table of the dashboard, labelled, shown through the scope's protection (perturbed
+    for ministries, exact for a supervisor's own organisation) unless told otherwise."""
+    protection = protection or protection_for(scope)
     numbers = dashboard_numbers(scope, filters, today=today)
+    if protection.too_few(population(numbers)):
+        return []
     provinces = list(Province.objects.only("code", "name_en", "name_km").order_by("code"))
     organisations = dict(
         Organisation.objects.filter(pk__in=list(numbers["organisation"])).values_list("pk", "name")
@@ -426,14 +441,25 @@ def dashboard_tables(
         table_sex_age(numbers),
         table_exploitation(numbers),
         table_new_cases(numbers, filters, today),
-        table_referrals(numbers),
+        table_referrals(numbers, protection),
         table_visits(numbers),
         table_wellbeing(numbers),
         table_livelihood(numbers),
         table_risk(numbers),
         table_closed(numbers),
     ]
-    return [table.apply(suppressed=suppressed) for table in tables]
+    return [table.apply(protection) for table in tables]
+
+
+def protection_for(scope: DashboardScope) -> Protection:
+    """Supervisors may open every case of their organisation: their counts are exact. Every
+    other dashboard is perturbed."""
+    return EXACT if scope.kind == ORGANISATION else PERTURBED
+
+
+def population(numbers) -> Tally:
+    """The cases a view counts (every case indicator is a part of them)."""
+    return tally_add(*numbers["province"].values())
 
 
 TABLE_SLUGS = (

@@ -17,14 +17,24 @@ from audit.services import record
 
 from . import charts
 from .forms import DashboardFilterForm, organisations_for_filter, provinces_all
-from .scope import dashboard_scope_for
+from .scope import ORGANISATION, dashboard_scope_for
 from .tables import TABLE_SLUGS, Table, dashboard_tables
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUPPRESSION_NOTE = gettext_lazy(
-    "Counts from 1 to 4 are shown as “<5”, and other cells are hidden with them wherever a "
-    "total would reveal them."
+PERTURBED_NOTE = gettext_lazy(
+    "To protect survivors, every figure is slightly altered (by up to 2, the same way each "
+    "time), values from 1 to 4 are shown as “<5”, a total may differ from the sum of its "
+    "parts, and periods are whole months."
 )
+EXACT_NOTE = gettext_lazy(
+    "Exact counts of your own organisation's cases; figures shown to the ministries are "
+    "slightly altered to protect survivors."
+)
+TOO_FEW = gettext_lazy("Too few cases to show: choose a wider period or fewer filters.")
+
+
+def _note(scope) -> str:
+    return str(EXACT_NOTE if scope.kind == ORGANISATION else PERTURBED_NOTE)
 
 
 def _dashboard(request):
@@ -47,6 +57,10 @@ def dashboard(request):
     scope, form, filters, provinces = _dashboard(request)
     today = timezone.localdate()
     tables = dashboard_tables(scope, filters, today=today)
+    context = {"scope": scope, "form": form, "note": _note(scope), "today": today}
+    if not tables:
+        context["too_few"] = TOO_FEW
+        return render(request, "dashboards/dashboard.html", context)
     language = get_language()
     province_table = tables[0]
     tiles = [
@@ -65,14 +79,10 @@ def dashboard(request):
         }
         for table in tables
     ]
-    context = {
-        "scope": scope,
-        "form": form,
+    context |= {
         "sections": sections,
         "tile_map": charts.province_tile_grid(map_title, tiles, language),
         "legend": charts.legend(largest),
-        "suppression_note": SUPPRESSION_NOTE,
-        "today": today,
     }
     return render(request, "dashboards/dashboard.html", context)
 
@@ -82,11 +92,14 @@ def _export_url(slug: str, fmt: str, query: str) -> str:
     return f"{url}?{query}" if query else url
 
 
-def _export_rows(table: Table, scope_name: str, filters_text: str) -> list[list[str]]:
-    rows = [[table.title], [_("Scope"), scope_name]]
+def _export_rows(table: Table | None, scope, filters_text: str) -> list[list[str]]:
+    rows = [[table.title if table else ""], [_("Scope"), scope.organisation_name]]
     if filters_text:
         rows.append([_("Filters"), filters_text])
-    rows.append([str(SUPPRESSION_NOTE)])
+    rows.append([_note(scope)])
+    if table is None:
+        rows.append([str(TOO_FEW)])
+        return rows
     if table.note:
         rows.append([table.note])
     rows.append([])
@@ -110,19 +123,20 @@ def export(request, table: str, fmt: str):
         raise Http404("No such table.")
     scope, form, filters, _provinces = _dashboard(request)
     tables = dashboard_tables(scope, filters, today=timezone.localdate())
-    chosen = next(t for t in tables if t.slug == table)
+    chosen = next((t for t in tables if t.slug == table), None)
     filters_text = ", ".join(f"{k}={v}" for k, v in filters.as_query().items())
     rows = [
         [_spreadsheet_safe(cell) for cell in row]
-        for row in _export_rows(chosen, scope.organisation_name, filters_text)
+        for row in _export_rows(chosen, scope, filters_text)
     ]
-    filename = f"homecoming-{chosen.slug}-{timezone.localdate().isoformat()}.{fmt}"
+    filename = f"homecoming-{table}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(_xlsx(chosen.title, rows), content_type=XLSX_TYPE)
+        title = chosen.title if chosen else table
+        response = HttpResponse(_xlsx(title, rows), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     record(request, action=Action.EXPORT)  # aggregates: no case, the path names the table
