@@ -169,7 +169,7 @@ def referral_case_ids_shared_with(
     shared = Referral.objects.filter(holding_access(today), to_organisation=organisation)
     if category is not None:
         shared = shared.filter(**{CATEGORY_FLAGS[category]: True})
-    return shared.values("case_id")
+    return shared.order_by().values("case_id")
 
 
 def referral_case_ids_sharing_identity_with(
