@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
-from organisations.models import Role
+from organisations.permissions import is_api_key_account
 
 from .models import ApiKey
 from .services import PREFIX_LENGTH, api_key_touch, hash_secret
@@ -57,11 +57,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not key.user.is_active:
             raise exceptions.AuthenticationFailed(_("This API key's service user is inactive."))
         membership = key.user.membership_or_none
-        if (
-            membership is None
-            or membership.role != Role.API_CLIENT
-            or membership.organisation_id != key.organisation_id
-        ):
+        if not is_api_key_account(membership) or membership.organisation_id != key.organisation_id:
             raise exceptions.AuthenticationFailed(_("This API key no longer acts as a partner."))
         if not key.organisation.is_active:
             raise exceptions.AuthenticationFailed(_("This API key's organisation is not active."))

@@ -4,7 +4,9 @@ from django.conf import settings
 from rest_framework.permissions import BasePermission
 
 from cases.permissions import active_membership
-from organisations.models import Organisation, Role, User
+from organisations.permissions import can_manage_api_keys
+
+__all__ = ["HasActiveMembership", "can_manage_api_keys", "second_factor_missing"]
 
 
 def second_factor_missing(request) -> bool:
@@ -16,15 +18,6 @@ def second_factor_missing(request) -> bool:
         return False
     is_verified = getattr(user, "is_verified", None)
     return is_verified is not None and not is_verified()
-
-
-def can_manage_api_keys(user: User, organisation: Organisation) -> bool:
-    membership = active_membership(user)
-    return (
-        membership is not None
-        and membership.role == Role.ORG_ADMIN
-        and membership.organisation_id == organisation.pk
-    )
 
 
 class HasActiveMembership(BasePermission):

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisations.models import Organisation, Role, User
+from organisations.models import Organisation, User
+from organisations.permissions import API_KEY_ROLE
 from organisations.services import user_create
 
 from .models import ApiKey, IdempotencyRecord
@@ -55,7 +56,7 @@ def api_key_create(
     user = user_create(
         username=f"api-key.{organisation.slug}.{secrets.token_hex(4)}",
         organisation=organisation,
-        role=Role.API_CLIENT,
+        role=API_KEY_ROLE,
         first_name=name[:150],
         last_name="(API key)",
     )

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from organisations.models import Role
+from organisations.permissions import administered_organisation
 
 from . import selectors
 from .forms import AccessEventFilterForm
@@ -12,14 +12,10 @@ EVENTS_PER_PAGE = 50
 
 
 def _administered_organisation(request):
-    membership = request.user.membership_or_none
-    if (
-        membership is None
-        or membership.role != Role.ORG_ADMIN
-        or not membership.organisation.is_active
-    ):
+    organisation = administered_organisation(request.user)
+    if organisation is None:
         raise Http404
-    return membership.organisation
+    return organisation
 
 
 @login_required

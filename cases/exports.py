@@ -15,15 +15,10 @@ from openpyxl import Workbook
 from organisations.models import User
 
 from .models import Case
-from .permissions import CLOSING_ROLES, active_membership
+from .permissions import can_export_identities
 from .selectors import shown_caseload_row
 
 MINIMUM_PASSWORD = 12
-
-
-def can_export_identities(user: User) -> bool:
-    membership = active_membership(user)
-    return membership is not None and membership.role in CLOSING_ROLES
 
 
 def _rows(cases: QuerySet[Case]):

@@ -248,14 +248,10 @@ class AssignForm(forms.Form):
     worker = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
 
     def __init__(self, *args, organisation=None, **kwargs):
-        from organisations.models import Role, User
+        from .selectors import workers_of
 
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = User.objects.filter(
-            is_active=True,
-            membership__organisation=organisation,
-            membership__role__in=[Role.SOCIAL_WORKER, Role.SUPERVISOR],
-        ).order_by("first_name", "username")
+        self.fields["worker"].queryset = workers_of(organisation)
 
 
 class CounsellingSessionForm(forms.ModelForm):

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +186,19 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.case_number
 
+    @property
+    def adult_on(self) -> dt.date:
+        """The survivor's 18th birthday (1 March for someone born on 29 February)."""
+        born = self.date_of_birth
+        try:
+            return born.replace(year=born.year + 18)
+        except ValueError:
+            return dt.date(born.year + 18, 3, 1)
+
+    def needs_own_consent(self, today: dt.date) -> bool:
+        """Registered as a minor and now 18: new sharing needs the survivor's own consent."""
+        return self.minor_at_intake and self.adult_on <= today
+
 
 class CaseNumberSequence(models.Model):
     """The last case number an organisation issued in a year; incremented under a row lock."""
@@ -351,6 +366,7 @@ class EventKind(models.TextChoices):
     ACCESS_REVOKED = "access_revoked", _("Sharing ended")
     REFERRAL = "referral", _("Referral")
     FOLLOW_UP = "follow_up", _("Community follow-up")
+    PLAN = "plan", _("Reintegration plan")
 
 
 class CaseEvent(models.Model):

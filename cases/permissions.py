@@ -1,56 +1,96 @@
-"""Who may do what with a case. Every rule about roles lives here, so pages, admin and API agree."""
+"""Who may do what with a case. The role rules come from organisations/permissions.py; the
+object rules (which case, whose organisation) are written here once, so pages, admin and API
+agree."""
 
-from organisations.models import Membership, Role, User
+from django.db.models import QuerySet
+
+from organisations.models import Membership, Organisation, User
+from organisations.permissions import (
+    active_membership,
+    assignable_members,
+    can_be_assigned_cases,
+    can_register_cases,
+    can_see_team,
+    sees_whole_organisation,
+    supervises,
+    works_on_cases,
+)
 
 from .models import Case
 from .visibility import CASE_FACTS, HEALTH, IDENTITY
 
-# Roles that work on their own organisation's cases. Ministry officers see aggregates only,
-# unless a case is shared with their ministry through a referral.
-CASEWORK_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN, Role.API_CLIENT})
-WHOLE_ORGANISATION_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN, Role.API_CLIENT})
-CLOSING_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
-SENSITIVE_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
+__all__ = [
+    "active_membership",
+    "assignable_workers",
+    "can_assign_case",
+    "can_be_assigned_case",
+    "can_close_case",
+    "can_edit_case",
+    "can_export_identities",
+    "can_register_cases",
+    "can_see_case_openers",
+    "can_see_team",
+    "is_assigned_what_they_register",
+    "sees_whole_organisation",
+    "works_on_cases",
+    # Which categories of a case's data a reader sees (cases.visibility declares the fields).
+    "can_view_identity",
+    "can_view_sensitive_facts",
+    "case_data_categories",
+    "visible_case_categories",
+    "visible_case_categories_for",
+]
 
 
-def active_membership(user: User) -> Membership | None:
-    """The membership through which a signed-in user acts, or None if they may act on nothing."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    membership = user.membership_or_none
-    if membership is None or not membership.organisation.is_active:
-        return None
-    return membership
-
-
-def sees_whole_organisation(membership: Membership) -> bool:
-    if membership.role in WHOLE_ORGANISATION_ROLES:
-        return True
-    return not membership.organisation.workers_see_assigned_only
-
-
-def can_register_cases(user: User) -> bool:
+def is_assigned_what_they_register(user: User) -> bool:
+    """A social worker who registers a case with no worker named becomes its worker."""
     membership = active_membership(user)
-    return membership is not None and membership.role in CASEWORK_ROLES
+    return can_be_assigned_cases(membership) and not supervises(membership)
 
 
 def can_edit_case(user: User, case: Case) -> bool:
     """Only the owning organisation edits a case; sharing through a referral gives view only."""
     membership = active_membership(user)
-    if membership is None or membership.role not in CASEWORK_ROLES:
+    if not works_on_cases(membership):
         return False
     if case.organisation_id != membership.organisation_id:
         return False
     return sees_whole_organisation(membership) or case.assigned_worker_id == user.pk
 
 
-def can_close_case(user: User, case: Case) -> bool:
+def _supervises_case(user: User, case: Case) -> bool:
     membership = active_membership(user)
-    return (
-        membership is not None
-        and membership.role in CLOSING_ROLES
-        and case.organisation_id == membership.organisation_id
-    )
+    return supervises(membership) and case.organisation_id == membership.organisation_id
+
+
+def can_close_case(user: User, case: Case) -> bool:
+    return _supervises_case(user, case)
+
+
+def can_assign_case(user: User, case: Case) -> bool:
+    return _supervises_case(user, case)
+
+
+def can_see_case_openers(user: User, case: Case) -> bool:
+    """ "Opened by" on the case page: who read the case lately."""
+    return _supervises_case(user, case)
+
+
+def can_export_identities(user: User) -> bool:
+    """The password-protected caseload export, with names."""
+    return supervises(active_membership(user))
+
+
+def can_be_assigned_case(worker: User | None, organisation: Organisation) -> bool:
+    """Cases and follow-up visits go to the organisation's active social workers and
+    supervisors."""
+    membership = active_membership(worker) if worker is not None else None
+    return can_be_assigned_cases(membership) and membership.organisation_id == organisation.pk
+
+
+def assignable_workers(organisation: Organisation) -> QuerySet[User]:
+    """`can_be_assigned_case` as a list: who may be given the organisation's cases."""
+    return User.objects.filter(assignable_members(), membership__organisation=organisation)
 
 
 def can_view_sensitive_facts(user: User, case: Case) -> bool:
@@ -63,12 +103,12 @@ def can_view_sensitive_facts(user: User, case: Case) -> bool:
 
 
 def _own_case_categories(membership: Membership, user: User, case: Case) -> set[str]:
-    if membership.role not in CASEWORK_ROLES:
+    if not works_on_cases(membership):
         return set()
     if not (sees_whole_organisation(membership) or case.assigned_worker_id == user.pk):
         return set()
     seen = {IDENTITY, CASE_FACTS}
-    if membership.role in SENSITIVE_ROLES or case.assigned_worker_id == user.pk:
+    if supervises(membership) or case.assigned_worker_id == user.pk:
         seen.add(HEALTH)
     return seen
 

@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from organisations.models import Organisation, User
+from organisations.permissions import supervises
 
 from . import (
     lookups,  # noqa: F401  (registers pk__any_of)
@@ -31,11 +32,11 @@ from . import (
 )
 from .models import Case, Consent, CounsellingSession
 from .permissions import (
-    CASEWORK_ROLES,
-    SENSITIVE_ROLES,
     active_membership,
+    assignable_workers,
     can_edit_case,
     sees_whole_organisation,
+    works_on_cases,
 )
 from .visibility import CASE_FACTS, HEALTH, IDENTITY
 
@@ -59,7 +60,7 @@ def _visibility(user: User) -> tuple[Q, Q | None] | None:
     if membership is None:
         return None
     shared = Q(pk__any_of=case_ids_shared_with(membership.organisation))
-    if membership.role not in CASEWORK_ROLES:
+    if not works_on_cases(membership):
         return shared, None
     own = Q(organisation_id=membership.organisation_id)
     if not sees_whole_organisation(membership):
@@ -108,7 +109,7 @@ def _parts_with_reveals(user: User) -> list[tuple[QuerySet[Case], Reveals]]:
     if own is None:
         return [(Case.objects.filter(shared), _shared_reveals(user))]
     membership = active_membership(user)
-    own_health = None if membership.role in SENSITIVE_ROLES else Q(assigned_worker_id=user.pk)
+    own_health = None if supervises(membership) else Q(assigned_worker_id=user.pk)
     return [
         (Case.objects.filter(own), {IDENTITY: None, CASE_FACTS: None, HEALTH: own_health}),
         (Case.objects.filter(shared).exclude(own), _shared_reveals(user)),
@@ -128,7 +129,7 @@ def case_reveals(user: User) -> Reveals:
     reveals = _shared_reveals(user)
     if own is None:
         return reveals
-    own_health = own if membership.role in SENSITIVE_ROLES else own & Q(assigned_worker_id=user.pk)
+    own_health = own if supervises(membership) else own & Q(assigned_worker_id=user.pk)
     return {
         IDENTITY: own | reveals[IDENTITY],
         CASE_FACTS: own | reveals[CASE_FACTS],
@@ -378,11 +379,7 @@ def cases_without_recent_contact(user: User, *, days: int = NO_CONTACT_DAYS) -> 
 
 def workers_of(organisation: Organisation) -> QuerySet[User]:
     """Who may be assigned a case: the organisation's active workers and supervisors."""
-    return User.objects.filter(
-        is_active=True,
-        membership__organisation=organisation,
-        membership__role__in=["social_worker", "supervisor"],
-    ).order_by("first_name", "username")
+    return assignable_workers(organisation).order_by("first_name", "username")
 
 
 def team_of(organisation: Organisation) -> QuerySet[User]:

@@ -9,9 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisations.models import Commune, Organisation, Role, User, Village
+from organisations.models import Commune, Organisation, User, Village
 
-from . import signals, timeline
+from . import timeline
 from .models import (
     Case,
     CaseEvent,
@@ -27,9 +27,12 @@ from .models import (
 )
 from .permissions import (
     active_membership,
+    can_assign_case,
+    can_be_assigned_case,
     can_close_case,
     can_edit_case,
     can_register_cases,
+    is_assigned_what_they_register,
 )
 
 ADULT_AGE = 18
@@ -114,7 +117,7 @@ def _validate_worker(organisation: Organisation, worker: User | None) -> None:
         raise ValidationError(
             {"assigned_worker": _("The assigned worker must belong to this organisation.")}
         )
-    if membership.role not in (Role.SOCIAL_WORKER, Role.SUPERVISOR):
+    if not can_be_assigned_case(worker, organisation):
         raise ValidationError(
             {"assigned_worker": _("Cases are assigned to social workers or supervisors.")}
         )
@@ -156,7 +159,7 @@ def case_create(
         destination_country=destination_country,
     )
     origin = _validate_origin(origin_commune, origin_village)
-    if assigned_worker is None and actor.membership.role == Role.SOCIAL_WORKER:
+    if assigned_worker is None and is_assigned_what_they_register(actor):
         assigned_worker = actor
     _validate_worker(organisation, assigned_worker)
 
@@ -286,6 +289,14 @@ def case_change_phase(
                 % {"from": Phase(from_phase).label, "to": Phase(to_phase).label, "allowed": allowed}
             }
         )
+    if to_phase == Phase.REINTEGRATED:
+        # Function-level import: plans depends on cases, not the other way round.
+        from plans.selectors import has_approved_plan
+
+        if not has_approved_plan(case):
+            raise ValidationError(
+                {"to_phase": _("A case moves to “reintegrated” only with an approved plan.")}
+            )
     if to_phase == Phase.CLOSED:
         if not can_close_case(actor, case):
             raise PermissionDenied(_("Only a supervisor can close a case."))
@@ -308,20 +319,21 @@ def case_change_phase(
     _event(
         case, EventKind.PHASE_CHANGED, actor, from_phase=from_phase, to_phase=to_phase, note=note
     )
-    signals.case_phase_changed.send(
-        sender=Case, case=case, actor=actor, from_phase=from_phase, to_phase=to_phase
-    )
+    # What the move causes, in the same transaction: a reintegrated survivor gets the
+    # organisation's follow-up plan; a closed case needs no more visits.
+    # (Function-level import: follow-up depends on cases, not the other way round.)
+    from followup.services import followup_cancel_for_closed_case, followup_schedule_create
+
+    if to_phase == Phase.REINTEGRATED:
+        followup_schedule_create(actor=actor, case=case)
+    elif to_phase == Phase.CLOSED:
+        followup_cancel_for_closed_case(actor=actor, case=case)
     return case
 
 
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, worker: User) -> Case:
-    membership = active_membership(actor)
-    if (
-        membership is None
-        or membership.role not in (Role.SUPERVISOR, Role.ORG_ADMIN)
-        or case.organisation_id != membership.organisation_id
-    ):
+    if not can_assign_case(actor, case):
         raise PermissionDenied(_("Only a supervisor assigns cases."))
     _validate_worker(case.organisation, worker)
     case.assigned_worker = worker
@@ -417,7 +429,10 @@ def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None
         actor,
         **timeline.message("consent", purpose=purpose),
     )
-    signals.consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
+    # Withdrawn consent ends at once the access of every referral that relied on it.
+    from referrals.services import referrals_revoke_for_withdrawn_consent
+
+    referrals_revoke_for_withdrawn_consent(consent=consent, actor=actor)
     return consent
 
 

@@ -1,14 +1,10 @@
-"""Signals other apps listen to, so that cases need not know about referrals or follow-up.
+"""Signals other apps listen to, so that cases need not know about them.
 
-Both are sent inside the service's transaction: a receiver's failure undoes the change."""
+Business rules that a change causes (follow-up plans, ending referral access) are called by
+the service that makes the change, not from here; signals only tell bystanders such as the
+audit log."""
 
 from django.dispatch import Signal
-
-# Sent with case, actor, from_phase, to_phase after a phase change is saved.
-case_phase_changed = Signal()
-
-# Sent with consent and actor after a consent is withdrawn.
-consent_withdrawn = Signal()
 
 # Sent with request, cases (a queryset) and what (a label) when survivor data leaves the
 # system as a file; the audit log records it.

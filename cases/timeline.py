@@ -93,6 +93,13 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "visit.cancelled": lambda a: _("Visit of %(date)s cancelled: %(reason)s") % a,
     "visit.recorded": lambda a: _("Visit recorded (%(date)s)") % a,
     "visit.missed": lambda a: _("Visit of %(date)s missed") % a,
+    # Reintegration plans and approvals: versions and decisions, never the plan's contents
+    # or a comment, which may hold health facts.
+    "plan.submitted": lambda a: _("Plan version %(version)s submitted for approval") % a,
+    "plan.approved": lambda a: _("Plan version %(version)s approved") % a,
+    "plan.returned": lambda a: _("Plan version %(version)s returned for changes") % a,
+    "closure.requested": lambda a: _("Closure requested: %(reason)s") % a,
+    "closure.returned": lambda a: _("Closure request returned") % a,
 }
 
 

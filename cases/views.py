@@ -15,7 +15,7 @@ from audit.services import record
 
 from . import selectors, services
 from .duplicates import duplicates_for
-from .exports import can_export_identities, caseload_workbook
+from .exports import caseload_workbook
 from .filters import CaseloadFilter
 from .forms import (
     INTAKE_CONSENT_FIELDS,
@@ -30,11 +30,12 @@ from .forms import (
 )
 from .models import Case
 from .permissions import (
-    CLOSING_ROLES,
     active_membership,
-    can_close_case,
+    can_assign_case,
     can_edit_case,
+    can_export_identities,
     can_register_cases,
+    can_see_team,
     visible_case_categories,
 )
 from .signals import exported
@@ -86,7 +87,7 @@ def case_detail(request, pk: int):
     seen = visible_case_categories(request.user, case)
     sensitive = HEALTH in seen
     editable = can_edit_case(request.user, case)
-    can_assign = editable and can_close_case(request.user, case)
+    can_assign = editable and can_assign_case(request.user, case)
     facts = getattr(case, "sensitive_facts", None) if sensitive else None
     context = {
         "case": case,
@@ -183,7 +184,7 @@ def consent_withdraw(request, pk: int, consent_pk: int):
 @require_POST
 def case_assign(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
-    if not can_close_case(request.user, case):
+    if not can_assign_case(request.user, case):
         raise Http404
     form = AssignForm(request.POST, organisation=case.organisation)
     if form.is_valid():
@@ -205,10 +206,9 @@ def case_assign(request, pk: int):
 @login_required
 def team(request):
     """The supervisor's view: who carries how many cases, and who has not been seen."""
-    membership = active_membership(request.user)
-    if membership is None or membership.role not in CLOSING_ROLES:
+    if not can_see_team(request.user):
         raise Http404
-    organisation = membership.organisation
+    organisation = active_membership(request.user).organisation
     no_contact = selectors.cases_without_recent_contact(request.user)[:100]
     record(request, action=Action.LIST, cases=no_contact)  # evaluates it once, for the page too
     context = {

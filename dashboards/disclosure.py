@@ -131,6 +131,20 @@ def perturb_median(median: float, answered) -> int | None:
     return max(0, round(median) + noise)
 
 
+# Incomes move by up to 2 steps of 2% and are shown to the nearest 10,000 riel.
+INCOME_STEP = 0.02
+INCOME_ROUNDING = -4
+
+
+def perturb_income(median: float, recorded) -> int | None:
+    """A median income moved by noise keyed on the visits that recorded an income; None below
+    MEDIAN_MIN_COUNT of them."""
+    if perturb(recorded) < MEDIAN_MIN_COUNT:
+        return None
+    noise = NOISE[(key_of(recorded) + MEDIAN_KEY_OFFSET) % KEY_RANGE]
+    return max(0, round(median * (1 + INCOME_STEP * noise), INCOME_ROUNDING))
+
+
 @dataclass(frozen=True)
 class Protection:
     """How a dashboard's numbers are shown: perturbed (ministry scopes) or exact (a supervisor's

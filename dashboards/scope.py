@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
-from cases.permissions import active_membership
-from organisations.models import OrganisationKind, Role, User
+from organisations.models import OrganisationKind, User
+from organisations.permissions import active_membership, is_ministry_officer, supervises
 
 NATIONAL, PROVINCE, ORGANISATION = "national", "province", "organisation"
 
@@ -58,7 +58,7 @@ def dashboard_scope_for(user: User) -> DashboardScope:
     if membership is None:
         raise Http404("No dashboard.")
     organisation = membership.organisation
-    if membership.role == Role.MINISTRY_OFFICER:
+    if is_ministry_officer(membership):
         if organisation.kind == OrganisationKind.MINISTRY:
             return DashboardScope(NATIONAL, organisation_name=organisation.name)
         if organisation.kind == OrganisationKind.PROVINCIAL_DEPARTMENT and organisation.province_id:
@@ -66,7 +66,7 @@ def dashboard_scope_for(user: User) -> DashboardScope:
                 PROVINCE, province_id=organisation.province_id, organisation_name=organisation.name
             )
         raise Http404("No dashboard.")
-    if membership.role in (Role.SUPERVISOR, Role.ORG_ADMIN):
+    if supervises(membership):
         return DashboardScope(
             ORGANISATION, organisation_id=organisation.pk, organisation_name=organisation.name
         )

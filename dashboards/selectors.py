@@ -20,7 +20,13 @@ from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 
 from cases.models import Case, Phase
-from followup.models import RATING_FIELDS, FollowUpVisit, VisitStatus
+from followup.models import RATING_FIELDS, FollowUpVisit, SchoolOrWork, VisitStatus
+from plans.models import (
+    Approval,
+    ApprovalStatus,
+    FamilyAssessment,
+    ServiceDelivery,
+)
 from referrals.models import Referral, Status
 
 from .disclosure import Tally, key_sum, tally_add
@@ -261,12 +267,75 @@ def followup_outcomes(scope: DashboardScope, filters: DashboardFilters) -> dict[
     return outcomes
 
 
+# --- reintegration plans -----------------------------------------------------------------------
+
+# What counts as "in work or training" at a follow-up visit.
+WORKING = (SchoolOrWork.EMPLOYED, SchoolOrWork.OWN_BUSINESS, SchoolOrWork.TRAINING)
+# Months after return at which livelihood is measured (visits of the follow-up plan).
+LIVELIHOOD_MONTHS = (6, 12)
+
+
+def plan_decisions(scope: DashboardScope, filters: DashboardFilters) -> dict:
+    """Plans and closures decided in the period, approved or returned."""
+    decided = Approval.objects.filter(
+        scope.case_q("case__") & filters.case_q("case__") & filters.datetime_q("decided_at"),
+        status__in=(ApprovalStatus.APPROVED, ApprovalStatus.RETURNED),
+    ).order_by()
+    return _count_by(decided, "kind", "status")
+
+
+def services_delivered(scope: DashboardScope, filters: DashboardFilters) -> dict:
+    """Services delivered in the period, by the plan's domain and who provided them."""
+    delivered = ServiceDelivery.objects.filter(
+        scope.case_q("case__") & filters.case_q("case__") & filters.date_q("delivered_on")
+    ).order_by()
+    return _count_by(delivered, "action__goal__domain", "action__provider_kind")
+
+
+def family_recommendations(scope: DashboardScope, filters: DashboardFilters) -> dict:
+    """Family assessments of the period by recommendation and alternative option."""
+    assessed = FamilyAssessment.objects.filter(
+        scope.case_q("case__") & filters.case_q("case__") & filters.date_q("visited_on")
+    ).order_by()
+    return _count_by(assessed, "recommendation", "alternative_option")
+
+
+def livelihood_after_return(scope: DashboardScope, filters: DashboardFilters) -> dict:
+    """At the 6- and 12-month visits done in the period: how many were in work or training, and
+    the histogram of monthly incomes recorded (for the median)."""
+    rows = (
+        visits_in_scope(scope, filters)
+        .filter(
+            filters.date_q("visited_on"),
+            status=VisitStatus.DONE,
+            plan_month__in=LIVELIHOOD_MONTHS,
+        )
+        .values("plan_month", "school_or_work", "monthly_income_riel")
+        .annotate(n=Count("*"), k=key_sum())
+        .order_by()
+    )
+    counts = {(m, w): Tally(0) for m in LIVELIHOOD_MONTHS for w in (True, False)}
+    incomes: dict[int, dict[int, int]] = {m: {} for m in LIVELIHOOD_MONTHS}
+    income_keys = {m: Tally(0) for m in LIVELIHOOD_MONTHS}
+    for row in rows:
+        month, n = row["plan_month"], Tally(row["n"], row["k"])
+        working = row["school_or_work"] in WORKING
+        counts[(month, working)] = tally_add(counts[(month, working)], n)
+        income = row["monthly_income_riel"]
+        if income is not None:
+            incomes[month][income] = incomes[month].get(income, 0) + row["n"]
+            income_keys[month] = tally_add(income_keys[month], n)
+    medians = {m: _median(h) for m, h in incomes.items() if h}
+    return {"counts": counts, "medians": medians, "incomes_recorded": income_keys}
+
+
 # --- the whole dashboard -----------------------------------------------------------------------
 
 
 def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: dt.date) -> dict:
     """Every indicator's raw numbers, in a number of queries that does not grow with the
-    caseload (one for each case indicator, one for referrals, two for visits)."""
+    caseload (one for each case indicator, one for referrals, two for visits, four for the
+    reintegration plans)."""
     referrals, medians = referral_indicators(scope, filters)
     return {
         "province": caseload_by_province(scope, filters),
@@ -280,4 +349,8 @@ def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: d
         "referral_median_days": medians,
         "visits": followup_visits_due(scope, filters, today=today),
         **followup_outcomes(scope, filters),
+        "plan_decisions": plan_decisions(scope, filters),
+        "services_delivered": services_delivered(scope, filters),
+        "recommendations": family_recommendations(scope, filters),
+        "livelihood_after_return": livelihood_after_return(scope, filters),
     }

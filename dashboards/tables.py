@@ -18,6 +18,14 @@ from django.utils.translation import gettext as _
 from cases.models import ClosureReason, ExploitationForm, Movement, Phase, Sex
 from followup.models import Rating, SchoolOrWork
 from organisations.models import Organisation, OrganisationKind, Province
+from plans.models import (
+    AlternativeOption,
+    ApprovalKind,
+    ApprovalStatus,
+    Domain,
+    ProviderKind,
+    Recommendation,
+)
 
 from . import selectors
 from .disclosure import (
@@ -27,6 +35,7 @@ from .disclosure import (
     SMALL,
     Protection,
     Tally,
+    perturb_income,
     perturb_median,
     shown_or_hidden,
     tally_add,
@@ -417,6 +426,102 @@ def table_risk(numbers) -> Table:
     )
 
 
+def table_plans(numbers) -> Table:
+    counts = numbers["plan_decisions"]
+    statuses = (ApprovalStatus.APPROVED, ApprovalStatus.RETURNED)
+    return Table(
+        slug="plans",
+        title=_("Reintegration plans and closures decided"),
+        row_header=_("Request"),
+        row_keys=list(ApprovalKind.values),
+        row_labels=[str(label) for label in ApprovalKind.labels],
+        column_labels=[_("Approved"), _("Returned for changes")],
+        cells=[[counts.get((k, s), 0) for s in statuses] for k in ApprovalKind.values],
+        row_totals=True,
+        note=_("Decisions of supervisors in the period."),
+    )
+
+
+def table_services(numbers) -> Table:
+    counts = numbers["services_delivered"]
+    return Table(
+        slug="services",
+        title=_("Services delivered, by domain of the plan and provider"),
+        row_header=_("Domain"),
+        row_keys=list(Domain.values),
+        row_labels=[str(label) for label in Domain.labels],
+        column_labels=[str(label) for label in ProviderKind.labels],
+        cells=[[counts.get((d, p), 0) for p in ProviderKind.values] for d in Domain.values],
+        row_totals=True,
+    )
+
+
+def table_recommendations(numbers) -> Table:
+    counts = numbers["recommendations"]
+    keys = [
+        (Recommendation.RETURN, ""),
+        (Recommendation.RETURN_WITH_CONDITIONS, ""),
+        *((Recommendation.ALTERNATIVE, option) for option in AlternativeOption.values),
+    ]
+    labels = [
+        Recommendation.RETURN.label,
+        Recommendation.RETURN_WITH_CONDITIONS.label,
+        *(
+            _("Alternative option: %(option)s") % {"option": AlternativeOption(o).label}
+            for o in AlternativeOption.values
+        ),
+    ]
+    return _one_column(
+        "recommendations",
+        _("Family assessments before return, by recommendation"),
+        _("Recommendation"),
+        [f"{r}:{o}" for r, o in keys],
+        labels,
+        {f"{r}:{o}": counts.get((r, o), 0) for r, o in keys},
+        _("Family assessments"),
+    )
+
+
+def table_livelihood_after_return(numbers, protection: Protection = PERTURBED) -> Table:
+    data = numbers["livelihood_after_return"]
+    months = selectors.LIVELIHOOD_MONTHS
+    cells = [[data["counts"][(m, True)], data["counts"][(m, False)]] for m in months]
+    table = Table(
+        slug="livelihood-outcomes",
+        title=_("Work or training and income after return"),
+        row_header=_("Follow-up visit"),
+        row_keys=list(months),
+        row_labels=[_("%(months)s months after return") % {"months": m} for m in months],
+        column_labels=[_("In work or training"), _("Not in work or training")],
+        cells=cells,
+        row_totals=True,
+        column_totals=False,
+        extra_label=_("Share in work or training · median monthly income (riel)"),
+        note=_("Visits done in the period at 6 and 12 months after return."),
+    )
+    table.apply(protection)
+    table.extra = [
+        _share_and_income(table, row, data["medians"].get(m), data["incomes_recorded"][m])
+        for m, row in zip(months, cells, strict=True)
+    ]
+    return table
+
+
+def _share_and_income(table: Table, row, median, recorded) -> str:
+    """The share from the counts as shown (so page, CSV and chart agree) and the median income,
+    perturbed like every figure of a ministry's dashboard."""
+    working, total = table.shown(row[0]), table.shown(tally_add(*row))
+    share = "—" if not working or not total else f"{round(100 * working / total)}%"
+    if median is None:
+        income = "—"
+    elif table.protection.perturbed:
+        moved = perturb_income(median, recorded)
+        income = "—" if moved is None else number_format(moved, force_grouping=True)
+    else:
+        income = number_format(round(median), force_grouping=True)
+    return f"{share} · {income}"
+
+
 def dashboard_tables(
     scope: DashboardScope,
     filters: DashboardFilters,
@@ -447,6 +552,10 @@ def dashboard_tables(
         table_livelihood(numbers),
         table_risk(numbers),
         table_closed(numbers),
+        table_plans(numbers),
+        table_services(numbers),
+        table_recommendations(numbers),
+        table_livelihood_after_return(numbers, protection),
     ]
     return [table.apply(protection) for table in tables]
 
@@ -475,4 +584,8 @@ TABLE_SLUGS = (
     "livelihood",
     "risk",
     "closed",
+    "plans",
+    "services",
+    "recommendations",
+    "livelihood-outcomes",
 )

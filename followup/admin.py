@@ -1,8 +1,23 @@
 from django.contrib import admin
 
 from organisations.admin import OrganisationScopedAdmin
+from organisations.permissions import is_platform_administrator
 
 from .models import CommunityResource, EmailDelivery, FollowUpVisit, Notification, Reminder
+
+
+class WrittenByServicesAdmin(OrganisationScopedAdmin):
+    """Reminders, notifications and e-mails are made by the reminder services: an
+    organisation's administrator may look, and may not re-point them at another visit,
+    reminder or person. Every other foreign key of the admin is scoped to their organisation."""
+
+    related_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if is_platform_administrator(request.user):
+            return fields
+        return fields + tuple(name for name in self.related_fields if name not in fields)
 
 
 @admin.register(FollowUpVisit)
@@ -16,7 +31,8 @@ class FollowUpVisitAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(OrganisationScopedAdmin):
+class ReminderAdmin(WrittenByServicesAdmin):
+    related_fields = ("visit",)
     organisation_path = "visit__case__organisation"
     list_display = ["visit", "kind", "due_at", "sent_at", "attempts"]
     list_filter = ["kind"]
@@ -37,7 +53,8 @@ class CommunityResourceAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(OrganisationScopedAdmin):
+class NotificationAdmin(WrittenByServicesAdmin):
+    related_fields = ("recipient", "reminder")
     organisation_path = "recipient__membership__organisation"
     list_display = ["recipient", "text", "created_at", "read_at"]
     list_select_related = ["recipient"]
@@ -45,7 +62,8 @@ class NotificationAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(OrganisationScopedAdmin):
+class EmailDeliveryAdmin(WrittenByServicesAdmin):
+    related_fields = ("reminder", "recipient")
     organisation_path = "recipient__membership__organisation"
     list_display = ["reminder", "address", "sent_at"]
     raw_id_fields = ["reminder", "recipient"]

@@ -8,11 +8,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case
-from cases.permissions import WHOLE_ORGANISATION_ROLES, active_membership, can_edit_case
+from cases.permissions import active_membership, can_edit_case
 from cases.selectors import case_list_visible_to
 from organisations.models import User
 
 from .models import CommunityResource, FollowUpVisit, Notification, VisitStatus
+from .permissions import sees_overdue_visits_of_organisation
 
 
 def visits_visible_to(user: User) -> QuerySet[FollowUpVisit]:
@@ -42,7 +43,7 @@ def visits_overdue_for(user: User, *, today: dt.date | None = None) -> QuerySet[
         return FollowUpVisit.objects.none()
     today = today or timezone.localdate()
     visits = visits_visible_to(user).filter(status=VisitStatus.PLANNED, scheduled_for__lt=today)
-    if membership.role in WHOLE_ORGANISATION_ROLES:
+    if sees_overdue_visits_of_organisation(membership):
         visits = visits.filter(case__organisation_id=membership.organisation_id)
     else:
         visits = visits.filter(assigned_worker_id=user.pk)

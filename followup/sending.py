@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from organisations.models import Membership, Role, User
+from organisations.models import Membership, User
 
 from .channels import Channel, configured_channels
 from .models import Reminder, ReminderKind, VisitStatus
+from .permissions import told_of_overdue_visits
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +95,8 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
     supervisors: dict[int, list[User]] = defaultdict(list)
     if escalated:
         memberships = Membership.objects.filter(
+            told_of_overdue_visits(),
             organisation_id__in={r.visit.case.organisation_id for r in escalated},
-            role=Role.SUPERVISOR,
             user__is_active=True,
         ).select_related("user")
         for membership in memberships:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from cases import timeline
 from cases.models import Case, CaseEvent, EventKind
-from cases.permissions import CASEWORK_ROLES, active_membership, can_edit_case
-from organisations.models import Commune, Province, Role, User
+from cases.permissions import active_membership, can_be_assigned_case, can_edit_case
+from organisations.models import Commune, Province, User
 
 from .models import (
     VISIT_RECORD_FIELDS,
@@ -24,6 +24,7 @@ from .models import (
     ReminderKind,
     VisitStatus,
 )
+from .permissions import can_add_community_resources
 from .sending import reminders_send_due  # noqa: F401 - the sending service lives beside
 
 REMINDER_HOUR = dt.time(7, 0)
@@ -97,12 +98,7 @@ def _check_can_edit(actor: User, case: Case) -> None:
 
 
 def _validate_worker(case: Case, worker: User | None) -> None:
-    membership = active_membership(worker) if worker is not None else None
-    if (
-        membership is None
-        or membership.organisation_id != case.organisation_id
-        or membership.role not in (Role.SOCIAL_WORKER, Role.SUPERVISOR)
-    ):
+    if not can_be_assigned_case(worker, case.organisation):
         raise ValidationError(
             {"assigned_worker": _("Visits are assigned to a social worker of this organisation.")}
         )
@@ -330,9 +326,9 @@ def community_resource_create(
     name_km: str = "",
     contact: str = "",
 ) -> CommunityResource:
-    membership = active_membership(actor)
-    if membership is None or membership.role not in CASEWORK_ROLES:
+    if not can_add_community_resources(actor):
         raise PermissionDenied(_("You cannot add to the directory."))
+    membership = active_membership(actor)
     if commune is not None and commune.district.province_id != province.pk:
         raise ValidationError({"commune": _("This commune is not in the province chosen.")})
     resource = CommunityResource(

@@ -11,12 +11,7 @@ from django.views.decorators.http import require_POST
 from audit.models import Action
 from audit.services import record
 from cases.forms import show_service_errors
-from cases.permissions import (
-    CASEWORK_ROLES,
-    active_membership,
-    can_edit_case,
-    visible_case_categories,
-)
+from cases.permissions import can_edit_case, visible_case_categories
 from cases.selectors import case_get_for_user
 from cases.visibility import shown
 
@@ -32,6 +27,7 @@ from .forms import (
     VisitRecordForm,
 )
 from .models import VisitStatus
+from .permissions import can_add_community_resources
 
 PER_PAGE = 50
 
@@ -182,8 +178,7 @@ def resource_list(request):
         commune = form.cleaned_data["commune"].strip() or None
     resources = selectors.community_resources_for(request.user, province, commune)
     page = Paginator(resources, PER_PAGE).get_page(request.GET.get("page"))
-    membership = active_membership(request.user)
-    can_add = membership is not None and membership.role in CASEWORK_ROLES
+    can_add = can_add_community_resources(request.user)
     return render(
         request, "followup/resource_list.html", {"form": form, "page": page, "can_add": can_add}
     )

@@ -1,18 +1,8 @@
-from .models import Role
+from .permissions import active_membership
 
 
 def navigation(request):
-    """What the menu offers, by the signed-in person's role."""
+    """The organisation the signed-in person acts for (what they may do is `can`)."""
     user = getattr(request, "user", None)
-    membership = user.membership_or_none if user and user.is_authenticated else None
-    role = membership.role if membership and membership.organisation.is_active else None
-    return {
-        "nav": {
-            "role": role,
-            "casework": role in (Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN),
-            "supervises": role in (Role.SUPERVISOR, Role.ORG_ADMIN),
-            "administers": role == Role.ORG_ADMIN,
-            "officer": role == Role.MINISTRY_OFFICER,
-            "organisation": membership.organisation if role else None,
-        }
-    }
+    membership = active_membership(user) if user is not None else None
+    return {"nav": {"organisation": membership.organisation if membership else None}}

@@ -9,7 +9,16 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, OrganisationKind, Province, Role, User, Village
+from .models import Membership, Organisation, Province, User, Village
+from .permissions import (
+    can_manage_people,
+    grantable_roles,
+    is_organisation_administrator,
+    is_platform_administrator,
+    keeps_administration,
+    role_choices,
+    uses_admin_site,
+)
 
 
 def _official_rows(level: str) -> list[dict[str, str]]:
@@ -161,10 +170,95 @@ def organisation_create(
     return organisation
 
 
+ORGANISATION_SETTINGS = (
+    "workers_see_assigned_only",
+    "referral_access_grace_days",
+    "retention_years",
+    "followup_plan_months",
+)
+MAX_GRACE_DAYS = 365
+RETENTION_YEARS = (1, 100)
+# Follow-up runs one to two years as a rule; five years is the longest plan allowed.
+FOLLOWUP_MONTHS = (1, 60)
+MAX_FOLLOWUP_VISITS = 24
+
+
+def organisation_settings_clean(
+    *,
+    workers_see_assigned_only: bool,
+    referral_access_grace_days: int,
+    retention_years: int,
+    followup_plan_months,
+) -> dict:
+    """The organisation's working rules, checked and normalised (the plan sorted, without
+    repeats), or a ValidationError naming each wrong field."""
+    errors = {}
+    if not isinstance(referral_access_grace_days, int) or not (
+        0 <= referral_access_grace_days <= MAX_GRACE_DAYS
+    ):
+        errors["referral_access_grace_days"] = _("Give a number of days from 0 to %(most)s.") % {
+            "most": MAX_GRACE_DAYS
+        }
+    low, high = RETENTION_YEARS
+    if not isinstance(retention_years, int) or not (low <= retention_years <= high):
+        errors["retention_years"] = _("Give a number of years from %(low)s to %(high)s.") % {
+            "low": low,
+            "high": high,
+        }
+    low, high = FOLLOWUP_MONTHS
+    months = followup_plan_months
+    if (
+        not isinstance(months, list)
+        or not months
+        or len(months) > MAX_FOLLOWUP_VISITS
+        or not all(type(m) is int and low <= m <= high for m in months)
+    ):
+        errors["followup_plan_months"] = _(
+            "Give a list of months after reintegration, each from %(low)s to %(high)s, "
+            "for example [1, 3, 6, 12, 24]."
+        ) % {"low": low, "high": high}
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "workers_see_assigned_only": bool(workers_see_assigned_only),
+        "referral_access_grace_days": referral_access_grace_days,
+        "retention_years": retention_years,
+        "followup_plan_months": sorted(set(months)),
+    }
+
+
+@transaction.atomic
+def organisation_update_settings(
+    *,
+    actor: User,
+    organisation: Organisation,
+    workers_see_assigned_only: bool,
+    referral_access_grace_days: int,
+    retention_years: int,
+    followup_plan_months: list[int],
+) -> Organisation:
+    """Change how the organisation works: who sees which cases, how long a completed
+    referral keeps access, how long closed cases keep identities, when follow-up visits fall."""
+    if not (is_platform_administrator(actor) or is_organisation_administrator(actor, organisation)):
+        raise PermissionDenied(_("Only this organisation's administrator changes its settings."))
+    cleaned = organisation_settings_clean(
+        workers_see_assigned_only=workers_see_assigned_only,
+        referral_access_grace_days=referral_access_grace_days,
+        retention_years=retention_years,
+        followup_plan_months=followup_plan_months,
+    )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    for name, value in cleaned.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save(update_fields=list(cleaned))
+    return organisation
+
+
 @transaction.atomic
 def membership_set(*, user: User, organisation: Organisation, role: str) -> Membership:
     """Put a user in an organisation with a role; one organisation per user."""
-    if role not in Role.values:
+    if role not in dict(role_choices()):
         raise ValidationError({"role": _("Unknown role.")})
     previous = user.membership_or_none
     if previous and previous.organisation_id != organisation.pk:
@@ -174,7 +268,7 @@ def membership_set(*, user: User, organisation: Organisation, role: str) -> Memb
     )
     user.groups.add(organisation.group)
     # Only organisation administrators use the Django admin, and only for their organisation.
-    should_be_staff = role == Role.ORG_ADMIN or user.is_superuser
+    should_be_staff = uses_admin_site(role, is_superuser=user.is_superuser)
     if user.is_staff != should_be_staff:
         user.is_staff = should_be_staff
         user.save(update_fields=["is_staff"])
@@ -204,22 +298,22 @@ def user_create(
 
 
 def _require_org_admin(actor: User, organisation: Organisation) -> None:
-    membership = actor.membership_or_none if actor.is_active else None
-    if (
-        membership is None
-        or membership.role != Role.ORG_ADMIN
-        or membership.organisation_id != organisation.pk
-    ):
+    if not can_manage_people(actor, organisation):
         raise PermissionDenied(_("Only this organisation's administrator manages its people."))
 
 
-def _allowed_roles(organisation: Organisation) -> set[str]:
-    """The roles an administrator may give a person. The API client role belongs to the
-    account behind an API key alone, made and stopped on the API keys page."""
-    roles = {Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN}
-    if organisation.kind in (OrganisationKind.MINISTRY, OrganisationKind.PROVINCIAL_DEPARTMENT):
-        roles.add(Role.MINISTRY_OFFICER)
-    return roles
+def role_change_check(*, actor: User, user: User | None, organisation: Organisation, role: str):
+    """The role an administrator gives a person (`user` None for someone new): one the
+    organisation has, and never away from themselves."""
+    if role not in grantable_roles(organisation):
+        raise ValidationError({"role": _("This role does not exist in this organisation.")})
+    if user is not None and user.pk == actor.pk and not keeps_administration(role):
+        raise ValidationError({"role": _("You cannot take away your own administrator role.")})
+
+
+def active_change_check(*, actor: User, user: User, active: bool) -> None:
+    if user.pk == actor.pk and not active:
+        raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
 
 
 @transaction.atomic
@@ -235,8 +329,7 @@ def user_invite(
 ) -> User:
     """Add a person to the organisation with no password yet; they choose one from the link."""
     _require_org_admin(actor, organisation)
-    if role not in _allowed_roles(organisation):
-        raise ValidationError({"role": _("This role does not exist in this organisation.")})
+    role_change_check(actor=actor, user=None, organisation=organisation, role=role)
     if User.objects.filter(username__iexact=username.strip()).exists():
         raise ValidationError({"username": _("This username is taken.")})
     return user_create(
@@ -250,22 +343,55 @@ def user_invite(
 
 
 @transaction.atomic
+def membership_add(*, actor: User, user: User, organisation: Organisation, role: str) -> Membership:
+    """Put a person who belongs nowhere yet into the administrator's organisation."""
+    _require_org_admin(actor, organisation)
+    if user.membership_or_none is not None:
+        raise ValidationError(_("This person already belongs to an organisation."))
+    role_change_check(actor=actor, user=None, organisation=organisation, role=role)
+    return membership_set(user=user, organisation=organisation, role=role)
+
+
+@transaction.atomic
 def user_set_role(*, actor: User, user: User, role: str) -> Membership:
     organisation = user.membership.organisation
     _require_org_admin(actor, organisation)
-    if role not in _allowed_roles(organisation):
-        raise ValidationError({"role": _("This role does not exist in this organisation.")})
-    if user.pk == actor.pk and role != Role.ORG_ADMIN:
-        raise ValidationError({"role": _("You cannot take away your own administrator role.")})
+    role_change_check(actor=actor, user=user, organisation=organisation, role=role)
     return membership_set(user=user, organisation=organisation, role=role)
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    username: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    preferred_language: str = "",
+) -> User:
+    """A person's name, e-mail and language, as their organisation's administrator sets them."""
+    _require_org_admin(actor, user.membership.organisation)
+    if User.objects.filter(username__iexact=username.strip()).exclude(pk=user.pk).exists():
+        raise ValidationError({"username": _("This username is taken.")})
+    if preferred_language and preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Unknown language.")})
+    user.username = username.strip()
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.email = email.strip()
+    user.preferred_language = preferred_language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["username", "first_name", "last_name", "email", "preferred_language"])
+    return user
 
 
 @transaction.atomic
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivating signs the person out on their next request: Django refuses inactive users."""
     _require_org_admin(actor, user.membership.organisation)
-    if user.pk == actor.pk and not active:
-        raise ValidationError(_("You cannot deactivate yourself."))
+    active_change_check(actor=actor, user=user, active=active)
     user.is_active = active
     user.save(update_fields=["is_active"])
     return user

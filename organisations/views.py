@@ -14,14 +14,14 @@ from django.views.i18n import set_language as django_set_language
 
 from . import selectors, services
 from .forms import InviteForm, RoleForm
-from .models import Role
+from .permissions import administered_organisation, grantable_role_choices, grantable_roles
 
 
 def _administered_organisation(request):
-    membership = request.user.membership_or_none
-    if membership is None or membership.role != Role.ORG_ADMIN:
+    organisation = administered_organisation(request.user)
+    if organisation is None:
         raise Http404
-    return membership.organisation
+    return organisation
 
 
 @login_required
@@ -58,7 +58,7 @@ def _set_password_link(request, user) -> str:
 @login_required
 def people(request):
     organisation = _administered_organisation(request)
-    roles = services._allowed_roles(organisation)
+    roles = grantable_roles(organisation)
     form = InviteForm(request.POST or None, roles=roles)
     link = None
     if request.method == "POST" and form.is_valid():
@@ -85,7 +85,7 @@ def people(request):
         "members": selectors.members_of(organisation),
         "form": form,
         "link": link,
-        "roles": [c for c in Role.choices if c[0] in roles],
+        "roles": grantable_role_choices(organisation),
     }
     return render(request, "organisations/people.html", context)
 

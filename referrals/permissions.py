@@ -1,14 +1,18 @@
-"""Who may do what with a referral. The case's own rules stay in cases/permissions.py."""
+"""Who may do what with a referral. The case's own rules stay in cases/permissions.py, the
+role rules in organisations/permissions.py."""
 
 from cases.models import Case
 from cases.permissions import active_membership, can_edit_case
-from organisations.models import OrganisationKind, Role, User
+from organisations.models import User
+from organisations.permissions import (
+    administers,
+    is_government,
+    is_ministry_officer,
+    supervises,
+    works_on_cases,
+)
 
 from .models import Referral
-
-ANSWERING_ROLES = frozenset({Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN, Role.API_CLIENT})
-GOVERNMENT_KINDS = frozenset({OrganisationKind.MINISTRY, OrganisationKind.PROVINCIAL_DEPARTMENT})
-OVERRIDING_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
 
 
 def can_answer_referral(user: User, referral: Referral) -> bool:
@@ -17,12 +21,9 @@ def can_answer_referral(user: User, referral: Referral) -> bool:
     membership = active_membership(user)
     if membership is None or membership.organisation_id != referral.to_organisation_id:
         return False
-    if membership.role in ANSWERING_ROLES:
+    if works_on_cases(membership):
         return True
-    return (
-        membership.role == Role.MINISTRY_OFFICER
-        and membership.organisation.kind in GOVERNMENT_KINDS
-    )
+    return is_ministry_officer(membership) and is_government(membership.organisation)
 
 
 def can_send_referral(user: User, case: Case) -> bool:
@@ -43,10 +44,10 @@ def can_override_consent(user: User, organisation_id: int) -> bool:
     return (
         membership is not None
         and membership.organisation_id == organisation_id
-        and membership.role in OVERRIDING_ROLES
+        and supervises(membership)
     )
 
 
 def can_list_overrides(user: User) -> bool:
     membership = active_membership(user)
-    return membership is not None and membership.role == Role.ORG_ADMIN
+    return administers(membership)

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, EventKind
-from cases.permissions import CASEWORK_ROLES, active_membership, sees_whole_organisation
+from cases.permissions import active_membership, sees_whole_organisation, works_on_cases
 from cases.visibility import HEALTH, HEALTH_SERVICES
 from organisations.models import Organisation, User
 
@@ -38,7 +38,7 @@ def holding_access(today: dt.date | None = None) -> Q:
 
 def _sender_side(user: User) -> Q | None:
     membership = active_membership(user)
-    if membership is None or membership.role not in CASEWORK_ROLES:
+    if not works_on_cases(membership):
         return None
     sent = Q(from_organisation_id=membership.organisation_id)
     if not sees_whole_organisation(membership):

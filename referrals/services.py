@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cases import timeline
-from cases.models import Case, CaseEvent, Consent, ConsentPurpose, EventKind, Phase
+from cases.models import Case, CaseEvent, Consent, ConsentGiver, ConsentPurpose, EventKind, Phase
 from cases.services import case_access_grant, case_access_revoke
 from organisations.models import Organisation, User
 
@@ -106,6 +106,10 @@ def consent_for_sharing(
         if _covers(consent, organisation)
     ]
     active = [consent for consent in candidates if consent_is_active(consent, today)]
+    adult = case.needs_own_consent(today)
+    if adult:
+        # A parent's or guardian's consent does not cover new sharing once the survivor is 18.
+        active = [consent for consent in active if consent.given_by != ConsentGiver.GUARDIAN]
     for consent in active:
         if not _missing(consent, categories):
             return consent, ""
@@ -114,8 +118,14 @@ def consent_for_sharing(
         "categories": _labels(missing or [c for c in DataCategory.values if c in categories]),
         "organisation": organisation.name,
     }
+    if adult:
+        message += " " + _(
+            "The survivor turned 18 on %(day)s: a guardian's consent no longer covers new "
+            "sharing; ask the survivor herself."
+        ) % {"day": formats.date_format(case.adult_on)}
     for consent in candidates:
-        if consent in active or _missing(consent, categories):
+        outgrown = adult and consent.given_by == ConsentGiver.GUARDIAN
+        if consent in active or outgrown or _missing(consent, categories):
             continue
         given = formats.date_format(consent.given_on)
         if consent.withdrawn_on is not None:

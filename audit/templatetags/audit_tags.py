@@ -4,7 +4,7 @@ from django import template
 from django.apps import apps
 from django.utils.text import capfirst
 
-from cases.permissions import can_close_case
+from cases.permissions import can_see_case_openers
 
 from .. import selectors
 
@@ -15,7 +15,7 @@ register = template.Library()
 def case_openers(context, case):
     """ "Opened by", for the supervisors and administrators of the case's own organisation."""
     request = context.get("request")
-    if request is None or not can_close_case(request.user, case):
+    if request is None or not can_see_case_openers(request.user, case):
         return {"shown": False}
     return {"shown": True, "openers": selectors.case_openers(case)}
 

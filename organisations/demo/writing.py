@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.models import (
     Case,
+    Phase,
 )
 from cases.services import (
     case_assign,
@@ -26,6 +27,8 @@ from organisations.services import organisation_create, user_create
 
 from .data import CASES_PER_NGO, NGO_SLUGS, ORGANISATIONS, ORIGIN_PROVINCE_WEIGHTS, SEED, demo_users
 from .planning import CasePlan, CasePlanner
+
+DOMAINS = ("safety", "health", "family", "community", "education", "livelihood", "legal")
 
 # ---------------------------------------------------------------------------------------------
 # Writing
@@ -145,7 +148,11 @@ def case_write(
     moves = plan.steps[: len(plan.steps) - len(closing)]
     for step in moves:
         actor = team.supervisor if step["closure_reason"] else worker
+        if step["to_phase"] == Phase.REINTEGRATED:
+            plan_write(case, worker, team.supervisor, outcome="approved")
         case = case_change_phase(actor=actor, case=case, **step)
+    if case.phase == Phase.REINTEGRATION_PLANNING:
+        plan_write(case, worker, team.supervisor, outcome=PLAN_OUTCOMES[case.pk % 3])
     if plan.handover:
         case = case_assign(actor=team.supervisor, case=case, worker=colleague)
         worker = colleague
@@ -154,6 +161,53 @@ def case_write(
         case_change_phase(actor=team.supervisor, case=case, **step)
     if plan.reintegrated_on and not closing:
         followup_write(plan, case, worker)
+
+
+PLAN_OUTCOMES = ("draft", "submitted", "returned")
+
+
+def plan_write(case: Case, worker: User, supervisor: User, *, outcome: str) -> None:
+    """A reintegration plan through the services: an assessment, a family goal and a livelihood
+    goal with an action each, then as far as `outcome` (draft, submitted, returned, approved)."""
+    from followup.models import CommunityResource
+    from plans import services as plans
+
+    today = timezone.localdate()
+    scores = {domain: (2 + (case.pk + i) % 3, "") for i, domain in enumerate(DOMAINS)}
+    plans.assessment_record(
+        actor=worker, case=case, assessed_on=today, occasion="intake", scores=scores
+    )
+    plan = plans.plan_start(actor=worker, case=case)
+    family = plans.goal_add(
+        actor=worker, plan=plan, domain="family", description="Return safely to the family home"
+    )
+    plans.action_add(
+        actor=worker, goal=family, what="Home visit with the family before return",
+        provider_kind="own", target_date=today + dt.timedelta(days=14),
+    )  # fmt: skip
+    resource = CommunityResource.objects.filter(is_active=True).order_by("pk").first()
+    if resource:
+        plans.action_add(
+            actor=worker, goal=family, what="Village chief prepares the community",
+            provider_kind="community", resource=resource,
+            target_date=today + dt.timedelta(days=21),
+        )  # fmt: skip
+    income = plans.goal_add(
+        actor=worker, plan=plan, domain="livelihood", description="A steady income in a year"
+    )
+    plans.action_add(
+        actor=worker, goal=income, what="Sewing course", provider_kind="own",
+        target_date=today + dt.timedelta(days=90),
+    )  # fmt: skip
+    if outcome == "draft":
+        return
+    approval = plans.plan_submit(actor=worker, plan=plan)
+    if outcome == "returned":
+        plans.approval_return(
+            actor=supervisor, approval=approval, comment="Add who pays for the course."
+        )
+    elif outcome == "approved":
+        plans.approval_approve(actor=supervisor, approval=approval)
 
 
 # Visits older than this are recorded as done; newer ones stay planned, so the demo has

@@ -211,3 +211,13 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(ngo_api, other_api, monke
     assert 0 < int(refused["Retry-After"]) <= 60
     # Another key has its own allowance.
     assert other_api.get("/api/v1/provinces/").status_code == 200
+
+
+def test_a_ministry_api_key_cannot_register_a_case(ministry, make_key, key_client):
+    """Ministries see aggregates and answer referrals; case files belong to case-working
+    organisations (cases.permissions.can_register_cases), through the API as on the page."""
+    _key, plaintext = make_key(ministry, "Ministry database")
+    response = key_client(plaintext).post("/api/v1/cases/", new_case(), format="json")
+    assert response.status_code == 403, response.content
+    assert response["Content-Type"] == PROBLEM
+    assert not Case.objects.exists()

@@ -12,6 +12,7 @@ from referrals.models import Referral
 from tests.browser.conftest import screenshot, sign_in
 from tests.cases.factories import CaseFactory, log_session
 from tests.organisations.factories import UserFactory
+from tests.plans.factories import approved_plan
 
 
 @pytest.fixture
@@ -71,6 +72,7 @@ def test_refer_accept_and_reintegrate(open_page, owner, receiver, other_ngo, pas
     assert "recruiter" not in page  # nor the counselling notes
     screenshot(other, "referral-received-case")
 
+    approved_plan(case, case.assigned_worker or case.created_by)
     sender.goto(f"/cases/{case.pk}/")
     for phase in (Phase.INTAKE, Phase.REINTEGRATION_PLANNING, Phase.REINTEGRATED):
         sender.select_option("#id_to_phase", phase)

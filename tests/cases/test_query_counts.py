@@ -52,9 +52,9 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     count, sql = queries_for(client_for(owner), reverse("cases:detail", args=[case.pk]))
     # + the case with its organisation, worker and places; + sensitive facts; + consents;
     # + sessions with counsellors; + referrals; + next visits; + last visit;
-    # + organisations it is shared with; + timeline with actors; + the audit row ("Opened
-    # by" is for supervisors: none for the worker).
-    assert count == REQUEST_OVERHEAD + 10, sql
+    # + organisations it is shared with; + timeline with actors; + the reintegration plan's
+    # versions; + the audit row ("Opened by" is for supervisors: none for the worker).
+    assert count == REQUEST_OVERHEAD + 11, sql
 
 
 @pytest.mark.parametrize("cases", [2, 12])

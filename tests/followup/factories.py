@@ -3,12 +3,15 @@ import datetime as dt
 from cases.services import case_change_phase
 from followup.models import FollowUpVisit, Reminder
 from followup.services import reminder_due_times
+from tests.plans.factories import approved_plan
 
 PATH_TO_REINTEGRATION = ("intake", "recovery", "reintegration_planning", "reintegrated")
 
 
 def reintegrate(case, actor):
-    """Walk a case along the survivor's path into reintegration, as a worker would."""
+    """Walk a case along the survivor's path into reintegration, as a worker would, with the
+    approved plan that reintegration needs."""
+    approved_plan(case, actor)
     for phase in PATH_TO_REINTEGRATION:
         case = case_change_phase(actor=actor, case=case, to_phase=phase)
     return case

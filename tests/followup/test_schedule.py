@@ -11,6 +11,7 @@ from cases.services import case_change_phase
 from followup import services
 from followup.models import FollowUpVisit, Reminder, ReminderKind, VisitStatus
 from tests.followup.factories import reintegrate
+from tests.plans.factories import approved_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ def test_a_back_entered_case_counts_its_schedule_from_the_real_return(owner):
     from tests.cases.factories import CaseFactory
 
     case = CaseFactory(actor=owner, intake_date=timezone.localdate() - dt.timedelta(days=200))
+    approved_plan(case, owner)
     for phase in ("intake", "reintegration_planning", "reintegrated"):
         case = case_change_phase(actor=owner, case=case, to_phase=phase)
     before = list(FollowUpVisit.objects.filter(case=case).values_list("scheduled_for", flat=True))

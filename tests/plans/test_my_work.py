@@ -1,0 +1,163 @@
+"""My work for today, and a survivor turning 18."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.services import case_assign, consent_record
+from plans import services, work
+from plans.models import Domain, Plan, PlanStatus
+from tests.cases.factories import CaseFactory
+from tests.followup.factories import planned_visit
+from tests.plans.factories import approved_plan
+from tests.referrals.helpers import send
+
+pytestmark = pytest.mark.django_db
+
+# 10:00 in Phnom Penh on 1 December 2026.
+MORNING = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture
+def frozen(time_machine):
+    time_machine.move_to(MORNING, tick=False)
+    return time_machine
+
+
+def _guardian_sharing(case, actor, organisation, given_on):
+    return consent_record(
+        actor=actor, case=case, given_by="guardian", guardian_name="Mother",
+        child_assent=True, purpose="sharing", shared_with_organisation=organisation,
+        covers_identity=True, covers_case_facts=True, given_on=given_on,
+    )  # fmt: skip
+
+
+def test_my_work_lists_everything_due_most_urgent_first(frozen, owner, supervisor, colleague):
+    case = CaseFactory(actor=owner, intake_date=TODAY - dt.timedelta(days=60))
+    planned_visit(case, on=TODAY - dt.timedelta(days=2), worker=owner)
+    plan = approved_plan(case, owner)
+    Plan.objects.filter(pk=plan.pk).update(review_date=TODAY + dt.timedelta(days=5))
+    plan.goals.get().actions.update(target_date=TODAY + dt.timedelta(days=3))
+    consent_record(
+        actor=owner, case=case, given_by="survivor", purpose="sharing",
+        shared_with_kind="ngo", covers_case_facts=True, given_on=TODAY - dt.timedelta(days=300),
+        expires_on=TODAY + dt.timedelta(days=10),
+    )  # fmt: skip
+    minor = CaseFactory(
+        actor=owner,
+        date_of_birth=dt.date(2008, 12, 31),  # 18 on 31 December 2026
+        intake_date=TODAY - dt.timedelta(days=100),
+    )
+    returned = CaseFactory(actor=owner)
+    draft = services.plan_start(actor=owner, case=returned)
+    goal = services.goal_add(actor=owner, plan=draft, domain=Domain.FAMILY, description="Home")
+    services.action_add(
+        actor=owner, goal=goal, what="Visit", provider_kind="own", target_date=TODAY
+    )
+    approval = services.plan_submit(actor=owner, plan=draft)
+    services.approval_return(actor=supervisor, approval=approval, comment="More detail")
+    handed = CaseFactory(actor=colleague)
+    case_assign(actor=supervisor, case=handed, worker=owner)
+    someone_elses = CaseFactory(actor=colleague)
+    planned_visit(someone_elses, on=TODAY - dt.timedelta(days=9), worker=colleague)
+
+    items = work.my_work(owner)
+    kinds = [(item.kind, item.case_number) for item in items]
+    assert kinds == [
+        (work.VISIT, case.case_number),  # overdue, 29 Nov
+        (work.RETURNED, returned.case_number),  # today
+        (work.ASSIGNED, handed.case_number),  # today
+        (work.ACTION, case.case_number),  # 4 Dec
+        (work.REVIEW, case.case_number),  # 6 Dec
+        (work.CONSENT, case.case_number),  # 11 Dec
+        (work.TURNING_18, minor.case_number),  # 31 Dec
+    ]
+    assert items[0].overdue and not items[-1].overdue
+    assert someone_elses.case_number not in {n for _k, n in kinds}
+
+
+def test_a_supervisor_also_sees_what_waits_for_approval(frozen, owner, supervisor):
+    case = CaseFactory(actor=owner)
+    services.closure_request(actor=owner, case=case, reason="lost_contact")
+    assert [i.kind for i in work.my_work(supervisor)] == [work.APPROVAL]
+    assert work.my_work(owner) == []  # the worker waits, nothing to do
+
+
+def test_referrals_waiting_for_an_answer_show_in_the_receivers_work(
+    frozen, owner, outsider, other_ngo
+):
+    case = CaseFactory(actor=owner)
+    consent_record(
+        actor=owner, case=case, given_by="survivor", purpose="sharing",
+        shared_with_organisation=other_ngo, covers_identity=True, covers_case_facts=True,
+        given_on=TODAY,
+    )  # fmt: skip
+    send(case, owner, other_ngo)
+    assert [i.kind for i in work.my_work(outsider)] == [work.REFERRAL]
+
+
+def test_my_work_page_costs_the_same_with_more_work(frozen, client_for, owner):
+    client = client_for(owner)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("plans:my-work")).status_code == 200
+        return len(captured)
+
+    case = CaseFactory(actor=owner)
+    planned_visit(case, on=TODAY, worker=owner)
+    few = queries()
+    for _ in range(5):
+        other = CaseFactory(actor=owner)
+        planned_visit(other, on=TODAY, worker=owner)
+        approved_plan(other, owner).goals.get().actions.update(target_date=TODAY)
+    assert queries() == few
+
+
+@pytest.mark.parametrize(
+    ("utc", "adult"),
+    [
+        (dt.datetime(2026, 12, 1, 16, 59, tzinfo=dt.UTC), False),  # 23:59 in Phnom Penh
+        (dt.datetime(2026, 12, 1, 17, 0, tzinfo=dt.UTC), True),  # midnight: her birthday
+    ],
+)
+def test_turning_18_on_the_right_day_in_phnom_penh(time_machine, owner, other_ngo, utc, adult):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC), tick=False)
+    case = CaseFactory(
+        actor=owner, date_of_birth=dt.date(2008, 12, 2), intake_date=dt.date(2026, 5, 1)
+    )
+    _guardian_sharing(case, owner, other_ngo, dt.date(2026, 5, 2))
+    time_machine.move_to(utc, tick=False)
+    from django.utils import timezone
+
+    assert case.needs_own_consent(timezone.localdate()) is adult
+    if adult:
+        with pytest.raises(ValidationError) as refused:
+            send(case, owner, other_ngo, shares_health=False)
+        assert "turned 18" in str(refused.value)
+        consent_record(
+            actor=owner, case=case, given_by="survivor", purpose="sharing",
+            shared_with_organisation=other_ngo, covers_identity=True, covers_case_facts=True,
+            given_on=timezone.localdate(),
+        )  # fmt: skip
+    assert send(case, owner, other_ngo).pk
+
+
+def test_the_case_page_asks_for_her_own_consent_once_18(time_machine, client_for, owner):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 3, 0, tzinfo=dt.UTC), tick=False)
+    case = CaseFactory(
+        actor=owner, date_of_birth=dt.date(2008, 7, 1), intake_date=dt.date(2026, 5, 1)
+    )
+    time_machine.move_to(dt.datetime(2026, 7, 2, 3, 0, tzinfo=dt.UTC), tick=False)
+    page = client_for(owner).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "turned 18" in page
+
+
+def test_an_approved_plan_is_the_plan_in_force(owner):
+    case = CaseFactory(actor=owner)
+    assert approved_plan(case, owner).status == PlanStatus.APPROVED
