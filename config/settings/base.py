@@ -165,8 +165,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-# django-guardian: object permissions live in the direct foreign-key tables of each model
-# (cases.CaseGroupObjectPermission); no anonymous user is needed.
+# django-guardian: no object permission is stored today (a case is shared by the referral
+# holding access, referrals.selectors.holding_access); no anonymous user is needed.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
