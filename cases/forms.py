@@ -15,7 +15,8 @@ from .models import (
     HivStatus,
     Phase,
 )
-from .services import ALLOWED_TRANSITIONS, EDITABLE_FIELDS
+from .permissions import allowed_phase_moves
+from .services import ADULT_AGE, EDITABLE_FIELDS, age_on, identity_errors
 
 
 def show_service_errors(form, error: ValidationError | PermissionDenied) -> None:
@@ -119,6 +120,22 @@ class CaseForm(PlaceFields, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.setup_places(self.instance)
 
+    def clean(self):
+        # The date and destination rules are judged with the rest, not after a second submit.
+        data = super().clean()
+        if "date_of_birth" not in self.fields:
+            return data
+        errors = identity_errors(
+            date_of_birth=data.get("date_of_birth"),
+            intake_date=data.get("intake_date") or getattr(self.instance, "intake_date", None),
+            movement=data.get("movement"),
+            destination_country=data.get("destination_country"),
+        )
+        for field, message in errors.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return data
+
     def service_arguments(self) -> dict:
         data = {name: self.cleaned_data[name] for name in CASE_FIELDS}
         return {**data, **self.place_arguments()}
@@ -161,6 +178,13 @@ class IntakeForm(GuardianFields, CaseForm):
         today = timezone.localdate()
         self.fields["intake_date"].initial = today
         self.fields["consent_given_on"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        given_on = data.get("consent_given_on")
+        if given_on is not None and given_on > timezone.localdate():
+            self.add_error("consent_given_on", _("Consent cannot be dated in the future."))
+        return data
 
     def consent_arguments(self) -> dict:
         data = self.cleaned_data
@@ -208,12 +232,33 @@ class ConsentForm(GuardianFields):
     given_on = forms.DateField(label=_("Given on"), widget=DateInput())
     expires_on = forms.DateField(label=_("Expires on"), widget=DateInput(), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case: Case, **kwargs):
         from organisations.models import OrganisationKind
 
         super().__init__(*args, **kwargs)
+        today = timezone.localdate()
         self.fields["shared_with_kind"].choices = [("", "—"), *OrganisationKind.choices]
-        self.fields["given_on"].initial = timezone.localdate()
+        self.fields["given_on"].initial = today
+        # Sharing is with another organisation: the case's own already holds it.
+        self.fields["shared_with_organisation"].queryset = Organisation.objects.filter(
+            is_active=True
+        ).exclude(pk=case.organisation_id)
+        if case.minor_at_intake and age_on(born=case.date_of_birth, on=today) < ADULT_AGE:
+            self.fields["given_by"].initial = ConsentGiver.GUARDIAN
+
+
+class ConsentWithdrawForm(forms.Form):
+    on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("In the survivor's or guardian's words, as far as they gave one."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
 
 
 class SensitiveFactsForm(forms.Form):
@@ -236,12 +281,18 @@ class PhaseChangeForm(forms.Form):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if case is not None:
-            # Offer only the moves the survivor's path allows from here.
-            allowed = ALLOWED_TRANSITIONS[case.phase]
-            self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
+        # Offer only the moves this person may make on this case from its phase.
+        allowed = allowed_phase_moves(user, case)
+        self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
+        refusal = _("A case in “%(phase)s” cannot move to that phase; choose one of those offered.")
+        # Django formats this message again with the value: keep its own % signs literal.
+        self.fields["to_phase"].error_messages["invalid_choice"] = (
+            refusal % {"phase": Phase(case.phase).label}
+        ).replace("%", "%%")
+        if Phase.CLOSED not in allowed:
+            del self.fields["closure_reason"]
 
 
 class AssignForm(forms.Form):

@@ -30,7 +30,7 @@ from . import (
     lookups,  # noqa: F401  (registers pk__any_of)
     visibility,
 )
-from .models import Case, Consent, CounsellingSession
+from .models import Case, CaseEvent, Consent, CounsellingSession
 from .permissions import (
     active_membership,
     assignable_workers,
@@ -237,6 +237,12 @@ def case_timeline(case: Case, categories: set[str]) -> list:
 
 
 NO_CONTACT_DAYS = 30
+
+
+def sensitive_facts_history(case: Case) -> QuerySet[CaseEvent]:
+    """When the health and legal facts changed and who changed them; never what they held."""
+    events = case.events.filter(message="case.sensitive_facts_changed")
+    return events.select_related("actor").order_by("-occurred_at", "-pk")
 
 
 def _with_contact_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:

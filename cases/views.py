@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import record
+from organisations.permissions import can_do_casework
 
-from . import selectors, services
+from . import search, selectors, services
 from .duplicates import duplicates_for
 from .exports import caseload_workbook
 from .filters import CaseloadFilter
@@ -22,20 +23,26 @@ from .forms import (
     AssignForm,
     CaseForm,
     ConsentForm,
+    ConsentWithdrawForm,
     CounsellingSessionForm,
     ExportForm,
     IntakeForm,
     PhaseChangeForm,
+    SensitiveFactsForm,
     show_service_errors,
 )
 from .models import Case
 from .permissions import (
     active_membership,
+    allowed_phase_moves,
+    can_add_casework,
     can_assign_case,
     can_edit_case,
+    can_edit_sensitive_facts,
     can_export_identities,
     can_register_cases,
     can_see_team,
+    home_is_dashboard,
     visible_case_categories,
 )
 from .signals import exported
@@ -60,13 +67,39 @@ def _caseload_page(request, caseload: CaseloadFilter):
     return page
 
 
+def _closed(request, case: Case):
+    """A closed case takes no new work: back to it, saying how to reopen it."""
+    messages.error(request, _("This case is closed. Reopen it (move it to intake) first."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def home(request):
+    """Where signing in lands: the page each person's work starts from."""
+    if home_is_dashboard(request.user):
+        return redirect("dashboards:dashboard")
+    if can_do_casework(request.user):
+        return redirect("plans:my-work")
+    return redirect("cases:list")
+
+
 @login_required
 def case_list(request):
-    """The caseload: my cases first, then the organisation's; search, filters and pages."""
-    caseload = CaseloadFilter(request.GET or None, queryset=Case.objects.none())
+    """The caseload: my cases first, then the organisation's; search, filters and pages.
+
+    A search is posted; its text is kept out of the URL (see `search.py`)."""
+    query = request.GET.copy()
+    if request.method == "POST" or search.TEXT in request.GET:
+        query = search.query_without_name(request, request.POST or request.GET)
+        url = reverse("cases:list") + (f"?{query.urlencode()}" if query else "")
+        if not (request.method == "POST" and request.headers.get("HX-Request")):
+            return redirect(url)
+    data, expired = search.caseload_data(request, query)
+    if expired:
+        messages.warning(request, _("That search has expired. Search again."))
+    caseload = CaseloadFilter(data or None, queryset=Case.objects.none())
     page = _caseload_page(request, caseload)
     record(request, action=Action.LIST, cases=page.object_list)
-    query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
@@ -76,7 +109,10 @@ def case_list(request):
         "today": timezone.localdate(),
     }
     if request.headers.get("HX-Request"):
-        return render(request, "cases/_caseload_table.html", context)
+        response = render(request, "cases/_caseload_table.html", context)
+        if request.method == "POST":
+            response["HX-Push-Url"] = url  # the history gets the search's id, not its text
+        return response
     return render(request, "cases/case_list.html", context)
 
 
@@ -96,12 +132,18 @@ def case_detail(request, pk: int):
         "can_assign": can_assign,
         "seen": seen,
         "show_sensitive": sensitive,
+        "can_edit_sensitive": sensitive and can_edit_sensitive_facts(request.user, case),
         "sensitive_facts": shown(facts, seen) if facts is not None else None,
         "consents": selectors.consent_list_for_case(case, seen),
         "sessions": selectors.counselling_session_list_for_case(case, seen),
         "timeline": selectors.case_timeline(case, seen),
         "shared_with": selectors.organisations_with_access(case, seen) if editable else (),
-        "phase_form": PhaseChangeForm(case=case) if editable else None,
+        "can_add_casework": can_add_casework(request.user, case),
+        "phase_form": (
+            PhaseChangeForm(case=case, user=request.user)
+            if allowed_phase_moves(request.user, case)
+            else None
+        ),
         "team": selectors.workers_of(case.organisation) if can_assign else (),
     }
     return render(request, "cases/case_detail.html", context)
@@ -152,7 +194,9 @@ def case_create(request):
 @login_required
 def consent_create(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
-    form = ConsentForm(request.POST or None)
+    if not can_add_casework(request.user, case):
+        return _closed(request, case)
+    form = ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             consent = services.consent_record(actor=request.user, case=case, **form.cleaned_data)
@@ -166,18 +210,35 @@ def consent_create(request, pk: int):
 
 
 @login_required
-@require_POST
 def consent_withdraw(request, pk: int, consent_pk: int):
+    """Withdrawing consent is asked for first: the date, the reason, and which partners lose
+    access to the case when it goes."""
+    from referrals.selectors import organisations_relying_on_consent
+
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
-    consent = get_object_or_404(case.consents, pk=consent_pk)
-    try:
-        services.consent_withdraw(actor=request.user, consent=consent)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        record(request, action=Action.CONSENT_WITHDRAWAL, case=case, obj=consent)
-        messages.success(request, _("Consent withdrawn."))
-    return redirect("cases:detail", pk=case.pk)
+    consent = get_object_or_404(
+        case.consents.select_related("shared_with_organisation"), pk=consent_pk
+    )
+    if consent.withdrawn_on is not None:
+        messages.error(request, _("This consent was already withdrawn."))
+        return redirect("cases:detail", pk=case.pk)
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(actor=request.user, consent=consent, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            show_service_errors(form, error)
+        else:
+            record(request, action=Action.CONSENT_WITHDRAWAL, case=case, obj=consent)
+            messages.success(request, _("Consent withdrawn."))
+            return redirect("cases:detail", pk=case.pk)
+    context = {
+        "case": case,
+        "consent": consent,
+        "form": form,
+        "partners": organisations_relying_on_consent(consent),
+    }
+    return render(request, "cases/consent_withdraw.html", context)
 
 
 @login_required
@@ -223,6 +284,8 @@ def team(request):
 @login_required
 def case_edit(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_add_casework(request.user, case):
+        return _closed(request, case)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,10 +300,43 @@ def case_edit(request, pk: int):
 
 
 @login_required
+def case_sensitive_facts_edit(request, pk: int):
+    """HIV status, health notes and legal case details: shown and changed only by those who
+    may see them; for anyone else the page does not exist."""
+    case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_edit_sensitive_facts(request.user, case):
+        raise Http404
+    facts = getattr(case, "sensitive_facts", None)
+    initial = {}
+    if facts is not None:
+        initial = {name: getattr(facts, name) for name in SensitiveFactsForm.base_fields}
+    form = SensitiveFactsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            facts = services.case_sensitive_facts_update(
+                actor=request.user, case=case, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            show_service_errors(form, error)
+        else:
+            record(request, action=Action.UPDATE, case=case, obj=facts)
+            messages.success(request, _("Health and legal facts saved."))
+            return redirect("cases:detail", pk=case.pk)
+    else:
+        record(request, action=Action.VIEW, case=case, obj=facts)
+    context = {
+        "form": form,
+        "case": case,
+        "history": selectors.sensitive_facts_history(case),
+    }
+    return render(request, "cases/sensitive_facts_form.html", context)
+
+
+@login_required
 @require_POST
 def case_phase_change(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
-    form = PhaseChangeForm(request.POST)
+    form = PhaseChangeForm(request.POST, case=case, user=request.user)
     if form.is_valid():
         try:
             services.case_change_phase(actor=request.user, case=case, **form.cleaned_data)
@@ -256,6 +352,8 @@ def case_phase_change(request, pk: int):
 @login_required
 def counselling_session_create(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_add_casework(request.user, case):
+        return _closed(request, case)
     form = CounsellingSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -276,8 +374,9 @@ def caseload_export(request):
     """The filtered caseload as a password-protected spreadsheet, for supervisors."""
     if not can_export_identities(request.user):
         raise Http404
+    data, _expired = search.caseload_data(request, request.GET)
     caseload = CaseloadFilter(
-        request.GET or None,
+        data or None,
         queryset=selectors.caseload_for(request.user),
         reveals=selectors.case_reveals(request.user),
     )

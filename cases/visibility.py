@@ -58,6 +58,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         # Who consented tells whether the survivor is a child.
         IDENTITY: ("given_by", "guardian_name", "guardian_relationship", "child_assent"),
+        # Why the survivor withdrew: what a person typed about the case.
+        CASE_FACTS: ("withdrawal_reason",),
     },
     "cases.CounsellingSession": {
         HEALTH: (

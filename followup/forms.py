@@ -1,4 +1,6 @@
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Commune, Province
@@ -28,6 +30,17 @@ class VisitRecordForm(forms.ModelForm):
         self.fields["resources"].queryset = (
             resources if resources is not None else CommunityResource.objects.none()
         )
+        if not self.fields["resources"].queryset.exists():
+            # An empty group of boxes teaches nothing: say where the directory is filled in.
+            self.fields["resources"].help_text = format_html(
+                '{} <a href="{}">{}</a>',
+                _(
+                    "No monk, village chief, teacher or other community resource is listed "
+                    "near this case yet."
+                ),
+                reverse("followup:resource-create"),
+                _("Add one to the directory"),
+            )
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
@@ -85,3 +98,19 @@ class CommunityResourceForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("commune_code", None)
         return data
+
+
+class HandOverForm(forms.Form):
+    successor = forms.ModelChoiceField(
+        label=_("Who takes over their open cases and planned visits"),
+        queryset=None,
+        required=False,
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        from cases.selectors import workers_of
+
+        super().__init__(*args, **kwargs)
+        organisation = person.membership.organisation
+        self.fields["successor"].queryset = workers_of(organisation).exclude(pk=person.pk)
+        self.fields["successor"].label_from_instance = lambda u: u.get_full_name() or u.username

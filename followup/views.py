@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import Action
+from audit.reads import audit_exempt, audited
 from audit.services import record
 from cases.forms import show_service_errors
 from cases.permissions import can_edit_case, visible_case_categories
@@ -19,6 +20,7 @@ from . import selectors, services
 from .charts import followup_chart
 from .forms import (
     CommunityResourceForm,
+    HandOverForm,
     ResourceFilterForm,
     VisitAddForm,
     VisitCancelForm,
@@ -169,6 +171,7 @@ def history(request, case_pk: int):
     return render(request, "followup/history.html", context)
 
 
+@audit_exempt("The community resource directory: monks, village chiefs, schools; no survivor.")
 @login_required
 def resource_list(request):
     form = ResourceFilterForm(request.GET or None)
@@ -184,6 +187,7 @@ def resource_list(request):
     )
 
 
+@audit_exempt("Adds to the community resource directory; no survivor data.")
 @login_required
 def resource_create(request):
     form = CommunityResourceForm(request.POST or None)
@@ -199,6 +203,10 @@ def resource_create(request):
     return render(request, "followup/resource_form.html", {"form": form}, status=status)
 
 
+@audit_exempt(
+    "The person's own reminders (a case number and a date, sent to them); the visit pages "
+    "they link to are audited."
+)
 @login_required
 def notifications(request):
     mine = selectors.notifications_for(request.user)
@@ -210,3 +218,30 @@ def notifications(request):
         return redirect("followup:notifications")
     page = Paginator(mine, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "followup/notifications.html", {"page": page})
+
+
+@audited
+@login_required
+def person_deactivate(request, pk: int):
+    """Ask first: the person's open cases and planned visits, and who takes them over."""
+    person = selectors.person_get_for_deactivation(user=request.user, pk=pk)
+    form = HandOverForm(request.POST if request.method == "POST" else None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_deactivate(
+                actor=request.user, person=person, successor=form.cleaned_data["successor"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was deactivated.")
+                % {"name": person.get_full_name() or person.username},
+            )
+            return redirect("organisations:people")
+    cases, visits = selectors.person_open_work(person)
+    cases, visits = list(cases), list(visits)
+    record(request, action=Action.LIST, cases=cases)
+    context = {"person": person, "form": form, "open_cases": cases, "visits": visits}
+    return render(request, "followup/person_deactivate.html", context)

@@ -348,6 +348,13 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
             ("Status", {"fields": ("is_active", "preferred_language")}),
         ]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is None or is_platform_administrator(request.user):
+            return readonly
+        # Deactivation hands the person's open cases and visits over: the People page asks.
+        return (*readonly, "is_active")
+
     def save_model(self, request, obj, form, change):
         if is_platform_administrator(request.user) or not change:
             # A new person's account (username and password) is made by Django's own form;

@@ -186,3 +186,13 @@ def health_referral_organisation_ids(case: Case) -> set[int]:
             "to_organisation_id", flat=True
         )
     )
+
+
+def organisations_relying_on_consent(consent) -> QuerySet[Organisation]:
+    """The partners whose referrals rely on this consent: withdrawing it ends their access."""
+    referrals = Referral.objects.filter(consent=consent, consent_revoked_at__isnull=True).exclude(
+        status__in=(Status.DECLINED, Status.CANCELLED)
+    )
+    return Organisation.objects.filter(pk__in=referrals.values("to_organisation_id")).order_by(
+        "name"
+    )

@@ -6,7 +6,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so a request without credentials gets 401 with WWW-Authenticate: Api-Key.
         "api.authentication.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # A person's session, only for a request that brings no credentials of its own.
+        "api.authentication.SessionWithoutCredentialsAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasActiveMembership"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",

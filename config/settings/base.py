@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -22,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, so that runserver too serves static files the way production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
     "django_otp",
@@ -41,10 +44,20 @@ INSTALLED_APPS = [
     "dashboards",
     "api",
     "audit",
+    "ops",
+    "demo",
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before anything needs a host name, TLS or a session.
+    "ops.middleware.HealthCheckMiddleware",
+    # The request id and the one JSON log line per request.
+    "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files: hashed names, pre-compressed (Brotli, gzip), cached for a year, immutable.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed too (ops.middleware says why only pages).
+    "ops.middleware.PageGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -52,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before anything reads request.user: an API request with its own credentials has no session.
+    "organisations.security.ApiCredentialsMiddleware",
     "organisations.security.SessionTimeoutMiddleware",
     "organisations.security.TwoFactorRequiredMiddleware",
     "organisations.security.NoStoreMiddleware",
@@ -65,8 +80,13 @@ MIDDLEWARE = [
 ]
 
 # Proxies in front of the app that append the client's address to X-Forwarded-For (0: none,
-# REMOTE_ADDR is the client); the audit log trusts no entry further left.
-AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
+# REMOTE_ADDR is the client). The client's address is that many entries from the right; no
+# entry further left is believed. The audit log and the sign-in lock-out both read it through
+# audit.services.client_ip.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
+)
+AUDIT_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -92,6 +112,20 @@ TEMPLATES = [
 # The embedded default needs no server; production and CI set DATABASE_URL to PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator) may find its
+# connection gone between two fetches: set DATABASE_TRANSACTION_POOLING=true there.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DATABASE_TRANSACTION_POOLING", default=False
+)
+# An optional streaming replica, read by dashboards and exports only (ops.routers).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"][
+        "DISABLE_SERVER_SIDE_CURSORS"
+    ]
+READ_REPLICA_ENABLED = "replica" in DATABASES
+READ_REPLICA_VIEWS = ["dashboards:dashboard", "dashboards:export", "cases:export"]
+DATABASE_ROUTERS = ["ops.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisations.User"
@@ -118,7 +152,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
+# By (person, client address) together: failures from one address never lock the person
+# out from everywhere, and behind the proxy the address is the client's, not the proxy's.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -150,7 +187,7 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
@@ -162,8 +199,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# `manage.py collectstatic` writes each file under a name with its hash, plus .br and .gz
+# copies; WhiteNoise serves the smallest the browser accepts with a year's max-age and
+# `immutable`, so a warm page asks for nothing but itself. The demo and production alike.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Only the hashed names are kept (the pages ask for no other), and source maps are not
+# compressed: collectstatic then takes a minute, not three.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # django-guardian: no object permission is stored today (a case is shared by the referral
 # holding access, referrals.selectors.holding_access); no anonymous user is needed.
@@ -210,7 +258,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    # /readyz reports beat as not ready when no heartbeat arrived for BEAT_HEARTBEAT_MAX_AGE.
+    "ops-beat-heartbeat": {
+        "task": "ops.tasks.beat_heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
+BEAT_HEARTBEAT_MAX_AGE = env.int("BEAT_HEARTBEAT_MAX_AGE", default=300)
+# The worker logs through LOGGING below (JSON), not through Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 from .api import *  # noqa: E402,F403  (the partner API's settings, kept with the API)
 from .api import API_INSTALLED_APPS  # noqa: E402
@@ -221,9 +278,19 @@ INSTALLED_APPS += API_INSTALLED_APPS
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
 ALLOW_DEMO_DATA = False
 
+# One JSON object per line on standard error (ops.logs), with the request's id, user and
+# organisation on every line; gunicorn's own lines use the same format (config/gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "ops.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "ops.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

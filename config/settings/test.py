@@ -18,3 +18,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOW_DEMO_DATA = True
+# Tests render pages without running collectstatic first, so they keep Django's plain storage
+# (unhashed names). The demo and production use WhiteNoise's compressed manifest storage, and
+# tests/test_production_stack.py checks it on a running gunicorn.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# A second alias on the same test database stands in for the read replica (tests/ops).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+READ_REPLICA_ENABLED = False

@@ -71,7 +71,7 @@ def test_a_receivers_caseload_and_filters_cost_the_same_however_many_shared_case
     count, sql = queries_for(client, reverse("cases:list"))
     # As the owner's, with what each row reveals as subqueries of the same two queries.
     assert count == REQUEST_OVERHEAD + 5, sql
-    filtered, sql = queries_for(client, reverse("cases:list") + "?q=Srey&risk=medium&age=adult")
+    filtered, sql = queries_for(client, reverse("cases:list") + "?risk=medium&age=adult")
     assert filtered == REQUEST_OVERHEAD + 5, sql
 
 

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0010_event_kind_plan"),
+        ("cases", "0011_consent_withdrawal_reason"),
     ]
 
     operations = [
