@@ -8,9 +8,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from organisations.models import Commune, Organisation, User, Village
+from webforms.versions import check_version
 
 from . import timeline
 from .models import (
@@ -229,7 +229,9 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def case_update(*, actor: User, case: Case, **changes) -> Case:
+def case_update(*, actor: User, case: Case, version: str | None = None, **changes) -> Case:
+    """`version` is the edit form's (see webforms.versions): a case changed since the form
+    was opened is refused, never silently overwritten."""
     if not can_edit_case(actor, case):
         raise PermissionDenied(_("You cannot edit this case."))
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -237,6 +239,8 @@ def case_update(*, actor: User, case: Case, **changes) -> Case:
         raise ValidationError(
             _("These fields cannot be edited here: %s") % ", ".join(sorted(unknown))
         )
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    check_version(case, version, EDITABLE_FIELDS)
     changed = [name for name, value in changes.items() if getattr(case, name) != value]
     if not changed:
         return case
@@ -260,9 +264,18 @@ def case_update(*, actor: User, case: Case, **changes) -> Case:
     return case
 
 
+SENSITIVE_FACT_FIELDS = ("hiv_status", "health_notes", "legal_details")
+
+
 @transaction.atomic
 def case_sensitive_facts_update(
-    *, actor: User, case: Case, hiv_status: str, health_notes: str, legal_details: str
+    *,
+    actor: User,
+    case: Case,
+    hiv_status: str,
+    health_notes: str,
+    legal_details: str,
+    version: str | None = None,
 ) -> CaseSensitiveFacts:
     from .permissions import can_view_sensitive_facts
 
@@ -270,6 +283,7 @@ def case_sensitive_facts_update(
     if not (can_edit_case(actor, case) and can_view_sensitive_facts(actor, case)):
         raise PermissionDenied(_("You cannot edit this case's sensitive facts."))
     facts, _created = CaseSensitiveFacts.objects.select_for_update().get_or_create(case=case)
+    check_version(facts, version, SENSITIVE_FACT_FIELDS)
     facts.hiv_status, facts.health_notes, facts.legal_details = (
         hiv_status,
         health_notes,
@@ -525,18 +539,19 @@ def _validate_same_organisation(case: Case, user: User) -> None:
 
 @transaction.atomic
 def case_access_grant(*, actor: User | None, case: Case, organisation: Organisation) -> None:
-    """Let another organisation view a case (the referral workflow calls this on acceptance)."""
+    """Record on the timeline that another organisation now sees the case. The access itself
+    is the referral holding it (referrals.selectors.holding_access), changed in the same
+    transaction by the referral service that calls this."""
     if organisation.pk == case.organisation_id:
         raise ValidationError(_("A case is always visible to its own organisation."))
     if not organisation.is_active:
         raise ValidationError(_("This organisation is not active."))
-    assign_perm("cases.view_case", organisation.group, case)
     _event(case, EventKind.ACCESS_GRANTED, actor, organisation=organisation)
 
 
 @transaction.atomic
 def case_access_revoke(*, actor: User | None, case: Case, organisation: Organisation) -> None:
-    remove_perm("cases.view_case", organisation.group, case)
+    """Record on the timeline that another organisation no longer sees the case."""
     _event(case, EventKind.ACCESS_REVOKED, actor, organisation=organisation)
 
 

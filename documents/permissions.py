@@ -1,11 +1,12 @@
 """Who may see and add which documents. A document's category is a kind of the case's data,
-so the case's own rules decide (cases.permissions.case_data_categories): identity documents
+so the case's own rules decide (cases.permissions.visible_case_categories): identity documents
 go with identity, legal and health papers with health facts (restricted, like
 `can_view_sensitive_facts`), consent forms and the rest with case facts. Another organisation
 sees the categories its referral shares."""
 
 from cases.models import Case
-from cases.permissions import CASE_FACTS, HEALTH, IDENTITY, can_edit_case, case_data_categories
+from cases.permissions import can_add_casework, visible_case_categories
+from cases.visibility import CASE_FACTS, HEALTH, IDENTITY
 from organisations.models import User
 
 from .models import Category
@@ -25,7 +26,7 @@ def categories_for(data_categories: set[str]) -> set[str]:
 
 
 def visible_categories(user: User, case: Case) -> set[str]:
-    return categories_for(case_data_categories(user, case))
+    return categories_for(visible_case_categories(user, case))
 
 
 def can_view_document(user: User, document) -> bool:
@@ -33,8 +34,9 @@ def can_view_document(user: User, document) -> bool:
 
 
 def can_upload_documents(user: User, case: Case) -> bool:
-    """Whoever may edit the case attaches files to it; never a receiving organisation."""
-    return can_edit_case(user, case)
+    """Whoever may add casework to the case attaches files to it (a closed case is reopened
+    first); never a receiving organisation."""
+    return can_add_casework(user, case)
 
 
 def uploadable_categories(user: User, case: Case) -> set[str]:

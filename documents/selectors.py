@@ -8,16 +8,20 @@ from cases.selectors import case_get_for_user
 from organisations.models import User
 
 from .models import Document
-from .permissions import visible_categories
+from .permissions import categories_for, visible_categories
 
 MAX_ID = 2**63 - 1
 
 
-def documents_for_case(*, user: User, case: Case) -> QuerySet[Document]:
-    """The case's documents the user may see (the case itself already found visible)."""
-    return Document.objects.filter(
-        case=case, category__in=sorted(visible_categories(user, case))
-    ).select_related("uploaded_by", "consent", "plan")
+def documents_for_case(
+    *, user: User, case: Case, seen: set[str] | None = None
+) -> QuerySet[Document]:
+    """The case's documents the user may see (the case itself already found visible). `seen`:
+    the case's data categories the user sees, when the page has them already."""
+    categories = categories_for(seen) if seen is not None else visible_categories(user, case)
+    return Document.objects.filter(case=case, category__in=sorted(categories)).select_related(
+        "uploaded_by", "consent", "plan"
+    )
 
 
 def document_get_for_user(*, user: User, pk: int | str) -> Document:

@@ -198,3 +198,14 @@ def test_documents_are_served_from_no_public_url(settings, document_dir, case, o
     from config.settings import base
 
     assert base.STORAGES["documents"]["BACKEND"] == "documents.storage.PrivateFileSystemStorage"
+
+
+def test_a_closed_case_takes_no_new_document(case, owner, client_for):
+    from cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(phase="closed")
+    response = client_for(owner).post(
+        reverse("documents:case-upload", args=[case.pk]), {"category": "other", "file": upload()}
+    )
+    assert response.status_code == 404
+    assert not case.documents.exists()
