@@ -203,7 +203,9 @@ def test_documents_are_served_from_no_public_url(settings, document_dir, case, o
 def test_a_closed_case_takes_no_new_document(case, owner, client_for):
     from cases.models import Case
 
-    Case.objects.filter(pk=case.pk).update(phase="closed")
+    Case.objects.filter(pk=case.pk).update(
+        phase="closed", closure_reason="other", closed_on=case.intake_date
+    )
     response = client_for(owner).post(
         reverse("documents:case-upload", args=[case.pk]), {"category": "other", "file": upload()}
     )
