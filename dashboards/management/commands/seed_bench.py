@@ -98,6 +98,12 @@ class Weighted:
         return self.rng.choices(self.values, cum_weights=self.cumulative)[0]
 
 
+def big_ngo_size(cases: int, big_ngo_cases: int) -> int:
+    """The big NGO holds `big_ngo_cases` whatever the total, so its caseload page is measured
+    at the same size at every scale; below that total, a quarter of the cases."""
+    return big_ngo_cases if cases >= big_ngo_cases else cases // 4
+
+
 class Command(BaseCommand):
     help = "Build a national-scale benchmark data set with bulk inserts."
 
@@ -120,7 +126,7 @@ class Command(BaseCommand):
         workers = self._users(organisations)
         self.counts["organisations"] = len(organisations)
         self._prepare(organisations, workers)
-        owners = self._case_owners(cases, min(big_ngo_cases, cases // 4))
+        owners = self._case_owners(cases, big_ngo_size(cases, big_ngo_cases))
         sequences: Counter = Counter()
         for start in range(0, cases, batch):
             with transaction.atomic():
