@@ -34,6 +34,12 @@ def test_seed_bench_builds_consistent_rows(seeded):
     assert not Referral.objects.filter(consent__isnull=True).exists()
     assert not Referral.objects.exclude(consent__case_id=F("case_id")).exists()
     assert not Referral.objects.filter(from_organisation_id=F("to_organisation_id")).exists()
+    # At most one open referral of a case to an organisation per service (a constraint).
+    open_referrals = Referral.objects.filter(status__in=("sent", "accepted", "in_progress"))
+    per_service = open_referrals.values("case", "to_organisation", "service").annotate(
+        n=Count("pk")
+    )
+    assert not per_service.filter(n__gt=1).exists()
     # Answered referrals carry their days to answer (the dashboards' median), as the services
     # record them; unanswered ones none.
     answered = Referral.objects.filter(answered_at__isnull=False)

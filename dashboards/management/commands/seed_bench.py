@@ -50,6 +50,7 @@ from organisations.models import (
 from organisations.services import organisation_create
 from referrals.models import Referral
 
+OPEN_REFERRAL = ("sent", "accepted", "in_progress")
 PREFIX = "BN"  # short names BN01 … BN60
 # Where survivors come from: the border provinces and the populous south-east weigh most.
 PROVINCE_WEIGHTS = {
@@ -326,8 +327,13 @@ class Command(BaseCommand):
         self._insert(FollowUpVisit, [v for c in new_cases for v in self._visits(c)])
         referrals, grants = [], []
         for case in referring:
+            open_to = set()  # one open referral of a case per organisation and service
             for _ in range(self.pick_referrals() or 1):
                 referral = self._referral(case, sharing_consent[case.pk])
+                if referral.status in OPEN_REFERRAL:
+                    if (referral.to_organisation_id, referral.service) in open_to:
+                        continue
+                    open_to.add((referral.to_organisation_id, referral.service))
                 referrals.append(referral)
                 if referral.status in ("accepted", "in_progress"):
                     grants.append((case.pk, self.group[referral.to_organisation_id]))
