@@ -36,6 +36,6 @@ def jit_default(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0011_consent_withdrawal_reason")]
+    dependencies = [("cases", "0012_shares_are_the_referrals_holding_access")]
 
     operations = [migrations.RunPython(jit_off, jit_default, elidable=False)]
