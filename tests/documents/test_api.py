@@ -179,3 +179,20 @@ def test_the_download_answers_whatever_the_client_accepts(case, owner, api, acce
     missing = client.get(f"{LIST}999999/content/", HTTP_ACCEPT=accept)
     assert missing.status_code == 404
     assert missing["Content-Type"] == "application/problem+json"
+
+
+def test_a_file_just_under_ten_megabytes_is_accepted_by_the_api_and_the_page(
+    case, owner, ngo_api, client_for
+):
+    big = PDF + b"0" * (10 * 1024 * 1024 - len(PDF) - 1)
+    response = ngo_api.post(
+        LIST,
+        {"case": case.pk, "category": "other", "file": upload("big.pdf", big)},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content[:300]
+    page = client_for(owner).post(
+        f"/documents/cases/{case.pk}/new/", {"category": "other", "file": upload("big.pdf", big)}
+    )
+    assert page.status_code == 302
+    assert Document.objects.filter(size=len(big)).count() == 2
