@@ -8,9 +8,10 @@ import time
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
+from cases.models import Case, Phase
 from organisations.models import Membership, User
 
 from .channels import Channel, configured_channels
@@ -52,7 +53,10 @@ def _send_batch(
             sent_at__isnull=True,
             due_at__lte=now,
             attempts__lt=MAX_ATTEMPTS,
-            visit__status=VisitStatus.PLANNED,
+        )
+        .filter(
+            Q(visit__status=VisitStatus.PLANNED)
+            | Q(visit__isnull=True) & ~Q(case__phase=Phase.CLOSED)
         )
         .exclude(pk__in=skip)
         .order_by("due_at", "pk")
@@ -63,7 +67,7 @@ def _send_batch(
     Reminder.objects.filter(pk__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
     reminders = list(
         Reminder.objects.filter(pk__in=ids)
-        .select_related("visit__case", "visit__assigned_worker")
+        .select_related("visit__case", "visit__assigned_worker", "case__assigned_worker")
         .order_by("due_at", "pk")
     )
     recipients = _recipients(reminders)
@@ -96,7 +100,7 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
     if escalated:
         memberships = Membership.objects.filter(
             told_of_overdue_visits(),
-            organisation_id__in={r.visit.case.organisation_id for r in escalated},
+            organisation_id__in={_case(r).organisation_id for r in escalated},
             user__is_active=True,
         ).select_related("user")
         for membership in memberships:
@@ -107,14 +111,23 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
         people = [_worker(reminder)] if _worker(reminder) else []
         if reminder.pk in escalated_ids:
             people += [
-                user
-                for user in supervisors[reminder.visit.case.organisation_id]
-                if user not in people
+                user for user in supervisors[_case(reminder).organisation_id] if user not in people
             ]
         result[reminder.pk] = people
     return result
 
 
+def _case(reminder: Reminder) -> Case:
+    return reminder.visit.case if reminder.visit_id else reminder.case
+
+
 def _worker(reminder: Reminder) -> User | None:
-    worker = reminder.visit.assigned_worker
+    """The visit's worker, or the case's for a plan action or review; a request waiting for a
+    decision has none and goes to the supervisors."""
+    if reminder.visit_id:
+        worker = reminder.visit.assigned_worker
+    elif reminder.topic.startswith("approval:"):
+        return None
+    else:
+        worker = reminder.case.assigned_worker
     return worker if worker is not None and worker.is_active else None
