@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from organisations.permissions import is_api_key_account
+from organisations.security import API_PATH_PREFIX, carries_credentials
 
 from .models import ApiKey
 from .services import PREFIX_LENGTH, api_key_touch, hash_secret
@@ -19,6 +20,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = KEYWORD
 
     def authenticate(self, request):
+        if not request._request.path.startswith(API_PATH_PREFIX):
+            return None  # a key authenticates the partner API and nothing else
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
@@ -61,3 +64,13 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This API key no longer acts as a partner."))
         if not key.organisation.is_active:
             raise exceptions.AuthenticationFailed(_("This API key's organisation is not active."))
+
+
+class SessionWithoutCredentialsAuthentication(authentication.SessionAuthentication):
+    """A signed-in person's session, for a request without an Authorization header: a request
+    that carries one is authenticated by it alone (a wrong key is 401, never the session)."""
+
+    def authenticate(self, request):
+        if carries_credentials(request._request):
+            return None
+        return super().authenticate(request)

@@ -64,8 +64,9 @@ class ApiKey(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first response to a POST sent with an Idempotency-Key. The unique (user, key) insert,
-    made in the request's transaction, is the claim: a repeat finds the row and replays it."""
+    """The first answer to a POST sent with an Idempotency-Key: its status and the id of the
+    record it returned, never a body. The unique (user, key) insert, made in the request's
+    transaction, is the claim: a repeat finds the row and re-reads the record."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
@@ -73,7 +74,8 @@ class IdempotencyRecord(models.Model):
     path = models.CharField(max_length=500)
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
+    resource_id = models.BigIntegerField(null=True)
+    location = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -11,8 +11,8 @@ __all__ = ["HasActiveMembership", "can_manage_api_keys", "second_factor_missing"
 
 def second_factor_missing(request) -> bool:
     """A person signed in through the browser who has not confirmed their second factor where
-    it is required. (The site's two-factor middleware leaves /api/ to the API: keys are not
-    people, but browser sessions are.)"""
+    it is required. (A request with a key carries no session at all: keys are not people, but
+    browser sessions are.)"""
     user = request.user
     if not getattr(settings, "REQUIRE_TWO_FACTOR", False) or not user.is_authenticated:
         return False

@@ -1,6 +1,7 @@
 """OpenAPI pieces: the Api-Key security scheme and the headers and error responses that every
 operation shares."""
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -90,3 +91,9 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "An organisation's API key, sent as `Authorization: Api-Key <key>`.",
         }
+
+
+class SessionWithoutCredentialsScheme(SessionScheme):
+    """A person's session cookie, described as drf-spectacular describes Django's session."""
+
+    target_class = "api.authentication.SessionWithoutCredentialsAuthentication"

@@ -1,6 +1,9 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 
 from .models import AccessEvent
+from .reads import AuditedAdminMixin
 
 
 @admin.register(AccessEvent)
@@ -26,3 +29,13 @@ class AccessEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The change history names the record changed and its workflow fields (phase, status, dates):
+# reading it is a read of survivors' records.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditedLogEntryAdmin(AuditedAdminMixin, LogEntryAdmin):
+    audit_case_path = None  # a history row names its record by type and id, not by case

@@ -11,11 +11,16 @@ recorded as a denied attempt. The API key: the authentication sets
 Objects are recorded as a case when they are one, else by type and id with their case
 (`obj.case`, select_related it to spare a query). Each request writes one row (one INSERT)."""
 
+import functools
+
 from auditlog.context import auditlog_value
+from django.db import transaction
 
 from .context import set_current_request
 from .models import Action
 from .services import record, record_denied
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 ACTIONS = {
     "retrieve": Action.VIEW,
@@ -42,10 +47,30 @@ class AuditedViewSetMixin:
     _audit_object = None
     _audit_page = None
 
+    audits_reads = True
+    _audit_done = False
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         set_current_request(request)  # the middleware resets it when the request ends
         _bind_actor(request)
+        method = request.method.lower()
+        if request.method not in SAFE_METHODS and hasattr(self, method):
+            setattr(self, method, self._in_one_transaction(getattr(self, method)))
+
+    def _in_one_transaction(self, handler):
+        """A write and the row that describes it commit together or not at all. Wrapped here,
+        inside DRF's own error handling, so that a failing database is still a problem+json."""
+
+        @functools.wraps(handler)
+        def handle(request, *args, **kwargs):
+            with transaction.atomic():
+                response = handler(request, *args, **kwargs)
+                self._audit(request, response)
+                self._audit_done = True
+            return response
+
+        return handle
 
     def get_object(self):
         self._audit_object = super().get_object()
@@ -65,7 +90,8 @@ class AuditedViewSetMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        self._audit(request, response)
+        if not self._audit_done:
+            self._audit(request, response)
         return response
 
     def _audit(self, request, response) -> None:

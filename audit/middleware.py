@@ -1,14 +1,8 @@
 from auditlog.middleware import AuditlogMiddleware
 
 from .context import reset_current_request, set_current_request
+from .reads import url_target
 from .services import client_ip, record_denied
-
-# URL keyword arguments that name a survivor's record, by URL namespace.
-DENIED_TARGETS = {
-    "cases": {"pk": "case"},
-    "followup": {"case_pk": "case", "pk": "followup.FollowUpVisit"},
-    "referrals": {"case_pk": "case", "pk": "referrals.Referral"},
-}
 
 
 class AuditMiddleware(AuditlogMiddleware):
@@ -36,11 +30,9 @@ class AuditMiddleware(AuditlogMiddleware):
     def process_exception(self, request, exception):
         from django.http import Http404
 
-        match = getattr(request, "resolver_match", None)
-        if not isinstance(exception, Http404) or match is None:
+        if not isinstance(exception, Http404):
             return None
-        for argument, kind in DENIED_TARGETS.get(match.namespace, {}).items():
-            if argument in match.kwargs:
-                record_denied(request, kind=kind, pk=int(match.kwargs[argument]))
-                break
+        target = url_target(request)
+        if target is not None:
+            record_denied(request, kind=target[0], pk=target[1])
         return None

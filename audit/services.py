@@ -111,6 +111,8 @@ def record(
     if cases is not None:
         fields["case_ids"], fields["case_count"] = _case_ids(cases)
     fields.update(extra)
+    # Seen by `audit.reads.audited`: the view said what it did, no fallback row is needed.
+    getattr(request, "_request", request).audit_recorded = True
     return AccessEvent.objects.create(
         user=user,
         organisation=organisation,
@@ -144,14 +146,22 @@ def record_system(
 
 def record_denied(request, *, kind: str, pk: int) -> AccessEvent | None:
     """A 404 on a survivor's record: missing or not theirs. Kept so that snooping shows."""
+    action = Action.VIEW if request.method in ("GET", "HEAD") else Action.UPDATE
+    return record_by_id(request, kind=kind, pk=pk, action=action, denied=True)
+
+
+def record_by_id(
+    request, *, kind: str, pk: int | None, action: str, denied: bool = False
+) -> AccessEvent | None:
+    """Record an action on a record known by its id: `kind` is "case" or a model label
+    ("followup.FollowUpVisit"); the case and its organisation are looked up in one query."""
     from django.apps import apps
 
     user, _organisation = _actor(request)
     if user is None:
         return None
-    if not 0 < pk <= BIGINT_MAX:
+    if pk is not None and not 0 < pk <= BIGINT_MAX:
         pk = None  # an id no row can have, kept out of the integer columns
-    action = Action.VIEW if request.method in ("GET", "HEAD") else Action.UPDATE
     if kind == "case":
         owner = (
             apps.get_model("cases", "Case")
@@ -159,7 +169,7 @@ def record_denied(request, *, kind: str, pk: int) -> AccessEvent | None:
             .values_list("organisation_id", flat=True)
             .first()
         )
-        return record(request, action=action, denied=True, case_id=pk, case_organisation_id=owner)
+        return record(request, action=action, denied=denied, case_id=pk, case_organisation_id=owner)
     model = apps.get_model(*kind.split("."))
     found = None
     if pk is not None and any(f.name == "case" for f in model._meta.concrete_fields):
@@ -169,7 +179,7 @@ def record_denied(request, *, kind: str, pk: int) -> AccessEvent | None:
     return record(
         request,
         action=action,
-        denied=True,
+        denied=denied,
         object_type=model._meta.model_name,
         object_id=pk,
         case_id=case_id,

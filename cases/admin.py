@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from audit.reads import AuditedAdminMixin
 from organisations.admin import OrganisationScopedAdmin
 
 from . import services
@@ -26,7 +27,7 @@ class ReadOnlyAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(OrganisationScopedAdmin):
+class CaseAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
     list_display = ["case_number", "name_latin", "phase", "origin_province", "assigned_worker"]
     list_filter = ["phase", "sex", "minor_at_intake", "exploitation_form"]
     search_fields = ["case_number", "name_latin", "name_khmer"]
@@ -63,14 +64,14 @@ class CaseAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(CaseSensitiveFacts)
-class CaseSensitiveFactsAdmin(ReadOnlyAdmin):
+class CaseSensitiveFactsAdmin(AuditedAdminMixin, ReadOnlyAdmin):
     organisation_path = "case__organisation"
     list_display = ["case", "hiv_status", "updated_at"]
     list_select_related = ["case"]
 
 
 @admin.register(Consent)
-class ConsentAdmin(ReadOnlyAdmin):
+class ConsentAdmin(AuditedAdminMixin, ReadOnlyAdmin):
     organisation_path = "case__organisation"
     list_display = ["case", "purpose", "given_by", "given_on", "expires_on", "withdrawn_on"]
     list_filter = ["purpose", "given_by"]
@@ -78,7 +79,7 @@ class ConsentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CounsellingSession)
-class CounsellingSessionAdmin(ReadOnlyAdmin):
+class CounsellingSessionAdmin(AuditedAdminMixin, ReadOnlyAdmin):
     organisation_path = "case__organisation"
     list_display = ["case", "session_date", "kind", "setting", "counsellor"]
     list_filter = ["kind", "setting"]
@@ -86,7 +87,7 @@ class CounsellingSessionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdmin):
+class CaseEventAdmin(AuditedAdminMixin, ReadOnlyAdmin):
     organisation_path = "case__organisation"
     list_display = ["case", "kind", "from_phase", "to_phase", "actor", "occurred_at"]
     list_filter = ["kind"]
@@ -94,9 +95,10 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CaseGroupObjectPermission)
-class CaseGroupObjectPermissionAdmin(ReadOnlyAdmin):
+class CaseGroupObjectPermissionAdmin(AuditedAdminMixin, ReadOnlyAdmin):
     """Which organisations see a case through a share; granted and revoked by services."""
 
+    audit_case_path = "content_object_id"
     organisation_path = "content_object__organisation"
     list_display = ["content_object", "group", "permission"]
     list_select_related = ["content_object", "group", "permission"]
@@ -104,4 +106,5 @@ class CaseGroupObjectPermissionAdmin(ReadOnlyAdmin):
 
 @admin.register(CaseNumberSequence)
 class CaseNumberSequenceAdmin(ReadOnlyAdmin):
+    audit_exempt = "Counters of case numbers per organisation and year; no survivor."
     list_display = ["organisation", "year", "last_value"]

@@ -16,6 +16,7 @@ from organisations.models import User
 
 from .models import Case
 from .permissions import can_export_identities
+from .spreadsheets import spreadsheet_safe
 
 MINIMUM_PASSWORD = 12
 
@@ -54,7 +55,7 @@ def caseload_workbook(*, actor: User, cases: QuerySet[Case], password: str) -> b
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Caseload"))
     for row in _rows(cases):
-        sheet.append(row)
+        sheet.append([spreadsheet_safe(v) if isinstance(v, str) else v for v in row])
     plain = io.BytesIO()
     workbook.save(plain)
     plain.seek(0)

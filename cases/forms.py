@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Commune, District, Organisation, Province, Village
+from webforms.forms import OnceFormMixin, VersionedFormMixin, show_stale_or
 
 from .models import (
     Case,
@@ -15,12 +16,21 @@ from .models import (
     HivStatus,
     Phase,
 )
-from .services import ALLOWED_TRANSITIONS, EDITABLE_FIELDS
+from .permissions import allowed_phase_moves
+from .services import (
+    ADULT_AGE,
+    EDITABLE_FIELDS,
+    SENSITIVE_FACT_FIELDS,
+    age_on,
+    identity_errors,
+)
 
 
 def show_service_errors(form, error: ValidationError | PermissionDenied) -> None:
     """Show a service's refusal next to the field it concerns (or above the form), keeping
     what the person typed. Every app's views use this for their services' errors."""
+    if show_stale_or(form, error):
+        return
     if isinstance(error, PermissionDenied):
         form.add_error(None, str(error))
     elif hasattr(error, "error_dict"):
@@ -105,7 +115,9 @@ class PlaceFields(forms.Form):
 CASE_FIELDS = [name for name in EDITABLE_FIELDS if name not in ("origin_commune", "origin_village")]
 
 
-class CaseForm(PlaceFields, forms.ModelForm):
+class CaseForm(VersionedFormMixin, PlaceFields, forms.ModelForm):
+    versioned_fields = EDITABLE_FIELDS
+
     class Meta:
         model = Case
         fields = CASE_FIELDS
@@ -118,6 +130,22 @@ class CaseForm(PlaceFields, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_places(self.instance)
+
+    def clean(self):
+        # The date and destination rules are judged with the rest, not after a second submit.
+        data = super().clean()
+        if "date_of_birth" not in self.fields:
+            return data
+        errors = identity_errors(
+            date_of_birth=data.get("date_of_birth"),
+            intake_date=data.get("intake_date") or getattr(self.instance, "intake_date", None),
+            movement=data.get("movement"),
+            destination_country=data.get("destination_country"),
+        )
+        for field, message in errors.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return data
 
     def service_arguments(self) -> dict:
         data = {name: self.cleaned_data[name] for name in CASE_FIELDS}
@@ -142,7 +170,7 @@ class GuardianFields(forms.Form):
     )
 
 
-class IntakeForm(GuardianFields, CaseForm):
+class IntakeForm(OnceFormMixin, GuardianFields, CaseForm):
     """Registering a survivor: consent first, then identity, trafficking facts and risk."""
 
     consent_given_by = forms.ChoiceField(
@@ -161,6 +189,13 @@ class IntakeForm(GuardianFields, CaseForm):
         today = timezone.localdate()
         self.fields["intake_date"].initial = today
         self.fields["consent_given_on"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        given_on = data.get("consent_given_on")
+        if given_on is not None and given_on > timezone.localdate():
+            self.add_error("consent_given_on", _("Consent cannot be dated in the future."))
+        return data
 
     def consent_arguments(self) -> dict:
         data = self.cleaned_data
@@ -187,7 +222,7 @@ INTAKE_CONSENT_FIELDS = {
 }
 
 
-class ConsentForm(GuardianFields):
+class ConsentForm(OnceFormMixin, GuardianFields):
     field_order = ["given_by", "guardian_name", "guardian_relationship", "child_assent"]
 
     given_by = forms.ChoiceField(
@@ -208,15 +243,40 @@ class ConsentForm(GuardianFields):
     given_on = forms.DateField(label=_("Given on"), widget=DateInput())
     expires_on = forms.DateField(label=_("Expires on"), widget=DateInput(), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case: Case, **kwargs):
         from organisations.models import OrganisationKind
 
         super().__init__(*args, **kwargs)
+        today = timezone.localdate()
         self.fields["shared_with_kind"].choices = [("", "—"), *OrganisationKind.choices]
-        self.fields["given_on"].initial = timezone.localdate()
+        self.fields["given_on"].initial = today
+        # Sharing is with another organisation: the case's own already holds it.
+        self.fields["shared_with_organisation"].queryset = Organisation.objects.filter(
+            is_active=True
+        ).exclude(pk=case.organisation_id)
+        if case.minor_at_intake and age_on(born=case.date_of_birth, on=today) < ADULT_AGE:
+            self.fields["given_by"].initial = ConsentGiver.GUARDIAN
 
 
-class SensitiveFactsForm(forms.Form):
+class ConsentWithdrawForm(forms.Form):
+    on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("In the survivor's or guardian's words, as far as they gave one."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+class SensitiveFactsForm(VersionedFormMixin, forms.Form):
+    """Pass the facts as `version_of=` so a stale form is refused (see webforms.versions)."""
+
+    versioned_fields = SENSITIVE_FACT_FIELDS
+
     hiv_status = forms.ChoiceField(label=_("HIV status"), choices=HivStatus.choices)
     health_notes = forms.CharField(label=_("Health notes"), widget=forms.Textarea, required=False)
     legal_details = forms.CharField(
@@ -236,12 +296,18 @@ class PhaseChangeForm(forms.Form):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if case is not None:
-            # Offer only the moves the survivor's path allows from here.
-            allowed = ALLOWED_TRANSITIONS[case.phase]
-            self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
+        # Offer only the moves this person may make on this case from its phase.
+        allowed = allowed_phase_moves(user, case)
+        self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
+        refusal = _("A case in “%(phase)s” cannot move to that phase; choose one of those offered.")
+        # Django formats this message again with the value: keep its own % signs literal.
+        self.fields["to_phase"].error_messages["invalid_choice"] = (
+            refusal % {"phase": Phase(case.phase).label}
+        ).replace("%", "%%")
+        if Phase.CLOSED not in allowed:
+            del self.fields["closure_reason"]
 
 
 class AssignForm(forms.Form):
@@ -254,7 +320,7 @@ class AssignForm(forms.Form):
         self.fields["worker"].queryset = workers_of(organisation)
 
 
-class CounsellingSessionForm(forms.ModelForm):
+class CounsellingSessionForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = CounsellingSession
         fields = [

@@ -19,6 +19,17 @@ class Phase(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Which phase may follow which. A closed case reopens at intake when a survivor comes back.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Phase.IDENTIFICATION: frozenset({Phase.INTAKE, Phase.CLOSED}),
+    Phase.INTAKE: frozenset({Phase.RECOVERY, Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
+    Phase.RECOVERY: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
+    Phase.REINTEGRATION_PLANNING: frozenset({Phase.RECOVERY, Phase.REINTEGRATED, Phase.CLOSED}),
+    Phase.REINTEGRATED: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
+    Phase.CLOSED: frozenset({Phase.INTAKE}),
+}
+
+
 class ClosureReason(models.TextChoices):
     REINTEGRATION_COMPLETED = "reintegration_completed", _("Reintegration completed")
     TRANSFERRED = "transferred", _("Transferred to another organisation")
@@ -298,6 +309,7 @@ class Consent(models.Model):
     given_on = models.DateField(_("given on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )

@@ -11,15 +11,20 @@ from organisations.permissions import (
     can_be_assigned_cases,
     can_register_cases,
     can_see_team,
+    is_ministry_officer,
     sees_whole_organisation,
     supervises,
     works_on_cases,
 )
 
-from .models import Case
+from .models import ALLOWED_TRANSITIONS, Case, Phase
 
 __all__ = [
     "active_membership",
+    "allowed_phase_moves",
+    "can_add_casework",
+    "can_edit_sensitive_facts",
+    "home_is_dashboard",
     "assignable_workers",
     "can_assign_case",
     "can_be_assigned_case",
@@ -130,3 +135,33 @@ def can_view_identity(user: User, case: Case) -> bool:
     """Names, date of birth and family contact: the case's own organisation, or a receiving
     organisation whose active referral shares identity."""
     return IDENTITY in case_data_categories(user, case)
+
+
+def can_edit_sensitive_facts(user: User, case: Case) -> bool:
+    """Recording HIV status, health and legal facts: whoever may both change the case and see
+    those facts. Seeing them through a referral never makes them editable."""
+    return can_edit_case(user, case) and can_view_sensitive_facts(user, case)
+
+
+def home_is_dashboard(user: User) -> bool:
+    """A ministry officer works from aggregates and the referrals addressed to the ministry,
+    so their home is the dashboard; case workers start at their work for today, anyone else
+    at the caseload."""
+    return is_ministry_officer(active_membership(user))
+
+
+def can_add_casework(user: User, case: Case) -> bool:
+    """Logging a session, recording consent, editing the facts: for a case still open. A
+    closed case is reopened first (a phase move, with the reason)."""
+    return case.phase != Phase.CLOSED and can_edit_case(user, case)
+
+
+def allowed_phase_moves(user: User, case: Case) -> list[str]:
+    """The phases this person may move this case to: those the survivor's path allows from
+    here, without closing unless they may close it."""
+    if not can_edit_case(user, case):
+        return []
+    moves = ALLOWED_TRANSITIONS[case.phase]
+    if not can_close_case(user, case):
+        moves = moves - {Phase.CLOSED}
+    return [phase for phase in Phase.values if phase in moves]

@@ -125,6 +125,12 @@ def case_timeline(case: Case) -> QuerySet[CaseEvent]:
 NO_CONTACT_DAYS = 30
 
 
+def sensitive_facts_history(case: Case) -> QuerySet[CaseEvent]:
+    """When the health and legal facts changed and who changed them; never what they held."""
+    events = case.events.filter(message="case.sensitive_facts_changed")
+    return events.select_related("actor").order_by("-occurred_at", "-pk")
+
+
 def _with_contact_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Next planned follow-up visit and the last contact (counselling session or visit)."""
     visit = apps.get_model("followup", "FollowUpVisit")

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from organisations.models import Commune, Organisation, User, Village
+from webforms.versions import check_version
 
 from . import timeline
 from .models import (
+    ALLOWED_TRANSITIONS,
     Case,
     CaseEvent,
     CaseNumberSequence,
@@ -38,16 +40,6 @@ from .permissions import (
 
 ADULT_AGE = 18
 OLDEST_PLAUSIBLE_AGE = 100
-
-# Which phase may follow which. A closed case reopens at intake when a survivor comes back.
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    Phase.IDENTIFICATION: frozenset({Phase.INTAKE, Phase.CLOSED}),
-    Phase.INTAKE: frozenset({Phase.RECOVERY, Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
-    Phase.RECOVERY: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
-    Phase.REINTEGRATION_PLANNING: frozenset({Phase.RECOVERY, Phase.REINTEGRATED, Phase.CLOSED}),
-    Phase.REINTEGRATED: frozenset({Phase.REINTEGRATION_PLANNING, Phase.CLOSED}),
-    Phase.CLOSED: frozenset({Phase.INTAKE}),
-}
 
 
 def age_on(*, born: dt.date, on: dt.date) -> int:
@@ -89,23 +81,42 @@ def _validate_origin(commune: Commune | None, village: Village | None) -> Origin
     return Origin(commune=commune, village=village)
 
 
-def _validate_identity(
-    *, date_of_birth: dt.date, intake_date: dt.date, movement: str, destination_country: str
-) -> None:
+def identity_errors(
+    *,
+    date_of_birth: dt.date | None,
+    intake_date: dt.date | None,
+    movement: str | None,
+    destination_country: str | None,
+) -> dict[str, str]:
+    """The rules on a case's dates and destination, by field. A value not given (a form whose
+    field is still empty) is not judged, so a form shows these with its other errors at once."""
     today = timezone.localdate()
     errors = {}
-    if date_of_birth > today:
-        errors["date_of_birth"] = _("The date of birth is in the future.")
-    elif age_on(born=date_of_birth, on=today) > OLDEST_PLAUSIBLE_AGE:
-        errors["date_of_birth"] = _("The date of birth is more than 100 years ago.")
-    elif date_of_birth > intake_date:
-        errors["date_of_birth"] = _("The date of birth is after the intake date.")
-    if intake_date > today:
+    if date_of_birth is not None:
+        if date_of_birth > today:
+            errors["date_of_birth"] = _("The date of birth is in the future.")
+        elif age_on(born=date_of_birth, on=today) > OLDEST_PLAUSIBLE_AGE:
+            errors["date_of_birth"] = _("The date of birth is more than 100 years ago.")
+        elif intake_date is not None and date_of_birth > intake_date:
+            errors["date_of_birth"] = _("The date of birth is after the intake date.")
+    if intake_date is not None and intake_date > today:
         errors["intake_date"] = _("The intake date is in the future.")
     if movement == Movement.CROSS_BORDER and not destination_country:
         errors["destination_country"] = _("Give the destination country of a cross-border case.")
     if movement == Movement.INTERNAL and destination_country:
         errors["destination_country"] = _("An internal case has no destination country.")
+    return errors
+
+
+def _validate_identity(
+    *, date_of_birth: dt.date, intake_date: dt.date, movement: str, destination_country: str
+) -> None:
+    errors = identity_errors(
+        date_of_birth=date_of_birth,
+        intake_date=intake_date,
+        movement=movement,
+        destination_country=destination_country,
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -219,7 +230,9 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def case_update(*, actor: User, case: Case, **changes) -> Case:
+def case_update(*, actor: User, case: Case, version: str | None = None, **changes) -> Case:
+    """`version` is the edit form's (see webforms.versions): a case changed since the form
+    was opened is refused, never silently overwritten."""
     if not can_edit_case(actor, case):
         raise PermissionDenied(_("You cannot edit this case."))
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -227,6 +240,8 @@ def case_update(*, actor: User, case: Case, **changes) -> Case:
         raise ValidationError(
             _("These fields cannot be edited here: %s") % ", ".join(sorted(unknown))
         )
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    check_version(case, version, EDITABLE_FIELDS)
     changed = [name for name, value in changes.items() if getattr(case, name) != value]
     if not changed:
         return case
@@ -250,9 +265,18 @@ def case_update(*, actor: User, case: Case, **changes) -> Case:
     return case
 
 
+SENSITIVE_FACT_FIELDS = ("hiv_status", "health_notes", "legal_details")
+
+
 @transaction.atomic
 def case_sensitive_facts_update(
-    *, actor: User, case: Case, hiv_status: str, health_notes: str, legal_details: str
+    *,
+    actor: User,
+    case: Case,
+    hiv_status: str,
+    health_notes: str,
+    legal_details: str,
+    version: str | None = None,
 ) -> CaseSensitiveFacts:
     from .permissions import can_view_sensitive_facts
 
@@ -260,6 +284,7 @@ def case_sensitive_facts_update(
     if not (can_edit_case(actor, case) and can_view_sensitive_facts(actor, case)):
         raise PermissionDenied(_("You cannot edit this case's sensitive facts."))
     facts, _created = CaseSensitiveFacts.objects.select_for_update().get_or_create(case=case)
+    check_version(facts, version, SENSITIVE_FACT_FIELDS)
     facts.hiv_status, facts.health_notes, facts.legal_details = (
         hiv_status,
         health_notes,
@@ -337,10 +362,22 @@ def case_assign(*, actor: User, case: Case, worker: User) -> Case:
     if not can_assign_case(actor, case):
         raise PermissionDenied(_("Only a supervisor assigns cases."))
     _validate_worker(case.organisation, worker)
+    previous = case.assigned_worker
+    if previous is not None and previous.pk == worker.pk:
+        return case
     case.assigned_worker = worker
     case.save(update_fields=["assigned_worker", "updated_at"])
     name = worker.get_full_name() or worker.username
-    _event(case, EventKind.ASSIGNED, actor, **timeline.message("case.assigned", worker=name))
+    if previous is None:
+        message = timeline.message("case.assigned", worker=name)
+    else:
+        was = previous.get_full_name() or previous.username
+        message = timeline.message("case.reassigned", previous=was, worker=name)
+    _event(case, EventKind.ASSIGNED, actor, **message)
+    # Function-level import: follow-up depends on cases, not the other way round.
+    from followup.services import notification_case_assigned
+
+    notification_case_assigned(case=case, worker=worker, actor=actor)
     return case
 
 
@@ -411,7 +448,9 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None) -> Consent:
+def consent_withdraw(
+    *, actor: User, consent: Consent, on: dt.date | None = None, reason: str = ""
+) -> Consent:
     if not can_edit_case(actor, consent.case):
         raise PermissionDenied(_("You cannot change consent on this case."))
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -422,7 +461,10 @@ def consent_withdraw(*, actor: User, consent: Consent, on: dt.date | None = None
         raise ValidationError(
             {"withdrawn_on": _("Consent cannot be withdrawn before it was given.")}
         )
-    consent.save(update_fields=["withdrawn_on", "updated_at"])
+    if consent.withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": _("Consent cannot be withdrawn in the future.")})
+    consent.withdrawal_reason = reason.strip()
+    consent.save(update_fields=["withdrawn_on", "withdrawal_reason", "updated_at"])
     purpose = timeline.choice(consent, "purpose")
     _event(
         consent.case,

@@ -50,21 +50,29 @@ def _shown(value):
     return value
 
 
+def _service(label: str) -> str:
+    """A service's name inside a sentence: "legal aid", but "HIV care and treatment"."""
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 MESSAGES: dict[str, Callable[[dict], str]] = {
     # Cases. The fields changed are named, never their values: the timeline is read more
     # widely than the facts.
     "case.fields_changed": lambda a: a["fields"],
     "case.sensitive_facts_changed": lambda a: _("Sensitive facts"),
-    "case.assigned": lambda a: a["worker"],
+    "case.assigned": lambda a: _("to %(worker)s") % a,
+    "case.reassigned": lambda a: _("from %(previous)s to %(worker)s") % a,
     "consent": lambda a: a["purpose"],
     "session": lambda a: a["kind"],
     # Referrals: organisations and the service, never the reasons.
     "referral.sent": lambda a: (
-        _("Referred to %(organisation)s for %(service)s") % {**a, "service": a["service"].lower()}
+        _("Referred to %(organisation)s for %(service)s") % {**a, "service": _service(a["service"])}
     ),
     "referral.sent_without_consent": lambda a: (
         _("Referred to %(organisation)s for %(service)s without consent (supervisor's override)")
-        % {**a, "service": a["service"].lower()}
+        % {**a, "service": _service(a["service"])}
     ),
     "referral.accepted": lambda a: _("Accepted by %(organisation)s") % a,
     "referral.declined": lambda a: _("Declined by %(organisation)s") % a,
@@ -93,6 +101,9 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "visit.cancelled": lambda a: _("Visit of %(date)s cancelled: %(reason)s") % a,
     "visit.recorded": lambda a: _("Visit recorded (%(date)s)") % a,
     "visit.missed": lambda a: _("Visit of %(date)s missed") % a,
+    "visit.handed_over": lambda a: (
+        _("Visit of %(date)s handed over from %(old)s to %(new)s (%(old)s was deactivated)") % a
+    ),
     # Reintegration plans and approvals: versions and decisions, never the plan's contents
     # or a comment, which may hold health facts.
     "plan.submitted": lambda a: _("Plan version %(version)s submitted for approval") % a,

@@ -2,18 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import record
+from organisations.permissions import can_do_casework
+from webforms.redirects import safe_next
+from webforms.submissions import earlier_result, show_earlier, submit_once
 
-from . import selectors, services
+from . import search, selectors, services
 from .duplicates import possible_duplicates
 from .exports import caseload_workbook
 from .filters import CaseloadFilter
@@ -22,21 +24,27 @@ from .forms import (
     AssignForm,
     CaseForm,
     ConsentForm,
+    ConsentWithdrawForm,
     CounsellingSessionForm,
     ExportForm,
     IntakeForm,
     PhaseChangeForm,
+    SensitiveFactsForm,
     show_service_errors,
 )
 from .models import Case
 from .permissions import (
     active_membership,
+    allowed_phase_moves,
+    can_add_casework,
     can_assign_case,
     can_edit_case,
+    can_edit_sensitive_facts,
     can_export_identities,
     can_register_cases,
     can_see_team,
     case_data_categories,
+    home_is_dashboard,
 )
 from .signals import exported
 
@@ -59,13 +67,39 @@ def _caseload_page(request, caseload: CaseloadFilter):
     return page
 
 
+def _closed(request, case: Case):
+    """A closed case takes no new work: back to it, saying how to reopen it."""
+    messages.error(request, _("This case is closed. Reopen it (move it to intake) first."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def home(request):
+    """Where signing in lands: the page each person's work starts from."""
+    if home_is_dashboard(request.user):
+        return redirect("dashboards:dashboard")
+    if can_do_casework(request.user):
+        return redirect("plans:my-work")
+    return redirect("cases:list")
+
+
 @login_required
 def case_list(request):
-    """The caseload: my cases first, then the organisation's; search, filters and pages."""
-    caseload = CaseloadFilter(request.GET or None, queryset=Case.objects.none())
+    """The caseload: my cases first, then the organisation's; search, filters and pages.
+
+    A search is posted; its text is kept out of the URL (see `search.py`)."""
+    query = request.GET.copy()
+    if request.method == "POST" or search.TEXT in request.GET:
+        query = search.query_without_name(request, request.POST or request.GET)
+        url = reverse("cases:list") + (f"?{query.urlencode()}" if query else "")
+        if not (request.method == "POST" and request.headers.get("HX-Request")):
+            return redirect(url)
+    data, expired = search.caseload_data(request, query)
+    if expired:
+        messages.warning(request, _("That search has expired. Search again."))
+    caseload = CaseloadFilter(data or None, queryset=Case.objects.none())
     page = _caseload_page(request, caseload)
     record(request, action=Action.LIST, cases=page.object_list)
-    query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
@@ -75,7 +109,10 @@ def case_list(request):
         "today": timezone.localdate(),
     }
     if request.headers.get("HX-Request"):
-        return render(request, "cases/_caseload_table.html", context)
+        response = render(request, "cases/_caseload_table.html", context)
+        if request.method == "POST":
+            response["HX-Push-Url"] = url  # the history gets the search's id, not its text
+        return response
     return render(request, "cases/case_list.html", context)
 
 
@@ -93,12 +130,18 @@ def case_detail(request, pk: int):
         "can_assign": can_assign,
         "seen": seen,
         "show_sensitive": sensitive,
+        "can_edit_sensitive": sensitive and can_edit_sensitive_facts(request.user, case),
         "sensitive_facts": getattr(case, "sensitive_facts", None) if sensitive else None,
         "consents": selectors.consent_list_for_case(case),
         "sessions": selectors.counselling_session_list_for_case(case),
         "timeline": selectors.case_timeline(case),
         "shared_with": selectors.organisations_with_access(case) if editable else (),
-        "phase_form": PhaseChangeForm(case=case) if editable else None,
+        "can_add_casework": can_add_casework(request.user, case),
+        "phase_form": (
+            PhaseChangeForm(case=case, user=request.user)
+            if allowed_phase_moves(request.user, case)
+            else None
+        ),
         "team": selectors.workers_of(case.organisation) if can_assign else (),
     }
     return render(request, "cases/case_detail.html", context)
@@ -119,6 +162,9 @@ def case_create(request):
     form = IntakeForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
+        earlier = earlier_result(user=request.user, token=form.submission)
+        if earlier:
+            return show_earlier(request, earlier)
         arguments = form.service_arguments()
         duplicates = possible_duplicates(
             organisation=request.user.membership.organisation,
@@ -129,12 +175,20 @@ def case_create(request):
         )
         if not duplicates or form.cleaned_data["not_a_duplicate"]:
             try:
-                case = services.case_intake(
-                    actor=request.user, consent=form.consent_arguments(), **arguments
+                done = submit_once(
+                    user=request.user,
+                    token=form.submission,
+                    create=lambda: services.case_intake(
+                        actor=request.user, consent=form.consent_arguments(), **arguments
+                    ),
+                    url_for=lambda case: reverse("cases:detail", args=[case.pk]),
                 )
             except ValidationError as error:
                 show_service_errors(form, _consent_errors_to_intake(error))
             else:
+                if done.repeated:
+                    return show_earlier(request, done.url)
+                case = done.obj
                 record(request, action=Action.CREATE, case=case)
                 messages.success(
                     request, _("Case %(number)s registered.") % {"number": case.case_number}
@@ -146,13 +200,25 @@ def case_create(request):
 @login_required
 def consent_create(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
-    form = ConsentForm(request.POST or None)
+    if not can_add_casework(request.user, case):
+        return _closed(request, case)
+    form = ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            consent = services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+            done = submit_once(
+                user=request.user,
+                token=form.submission,
+                create=lambda: services.consent_record(
+                    actor=request.user, case=case, **form.cleaned_data
+                ),
+                url_for=lambda consent: reverse("cases:detail", args=[case.pk]),
+            )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
+            if done.repeated:
+                return show_earlier(request, done.url)
+            consent = done.obj
             record(request, action=Action.CREATE, case=case, obj=consent)
             messages.success(request, _("Consent recorded."))
             return redirect("cases:detail", pk=case.pk)
@@ -160,18 +226,35 @@ def consent_create(request, pk: int):
 
 
 @login_required
-@require_POST
 def consent_withdraw(request, pk: int, consent_pk: int):
+    """Withdrawing consent is asked for first: the date, the reason, and which partners lose
+    access to the case when it goes."""
+    from referrals.selectors import organisations_relying_on_consent
+
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
-    consent = get_object_or_404(case.consents, pk=consent_pk)
-    try:
-        services.consent_withdraw(actor=request.user, consent=consent)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        record(request, action=Action.CONSENT_WITHDRAWAL, case=case, obj=consent)
-        messages.success(request, _("Consent withdrawn."))
-    return redirect("cases:detail", pk=case.pk)
+    consent = get_object_or_404(
+        case.consents.select_related("shared_with_organisation"), pk=consent_pk
+    )
+    if consent.withdrawn_on is not None:
+        messages.error(request, _("This consent was already withdrawn."))
+        return redirect("cases:detail", pk=case.pk)
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(actor=request.user, consent=consent, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            show_service_errors(form, error)
+        else:
+            record(request, action=Action.CONSENT_WITHDRAWAL, case=case, obj=consent)
+            messages.success(request, _("Consent withdrawn."))
+            return redirect("cases:detail", pk=case.pk)
+    context = {
+        "case": case,
+        "consent": consent,
+        "form": form,
+        "partners": organisations_relying_on_consent(consent),
+    }
+    return render(request, "cases/consent_withdraw.html", context)
 
 
 @login_required
@@ -180,6 +263,9 @@ def case_assign(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
     if not can_assign_case(request.user, case):
         raise Http404
+    # Where to go back is decided before anything is written: an odd address never turns
+    # a saved assignment into an error page.
+    back = safe_next(request, request.POST.get("next"), reverse("cases:detail", args=[case.pk]))
     form = AssignForm(request.POST, organisation=case.organisation)
     if form.is_valid():
         try:
@@ -191,10 +277,7 @@ def case_assign(request, pk: int):
             messages.success(request, _("Case reassigned."))
     else:
         messages.error(request, _("Choose a worker of this organisation."))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("cases:detail", args=[case.pk])
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @login_required
@@ -217,10 +300,14 @@ def team(request):
 @login_required
 def case_edit(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_add_casework(request.user, case):
+        return _closed(request, case)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(actor=request.user, case=case, **form.service_arguments())
+            services.case_update(
+                actor=request.user, case=case, version=form.version, **form.service_arguments()
+            )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
@@ -231,10 +318,43 @@ def case_edit(request, pk: int):
 
 
 @login_required
+def case_sensitive_facts_edit(request, pk: int):
+    """HIV status, health notes and legal case details: shown and changed only by those who
+    may see them; for anyone else the page does not exist."""
+    case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_edit_sensitive_facts(request.user, case):
+        raise Http404
+    facts = getattr(case, "sensitive_facts", None)
+    initial = {}
+    if facts is not None:
+        initial = {name: getattr(facts, name) for name in SensitiveFactsForm.base_fields}
+    form = SensitiveFactsForm(request.POST or None, initial=initial, version_of=facts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            facts = services.case_sensitive_facts_update(
+                actor=request.user, case=case, version=form.version, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            show_service_errors(form, error)
+        else:
+            record(request, action=Action.UPDATE, case=case, obj=facts)
+            messages.success(request, _("Health and legal facts saved."))
+            return redirect("cases:detail", pk=case.pk)
+    else:
+        record(request, action=Action.VIEW, case=case, obj=facts)
+    context = {
+        "form": form,
+        "case": case,
+        "history": selectors.sensitive_facts_history(case),
+    }
+    return render(request, "cases/sensitive_facts_form.html", context)
+
+
+@login_required
 @require_POST
 def case_phase_change(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
-    form = PhaseChangeForm(request.POST)
+    form = PhaseChangeForm(request.POST, case=case, user=request.user)
     if form.is_valid():
         try:
             services.case_change_phase(actor=request.user, case=case, **form.cleaned_data)
@@ -250,15 +370,25 @@ def case_phase_change(request, pk: int):
 @login_required
 def counselling_session_create(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    if not can_add_casework(request.user, case):
+        return _closed(request, case)
     form = CounsellingSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.counselling_session_log(
-                actor=request.user, case=case, **form.cleaned_data
+            done = submit_once(
+                user=request.user,
+                token=form.submission,
+                create=lambda: services.counselling_session_log(
+                    actor=request.user, case=case, **form.cleaned_data
+                ),
+                url_for=lambda session: reverse("cases:detail", args=[case.pk]),
             )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
+            if done.repeated:
+                return show_earlier(request, done.url)
+            session = done.obj
             record(request, action=Action.CREATE, case=case, obj=session)
             messages.success(request, _("Counselling session logged."))
             return redirect("cases:detail", pk=case.pk)
@@ -270,7 +400,8 @@ def caseload_export(request):
     """The filtered caseload as a password-protected spreadsheet, for supervisors."""
     if not can_export_identities(request.user):
         raise Http404
-    caseload = CaseloadFilter(request.GET or None, queryset=selectors.caseload_for(request.user))
+    data, _expired = search.caseload_data(request, request.GET)
+    caseload = CaseloadFilter(data or None, queryset=selectors.caseload_for(request.user))
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         content = caseload_workbook(

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from audit.models import Action
+from audit.reads import audit_exempt
 from audit.services import record
+from cases.spreadsheets import spreadsheet_safe
 
 from . import charts
 from .forms import DashboardFilterForm, organisations_for_filter, provinces_all
@@ -52,6 +54,9 @@ def _dashboard(request):
     return scope, form, form.filters(), provinces
 
 
+@audit_exempt(
+    "Figures under disclosure control, never a survivor's record; its exports are recorded."
+)
 @require_GET
 def dashboard(request):
     scope, form, filters, provinces = _dashboard(request)
@@ -111,12 +116,6 @@ def _export_rows(table: Table | None, scope, filters_text: str) -> list[list[str
     return rows
 
 
-def _spreadsheet_safe(value: str) -> str:
-    """A label starting with = + - @ would run as a formula in a spreadsheet."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_GET
 def export(request, table: str, fmt: str):
     if table not in TABLE_SLUGS or fmt not in ("csv", "xlsx"):
@@ -126,7 +125,7 @@ def export(request, table: str, fmt: str):
     chosen = next((t for t in tables if t.slug == table), None)
     filters_text = ", ".join(f"{k}={v}" for k, v in filters.as_query().items())
     rows = [
-        [_spreadsheet_safe(cell) for cell in row]
+        [spreadsheet_safe(cell) for cell in row]
         for row in _export_rows(chosen, scope, filters_text)
     ]
     filename = f"homecoming-{table}-{timezone.localdate().isoformat()}.{fmt}"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.reads import AuditedAdminMixin
 from organisations.admin import OrganisationScopedAdmin
 from organisations.permissions import is_platform_administrator
 
@@ -21,7 +22,7 @@ class WrittenByServicesAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(FollowUpVisit)
-class FollowUpVisitAdmin(OrganisationScopedAdmin):
+class FollowUpVisitAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
     organisation_path = "case__organisation"
     list_display = ["case", "scheduled_for", "status", "assigned_worker", "plan_month"]
     list_filter = ["status"]
@@ -31,7 +32,8 @@ class FollowUpVisitAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(WrittenByServicesAdmin):
+class ReminderAdmin(AuditedAdminMixin, WrittenByServicesAdmin):
+    audit_case_path = "visit__case_id"
     related_fields = ("visit",)
     organisation_path = "visit__case__organisation"
     list_display = ["visit", "kind", "due_at", "sent_at", "attempts"]
@@ -43,6 +45,7 @@ class ReminderAdmin(WrittenByServicesAdmin):
 
 @admin.register(CommunityResource)
 class CommunityResourceAdmin(OrganisationScopedAdmin):
+    audit_exempt = "The community resource directory: monks, village chiefs, schools."
     organisation_path = "organisation"
     allow_org_admin_add = True
     list_display = ["name", "kind", "province", "commune", "is_active"]
@@ -53,7 +56,8 @@ class CommunityResourceAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(WrittenByServicesAdmin):
+class NotificationAdmin(AuditedAdminMixin, WrittenByServicesAdmin):
+    audit_case_path = "reminder__visit__case_id"
     related_fields = ("recipient", "reminder")
     organisation_path = "recipient__membership__organisation"
     list_display = ["recipient", "text", "created_at", "read_at"]
@@ -62,7 +66,8 @@ class NotificationAdmin(WrittenByServicesAdmin):
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(WrittenByServicesAdmin):
+class EmailDeliveryAdmin(AuditedAdminMixin, WrittenByServicesAdmin):
+    audit_case_path = "reminder__visit__case_id"
     related_fields = ("reminder", "recipient")
     organisation_path = "recipient__membership__organisation"
     list_display = ["reminder", "address", "sent_at"]

@@ -8,6 +8,12 @@ from .models import FollowUpVisit, VisitStatus
 WIDTH, HEIGHT, PAD = 320, 140, 24
 
 
+def coordinate(value: float) -> str:
+    """A number written into an SVG attribute: always a dot, never the locale's decimal
+    comma (a Khmer page would otherwise put every point in the corner)."""
+    return f"{value:.1f}"
+
+
 @dataclass
 class Chart:
     width: int = WIDTH
@@ -35,13 +41,13 @@ def followup_chart(visits: list[FollowUpVisit]) -> Chart:
     income, wellbeing = [], []
     for visit in done:
         x = PAD + inner_w * ((visit.visited_on - first).days / span if len(done) > 1 else 0.5)
-        dot = {"x": round(x, 1), "date": visit.visited_on, "visit": visit}
+        dot = {"x": coordinate(x), "date": visit.visited_on, "visit": visit}
         if visit.monthly_income_riel is not None:
             share = visit.monthly_income_riel / chart.income_max if chart.income_max else 0
-            dot["income_y"] = round(PAD + inner_h * (1 - share), 1)
+            dot["income_y"] = coordinate(PAD + inner_h * (1 - share))
             income.append(f"{dot['x']},{dot['income_y']}")
         if visit.wellbeing is not None:
-            dot["wellbeing_y"] = round(PAD + inner_h * (1 - (visit.wellbeing - 1) / 4), 1)
+            dot["wellbeing_y"] = coordinate(PAD + inner_h * (1 - (visit.wellbeing - 1) / 4))
             wellbeing.append(f"{dot['x']},{dot['wellbeing_y']}")
         chart.dots.append(dot)
     chart.income_points = " ".join(income)

@@ -7,10 +7,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, Phase
 from cases.permissions import active_membership, can_edit_case
 from cases.selectors import case_list_visible_to
 from organisations.models import User
+from organisations.permissions import can_deactivate_person
 
 from .models import CommunityResource, FollowUpVisit, Notification, VisitStatus
 from .permissions import sees_overdue_visits_of_organisation
@@ -108,3 +109,28 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     if active_membership(user) is None:
         return Notification.objects.none()
     return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+
+
+def person_open_work(person: User) -> tuple[QuerySet[Case], QuerySet[FollowUpVisit]]:
+    """What a person still carries: their open cases and their planned visits (overdue ones
+    included), for the administrator who deactivates them. Scoped by the person, whom the
+    caller has already found in its own organisation."""
+    cases = (
+        Case.objects.filter(assigned_worker=person)
+        .exclude(phase=Phase.CLOSED)
+        .order_by("case_number")
+    )
+    visits = (
+        FollowUpVisit.objects.filter(assigned_worker=person, status=VisitStatus.PLANNED)
+        .select_related("case")
+        .order_by("scheduled_for", "pk")
+    )
+    return cases, visits
+
+
+def person_get_for_deactivation(*, user: User, pk: int) -> User:
+    """A person the user may deactivate; 404 alike for missing and not theirs."""
+    person = User.objects.filter(pk=pk).first()
+    if person is None or not can_deactivate_person(user, person):
+        raise Http404("No such person.")
+    return person

@@ -8,23 +8,30 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import timeline
 from cases.models import Case, CaseEvent, EventKind
 from cases.permissions import active_membership, can_be_assigned_case, can_edit_case
+from cases.services import case_assign
 from organisations.models import Commune, Province, User
+from organisations.permissions import can_deactivate_person
+from organisations.services import user_set_active
+from webforms.versions import check_version
 
 from .models import (
     VISIT_RECORD_FIELDS,
     CommunityResource,
     FollowUpVisit,
+    Notification,
     Reminder,
     ReminderKind,
     VisitStatus,
 )
 from .permissions import can_add_community_resources
+from .selectors import person_open_work
 from .sending import reminders_send_due  # noqa: F401 - the sending service lives beside
 
 REMINDER_HOUR = dt.time(7, 0)
@@ -104,8 +111,17 @@ def _validate_worker(case: Case, worker: User | None) -> None:
         )
 
 
-def _locked(visit: FollowUpVisit) -> FollowUpVisit:
+# What the move and cancel forms act on, and what a record form shows and saves: a change to
+# any of them since the form was opened makes the form stale (see webforms.versions).
+VISIT_SCHEDULE_FIELDS = ("status", "scheduled_for")
+VISIT_VERSION_FIELDS = ("status", "scheduled_for", "visited_on", *VISIT_RECORD_FIELDS, "resources")
+
+
+def _locked(
+    visit: FollowUpVisit, version: str | None = None, fields=VISIT_SCHEDULE_FIELDS
+) -> FollowUpVisit:
     locked = FollowUpVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
+    check_version(locked, version, fields)
     if locked.status != VisitStatus.PLANNED:
         raise ValidationError(_("Only a planned visit can be changed."))
     return locked
@@ -163,10 +179,15 @@ def visit_add(
 
 @transaction.atomic
 def visit_move(
-    *, actor: User, visit: FollowUpVisit, scheduled_for: dt.date, reason: str
+    *,
+    actor: User,
+    visit: FollowUpVisit,
+    scheduled_for: dt.date,
+    reason: str,
+    version: str | None = None,
 ) -> FollowUpVisit:
     _check_can_edit(actor, visit.case)
-    visit = _locked(visit)
+    visit = _locked(visit, version)
     errors = {}
     if not reason.strip():
         errors["reason"] = _("Say why the visit is moved.")
@@ -193,9 +214,11 @@ def visit_move(
 
 
 @transaction.atomic
-def visit_cancel(*, actor: User, visit: FollowUpVisit, reason: str) -> FollowUpVisit:
+def visit_cancel(
+    *, actor: User, visit: FollowUpVisit, reason: str, version: str | None = None
+) -> FollowUpVisit:
     _check_can_edit(actor, visit.case)
-    visit = _locked(visit)
+    visit = _locked(visit, version)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the visit is cancelled.")})
     visit.status = VisitStatus.CANCELLED
@@ -237,15 +260,17 @@ def visit_record(
     visit: FollowUpVisit,
     visited_on: dt.date,
     resources: list[CommunityResource] | None = None,
+    version: str | None = None,
     **fields,
 ) -> FollowUpVisit:
     """Record a visit that took place. When no other visit is planned and a next visit is
-    given, plan it."""
+    given, plan it. `version` is the record form's: a visit recorded or moved by someone else
+    since the form was opened is refused with what changed."""
     _check_can_edit(actor, visit.case)
     unknown = set(fields) - set(VISIT_RECORD_FIELDS)
     if unknown:
         raise TypeError(f"Unknown visit fields: {sorted(unknown)}")
-    visit = _locked(visit)
+    visit = _locked(visit, version, VISIT_VERSION_FIELDS)
     errors = {}
     today = timezone.localdate()
     if visited_on > today:
@@ -343,3 +368,58 @@ def community_resource_create(
     resource.full_clean()
     resource.save()
     return resource
+
+
+def notification_case_assigned(*, case: Case, worker: User, actor: User | None) -> None:
+    """Tell a worker that a case is now theirs, in their language; nobody is told of their
+    own doing. Names only the case number, as reminders do."""
+    if actor is not None and actor.pk == worker.pk:
+        return
+    with translation.override(worker.preferred_language or settings.LANGUAGE_CODE):
+        text = _("Case %(case)s is now assigned to you.") % {"case": case.case_number}
+    Notification.objects.create(
+        recipient=worker, text=text, url=reverse("cases:detail", args=[case.pk])
+    )
+
+
+@transaction.atomic
+def person_deactivate(*, actor: User, person: User, successor: User | None = None) -> User:
+    """Deactivate a person, handing their open cases and planned visits to one active worker
+    of the same organisation first, in one transaction with a timeline entry on each case;
+    their unsent reminders follow the visits. Refused while they carry work and no one is
+    named to take it over."""
+    if not can_deactivate_person(actor, person):
+        raise PermissionDenied(_("Only this organisation's administrator deactivates its people."))
+    cases, visits = person_open_work(person)
+    cases, visits = list(cases.select_for_update()), list(visits.select_for_update(of=("self",)))
+    if (cases or visits) and successor is None:
+        raise ValidationError(
+            {
+                "successor": _(
+                    "%(name)s still has open cases or planned visits: choose who takes them "
+                    "over before deactivating them."
+                )
+                % {"name": _name(person)}
+            }
+        )
+    if successor is not None and successor.pk == person.pk:
+        raise ValidationError({"successor": _("Choose someone other than the person leaving.")})
+    for case in cases:
+        case_assign(actor=actor, case=case, worker=successor)
+    for visit in visits:
+        _validate_worker(visit.case, successor)
+        visit.assigned_worker = successor
+        visit.save(update_fields=["assigned_worker", "updated_at"])
+        _event(
+            visit,
+            actor,
+            "visit.handed_over",
+            date=timeline.day(visit.scheduled_for),
+            old=_name(person),
+            new=_name(successor),
+        )
+    return user_set_active(actor=actor, user=person, active=False)
+
+
+def _name(person: User) -> str:
+    return person.get_full_name() or person.username

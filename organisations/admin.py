@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
+from webforms.admin import VersionedAdminForm
+
 from . import selectors, services
 from .models import (
     Commune,
@@ -161,9 +163,10 @@ class VillageAdmin(ReadOnlyForOthersAdmin):
 SETTINGS_FIELDS = services.ORGANISATION_SETTINGS
 
 
-class OrganisationAdminForm(forms.ModelForm):
+class OrganisationAdminForm(VersionedAdminForm):
     """The settings are checked by the service that writes them, so the admin and any page
-    refuse the same values with the same messages."""
+    refuse the same values with the same messages; a form opened before another
+    administrator's save is refused (VersionedAdminForm), never silently overwrites it."""
 
     class Meta:
         model = Organisation
@@ -347,6 +350,13 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
             ("Personal info", {"fields": ("first_name", "last_name", "email")}),
             ("Status", {"fields": ("is_active", "preferred_language")}),
         ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is None or is_platform_administrator(request.user):
+            return readonly
+        # Deactivation hands the person's open cases and visits over: the People page asks.
+        return (*readonly, "is_active")
 
     def save_model(self, request, obj, form, change):
         if is_platform_administrator(request.user) or not change:

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -143,6 +144,32 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, blank=True, default=""
     )
+    # Raised when a person is deactivated or their sign-in is reset: every session signed
+    # before then no longer matches (Django checks the hash on each request) and stays ended,
+    # even after reactivation.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    def save(self, *args, **kwargs):
+        """Whatever deactivates a person (the People page, the admin, a shell), their sessions
+        end for good with it."""
+        if self.pk and not self.is_active:
+            was_active = type(self).objects.filter(pk=self.pk, is_active=True).exists()
+            if was_active:
+                self.session_epoch += 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "session_epoch"}
+        super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Epoch 0 hashes exactly as Django does, so sessions outlive the field's arrival.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "organisations.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def membership_or_none(self) -> "Membership | None":

@@ -172,6 +172,17 @@ def can_manage_people(user: User, organisation: Organisation | None = None) -> b
     return is_organisation_administrator(user, organisation)
 
 
+def can_deactivate_person(user: User, person: User) -> bool:
+    """Deactivate a person, handing their open cases and planned visits over as part of it:
+    the administrator of the person's organisation, never themselves."""
+    membership = person.membership_or_none
+    return (
+        membership is not None
+        and person.pk != user.pk
+        and can_manage_people(user, membership.organisation)
+    )
+
+
 def can_read_audit_log(user: User) -> bool:
     return administered_organisation(user) is not None
 

@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
@@ -49,11 +50,35 @@ class SessionTimeoutMiddleware:
 
 # Pages a person may open before their second factor is checked.
 TWO_FACTOR_OPEN_PATHS = ("/accounts/", "/i18n/", "/static/")
+# The partner API: the only place an API key authenticates anything.
+API_PATH_PREFIX = "/api/"
+
+
+def carries_credentials(request) -> bool:
+    """A request that brings its own credentials (an API key, or any other scheme)."""
+    return "HTTP_AUTHORIZATION" in request.META
+
+
+class ApiCredentialsMiddleware:
+    """On the API, a request with an Authorization header is authenticated by that header
+    alone: the session cookie it may also carry is not read, so a key never rides a person's
+    session (nor a session a key's missing second step). Pages ignore the header entirely;
+    the API key authentication itself answers only under API_PATH_PREFIX."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(API_PATH_PREFIX) and carries_credentials(request):
+            request.user = AnonymousUser()
+        return self.get_response(request)
 
 
 class TwoFactorRequiredMiddleware:
     """Under production settings every signed-in person who can see identities confirms a
-    code from their authenticator app (or a recovery code) before anything else."""
+    code from their authenticator app (or a recovery code) before anything else. No header
+    exempts a session: a partner system's key reaches the API without any session at all
+    (ApiCredentialsMiddleware), so it never meets this check."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,9 +90,6 @@ class TwoFactorRequiredMiddleware:
             and user.is_authenticated
             and not user.is_verified()
             and not request.path.startswith(TWO_FACTOR_OPEN_PATHS)
-            # A partner system's key is not a person with a phone; people's sessions on the
-            # API and its key page do need the second step.
-            and not request.headers.get("Authorization", "").startswith("Api-Key ")
         ):
             return redirect(f"{reverse('two-factor')}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -4,10 +4,16 @@ from importlib.resources import files
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 
 from .models import Membership, Organisation, Province, User, Village
 from .permissions import (
@@ -360,6 +366,12 @@ def user_set_role(*, actor: User, user: User, role: str) -> Membership:
     return membership_set(user=user, organisation=organisation, role=role)
 
 
+def user_sessions_end(*, user: User) -> None:
+    """Ends every session the person has signed in, on every device, for good."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
 @transaction.atomic
 def user_update(
     *,
@@ -389,11 +401,42 @@ def user_update(
 
 @transaction.atomic
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
-    """Deactivating signs the person out on their next request: Django refuses inactive users."""
+    """Deactivating ends the person's sessions for good (User.save raises their session
+    epoch): reactivating them later revives none, they sign in again."""
     _require_org_admin(actor, user.membership.organisation)
     active_change_check(actor=actor, user=user, active=active)
     user.is_active = active
     user.save(update_fields=["is_active"])
+    return user
+
+
+def sign_in_link_path(*, user: User) -> str:
+    """The path of the person's one-time link to choose a password and enrol an authenticator;
+    it stops working once used, or when their password changes."""
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+@transaction.atomic
+def user_reset_sign_in(*, actor: User | None, user: User) -> User:
+    """Start the person's sign-in afresh: their password, authenticator, recovery codes and
+    sessions all end, and only a new one-time link (made by the caller) lets them choose a
+    password and enrol an authenticator. `actor` None is the server's operator (a management
+    command), for an organisation whose only administrator is locked out."""
+    if actor is not None:
+        _require_org_admin(actor, user.membership.organisation)
+        if actor.pk == user.pk:
+            raise ValidationError(_("Ask another administrator to reset your own sign-in."))
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    user_sessions_end(user=user)
     return user
 
 

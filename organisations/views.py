@@ -1,13 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -45,14 +41,29 @@ def set_language(request):
 
 
 def _set_password_link(request, user) -> str:
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    return request.build_absolute_uri(path)
+    return request.build_absolute_uri(services.sign_in_link_path(user=user))
+
+
+def _send_link(person, link: str) -> None:
+    if person.email:
+        send_mail(
+            _("Your Homecoming account"),
+            _("Choose your password here: %(link)s") % {"link": link},
+            None,
+            [person.email],
+        )
+
+
+def _people_page(request, organisation, *, form=None, link=None, linked_person=None):
+    context = {
+        "organisation": organisation,
+        "members": selectors.members_of(organisation),
+        "form": form or InviteForm(roles=grantable_roles(organisation)),
+        "link": link,
+        "linked_person": linked_person,
+        "roles": grantable_role_choices(organisation),
+    }
+    return render(request, "organisations/people.html", context)
 
 
 @login_required
@@ -60,7 +71,7 @@ def people(request):
     organisation = _administered_organisation(request)
     roles = grantable_roles(organisation)
     form = InviteForm(request.POST or None, roles=roles)
-    link = None
+    link = person = None
     if request.method == "POST" and form.is_valid():
         try:
             person = services.user_invite(
@@ -71,23 +82,26 @@ def people(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             link = _set_password_link(request, person)
-            if person.email:
-                send_mail(
-                    _("Your Homecoming account"),
-                    _("Choose your password here: %(link)s") % {"link": link},
-                    None,
-                    [person.email],
-                )
+            _send_link(person, link)
             messages.success(request, _("%(name)s was added.") % {"name": person.username})
-            form = InviteForm(roles=roles)
-    context = {
-        "organisation": organisation,
-        "members": selectors.members_of(organisation),
-        "form": form,
-        "link": link,
-        "roles": grantable_role_choices(organisation),
-    }
-    return render(request, "organisations/people.html", context)
+            form = None
+    return _people_page(request, organisation, form=form, link=link, linked_person=person)
+
+
+@login_required
+@require_POST
+def person_reset_sign_in(request, pk: int):
+    """A new one-time link for a person who lost their phone or never enrolled an authenticator."""
+    organisation = _administered_organisation(request)
+    person = selectors.member_get_for_admin(organisation=organisation, pk=pk)
+    try:
+        services.user_reset_sign_in(actor=request.user, user=person)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("organisations:people")
+    link = _set_password_link(request, person)
+    _send_link(person, link)
+    return _people_page(request, organisation, link=link, linked_person=person)
 
 
 @login_required
@@ -112,6 +126,9 @@ def person_role(request, pk: int):
 def person_active(request, pk: int):
     organisation = _administered_organisation(request)
     person = selectors.member_get_for_admin(organisation=organisation, pk=pk)
+    if request.POST.get("active") != "1":
+        # Deactivation asks first and hands the person's work over, on its own page.
+        return redirect("person-deactivate", pk=person.pk)
     try:
         services.user_set_active(
             actor=request.user, user=person, active=request.POST.get("active") == "1"

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from audit.reads import AuditedAdminMixin
 from organisations.admin import OrganisationScopedAdmin
 
 from .models import Referral
 
 
 @admin.register(Referral)
-class ReferralAdmin(OrganisationScopedAdmin):
+class ReferralAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
     """Referrals the organisation sent; written only by services, so read-only here."""
 
     organisation_path = "from_organisation"

@@ -14,7 +14,6 @@ from .models import Referral, Status
 
 # Statuses in which the receiver works on the case and so holds view access.
 ACTIVE_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS)
-OPEN_STATUSES = (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
 
 
 def holding_access(today: dt.date | None = None) -> Q:
@@ -146,3 +145,13 @@ def referral_case_ids_sharing_identity_with(
     return Referral.objects.filter(
         holding_access(today), to_organisation=organisation, shares_identity=True
     ).values("case_id")
+
+
+def organisations_relying_on_consent(consent) -> QuerySet[Organisation]:
+    """The partners whose referrals rely on this consent: withdrawing it ends their access."""
+    referrals = Referral.objects.filter(consent=consent, consent_revoked_at__isnull=True).exclude(
+        status__in=(Status.DECLINED, Status.CANCELLED)
+    )
+    return Organisation.objects.filter(pk__in=referrals.values("to_organisation_id")).order_by(
+        "name"
+    )

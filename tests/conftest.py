@@ -22,6 +22,35 @@ def need_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-at",
+        metavar="HH:MM",
+        default=None,
+        help=(
+            "Run every test with the clock moved to today at this UTC time, ticking on: "
+            "17:00 is midnight in Phnom Penh, 16:59 the minute before."
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
+def clock_at(request):
+    """Tests must pass at any hour; `--clock-at 17:00` shows those that do not."""
+    at = request.config.getoption("--clock-at")
+    if not at:
+        yield
+        return
+    import datetime as dt
+
+    import time_machine
+
+    hour, minute = (int(part) for part in at.split(":"))
+    moment = dt.datetime.now(dt.UTC).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def english_by_default():
     """A request in Khmer leaves Khmer active in the thread; each test starts in English."""

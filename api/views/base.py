@@ -86,6 +86,7 @@ class DirectoryViewSet(PartnerViewSet):
     for the audit log."""
 
     audit_actions = {"list": None, "retrieve": None}
+    audit_exempt = "A directory shared by every organisation; no survivor data."
 
     http_method_names = ["get", "head", "options"]
 

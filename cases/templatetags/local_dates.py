@@ -1,6 +1,16 @@
+"""How people read dates and numbers in the active language.
+
+The rule for numbers: every number a person reads is written in the digits of the language
+(Khmer digits in Khmer: ២ ករណី, ទំព័រ ១ នៃ ១), grouped by thousands with a comma (350,000 ៛ /
+៣៥០,០០០ ៛) and with a dot before decimals. Numbers a machine reads (SVG and HTML attributes,
+form inputs, CSV and spreadsheet exports, the API) stay in Latin digits and are never localised.
+"""
+
+from decimal import Decimal
+
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils import translation
+from django.utils import numberformat, translation
 
 register = template.Library()
 
@@ -18,6 +28,36 @@ def local_date(value, format_name: str = "DATE_FORMAT"):
     if translation.get_language() == "km":
         text = text.translate(KHMER_DIGITS)
     return text
+
+
+def _digits(text: str) -> str:
+    return text.translate(KHMER_DIGITS) if translation.get_language() == "km" else text
+
+
+@register.filter
+def number(value, decimals: int | None = None) -> str:
+    """A number for people to read: grouped by thousands, in the language's digits."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, int | float | Decimal):
+        return _digits(str(value))
+    text = numberformat.format(
+        value,
+        ".",
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=",",
+        force_grouping=True,
+    )
+    return _digits(text)
+
+
+@register.filter
+def riel(value) -> str:
+    """An amount of money in riel: 350,000 ៛ (៣៥០,០០០ ៛ in Khmer)."""
+    if value is None or value == "":
+        return ""
+    return f"{number(value)} ៛"
 
 
 @register.filter

@@ -6,12 +6,13 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so a request without credentials gets 401 with WWW-Authenticate: Api-Key.
         "api.authentication.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # A person's session, only for a request that brings no credentials of its own.
+        "api.authentication.SessionWithoutCredentialsAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasActiveMembership"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.UpdatedCursorPagination",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PartnerRateThrottle"],

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "api",
     "audit",
     "ops",
+    "demo",
+    "webforms",
 ]
 
 MIDDLEWARE = [
@@ -64,10 +66,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before anything reads request.user: an API request with its own credentials has no session.
+    "organisations.security.ApiCredentialsMiddleware",
     "organisations.security.SessionTimeoutMiddleware",
     "organisations.security.TwoFactorRequiredMiddleware",
     "organisations.security.NoStoreMiddleware",
     "organisations.middleware.UserLanguageMiddleware",
+    # Before any view reads the request: NUL characters and too many fields are a 400.
+    "webforms.middleware.OddInputMiddleware",
     # django-auditlog's middleware (actor and address on the change history), extended.
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -77,8 +83,13 @@ MIDDLEWARE = [
 ]
 
 # Proxies in front of the app that append the client's address to X-Forwarded-For (0: none,
-# REMOTE_ADDR is the client); the audit log trusts no entry further left.
-AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
+# REMOTE_ADDR is the client). The client's address is that many entries from the right; no
+# entry further left is believed. The audit log and the sign-in lock-out both read it through
+# audit.services.client_ip.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
+)
+AUDIT_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -144,7 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
+# By (person, client address) together: failures from one address never lock the person
+# out from everywhere, and behind the proxy the address is the client's, not the proxy's.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -176,7 +190,7 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

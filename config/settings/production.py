@@ -17,9 +17,9 @@ for alias in DATABASES:  # noqa: F405
 ALLOW_DEMO_DATA = False
 REQUIRE_TWO_FACTOR = True
 AXES_ENABLED = True
-# Behind the TLS proxy the client's address is the last X-Forwarded-For hop it added.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the TLS proxy the client's address is the last X-Forwarded-For entry it appended;
+# set TRUSTED_PROXY_COUNT=0 where the app faces clients directly.
+TRUSTED_PROXY_COUNT = AUDIT_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Only where the address people type differs from the host the proxy passes on.

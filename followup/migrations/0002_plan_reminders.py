@@ -5,34 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_event_kind_plan'),
-        ('followup', '0001_initial'),
+        ("cases", "0010_event_kind_plan"),
+        ("followup", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reminder',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case'),
+            model_name="reminder",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='reminder',
-            name='topic',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="reminder",
+            name="topic",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
         migrations.AlterField(
-            model_name='reminder',
-            name='visit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='followup.followupvisit'),
+            model_name="reminder",
+            name="visit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="followup.followupvisit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(condition=models.Q(('topic', ''), _negated=True), fields=('topic', 'kind'), name='one_reminder_per_topic_kind'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("topic", ""), _negated=True),
+                fields=("topic", "kind"),
+                name="one_reminder_per_topic_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('topic', ''), ('visit__isnull', False)), models.Q(('case__isnull', False), ('visit__isnull', True), models.Q(('topic', ''), _negated=True)), _connector='OR'), name='reminder_of_a_visit_or_a_topic'),
+            model_name="reminder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("topic", ""), ("visit__isnull", False)),
+                    models.Q(
+                        ("case__isnull", False),
+                        ("visit__isnull", True),
+                        models.Q(("topic", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="reminder_of_a_visit_or_a_topic",
+            ),
         ),
     ]

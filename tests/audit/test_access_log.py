@@ -52,7 +52,7 @@ def test_the_caseload_records_the_ids_of_the_page_shown(client_for, owner):
 
 
 def test_a_search_by_name_keeps_the_name_out_of_the_log(client_for, owner, case):
-    client_for(owner).get(reverse("cases:list"), {"q": "Sreyneang"})
+    client_for(owner).post(reverse("cases:list"), {"q": "Sreyneang"}, follow=True)
     event = last_event()
     assert event.action == Action.LIST
     assert event.path == reverse("cases:list")
@@ -102,7 +102,10 @@ def test_changes_through_the_pages_are_recorded(client_for, owner, case):
     client = client_for(owner)
     consent = give_consent(case, owner, purpose="services")
     client.post(reverse("cases:phase", args=[case.pk]), {"to_phase": "intake"})
-    client.post(reverse("cases:consent-withdraw", args=[case.pk, consent.pk]))
+    client.post(
+        reverse("cases:consent-withdraw", args=[case.pk, consent.pk]),
+        {"on": timezone.localdate().isoformat(), "reason": "The survivor asked."},
+    )
     rows = events(case=case)
     assert [(e.action, e.object_type) for e in rows] == [
         (Action.PHASE_CHANGE, ""),

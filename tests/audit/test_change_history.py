@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.registry import REDACTED
 from cases.models import Case, Consent
@@ -37,7 +38,9 @@ def test_a_case_created_says_which_fields_it_has_not_their_values(owner, case):
 def test_a_consent_withdrawal_through_the_page_has_actor_address_and_field(client_for, owner, case):
     consent = give_consent(case, owner, purpose="services")
     response = client_for(owner).post(
-        reverse("cases:consent-withdraw", args=[case.pk, consent.pk]), REMOTE_ADDR="192.0.2.44"
+        reverse("cases:consent-withdraw", args=[case.pk, consent.pk]),
+        {"on": timezone.localdate().isoformat(), "reason": "The survivor asked."},
+        REMOTE_ADDR="192.0.2.44",
     )
     assert response.status_code == 302
     entry = entries_for(consent, LogEntry.Action.UPDATE).last()

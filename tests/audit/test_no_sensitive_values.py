@@ -96,7 +96,7 @@ def test_no_canary_reaches_the_audit_tables(
 
     owners_client = client_for(supervisor)
     owners_client.get(reverse("cases:detail", args=[case.pk]))
-    owners_client.get(reverse("cases:list"), {"q": CANARIES["renamed"]})
+    owners_client.post(reverse("cases:list"), {"q": CANARIES["renamed"]}, follow=True)
     owners_client.post(
         reverse("cases:export"), {"password": EXPORT_PASSWORD, "password_again": EXPORT_PASSWORD}
     )

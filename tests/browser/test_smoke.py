@@ -10,6 +10,7 @@ def test_worker_sees_their_case_and_an_outsider_gets_not_found(
     case = CaseFactory(actor=owner, name_latin="Heng Sokha", name_khmer="ហេង សុខា")
     page = open_page()
     sign_in(page, owner.username, password)
+    page.goto("/cases/")
     page.get_by_role("link", name=case.case_number).click()
     assert page.get_by_role("heading", name=f"{case.case_number} · Heng Sokha").is_visible()
     screenshot(page, "case-page")

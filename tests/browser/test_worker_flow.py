@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.models import Case, CounsellingSession, Phase
 from organisations.models import Village
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import choose_language, screenshot, sign_in
 
 PHONE = {"width": 360, "height": 780}
 
@@ -89,11 +89,7 @@ def test_worker_registers_counsels_and_plans_reintegration(
     shots = f"{language}"
     page = open_page(viewport=viewport)
     sign_in(page, owner.username, password)
-    if language == "km":
-        page.select_option("#language", "km")
-        page.locator("form[action$='/i18n/setlang/'] button").click()
-        page.wait_for_load_state()
-        assert page.locator("html").get_attribute("lang") == "km"
+    choose_language(page, language)
 
     case = register_survivor(page, name="Chan Sreyleak", name_khmer="ចាន់ ស្រីល័ក្ខ", shots=shots)
     assert case.consents.get().given_by == "guardian"

@@ -44,7 +44,9 @@ def test_admin_changes_a_role_and_deactivates_a_person(client_for, org_admin, ow
     client.post(reverse("organisations:person-role", args=[owner.pk]), {"role": "supervisor"})
     owner.refresh_from_db()
     assert owner.membership.role == Role.SUPERVISOR
-    client.post(reverse("organisations:person-active", args=[owner.pk]), {"active": "0"})
+    asked = client.post(reverse("organisations:person-active", args=[owner.pk]), {"active": "0"})
+    assert asked.status_code == 302  # to the question: their open work goes to someone first
+    client.post(asked.url, {})
     owner.refresh_from_db()
     assert owner.is_active is False
 
@@ -125,3 +127,42 @@ def test_api_key_accounts_are_not_people(client_for, org_admin, ngo):
     )
     assert "role" in invite.context["form"].errors
     assert not User.objects.filter(username="robot").exists()
+
+
+def test_deactivation_ends_sessions_for_good_even_after_reactivation(
+    client, org_admin, owner, password
+):
+    assert client.login(username=owner.username, password=password)
+    assert client.get(reverse("cases:list")).status_code == 200
+    admin = client.__class__()
+    admin.force_login(org_admin)
+    admin.post(reverse("person-deactivate", args=[owner.pk]), {})
+    owner.refresh_from_db()
+    assert not owner.is_active
+    admin.post(reverse("organisations:person-active", args=[owner.pk]), {"active": "1"})
+    owner.refresh_from_db()
+    assert owner.is_active
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    # Signing in again works: the person was reactivated, only the old session is gone.
+    assert client.login(username=owner.username, password=password)
+    assert client.get(reverse("cases:list")).status_code == 200
+
+
+def test_sessions_end_for_good_whatever_deactivates_the_person(client, owner, password):
+    """A platform administrator in the Django admin, or a shell, saves the user directly."""
+    assert client.login(username=owner.username, password=password)
+    owner.is_active = False
+    owner.save()
+    owner.is_active = True
+    owner.save()
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_organisation_administrators_deactivate_on_the_people_page_not_in_the_admin(
+    client_for, org_admin, owner
+):
+    page = client_for(org_admin).get(reverse("admin:organisations_user_change", args=[owner.pk]))
+    assert page.status_code == 200
+    assert 'name="is_active"' not in page.content.decode()

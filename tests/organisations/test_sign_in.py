@@ -1,11 +1,13 @@
 """Sign-in and sessions, tried the way an attacker would."""
 
+import io
 import time
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -55,11 +57,15 @@ def token_now(device):
     return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
 
 
-def test_two_factor_setup_then_a_replayed_code_is_refused(client, owner, password, settings):
+def test_two_factor_setup_then_a_replayed_code_is_refused(client, org_admin, owner, settings):
+    admin = client.__class__()
+    admin.force_login(org_admin)
+    link = sign_in_link(admin, owner)  # the administrator's own second step is not the point
     settings.REQUIRE_TWO_FACTOR = True
     # django-otp also slows down guessing after a wrong code; the test types faster than people.
     settings.OTP_TOTP_THROTTLE_FACTOR = settings.OTP_STATIC_THROTTLE_FACTOR = 0
-    assert sign_in(client, owner.username, password).status_code == 302
+    password = "a-new-long-password-2026"
+    choose_password(client, link, password)
     response = client.get(reverse("cases:list"))
     assert response.status_code == 302 and response.url.startswith(reverse("two-factor"))
 
@@ -123,3 +129,126 @@ def test_pages_with_survivor_data_are_not_cached_and_cannot_be_framed(client_for
     script = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
     assert "unsafe-inline" not in script and "unsafe-eval" not in script
     assert response["X-Frame-Options"] == "DENY"
+
+
+PROXY = "10.0.0.1"
+CLIENT_A, CLIENT_B = "203.0.113.7", "198.51.100.8"
+
+
+def sign_in_via_proxy(client, username, password, forwarded_for):
+    """What the TLS proxy passes on: its own address, and the client's appended to the header."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_trusted_proxy_failures_from_one_client_lock_that_client_only(
+    client, owner, password, settings
+):
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXY_COUNT = settings.AUDIT_TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        sign_in_via_proxy(client, owner.username, "wrong-password", CLIENT_A)
+    assert sign_in_via_proxy(client, owner.username, password, CLIENT_A).status_code == 429
+    # Another client, through the same proxy, signs in: the person is not locked out everywhere.
+    elsewhere = client.__class__()
+    assert sign_in_via_proxy(elsewhere, owner.username, password, CLIENT_B).status_code == 302
+
+
+def test_a_forged_forwarded_address_locks_out_nobody_else(client, owner, password, settings):
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXY_COUNT = settings.AUDIT_TRUSTED_PROXY_COUNT = 1
+    for _ in range(6):  # client A pretends to be B; the proxy appends A's real address
+        sign_in_via_proxy(client, owner.username, "wrong-password", f"{CLIENT_B}, {CLIENT_A}")
+    assert (
+        sign_in_via_proxy(client.__class__(), owner.username, password, CLIENT_B).status_code == 302
+    )
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_not_believed(
+    client, owner, password, settings
+):
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXY_COUNT = settings.AUDIT_TRUSTED_PROXY_COUNT = 0
+    for n in range(5):  # a new forged address each time does not escape the lock
+        sign_in_via_proxy(client, owner.username, "wrong-password", f"192.0.2.{n}")
+    assert sign_in_via_proxy(client, owner.username, password, "192.0.2.99").status_code == 429
+
+
+def sign_in_link(admin_client, person) -> str:
+    response = admin_client.post(reverse("organisations:person-reset", args=[person.pk]))
+    assert response.status_code == 200
+    return response.context["link"]
+
+
+def choose_password(client, link, new_password="a-new-long-password-2026"):  # noqa: S107
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"]
+    return client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+
+
+def test_with_only_the_password_nobody_enrols_an_authenticator(client, owner, password, settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    assert sign_in(client, owner.username, password).status_code == 302
+    page = client.get(reverse("two-factor"))
+    assert page.status_code == 403
+    assert "ask your organisation's administrator" in page.content.decode()
+    assert "data:image/svg+xml" not in page.content.decode()
+    refused = client.post(reverse("two-factor"), {"code": "123456"})
+    assert refused.status_code == 403
+    assert not TOTPDevice.objects.filter(user=owner).exists()
+    assert client.get(reverse("cases:list")).status_code == 302  # still no way in
+
+
+def test_the_administrators_link_lets_the_person_enrol_once(
+    client, org_admin, owner, password, settings
+):
+    old_session = client.__class__()
+    assert sign_in(old_session, owner.username, password).status_code == 302
+    admin = client.__class__()
+    admin.force_login(org_admin)
+    link = sign_in_link(admin, owner)
+    settings.REQUIRE_TWO_FACTOR = True
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+
+    chosen = choose_password(client, link)
+    assert chosen.status_code == 302 and chosen.url == reverse("two-factor")
+    setup = client.get(reverse("two-factor"))
+    assert b"data:image/svg+xml" in setup.content
+    device = TOTPDevice.objects.get(user=owner)
+    client.post(reverse("two-factor"), {"code": token_now(device)})
+    assert client.get(reverse("cases:list")).status_code == 200
+
+    # The reset ended the old password and the session signed in with it.
+    assert old_session.get(reverse("cases:list")).url.startswith(reverse("login"))
+    assert sign_in(client.__class__(), owner.username, password).status_code == 200
+    assert client.get(link, follow=True).context["validlink"] is False  # the link works once
+
+
+def test_an_administrator_cannot_reset_another_organisations_person(
+    client_for, org_admin, outsider
+):
+    response = client_for(org_admin).post(reverse("organisations:person-reset", args=[outsider.pk]))
+    assert response.status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.has_usable_password()
+
+
+def test_the_operator_resets_the_only_administrator_from_the_server(client, org_admin):
+    out = io.StringIO()
+    call_command(
+        "reset_sign_in", org_admin.username, "--base-url", "https://hc.example.org", stdout=out
+    )
+    link = out.getvalue().strip()
+    assert link.startswith("https://hc.example.org/accounts/reset/")
+    org_admin.refresh_from_db()
+    assert not org_admin.has_usable_password()
+    path = link.removeprefix("https://hc.example.org")
+    assert choose_password(client, path).status_code == 302
+    assert client.get(reverse("organisations:people")).status_code == 200

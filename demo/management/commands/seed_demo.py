@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from organisations.demo.data import demo_users
-from organisations.demo.writing import SeedReport, seed
+from demo.data import demo_users
+from demo.writing import SeedReport, seed
 from organisations.models import Organisation, Role
 
 
