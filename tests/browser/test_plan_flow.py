@@ -17,17 +17,14 @@ from plans.models import (
     PlanStatus,
     ServiceDelivery,
 )
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import choose_language, screenshot, sign_in
 from tests.browser.test_worker_flow import PHONE, fits_the_screen
 from tests.cases.factories import CaseFactory
 
 
 def in_khmer(page, user, password) -> None:
     sign_in(page, user.username, password)
-    page.select_option("#language", "km")
-    page.locator("form[action$='/i18n/setlang/'] button").click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "km"
+    choose_language(page, "km")
 
 
 def save(page, url_after: str) -> None:
