@@ -111,6 +111,13 @@ def _validate_worker(case: Case, worker: User | None) -> None:
         )
 
 
+def _person_for_visits(case: Case, user: User | None) -> User | None:
+    """`user` if a person who can be sent to visit: an active social worker or supervisor of
+    the case's organisation. An API key's service account is none, so visits it plans wait for
+    a worker (the Team page lists the case) and their reminders go to the supervisors."""
+    return user if user is not None and can_be_assigned_case(user, case.organisation) else None
+
+
 # What the move and cancel forms act on, and what a record form shows and saves: a change to
 # any of them since the form was opened makes the form stale (see webforms.versions).
 VISIT_SCHEDULE_FIELDS = ("status", "scheduled_for")
@@ -135,7 +142,7 @@ def followup_schedule_create(
     the plan that still has a planned visit is skipped, so re-entering reintegration repeats
     nothing."""
     start_on = start_on or timezone.localdate()
-    worker = case.assigned_worker or actor
+    worker = _person_for_visits(case, case.assigned_worker) or _person_for_visits(case, actor)
     planned = set(
         case.followup_visits.filter(
             status=VisitStatus.PLANNED, plan_month__isnull=False

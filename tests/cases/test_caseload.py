@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.models import Consent, EventKind
 from cases.services import consent_record
+from followup.models import FollowUpVisit
 from organisations.models import Role
 from tests.cases.factories import CaseFactory, log_session
 from tests.organisations.factories import UserFactory
@@ -82,6 +83,41 @@ def test_team_page_lists_cases_without_contact_for_30_days(client_for, owner, su
     assert [c.case_number for c in response.context["no_contact"]] == [quiet.case_number]
     workers = {w.username: w.open_cases for w in response.context["team"]}
     assert workers["owner"] == 2
+
+
+def test_team_page_takes_the_later_of_session_and_visit_as_last_contact(
+    client_for, owner, supervisor
+):
+    def days_ago(days):
+        return TODAY() - dt.timedelta(days=days)
+
+    def case_with(*, intake, session=None, visit=None):
+        case = CaseFactory(actor=owner, intake_date=days_ago(intake))
+        if session is not None:
+            log_session(actor=owner, case=case, session_date=days_ago(session))
+        if visit is not None:
+            FollowUpVisit.objects.create(
+                case=case, scheduled_for=days_ago(visit), status="done", visited_on=days_ago(visit)
+            )
+        return case
+
+    old_session = case_with(intake=90, session=40)
+    old_visit = case_with(intake=90, visit=50)
+    old_both = case_with(intake=90, session=70, visit=35)
+    never_seen = case_with(intake=45)
+    case_with(intake=90, session=60, visit=5)  # seen at a visit lately
+    case_with(intake=90, session=5, visit=60)  # seen at a session lately
+    case_with(intake=10)  # new, not yet due a contact
+    rows = client_for(supervisor).get(reverse("cases:team")).context["no_contact"]
+    last = {c.case_number: c.last_contact_on for c in rows}
+    assert last == {
+        old_session.case_number: days_ago(40),
+        old_visit.case_number: days_ago(50),
+        old_both.case_number: days_ago(35),
+        never_seen.case_number: None,
+    }
+    seen = [c.case_number for c in rows if c.last_contact_on is not None]
+    assert seen == [old_visit.case_number, old_session.case_number, old_both.case_number]
 
 
 @pytest.mark.parametrize("persona", ["owner", "officer"])
@@ -183,10 +219,10 @@ def test_place_pickers_offer_the_next_level(client_for, owner):
 def test_caseload_shows_a_shared_cases_identity_only_when_a_referral_shares_it(
     client_for, case, owner, other_ngo
 ):
-    from cases.services import case_access_grant
+    from tests.referrals.helpers import share
 
     receiver = UserFactory(organisation=other_ngo, role=Role.SOCIAL_WORKER)
-    case_access_grant(actor=owner, case=case, organisation=other_ngo)
+    share(case, other_ngo, identity=False)
     page = client_for(receiver).get(reverse("cases:list")).content.decode()
     assert case.case_number in page and "Sok Sreyneang" not in page
 
@@ -285,7 +321,7 @@ def test_the_caseload_is_exactly_what_the_person_may_see_with_shared_cases_merge
     """The page merges the own organisation's cases and the cases shared with it; together,
     filtered and ordered, they are the cases `case_list_visible_to` allows, each once."""
     from cases.selectors import case_list_visible_to
-    from cases.services import case_access_grant
+    from tests.referrals.helpers import share
 
     ngo.workers_see_assigned_only = assigned_only
     ngo.save()
@@ -295,7 +331,7 @@ def test_the_caseload_is_exactly_what_the_person_may_see_with_shared_cases_merge
     theirs_low = CaseFactory(actor=outsider, risk_level="low")
     CaseFactory(actor=outsider, risk_level="high")  # not shared
     for case in (theirs_high, theirs_low):
-        case_access_grant(actor=outsider, case=case, organisation=ngo)
+        share(case, ngo)
 
     client = client_for(owner)
     # Mine first; then high risk, newest first, whichever organisation holds the case.
@@ -314,5 +350,5 @@ def test_the_caseload_is_exactly_what_the_person_may_see_with_shared_cases_merge
     assert response.context["page"].paginator.count == 2
 
     # A ministry officer has no caseload of their own: only what was shared with the ministry.
-    case_access_grant(actor=outsider, case=theirs_low, organisation=officer.membership.organisation)
+    share(theirs_low, officer.membership.organisation)
     assert listed(client_for(officer)) == [theirs_low.case_number]

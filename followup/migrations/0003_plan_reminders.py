@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0010_event_kind_plan"),
-        ("followup", "0001_initial"),
+        ("followup", "0002_email_delivery_claimed_once"),
     ]
 
     operations = [
