@@ -7,6 +7,12 @@ from .views.cases import CaseViewSet, ConsentViewSet, CounsellingSessionViewSet
 from .views.directory import OrganisationViewSet, ProvinceViewSet, TombstoneViewSet
 from .views.errors import not_found
 from .views.followup import CommunityResourceViewSet, VisitViewSet
+from .views.plans import (
+    ApprovalViewSet,
+    AssessmentViewSet,
+    PlanViewSet,
+    ServiceDeliveryViewSet,
+)
 from .views.referrals import ReferralViewSet
 
 app_name = "api"
@@ -18,6 +24,10 @@ router.register("counselling-sessions", CounsellingSessionViewSet, basename="cou
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("community-resources", CommunityResourceViewSet, basename="community-resource")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("services-delivered", ServiceDeliveryViewSet, basename="service-delivered")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("provinces", ProvinceViewSet, basename="province")
 router.register("tombstones", TombstoneViewSet, basename="tombstone")
