@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "referrals",
     "followup",
     "plans",
+    "legal",
     "dashboards",
     "api",
     "audit",
