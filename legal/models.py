@@ -144,6 +144,7 @@ class ProtectionMeasure(models.Model):
                 condition=models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="protection_ends_after_it_starts",
+                violation_error_message=_("The end cannot come before the start."),
             )
         ]
 
@@ -173,10 +174,12 @@ class Compensation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(paid_riel__lte=models.F("ordered_riel")),
                 name="compensation_paid_at_most_ordered",
+                violation_error_message=_("More cannot be paid than was ordered."),
             ),
             models.CheckConstraint(
                 condition=models.Q(paid_riel=0) | models.Q(paid_on__isnull=False),
                 name="compensation_payment_has_a_date",
+                violation_error_message=_("Give the date of the payment."),
             ),
         ]
 

@@ -106,9 +106,8 @@ def hearing_record(
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     proceeding = _proceeding(actor, hearing.proceeding)
     if hearing.date > timezone.localdate():
-        raise ValidationError(
-            {"attendance": _("This hearing has not taken place yet: record it on or after its day.")}
-        )
+        not_yet = _("This hearing has not taken place yet: record it on or after its day.")
+        raise ValidationError({"attendance": not_yet})
     if not attendance:
         raise ValidationError({"attendance": _("Say whether the survivor attended.")})
     hearing.attendance, hearing.outcome = attendance, outcome.strip()
