@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Commune, District, Organisation, Province, Village
+from webforms.forms import OnceFormMixin, VersionedFormMixin, show_stale_or
 
 from .models import (
     Case,
@@ -16,12 +17,20 @@ from .models import (
     Phase,
 )
 from .permissions import allowed_phase_moves
-from .services import ADULT_AGE, EDITABLE_FIELDS, age_on, identity_errors
+from .services import (
+    ADULT_AGE,
+    EDITABLE_FIELDS,
+    SENSITIVE_FACT_FIELDS,
+    age_on,
+    identity_errors,
+)
 
 
 def show_service_errors(form, error: ValidationError | PermissionDenied) -> None:
     """Show a service's refusal next to the field it concerns (or above the form), keeping
     what the person typed. Every app's views use this for their services' errors."""
+    if show_stale_or(form, error):
+        return
     if isinstance(error, PermissionDenied):
         form.add_error(None, str(error))
     elif hasattr(error, "error_dict"):
@@ -106,7 +115,9 @@ class PlaceFields(forms.Form):
 CASE_FIELDS = [name for name in EDITABLE_FIELDS if name not in ("origin_commune", "origin_village")]
 
 
-class CaseForm(PlaceFields, forms.ModelForm):
+class CaseForm(VersionedFormMixin, PlaceFields, forms.ModelForm):
+    versioned_fields = EDITABLE_FIELDS
+
     class Meta:
         model = Case
         fields = CASE_FIELDS
@@ -159,7 +170,7 @@ class GuardianFields(forms.Form):
     )
 
 
-class IntakeForm(GuardianFields, CaseForm):
+class IntakeForm(OnceFormMixin, GuardianFields, CaseForm):
     """Registering a survivor: consent first, then identity, trafficking facts and risk."""
 
     consent_given_by = forms.ChoiceField(
@@ -211,7 +222,7 @@ INTAKE_CONSENT_FIELDS = {
 }
 
 
-class ConsentForm(GuardianFields):
+class ConsentForm(OnceFormMixin, GuardianFields):
     field_order = ["given_by", "guardian_name", "guardian_relationship", "child_assent"]
 
     given_by = forms.ChoiceField(
@@ -261,7 +272,11 @@ class ConsentWithdrawForm(forms.Form):
         self.fields["on"].initial = timezone.localdate()
 
 
-class SensitiveFactsForm(forms.Form):
+class SensitiveFactsForm(VersionedFormMixin, forms.Form):
+    """Pass the facts as `version_of=` so a stale form is refused (see webforms.versions)."""
+
+    versioned_fields = SENSITIVE_FACT_FIELDS
+
     hiv_status = forms.ChoiceField(label=_("HIV status"), choices=HivStatus.choices)
     health_notes = forms.CharField(label=_("Health notes"), widget=forms.Textarea, required=False)
     legal_details = forms.CharField(
@@ -305,7 +320,7 @@ class AssignForm(forms.Form):
         self.fields["worker"].queryset = workers_of(organisation)
 
 
-class CounsellingSessionForm(forms.ModelForm):
+class CounsellingSessionForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = CounsellingSession
         fields = [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from organisations.models import Commune, Organisation, User, Village
+from webforms.versions import check_version
 
 from . import timeline
 from .models import (
@@ -229,7 +230,9 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def case_update(*, actor: User, case: Case, **changes) -> Case:
+def case_update(*, actor: User, case: Case, version: str | None = None, **changes) -> Case:
+    """`version` is the edit form's (see webforms.versions): a case changed since the form
+    was opened is refused, never silently overwritten."""
     if not can_edit_case(actor, case):
         raise PermissionDenied(_("You cannot edit this case."))
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -237,6 +240,8 @@ def case_update(*, actor: User, case: Case, **changes) -> Case:
         raise ValidationError(
             _("These fields cannot be edited here: %s") % ", ".join(sorted(unknown))
         )
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    check_version(case, version, EDITABLE_FIELDS)
     changed = [name for name, value in changes.items() if getattr(case, name) != value]
     if not changed:
         return case
@@ -260,9 +265,18 @@ def case_update(*, actor: User, case: Case, **changes) -> Case:
     return case
 
 
+SENSITIVE_FACT_FIELDS = ("hiv_status", "health_notes", "legal_details")
+
+
 @transaction.atomic
 def case_sensitive_facts_update(
-    *, actor: User, case: Case, hiv_status: str, health_notes: str, legal_details: str
+    *,
+    actor: User,
+    case: Case,
+    hiv_status: str,
+    health_notes: str,
+    legal_details: str,
+    version: str | None = None,
 ) -> CaseSensitiveFacts:
     from .permissions import can_view_sensitive_facts
 
@@ -270,6 +284,7 @@ def case_sensitive_facts_update(
     if not (can_edit_case(actor, case) and can_view_sensitive_facts(actor, case)):
         raise PermissionDenied(_("You cannot edit this case's sensitive facts."))
     facts, _created = CaseSensitiveFacts.objects.select_for_update().get_or_create(case=case)
+    check_version(facts, version, SENSITIVE_FACT_FIELDS)
     facts.hiv_status, facts.health_notes, facts.legal_details = (
         hiv_status,
         health_notes,

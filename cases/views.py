@@ -2,17 +2,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import Action
 from audit.services import record
+from followup import selectors as followup_selectors
 from organisations.permissions import can_do_casework
+from webforms.redirects import safe_next
+from webforms.submissions import earlier_result, show_earlier, submit_once
 
 from . import search, selectors, services
 from .duplicates import possible_duplicates
@@ -161,6 +163,9 @@ def case_create(request):
     form = IntakeForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
+        earlier = earlier_result(user=request.user, token=form.submission)
+        if earlier:
+            return show_earlier(request, earlier)
         arguments = form.service_arguments()
         duplicates = possible_duplicates(
             organisation=request.user.membership.organisation,
@@ -171,12 +176,20 @@ def case_create(request):
         )
         if not duplicates or form.cleaned_data["not_a_duplicate"]:
             try:
-                case = services.case_intake(
-                    actor=request.user, consent=form.consent_arguments(), **arguments
+                done = submit_once(
+                    user=request.user,
+                    token=form.submission,
+                    create=lambda: services.case_intake(
+                        actor=request.user, consent=form.consent_arguments(), **arguments
+                    ),
+                    url_for=lambda case: reverse("cases:detail", args=[case.pk]),
                 )
             except ValidationError as error:
                 show_service_errors(form, _consent_errors_to_intake(error))
             else:
+                if done.repeated:
+                    return show_earlier(request, done.url)
+                case = done.obj
                 record(request, action=Action.CREATE, case=case)
                 messages.success(
                     request, _("Case %(number)s registered.") % {"number": case.case_number}
@@ -193,10 +206,20 @@ def consent_create(request, pk: int):
     form = ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            consent = services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+            done = submit_once(
+                user=request.user,
+                token=form.submission,
+                create=lambda: services.consent_record(
+                    actor=request.user, case=case, **form.cleaned_data
+                ),
+                url_for=lambda consent: reverse("cases:detail", args=[case.pk]),
+            )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
+            if done.repeated:
+                return show_earlier(request, done.url)
+            consent = done.obj
             record(request, action=Action.CREATE, case=case, obj=consent)
             messages.success(request, _("Consent recorded."))
             return redirect("cases:detail", pk=case.pk)
@@ -241,6 +264,9 @@ def case_assign(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
     if not can_assign_case(request.user, case):
         raise Http404
+    # Where to go back is decided before anything is written: an odd address never turns
+    # a saved assignment into an error page.
+    back = safe_next(request, request.POST.get("next"), reverse("cases:detail", args=[case.pk]))
     form = AssignForm(request.POST, organisation=case.organisation)
     if form.is_valid():
         try:
@@ -252,10 +278,7 @@ def case_assign(request, pk: int):
             messages.success(request, _("Case reassigned."))
     else:
         messages.error(request, _("Choose a worker of this organisation."))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("cases:detail", args=[case.pk])
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @login_required
@@ -264,11 +287,15 @@ def team(request):
     if not can_see_team(request.user):
         raise Http404
     organisation = active_membership(request.user).organisation
-    no_contact = selectors.cases_without_recent_contact(request.user)[:100]
-    record(request, action=Action.LIST, cases=no_contact)  # evaluates it once, for the page too
+    no_contact = list(selectors.cases_without_recent_contact(request.user)[:100])
+    needing_worker = list(followup_selectors.cases_needing_worker(request.user)[:100])
+    listed = {case.pk: case for case in [*no_contact, *needing_worker]}
+    record(request, action=Action.LIST, cases=list(listed.values()))
     context = {
         "team": selectors.team_of(organisation),
         "no_contact": no_contact,
+        "cases_needing_worker": needing_worker,
+        "refused_addresses": followup_selectors.refused_email_addresses(organisation),
         "days": selectors.NO_CONTACT_DAYS,
         "assign_form": AssignForm(organisation=organisation),
     }
@@ -283,7 +310,9 @@ def case_edit(request, pk: int):
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(actor=request.user, case=case, **form.service_arguments())
+            services.case_update(
+                actor=request.user, case=case, version=form.version, **form.service_arguments()
+            )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
@@ -304,11 +333,11 @@ def case_sensitive_facts_edit(request, pk: int):
     initial = {}
     if facts is not None:
         initial = {name: getattr(facts, name) for name in SensitiveFactsForm.base_fields}
-    form = SensitiveFactsForm(request.POST or None, initial=initial)
+    form = SensitiveFactsForm(request.POST or None, initial=initial, version_of=facts)
     if request.method == "POST" and form.is_valid():
         try:
             facts = services.case_sensitive_facts_update(
-                actor=request.user, case=case, **form.cleaned_data
+                actor=request.user, case=case, version=form.version, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
             show_service_errors(form, error)
@@ -351,12 +380,20 @@ def counselling_session_create(request, pk: int):
     form = CounsellingSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.counselling_session_log(
-                actor=request.user, case=case, **form.cleaned_data
+            done = submit_once(
+                user=request.user,
+                token=form.submission,
+                create=lambda: services.counselling_session_log(
+                    actor=request.user, case=case, **form.cleaned_data
+                ),
+                url_for=lambda session: reverse("cases:detail", args=[case.pk]),
             )
         except ValidationError as error:
             show_service_errors(form, error)
         else:
+            if done.repeated:
+                return show_earlier(request, done.url)
+            session = done.obj
             record(request, action=Action.CREATE, case=case, obj=session)
             messages.success(request, _("Counselling session logged."))
             return redirect("cases:detail", pk=case.pk)

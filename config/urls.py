@@ -7,6 +7,8 @@ from followup import views as followup_views
 from organisations import two_factor
 from organisations import views as organisation_views
 
+handler400 = "webforms.responses.bad_request"
+
 urlpatterns = [
     path("", case_views.home, name="home"),
     path("i18n/setlang/", organisation_views.set_language, name="set_language"),

@@ -70,5 +70,14 @@ class EmailDeliveryAdmin(AuditedAdminMixin, WrittenByServicesAdmin):
     audit_case_path = "reminder__visit__case_id"
     related_fields = ("reminder", "recipient")
     organisation_path = "recipient__membership__organisation"
-    list_display = ["reminder", "address", "sent_at"]
+    list_display = ["reminder", "address", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
     raw_id_fields = ["reminder", "recipient"]
+    readonly_fields = [
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+    ]

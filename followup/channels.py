@@ -1,6 +1,8 @@
-"""Ways a reminder reaches people. Each channel must tolerate being called again for the same
-reminder (a batch that dies before it commits is repeated): the in-app channel through its
-unique row, the e-mail channel by skipping recipients whose delivery was committed.
+"""Ways a reminder reaches people. A channel's `send` runs inside the transaction that marks the
+reminder sent and must tolerate being called again for the same reminder (a batch that dies
+before it commits is repeated): the in-app channel writes its unique notification rows, the
+e-mail channel records one pending delivery per recipient (unique too), which followup.mail
+then sends outside any batch, one claim at a time.
 
 Add SMS or a messaging app by writing a class with `name` and `send(reminder, recipients)` and
 listing its dotted path in the FOLLOWUP_REMINDER_CHANNELS setting."""
@@ -9,21 +11,21 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from organisations.models import User
 
+from . import mail
 from .models import EmailDelivery, Notification, Reminder, ReminderKind
 
 DEFAULT_CHANNELS = (
     "followup.channels.InAppChannel",
     "followup.channels.EmailChannel",
 )
-REMINDER_HEADER = "X-Homecoming-Reminder"
+REMINDER_HEADER = mail.REMINDER_HEADER
 
 
 class Channel(Protocol):
@@ -77,31 +79,22 @@ class InAppChannel:
 
 
 class EmailChannel:
-    """Django's e-mail backend (the console by default)."""
+    """Records the e-mails to send; followup.mail.email_deliveries_send sends them through
+    Django's e-mail backend (the console by default)."""
 
     name = "e-mail"
 
     def send(self, reminder: Reminder, recipients: Sequence[User]) -> None:
-        mailed = set(
-            EmailDelivery.objects.filter(reminder=reminder).values_list("recipient_id", flat=True)
-        )
-        to_mail = [user for user in recipients if user.email and user.pk not in mailed]
-        if not to_mail:
-            return
-        messages = [
-            EmailMessage(
-                subject=reminder_text(reminder, user),
-                body=reminder_text(reminder, user) + "\n\n" + reminder_url(reminder),
-                to=[user.email],
-                headers={REMINDER_HEADER: str(reminder.pk)},
-            )
-            for user in to_mail
-        ]
-        get_connection(fail_silently=False).send_messages(messages)
-        now = timezone.now()
         EmailDelivery.objects.bulk_create(
             [
-                EmailDelivery(reminder=reminder, recipient=user, address=user.email, sent_at=now)
-                for user in to_mail
-            ]
+                EmailDelivery(
+                    reminder=reminder,
+                    recipient=user,
+                    address=user.email,
+                    next_attempt_at=reminder.due_at,
+                )
+                for user in recipients
+                if user.email
+            ],
+            ignore_conflicts=True,
         )

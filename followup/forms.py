@@ -4,15 +4,19 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Commune, Province
+from webforms.forms import OnceFormMixin, VersionedFormMixin
 
 from .models import VISIT_RECORD_FIELDS, CommunityResource, FollowUpVisit, ResourceKind
+from .services import VISIT_SCHEDULE_FIELDS, VISIT_VERSION_FIELDS
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class VisitRecordForm(forms.ModelForm):
+class VisitRecordForm(VersionedFormMixin, forms.ModelForm):
+    versioned_fields = VISIT_VERSION_FIELDS
+
     visited_on = forms.DateField(label=_("visited on"), widget=DateInput())
 
     class Meta:
@@ -48,22 +52,30 @@ class VisitRecordForm(forms.ModelForm):
         return data
 
 
+class NotificationReadForm(forms.Form):
+    notification = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class VisitMissedForm(forms.Form):
     notes = forms.CharField(
         label=_("what happened"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
-class VisitMoveForm(forms.Form):
+class VisitMoveForm(VersionedFormMixin, forms.Form):
+    versioned_fields = VISIT_SCHEDULE_FIELDS
+
     scheduled_for = forms.DateField(label=_("new date"), widget=DateInput())
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class VisitCancelForm(forms.Form):
+class VisitCancelForm(VersionedFormMixin, forms.Form):
+    versioned_fields = VISIT_SCHEDULE_FIELDS
+
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class VisitAddForm(forms.Form):
+class VisitAddForm(OnceFormMixin, forms.Form):
     scheduled_for = forms.DateField(label=_("date"), widget=DateInput())
 
 
@@ -74,7 +86,7 @@ class ResourceFilterForm(forms.Form):
     commune = forms.CharField(label=_("commune (code)"), max_length=8, required=False)
 
 
-class CommunityResourceForm(forms.Form):
+class CommunityResourceForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ResourceKind.choices)
     name = forms.CharField(label=_("name"), max_length=200)
     name_km = forms.CharField(label=_("name (Khmer)"), max_length=200, required=False)

@@ -253,20 +253,48 @@ class Notification(models.Model):
         return self.text
 
 
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    REFUSED = "refused", _("Refused by the mail server")
+    FAILED = "failed", _("Given up after repeated failures")
+
+
 class EmailDelivery(models.Model):
-    """An e-mail sent for a reminder, committed with the batch that sent it. E-mail cannot be
-    taken back, so a batch killed after sending repeats its e-mails; these rows let a retry skip
-    recipients already mailed and let duplicates be counted."""
+    """One reminder e-mail to one person, recorded (pending) in the transaction that sends the
+    reminder in-app, before any mail server is called. A run claims one row at a time
+    (pending, or sending whose claim has lapsed), sends it and marks it sent, so a crash between
+    sending and marking can repeat that one message and never a batch. A temporary failure is
+    retried alone with a growing delay; a permanent refusal is kept and shown to supervisors."""
 
     reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="emails")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     address = models.EmailField()
-    sent_at = models.DateTimeField()
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("e-mail delivery")
         verbose_name_plural = _("e-mail deliveries")
-        indexes = [models.Index(fields=["reminder", "recipient"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder", "recipient"], name="one_email_per_reminder_recipient"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="email_delivery_open",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.reminder_id} → {self.address}"

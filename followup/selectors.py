@@ -3,17 +3,24 @@ see (cases.selectors.case_list_visible_to)."""
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, Phase
-from cases.permissions import active_membership, can_edit_case
+from cases.permissions import active_membership, assignable_workers, can_edit_case
 from cases.selectors import case_list_visible_to
-from organisations.models import User
+from organisations.models import Organisation, User
 from organisations.permissions import can_deactivate_person
 
-from .models import CommunityResource, FollowUpVisit, Notification, VisitStatus
+from .models import (
+    CommunityResource,
+    DeliveryStatus,
+    EmailDelivery,
+    FollowUpVisit,
+    Notification,
+    VisitStatus,
+)
 from .permissions import sees_overdue_visits_of_organisation
 
 
@@ -109,6 +116,48 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     if active_membership(user) is None:
         return Notification.objects.none()
     return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+
+
+def refused_email_addresses(organisation: Organisation, *, since_days: int = 90):
+    """The organisation's people whose reminder e-mails the mail server refused or that were
+    given up on, newest first, one row per person and address: for the supervisor to fix."""
+    since = timezone.now() - dt.timedelta(days=since_days)
+    return (
+        EmailDelivery.objects.filter(
+            recipient__membership__organisation=organisation,
+            status__in=[DeliveryStatus.REFUSED, DeliveryStatus.FAILED],
+            claimed_at__gte=since,
+        )
+        .values(
+            "recipient_id",
+            "recipient__username",
+            "recipient__first_name",
+            "recipient__last_name",
+            "address",
+        )
+        .annotate(count=Count("id"), last=Max("claimed_at"), error=Max("last_error"))
+        .order_by("-last")
+    )
+
+
+def cases_needing_worker(user: User) -> QuerySet[Case]:
+    """Open cases of the user's organisation that no one who can be assigned cases carries (a
+    case reintegrated through an API key, or whose worker left): their visits wait for someone
+    and their reminders go to the supervisors."""
+    membership = active_membership(user)
+    if membership is None:
+        return Case.objects.none()
+    organisation = membership.organisation
+    return (
+        case_list_visible_to(user)
+        .filter(organisation=organisation)
+        .exclude(phase=Phase.CLOSED)
+        .filter(
+            Q(assigned_worker__isnull=True)
+            | ~Q(assigned_worker__in=assignable_workers(organisation))
+        )
+        .order_by("intake_date", "pk")
+    )
 
 
 def person_open_work(person: User) -> tuple[QuerySet[Case], QuerySet[FollowUpVisit]]:

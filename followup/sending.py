@@ -1,6 +1,8 @@
 """Sending due reminders. The database says what is due; each batch claims its rows with
-`SELECT … FOR UPDATE SKIP LOCKED` and sends them in one transaction, so parallel or repeated
-runs share the work and a run killed part-way leaves its rows unsent for the next one."""
+`SELECT … FOR UPDATE SKIP LOCKED` and, in one transaction, writes the in-app notifications and
+records one pending e-mail delivery per recipient, so parallel or repeated runs share the work
+and a run killed part-way leaves its rows unsent for the next one. The e-mails are then sent one
+claimed delivery at a time (followup.mail): nothing outside the database happens in a batch."""
 
 import datetime as dt
 import logging
@@ -11,8 +13,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cases.permissions import can_be_assigned_case
 from organisations.models import Membership, User
 
+from . import mail
 from .channels import Channel, configured_channels
 from .models import Reminder, ReminderKind, VisitStatus
 from .permissions import told_of_overdue_visits
@@ -24,10 +28,15 @@ MAX_ATTEMPTS = 5
 
 
 def reminders_send_due(
-    *, now: dt.datetime | None = None, batch_size: int = 200, pause_in_batch: float = 0.0
+    *,
+    now: dt.datetime | None = None,
+    batch_size: int = 200,
+    pause_in_batch: float = 0.0,
+    pause_per_email: float = 0.0,
 ) -> int:
-    """Send every reminder due at `now`; returns how many were sent. `pause_in_batch` holds each
-    batch open after sending, so tests can kill a worker while a batch is in flight."""
+    """Send every reminder due at `now`, then the e-mails waiting; returns how many reminders
+    were sent. The pauses hold each batch open, and each e-mail between sending and marking,
+    so that tests can kill a worker, a database or a broker at the worst moment."""
     now = now or timezone.now()
     channels = configured_channels()
     sent = 0
@@ -37,9 +46,11 @@ def reminders_send_due(
             now=now, batch_size=batch_size, channels=channels, skip=failed, pause=pause_in_batch
         )
         if not count and not batch_failed:
-            return sent
+            break
         sent += count
         failed |= batch_failed
+    mail.email_deliveries_send(now=now, pause=pause_per_email)
+    return sent
 
 
 @transaction.atomic
@@ -63,7 +74,9 @@ def _send_batch(
     Reminder.objects.filter(pk__in=ids).update(claimed_at=now, attempts=F("attempts") + 1)
     reminders = list(
         Reminder.objects.filter(pk__in=ids)
-        .select_related("visit__case", "visit__assigned_worker")
+        .select_related(
+            "visit__case__organisation", "visit__assigned_worker__membership__organisation"
+        )
         .order_by("due_at", "pk")
     )
     recipients = _recipients(reminders)
@@ -89,8 +102,9 @@ def _send_batch(
 
 
 def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
-    """The visit's worker; for an overdue visit (or one nobody is assigned) also the
-    supervisors of the case's organisation."""
+    """The visit's worker; for an overdue visit (or one no person is assigned) also the
+    supervisors of the case's organisation. An API key's service account is not a person and
+    is never reminded."""
     escalated = [r for r in reminders if r.kind == ReminderKind.OVERDUE or not _worker(r)]
     supervisors: dict[int, list[User]] = defaultdict(list)
     if escalated:
@@ -116,5 +130,9 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
 
 
 def _worker(reminder: Reminder) -> User | None:
+    """The visit's worker, if still someone visits may be assigned to (a person of the case's
+    organisation; never an API key's account): anyone else's visit goes to the supervisors."""
     worker = reminder.visit.assigned_worker
-    return worker if worker is not None and worker.is_active else None
+    if worker is None or not can_be_assigned_case(worker, reminder.visit.case.organisation):
+        return None
+    return worker

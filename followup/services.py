@@ -19,6 +19,7 @@ from cases.services import case_assign
 from organisations.models import Commune, Province, User
 from organisations.permissions import can_deactivate_person
 from organisations.services import user_set_active
+from webforms.versions import check_version
 
 from .models import (
     VISIT_RECORD_FIELDS,
@@ -110,8 +111,24 @@ def _validate_worker(case: Case, worker: User | None) -> None:
         )
 
 
-def _locked(visit: FollowUpVisit) -> FollowUpVisit:
+def _person_for_visits(case: Case, user: User | None) -> User | None:
+    """`user` if a person who can be sent to visit: an active social worker or supervisor of
+    the case's organisation. An API key's service account is none, so visits it plans wait for
+    a worker (the Team page lists the case) and their reminders go to the supervisors."""
+    return user if user is not None and can_be_assigned_case(user, case.organisation) else None
+
+
+# What the move and cancel forms act on, and what a record form shows and saves: a change to
+# any of them since the form was opened makes the form stale (see webforms.versions).
+VISIT_SCHEDULE_FIELDS = ("status", "scheduled_for")
+VISIT_VERSION_FIELDS = ("status", "scheduled_for", "visited_on", *VISIT_RECORD_FIELDS, "resources")
+
+
+def _locked(
+    visit: FollowUpVisit, version: str | None = None, fields=VISIT_SCHEDULE_FIELDS
+) -> FollowUpVisit:
     locked = FollowUpVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
+    check_version(locked, version, fields)
     if locked.status != VisitStatus.PLANNED:
         raise ValidationError(_("Only a planned visit can be changed."))
     return locked
@@ -125,7 +142,7 @@ def followup_schedule_create(
     the plan that still has a planned visit is skipped, so re-entering reintegration repeats
     nothing."""
     start_on = start_on or timezone.localdate()
-    worker = case.assigned_worker or actor
+    worker = _person_for_visits(case, case.assigned_worker) or _person_for_visits(case, actor)
     planned = set(
         case.followup_visits.filter(
             status=VisitStatus.PLANNED, plan_month__isnull=False
@@ -169,10 +186,15 @@ def visit_add(
 
 @transaction.atomic
 def visit_move(
-    *, actor: User, visit: FollowUpVisit, scheduled_for: dt.date, reason: str
+    *,
+    actor: User,
+    visit: FollowUpVisit,
+    scheduled_for: dt.date,
+    reason: str,
+    version: str | None = None,
 ) -> FollowUpVisit:
     _check_can_edit(actor, visit.case)
-    visit = _locked(visit)
+    visit = _locked(visit, version)
     errors = {}
     if not reason.strip():
         errors["reason"] = _("Say why the visit is moved.")
@@ -199,9 +221,11 @@ def visit_move(
 
 
 @transaction.atomic
-def visit_cancel(*, actor: User, visit: FollowUpVisit, reason: str) -> FollowUpVisit:
+def visit_cancel(
+    *, actor: User, visit: FollowUpVisit, reason: str, version: str | None = None
+) -> FollowUpVisit:
     _check_can_edit(actor, visit.case)
-    visit = _locked(visit)
+    visit = _locked(visit, version)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the visit is cancelled.")})
     visit.status = VisitStatus.CANCELLED
@@ -243,15 +267,17 @@ def visit_record(
     visit: FollowUpVisit,
     visited_on: dt.date,
     resources: list[CommunityResource] | None = None,
+    version: str | None = None,
     **fields,
 ) -> FollowUpVisit:
     """Record a visit that took place. When no other visit is planned and a next visit is
-    given, plan it."""
+    given, plan it. `version` is the record form's: a visit recorded or moved by someone else
+    since the form was opened is refused with what changed."""
     _check_can_edit(actor, visit.case)
     unknown = set(fields) - set(VISIT_RECORD_FIELDS)
     if unknown:
         raise TypeError(f"Unknown visit fields: {sorted(unknown)}")
-    visit = _locked(visit)
+    visit = _locked(visit, version, VISIT_VERSION_FIELDS)
     errors = {}
     today = timezone.localdate()
     if visited_on > today:

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,12 +15,15 @@ from audit.services import record
 from cases.forms import show_service_errors
 from cases.permissions import can_edit_case
 from cases.selectors import case_get_for_user
+from webforms.responses import bad_request_response
+from webforms.submissions import show_earlier, submit_once
 
 from . import selectors, services
 from .charts import followup_chart
 from .forms import (
     CommunityResourceForm,
     HandOverForm,
+    NotificationReadForm,
     ResourceFilterForm,
     VisitAddForm,
     VisitCancelForm,
@@ -55,16 +59,21 @@ def visit_detail(request, pk: int):
     visit = selectors.visit_get_for_user(user=request.user, pk=pk)
     if request.method != "POST":
         record(request, action=Action.VIEW, obj=visit)
-    editable = visit.status == VisitStatus.PLANNED and can_edit_case(request.user, visit.case)
-    if request.method == "POST" and not editable:
+    can_edit = can_edit_case(request.user, visit.case)
+    editable = visit.status == VisitStatus.PLANNED and can_edit
+    if request.method == "POST" and not can_edit:
         raise Http404("No such visit.")
     resources = selectors.community_resources_for(
         request.user, province=visit.case.origin_province_id
     )
     form = VisitRecordForm(request.POST or None, instance=visit, resources=resources)
-    if editable and request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
-            services.visit_record(actor=request.user, visit=visit, **form.service_arguments())
+            # A visit recorded meanwhile by someone else is refused by the service, with
+            # what changed, and the form keeps what this person typed.
+            services.visit_record(
+                actor=request.user, visit=visit, version=form.version, **form.service_arguments()
+            )
         except (ValidationError, PermissionDenied) as error:
             show_service_errors(form, error)
         else:
@@ -76,7 +85,7 @@ def visit_detail(request, pk: int):
     context = {
         "visit": visit,
         "editable": editable,
-        "form": form if editable else None,
+        "form": form if editable or form.errors else None,
         "missed_form": VisitMissedForm() if editable else None,
         "can_miss": editable and visit.scheduled_for <= timezone.localdate(),
     }
@@ -103,10 +112,10 @@ def visit_missed(request, pk: int):
 
 def _visit_change(request, pk: int, form_class, service, template: str, done: str):
     visit = selectors.visit_get_for_user(user=request.user, pk=pk, perm="change")
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, version_of=visit)
     if request.method == "POST" and form.is_valid():
         try:
-            service(actor=request.user, visit=visit, **form.cleaned_data)
+            service(actor=request.user, visit=visit, version=form.version, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             show_service_errors(form, error)
         else:
@@ -142,10 +151,20 @@ def visit_add(request, case_pk: int):
     form = VisitAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            visit = services.visit_add(actor=request.user, case=case, **form.cleaned_data)
+            done = submit_once(
+                user=request.user,
+                token=form.submission,
+                create=lambda: services.visit_add(
+                    actor=request.user, case=case, **form.cleaned_data
+                ),
+                url_for=lambda visit: reverse("followup:history", args=[case.pk]),
+            )
         except (ValidationError, PermissionDenied) as error:
             show_service_errors(form, error)
         else:
+            if done.repeated:
+                return show_earlier(request, done.url)
+            visit = done.obj
             record(request, action=Action.CREATE, case=case, obj=visit)
             messages.success(request, _("Visit planned."))
             return redirect("followup:history", case_pk=case.pk)
@@ -189,10 +208,19 @@ def resource_create(request):
     form = CommunityResourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.community_resource_create(actor=request.user, **form.service_arguments())
+            done = submit_once(
+                user=request.user,
+                token=form.submission,
+                create=lambda: services.community_resource_create(
+                    actor=request.user, **form.service_arguments()
+                ),
+                url_for=lambda resource: reverse("followup:resources"),
+            )
         except (ValidationError, PermissionDenied) as error:
             show_service_errors(form, error)
         else:
+            if done.repeated:
+                return show_earlier(request, done.url)
             messages.success(request, _("Added to the directory."))
             return redirect("followup:resources")
     status = 400 if form.errors else 200
@@ -207,9 +235,12 @@ def resource_create(request):
 def notifications(request):
     mine = selectors.notifications_for(request.user)
     if request.method == "POST":
+        form = NotificationReadForm(request.POST)
+        if not form.is_valid():
+            return bad_request_response(request, _("No such notification."))
         unread = mine.filter(read_at__isnull=True)
-        if request.POST.get("notification"):
-            unread = unread.filter(pk=request.POST["notification"])
+        if form.cleaned_data["notification"]:
+            unread = unread.filter(pk=form.cleaned_data["notification"])
         unread.update(read_at=timezone.now())
         return redirect("followup:notifications")
     page = Paginator(mine, PER_PAGE).get_page(request.GET.get("page"))

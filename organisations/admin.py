@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
+from webforms.admin import VersionedAdminForm
+
 from . import selectors, services
 from .models import (
     Commune,
@@ -161,9 +163,10 @@ class VillageAdmin(ReadOnlyForOthersAdmin):
 SETTINGS_FIELDS = services.ORGANISATION_SETTINGS
 
 
-class OrganisationAdminForm(forms.ModelForm):
+class OrganisationAdminForm(VersionedAdminForm):
     """The settings are checked by the service that writes them, so the admin and any page
-    refuse the same values with the same messages."""
+    refuse the same values with the same messages; a form opened before another
+    administrator's save is refused (VersionedAdminForm), never silently overwrites it."""
 
     class Meta:
         model = Organisation

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateInput
 from cases.models import ClosureReason
 from followup.models import CommunityResource
+from webforms.forms import OnceFormMixin
 
 from .models import (
     Action,
@@ -19,7 +20,7 @@ from .models import (
 )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(OnceFormMixin, forms.Form):
     """A score and a note for each domain the assessor may see."""
 
     assessed_on = forms.DateField(label=_("Date of the assessment"), widget=DateInput())
@@ -45,7 +46,7 @@ class AssessmentForm(forms.Form):
         return {d: (data[f"score_{d}"], data[f"note_{d}"]) for d in self.domains}
 
 
-class FamilyAssessmentForm(forms.ModelForm):
+class FamilyAssessmentForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = FamilyAssessment
         fields = [
@@ -69,7 +70,7 @@ class FamilyAssessmentForm(forms.ModelForm):
         pass  # the service validates the whole assessment
 
 
-class CommunityPreparationForm(forms.ModelForm):
+class CommunityPreparationForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = CommunityPreparation
         fields = ["resource", "met_on", "agreed_to"]
@@ -90,7 +91,7 @@ class CommunityPreparationForm(forms.ModelForm):
         pass
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["domain", "description"]
@@ -104,7 +105,7 @@ class GoalForm(forms.ModelForm):
         pass
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["goal", "what", "provider_kind", "referral", "resource", "target_date"]
@@ -129,14 +130,14 @@ class DecisionForm(forms.Form):
     )
 
 
-class ClosureRequestForm(forms.Form):
+class ClosureRequestForm(OnceFormMixin, forms.Form):
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ServiceDeliveryForm(forms.ModelForm):
+class ServiceDeliveryForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = ServiceDelivery
         fields = ["delivered_on", "provider", "note"]
@@ -150,7 +151,7 @@ class ServiceDeliveryForm(forms.ModelForm):
         pass
 
 
-class LivelihoodForm(forms.ModelForm):
+class LivelihoodForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = LivelihoodFact
         fields = [

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from cases.permissions import active_membership
 from cases.selectors import case_get_for_user
 from followup.models import CommunityResource
 from referrals.models import Referral
+from webforms.submissions import show_earlier, submit_once
 
 from . import selectors, services, work
 from .charts import scores_chart
@@ -77,11 +79,19 @@ def plan(request, pk: int):
 def _form_page(request, case, form, title, *, save, done):
     if request.method == "POST" and form.is_valid():
         try:
-            obj = save(form)
+            # Once per form token: a double tap saves one record and shows the plan.
+            saved = submit_once(
+                user=request.user,
+                token=form.submission,
+                create=lambda: save(form),
+                url_for=lambda obj: reverse("plans:plan", args=[case.pk]),
+            )
         except (ValidationError, PermissionDenied) as error:
             show_service_errors(form, error)
         else:
-            return _saved(request, case, obj, done)
+            if saved.repeated:
+                return show_earlier(request, saved.url)
+            return _saved(request, case, saved.obj, done)
     return render(request, "plans/form.html", {"case": case, "form": form, "title": title})
 
 
@@ -159,15 +169,24 @@ def plan_edit(request, pk: int):
     if request.method == "POST":
         form = goal_form if "add_goal" in request.POST else action_form
         if form.is_valid():
-            try:
+
+            def add():
                 if form is goal_form:
-                    services.goal_add(actor=request.user, plan=draft, **form.cleaned_data)
-                else:
-                    data = dict(form.cleaned_data)
-                    services.action_add(actor=request.user, **data)
+                    return services.goal_add(actor=request.user, plan=draft, **form.cleaned_data)
+                return services.action_add(actor=request.user, **dict(form.cleaned_data))
+
+            try:
+                saved = submit_once(
+                    user=request.user,
+                    token=form.submission,
+                    create=add,
+                    url_for=lambda obj: reverse("plans:edit", args=[case.pk]),
+                )
             except (ValidationError, PermissionDenied) as error:
                 show_service_errors(form, error)
             else:
+                if saved.repeated:
+                    return show_earlier(request, saved.url)
                 messages.success(request, _("Plan saved."))
                 return redirect("plans:edit", pk=case.pk)
     record(request, action=AuditAction.VIEW, case=case)

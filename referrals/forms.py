@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from webforms.forms import OnceFormMixin
 
 from .models import Service, Urgency
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(OnceFormMixin, forms.Form):
     to_organisation = forms.ModelChoiceField(
         label=_("Refer to"), queryset=Organisation.objects.none()
     )

@@ -38,6 +38,10 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Sent and not yet ended: declined, completed and cancelled referrals are closed.
+OPEN_STATUSES = (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
+
+
 class DataCategory(models.TextChoices):
     """What a referral may share; each has its own consent flag and `shares_*` flag."""
 
@@ -155,6 +159,16 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=models.Q(consent__isnull=False) | ~models.Q(override_reason=""),
                 name="referral_has_consent_or_override",
+            ),
+            # At most one open referral of a case to an organisation for a service, whatever
+            # path sends it: a double tap, parallel API posts, the admin.
+            models.UniqueConstraint(
+                fields=["case", "to_organisation", "service"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="referral_one_open_per_service",
+                violation_error_message=_(
+                    "This case already has an open referral to this organisation for this service."
+                ),
             ),
         ]
 

@@ -14,7 +14,6 @@ from .models import Referral, Status
 
 # Statuses in which the receiver works on the case and so holds view access.
 ACTIVE_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS)
-OPEN_STATUSES = (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
 
 
 def holding_access(today: dt.date | None = None) -> Q:

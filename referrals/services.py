@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from cases.models import Case, CaseEvent, Consent, ConsentGiver, ConsentPurpose,
 from cases.services import case_access_grant, case_access_revoke
 from organisations.models import Organisation, User
 
-from .models import DataCategory, Referral, Status
+from .models import OPEN_STATUSES, DataCategory, Referral, Status
 from .permissions import (
     can_answer_referral,
     can_cancel_referral,
@@ -31,6 +31,27 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.COMPLETED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
+
+
+class DuplicateReferral(ValidationError):
+    """The case already has an open referral to this organisation for this service."""
+
+    def __init__(self, existing: Referral | None):
+        self.existing = existing
+        message = _("This case already has an open referral to this organisation for this service")
+        if existing is not None:
+            message += " " + _("(sent on %(date)s, %(status)s).") % {
+                "date": formats.date_format(timezone.localdate(existing.sent_at)),
+                "status": existing.get_status_display(),
+            }
+        super().__init__({"__all__": [message]}, code="duplicate_referral")
+
+
+def _open_referral(case: Case, to_organisation: Organisation, service: str) -> Referral | None:
+    return Referral.objects.filter(
+        case=case, to_organisation=to_organisation, service=service, status__in=OPEN_STATUSES
+    ).first()
+
 
 CATEGORY_FLAGS = {
     DataCategory.IDENTITY: "covers_identity",
@@ -171,6 +192,9 @@ def referral_send(
         errors["shares_identity"] = _("Tick at least one kind of data to share.")
     if errors:
         raise ValidationError(errors)
+    existing = _open_referral(case, to_organisation, service)
+    if existing is not None:
+        raise DuplicateReferral(existing)
 
     referral = Referral(
         case=case,
@@ -204,8 +228,16 @@ def referral_send(
         referral.override_reason = override_reason
         referral.overridden_by = actor
     referral.consent = consent
-    referral.full_clean()
-    referral.save()
+    referral.full_clean(validate_constraints=False)
+    try:
+        # Two senders at once both pass the check above; the unique index decides.
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:
+        existing = _open_referral(case, to_organisation, service)
+        if existing is None:
+            raise
+        raise DuplicateReferral(existing) from None
     sent = "referral.sent" if consent is not None else "referral.sent_without_consent"
     _event(referral, actor, sent, service=timeline.choice(referral, "service"))
     return referral

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +12,7 @@ from audit.models import Action
 from audit.services import record
 from cases.forms import show_service_errors
 from cases.selectors import case_get_for_user
+from webforms.submissions import show_earlier, submit_once
 
 from . import selectors, services
 from .forms import CompleteForm, DeclineForm, ReferralForm
@@ -41,10 +43,24 @@ def referral_send(request, case_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            referral = services.referral_send(actor=request.user, case=case, **form.cleaned_data)
+            done = submit_once(
+                user=request.user,
+                token=form.submission,
+                create=lambda: services.referral_send(
+                    actor=request.user, case=case, **form.cleaned_data
+                ),
+                url_for=lambda referral: reverse("referrals:detail", args=[referral.pk]),
+            )
+        except services.DuplicateReferral as error:
+            # The referral asked for exists: show it rather than a second one.
+            messages.info(request, " ".join(error.messages))
+            return redirect("referrals:detail", pk=error.existing.pk)
         except ValidationError as error:
             show_service_errors(form, error)
         else:
+            if done.repeated:
+                return show_earlier(request, done.url)
+            referral = done.obj
             record(request, action=Action.REFERRAL, case=case, obj=referral)
             messages.success(
                 request,

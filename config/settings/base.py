@@ -1,5 +1,6 @@
 """Settings shared by every environment. Secrets and hosts come from the environment."""
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "audit",
     "ops",
     "demo",
+    "webforms",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "ops.middleware.HealthCheckMiddleware",
     # The request id and the one JSON log line per request.
     "ops.middleware.RequestLogMiddleware",
+    # Every error under /api/, whatever answered it, leaves as problem+json.
+    "api.middleware.ProblemJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files: hashed names, pre-compressed (Brotli, gzip), cached for a year, immutable.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "organisations.security.TwoFactorRequiredMiddleware",
     "organisations.security.NoStoreMiddleware",
     "organisations.middleware.UserLanguageMiddleware",
+    # Before any view reads the request: NUL characters and too many fields are a 400.
+    "webforms.middleware.OddInputMiddleware",
     # django-auditlog's middleware (actor and address on the change history), extended.
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -232,10 +238,49 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="homecoming@localhost")
 DASHBOARDS_CACHE_SECONDS = env.int("DASHBOARDS_CACHE_SECONDS", default=300)
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+
+def redis_cache(url: str) -> dict:
+    """A Redis cache that degrades instead of failing: while Redis is down a read misses and a
+    write is dropped, with a log line (django-redis's IGNORE_EXCEPTIONS), so dashboards compute
+    their numbers afresh and the API's throttle lets requests through rather than answering
+    500. Short timeouts keep a dead Redis from holding requests up."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "homecoming.cache"
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# A Redis restart must not stop the worker. kombu's redis transport crashes the worker
+# ("Unrecoverable error: AttributeError … 'hostname'") when the connection drops while the
+# worker holds an unacknowledged message: on reconnecting, Celery tears the connection down and
+# kombu then tries to restore that message through it. So the worker holds none: tasks are
+# acknowledged as they start (no acks_late: the database, not the broker, records what is due,
+# and beat sends the next run) and a message is fetched only when a pool process is free.
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_DISABLE_PREFETCH = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A worker started while Redis is down waits for it rather than exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Beat's schedule file is state for beat alone, kept out of the code's directory (as bin/beat
+# does); whether beat runs is told by ops' heartbeat.
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "homecoming-celerybeat-schedule"),
+)
 # The database records what is due; each run claims due rows, so a missed or doubled beat
 # loses and repeats nothing. A run expires when the next one is due.
 CELERY_BEAT_SCHEDULE = {

@@ -1,7 +1,7 @@
 """Production: every secret from the environment, no default; HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -40,10 +40,6 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 
-# One cache shared by every web worker (dashboard numbers, throttling counters).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/1"),
-    }
-}
+# One cache shared by every web worker (dashboard numbers, throttling counters); a Redis that
+# is down degrades it (misses, no throttling, a log line) instead of failing requests.
+CACHES = {"default": redis_cache(env("CACHE_URL", default="redis://127.0.0.1:6379/1"))}

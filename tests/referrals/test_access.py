@@ -79,7 +79,9 @@ def test_health_facts_reach_the_receiver_only_when_shared(
     page = client.get(reverse("cases:detail", args=[case.pk]))
     assert b"HIV status" not in page.content
 
-    with_health = accepted(case, owner, other_ngo, outsider, shares_health=True)
+    with_health = accepted(
+        case, owner, other_ngo, outsider, shares_health=True, service="medical_care"
+    )
     assert can_view_sensitive_facts(outsider, case)
     page = client.get(reverse("cases:detail", args=[case.pk]))
     assert b"HIV status" in page.content

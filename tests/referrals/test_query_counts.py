@@ -63,9 +63,11 @@ def render_section(user, case, rf):
 def test_case_page_referral_section_is_constant(client_for, owner, case, outsider, other_ngo, rf):
     give_consent(case, owner, organisation=other_ngo)
     sizes, sections = [], []
+    # One open referral per service (the database's rule), so each is for another service.
+    services_offered = iter(["shelter", "medical_care", "education", "repatriation", "hiv_care"])
     for count in (1, 5):
         while case.referrals.count() < count:
-            referral = send(case, owner, other_ngo, service="shelter")
+            referral = send(case, owner, other_ngo, service=next(services_offered))
             if case.referrals.count() % 2:
                 services.referral_accept(actor=outsider, referral=referral)
         owner.refresh_from_db()  # drop the cached membership, as a new request would
