@@ -3,8 +3,10 @@
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
-from cases.models import Phase
+from cases.models import Case, Phase
 from cases.permissions import active_membership
+from cases.selectors import case_reveals
+from cases.visibility import CASE_FACTS
 from followup.models import ResourceKind, VisitStatus
 from organisations.models import OrganisationKind
 from referrals.models import Status
@@ -28,10 +30,18 @@ class CaseFilter(UpdatedSinceFilterSet):
         + " Includes cases newly shared with the caller, and cases whose sharing with the"
         " caller changed (what it may see of them, such as the health facts).",
     )
-    phase = filters.ChoiceFilter(choices=Phase.choices)
+    phase = filters.ChoiceFilter(choices=Phase.choices, method="case_fact")
     province = filters.CharFilter(
-        field_name="origin_province_id", max_length=8, help_text="Province code, e.g. 12."
+        field_name="origin_province_id",
+        max_length=8,
+        help_text="Province code, e.g. 12.",
+        method="case_fact",
     )
+
+    def case_fact(self, queryset, name, value):
+        # Phase and province are case facts: they match only cases that show them to the
+        # caller (cases.visibility), or a filter would tell what the case hides.
+        return queryset.filter(case_reveals(self.request.user)[CASE_FACTS], **{name: value})
 
     def filter_updated_since(self, queryset, name, value):
         membership = active_membership(self.request.user)
@@ -70,7 +80,13 @@ class ReferralFilter(UpdatedSinceFilterSet):
 class VisitFilter(UpdatedSinceFilterSet):
     status = filters.ChoiceFilter(choices=VisitStatus.choices)
     case = IdFilter(field_name="case_id")
-    province = filters.CharFilter(field_name="case__origin_province_id", max_length=8)
+    province = filters.CharFilter(
+        field_name="case__origin_province_id", max_length=8, method="case_fact"
+    )
+
+    def case_fact(self, queryset, name, value):
+        revealing = Case.objects.filter(case_reveals(self.request.user)[CASE_FACTS])
+        return queryset.filter(case__in=revealing.values("pk"), **{name: value})
 
 
 class CommunityResourceFilter(UpdatedSinceFilterSet):

@@ -8,60 +8,19 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.models import Case, CaseEvent, EventKind
-from cases.permissions import (
-    CASE_FACTS,
-    HEALTH,
-    IDENTITY,
-    active_membership,
-    sees_whole_organisation,
-    works_on_cases,
-)
+from cases.permissions import active_membership, visible_case_categories_for
 from cases.selectors import case_list_visible_to
 from organisations.models import Organisation, User
-from organisations.permissions import supervises
 from referrals.models import Referral
-from referrals.selectors import holding_access
 
 from .models import ApiKey
 from .permissions import can_manage_api_keys
 
 
 def case_categories_for(user: User, cases: Iterable[Case]) -> dict[int, set[str]]:
-    """cases.permissions.case_data_categories for a whole page of cases, in one query at most.
-
-    The same rules: the own organisation sees identity and case facts where it may edit, health
-    for supervisors, administrators and the assigned worker; another organisation sees what the
-    referrals holding access share."""
-    cases = list(cases)
-    membership = active_membership(user)
-    if membership is None:
-        return {case.pk: set() for case in cases}
-    categories: dict[int, set[str]] = {case.pk: set() for case in cases}
-    others = [case.pk for case in cases if case.organisation_id != membership.organisation_id]
-    for case in cases:
-        if case.organisation_id != membership.organisation_id:
-            continue
-        if not _can_edit_own(membership, user, case):
-            continue
-        categories[case.pk] = {IDENTITY, CASE_FACTS}
-        if supervises(membership) or case.assigned_worker_id == user.pk:
-            categories[case.pk].add(HEALTH)
-    if others:
-        rows = Referral.objects.filter(
-            holding_access(), case_id__in=others, to_organisation_id=membership.organisation_id
-        ).values_list("case_id", "shares_identity", "shares_case_facts", "shares_health")
-        for case_id, identity, case_facts, health in rows:
-            for name, shared in ((IDENTITY, identity), (CASE_FACTS, case_facts), (HEALTH, health)):
-                if shared:
-                    categories[case_id].add(name)
-    return categories
-
-
-def _can_edit_own(membership, user: User, case: Case) -> bool:
-    # cases.permissions.can_edit_case without re-reading the membership for every row.
-    if not works_on_cases(membership):
-        return False
-    return sees_whole_organisation(membership) or case.assigned_worker_id == user.pk
+    """cases.permissions.visible_case_categories for a whole page of cases, in one query at
+    most: the same function the pages use."""
+    return visible_case_categories_for(user, cases)
 
 
 def case_ids_granted_since(organisation: Organisation, since: dt.datetime) -> QuerySet:

@@ -8,7 +8,6 @@ from . import services
 from .models import (
     Case,
     CaseEvent,
-    CaseGroupObjectPermission,
     CaseNumberSequence,
     CaseSensitiveFacts,
     Consent,
@@ -92,16 +91,6 @@ class CaseEventAdmin(AuditedAdminMixin, ReadOnlyAdmin):
     list_display = ["case", "kind", "from_phase", "to_phase", "actor", "occurred_at"]
     list_filter = ["kind"]
     list_select_related = ["case", "actor"]
-
-
-@admin.register(CaseGroupObjectPermission)
-class CaseGroupObjectPermissionAdmin(AuditedAdminMixin, ReadOnlyAdmin):
-    """Which organisations see a case through a share; granted and revoked by services."""
-
-    audit_case_path = "content_object_id"
-    organisation_path = "content_object__organisation"
-    list_display = ["content_object", "group", "permission"]
-    list_select_related = ["content_object", "group", "permission"]
 
 
 @admin.register(CaseNumberSequence)

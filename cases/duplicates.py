@@ -11,7 +11,7 @@ from itertools import permutations
 
 from django.db.models import QuerySet
 
-from organisations.models import Organisation
+from organisations.models import Organisation, User
 
 from .models import Case
 
@@ -84,3 +84,19 @@ def possible_duplicates(
             or (wanted_khmer and khmer_key(case.name_khmer) == wanted_khmer)
         )
     ]
+
+
+def duplicates_for(user: User, **wanted) -> tuple[list[Case], bool]:
+    """The possible duplicates the user may open, and whether there are others: a worker who
+    sees only their own cases is told that a match exists, never whose (name, year of birth
+    and number of a case they may not open are not theirs to read)."""
+    from .selectors import case_list_visible_to
+
+    matches = possible_duplicates(organisation=user.membership.organisation, **wanted)
+    openable = set(
+        case_list_visible_to(user)
+        .filter(pk__in=[case.pk for case in matches])
+        .values_list("pk", flat=True)
+    )
+    named = [case for case in matches if case.pk in openable]
+    return named, len(named) < len(matches)

@@ -16,6 +16,7 @@ from organisations.models import User
 
 from .models import Case
 from .permissions import can_export_identities
+from .selectors import shown_caseload_row
 from .spreadsheets import spreadsheet_safe
 
 MINIMUM_PASSWORD = 12
@@ -27,24 +28,32 @@ def _rows(cases: QuerySet[Case]):
         _("Date of birth"), _("Minor at intake"), _("Province of origin"), _("Phase"),
         _("Risk"), _("Social worker"), _("Intake date"), _("Organisation"),
     ]  # fmt: skip
-    for case in cases:
-        identity = case.show_identity
+    for row in cases:
+        # Every cell through the declaration (cases.visibility): a field the supervisor may
+        # not see of a shared case is left empty.
+        case = shown_caseload_row(row)
         yield [
             case.case_number,
-            case.name_latin if identity else "",
-            case.name_khmer if identity else "",
-            case.get_sex_display(),
-            case.date_of_birth if identity else None,
-            _("Yes") if case.minor_at_intake else _("No"),
-            case.origin_province.name_en,
-            case.get_phase_display(),
-            case.get_risk_level_display(),
+            case.name_latin or "",
+            case.name_khmer or "",
+            case.get_sex_display() if case.sex else "",
+            case.date_of_birth,
+            _yes_no(case.minor_at_intake),
+            case.origin_province.name_en if case.origin_province else "",
+            case.get_phase_display() if case.phase else "",
+            case.get_risk_level_display() if case.risk_level else "",
             (case.assigned_worker.get_full_name() or case.assigned_worker.username)
             if case.assigned_worker
             else "",
             case.intake_date,
             case.organisation.short_name,
         ]
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
 
 
 def caseload_workbook(*, actor: User, cases: QuerySet[Case], password: str) -> bytes:

@@ -3,7 +3,6 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase
 
 from organisations.models import Commune, Organisation, OrganisationKind, Province, Village
 
@@ -212,15 +211,6 @@ class Case(models.Model):
         return self.minor_at_intake and self.adult_on <= today
 
 
-class CaseGroupObjectPermission(GroupObjectPermissionBase):
-    """Guardian grants on one case to another organisation's group (direct foreign key)."""
-
-    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("case shared with an organisation")
-
-
 class CaseNumberSequence(models.Model):
     """The last case number an organisation issued in a year; incremented under a row lock."""
 
@@ -422,6 +412,13 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_kind_display()}"
+
+    @property
+    def words(self) -> str:
+        """The system's message in the reader's language, without what a person typed."""
+        from .timeline import worded
+
+        return worded(self.message, self.message_args) if self.message else ""
 
     @property
     def text(self) -> str:

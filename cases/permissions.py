@@ -18,6 +18,7 @@ from organisations.permissions import (
 )
 
 from .models import ALLOWED_TRANSITIONS, Case, Phase
+from .visibility import CASE_FACTS, HEALTH, IDENTITY
 
 __all__ = [
     "active_membership",
@@ -37,6 +38,12 @@ __all__ = [
     "is_assigned_what_they_register",
     "sees_whole_organisation",
     "works_on_cases",
+    # Which categories of a case's data a reader sees (cases.visibility declares the fields).
+    "can_view_identity",
+    "can_view_sensitive_facts",
+    "case_data_categories",
+    "visible_case_categories",
+    "visible_case_categories_for",
 ]
 
 
@@ -92,38 +99,18 @@ def assignable_workers(organisation: Organisation) -> QuerySet[User]:
 
 
 def can_view_sensitive_facts(user: User, case: Case) -> bool:
-    """HIV status, health and legal notes, counselling notes: the case's own worker, its
-    supervisors and administrators; another organisation only while a referral it accepted
-    shares health facts with consent (or a supervisor's override)."""
-    membership = active_membership(user)
-    if membership is None:
-        return False
-    if case.organisation_id != membership.organisation_id:
-        return HEALTH in _categories_shared_with(membership, case)
-    if not can_edit_case(user, case):
-        return False
-    return supervises(membership) or case.assigned_worker_id == user.pk
+    """HIV status, health and legal notes, counselling: see `visible_case_categories`."""
+    return HEALTH in visible_case_categories(user, case)
 
 
-IDENTITY, CASE_FACTS, HEALTH = "identity", "case_facts", "health"
+# Which categories of a case's data (cases.visibility) a reader sees. Pages, API, exports,
+# timeline, search and filters all ask these; nothing else decides it.
 
 
-def _categories_shared_with(membership: Membership, case: Case) -> set[str]:
-    # Function-level import: referrals depends on cases, not the other way round.
-    from referrals.selectors import referral_shared_categories
-
-    return referral_shared_categories(organisation=membership.organisation, case=case)
-
-
-def case_data_categories(user: User, case: Case) -> set[str]:
-    """Which kinds of the case's data the user sees: "identity" (names, date of birth, family
-    contact), "case_facts" and "health". Another organisation sees what its referrals share."""
-    membership = active_membership(user)
-    if membership is None:
+def _own_case_categories(membership: Membership, user: User, case: Case) -> set[str]:
+    if not works_on_cases(membership):
         return set()
-    if case.organisation_id != membership.organisation_id:
-        return _categories_shared_with(membership, case)
-    if not can_edit_case(user, case):
+    if not (sees_whole_organisation(membership) or case.assigned_worker_id == user.pk):
         return set()
     seen = {IDENTITY, CASE_FACTS}
     if supervises(membership) or case.assigned_worker_id == user.pk:
@@ -131,10 +118,46 @@ def case_data_categories(user: User, case: Case) -> set[str]:
     return seen
 
 
+def visible_case_categories_for(user: User, cases) -> dict[int, set[str]]:
+    """`visible_case_categories` for many cases, in one query at most.
+
+    The case's own organisation: identity and case facts for those who may work on it (the
+    whole organisation, or only the assigned worker where the organisation limits workers to
+    their own cases); health for supervisors, administrators and the assigned worker.
+    Another organisation: what its referrals holding access on today's date share (an expired
+    consent or an ended grace period shares nothing, whatever a background job has done)."""
+    from referrals.selectors import referral_shared_categories_for
+
+    cases = list(cases)
+    membership = active_membership(user)
+    if membership is None:
+        return {case.pk: set() for case in cases}
+    seen = {
+        case.pk: _own_case_categories(membership, user, case)
+        for case in cases
+        if case.organisation_id == membership.organisation_id
+    }
+    others = [case.pk for case in cases if case.organisation_id != membership.organisation_id]
+    if others:
+        seen.update(referral_shared_categories_for(membership.organisation, others))
+    return {case.pk: seen.get(case.pk, set()) for case in cases}
+
+
+def visible_case_categories(user: User, case: Case) -> set[str]:
+    """Which kinds of the case's data the user sees: "identity" (names, sex, date of birth,
+    minor status, commune and village of origin, family contact), "case_facts" and
+    "health". Family contact goes with identity, to a receiving organisation too: only where
+    its referral shares identity, which the consent must cover (or a supervisor's recorded
+    override stand in for). The fields of each kind are declared in cases.visibility."""
+    return visible_case_categories_for(user, [case])[case.pk]
+
+
+case_data_categories = visible_case_categories
+
+
 def can_view_identity(user: User, case: Case) -> bool:
-    """Names, date of birth and family contact: the case's own organisation, or a receiving
-    organisation whose active referral shares identity."""
-    return IDENTITY in case_data_categories(user, case)
+    """Names, date of birth, minor status and family contact: see `visible_case_categories`."""
+    return IDENTITY in visible_case_categories(user, case)
 
 
 def can_edit_sensitive_facts(user: User, case: Case) -> bool:

@@ -7,7 +7,9 @@ from django.apps import apps
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -22,9 +24,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from organisations.models import Organisation, User
+from organisations.permissions import supervises
 
-from . import lookups  # noqa: F401  (registers pk__any_of)
-from .models import Case, CaseEvent, CaseGroupObjectPermission, Consent, CounsellingSession
+from . import (
+    lookups,  # noqa: F401  (registers pk__any_of)
+    visibility,
+)
+from .models import Case, CaseEvent, Consent, CounsellingSession
 from .permissions import (
     active_membership,
     assignable_workers,
@@ -32,15 +38,16 @@ from .permissions import (
     sees_whole_organisation,
     works_on_cases,
 )
+from .visibility import CASE_FACTS, HEALTH, IDENTITY
 
-VIEW_CASE = "view_case"
 
+def case_ids_shared_with(organisation: Organisation, category: str | None = None) -> QuerySet:
+    """Ids of cases other organisations share with this one now (sharing `category`, if
+    given). The referrals holding access are the grants: whether a receiver lists a case and
+    what it sees of it come from the same rows, with their dates checked at read time."""
+    from referrals.selectors import referral_case_ids_shared_with
 
-def case_ids_shared_with(organisation: Organisation) -> QuerySet:
-    """Ids of cases another organisation shared with this one (guardian's direct-FK table)."""
-    return CaseGroupObjectPermission.objects.filter(
-        group_id=organisation.group_id, permission__codename=VIEW_CASE
-    ).values("content_object_id")
+    return referral_case_ids_shared_with(organisation, category)
 
 
 def _visibility(user: User) -> tuple[Q, Q | None] | None:
@@ -62,24 +69,72 @@ def _visibility(user: User) -> tuple[Q, Q | None] | None:
 
 
 def case_list_visible_to(user: User) -> QuerySet[Case]:
-    visibility = _visibility(user)
-    if visibility is None:
+    rule = _visibility(user)
+    if rule is None:
         return Case.objects.none()
-    shared, own = visibility
+    shared, own = rule
     return Case.objects.filter(shared if own is None else shared | own)
+
+
+# Where a category of data is revealed: a condition on cases, per category, that search,
+# filters and sorting must add before they may use a field of that category
+# (cases.visibility). None stands for "every case of this part" (the own organisation's).
+Reveals = dict[str, Q | None]
+
+
+def _shared_reveals(user: User) -> Reveals:
+    membership = active_membership(user)
+    return {
+        category: Q(pk__any_of=case_ids_shared_with(membership.organisation, category))
+        for category in (IDENTITY, CASE_FACTS, HEALTH)
+    }
 
 
 def case_list_visible_in_parts(user: User) -> list[QuerySet[Case]]:
     """The same cases as `case_list_visible_to`, as disjoint parts: the own organisation's
     cases, then the cases other organisations shared. Each part alone can be read from an
     index; the two joined by OR cannot, and cost the caseload a scan of the table."""
-    visibility = _visibility(user)
-    if visibility is None:
+    return [part for part, _reveals in _parts_with_reveals(user)]
+
+
+def _parts_with_reveals(user: User) -> list[tuple[QuerySet[Case], Reveals]]:
+    """Each part of `case_list_visible_in_parts` with where it reveals each category: the
+    own organisation's part identity and case facts wholly (whoever may list an own case may
+    see both), health to supervisors, administrators and the assigned worker; the shared
+    part where a referral holding access shares them (cases.permissions says the same)."""
+    rule = _visibility(user)
+    if rule is None:
         return []
-    shared, own = visibility
+    shared, own = rule
     if own is None:
-        return [Case.objects.filter(shared)]
-    return [Case.objects.filter(own), Case.objects.filter(shared).exclude(own)]
+        return [(Case.objects.filter(shared), _shared_reveals(user))]
+    membership = active_membership(user)
+    own_health = None if supervises(membership) else Q(assigned_worker_id=user.pk)
+    return [
+        (Case.objects.filter(own), {IDENTITY: None, CASE_FACTS: None, HEALTH: own_health}),
+        (Case.objects.filter(shared).exclude(own), _shared_reveals(user)),
+    ]
+
+
+def case_reveals(user: User) -> Reveals:
+    """Where `case_list_visible_to` reveals each category, in one condition per category:
+    the own organisation's cases the user may list show identity and case facts, health to
+    supervisors, administrators and the assigned worker (cases.permissions); shared cases
+    show what their referrals holding access share."""
+    rule = _visibility(user)
+    if rule is None:
+        return {category: Q(pk__in=[]) for category in (IDENTITY, CASE_FACTS, HEALTH)}
+    membership = active_membership(user)
+    _shared, own = rule
+    reveals = _shared_reveals(user)
+    if own is None:
+        return reveals
+    own_health = own if supervises(membership) else own & Q(assigned_worker_id=user.pk)
+    return {
+        IDENTITY: own | reveals[IDENTITY],
+        CASE_FACTS: own | reveals[CASE_FACTS],
+        HEALTH: own_health | reveals[HEALTH],
+    }
 
 
 def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
@@ -103,23 +158,82 @@ def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
     return case
 
 
-def organisations_with_access(case: Case) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        group__casegroupobjectpermission__content_object=case,
-        group__casegroupobjectpermission__permission__codename=VIEW_CASE,
-    ).distinct()
+def organisations_with_access(case: Case, categories: set[str]) -> QuerySet[Organisation]:
+    """Organisations the case is shared with now (referrals holding access); those it went
+    to for a health service only to a reader who sees health facts (cases.visibility)."""
+    from referrals.selectors import holding_access
+
+    referrals = case.referrals.filter(holding_access())
+    if HEALTH not in categories:
+        referrals = referrals.exclude(service__in=visibility.HEALTH_SERVICES)
+    return Organisation.objects.filter(pk__in=referrals.values("to_organisation_id"))
 
 
-def consent_list_for_case(case: Case) -> QuerySet[Consent]:
-    return case.consents.select_related("shared_with_organisation", "recorded_by")
+def consent_list_for_case(case: Case, categories: set[str]) -> list:
+    """The case's consents the reader may see, as they may see them (cases.visibility): a
+    consent that tells of the survivor's health only to those who see health facts."""
+    from referrals.selectors import health_referral_organisation_ids
+
+    consents = case.consents.select_related("shared_with_organisation", "recorded_by")
+    health_organisations = (
+        health_referral_organisation_ids(case) if HEALTH not in categories else ()
+    )
+    shown_categories = {visibility.BOOKKEEPING, *categories}
+    return [
+        visibility.shown(consent, categories)
+        for consent in consents
+        if visibility.consent_category(consent, health_organisations) in shown_categories
+    ]
 
 
-def counselling_session_list_for_case(case: Case) -> QuerySet[CounsellingSession]:
-    return case.counselling_sessions.select_related("counsellor")
+def consents_visible_to(user: User) -> QuerySet[Consent]:
+    """Consents of the cases the user may see; those that tell of the survivor's health
+    (cases.visibility.consent_category) only where the user sees the case's health facts."""
+    from referrals.models import Referral
+
+    to_health_service = Referral.objects.filter(
+        case=OuterRef("case"),
+        to_organisation=OuterRef("shared_with_organisation"),
+        service__in=visibility.HEALTH_SERVICES,
+    )
+    visible = case_list_visible_to(user)
+    health = Q(covers_health=True) | Q(Exists(to_health_service))
+    return Consent.objects.filter(case__in=visible.values("pk")).filter(
+        ~health | Q(case__in=visible.filter(case_reveals(user)[HEALTH]).values("pk"))
+    )
 
 
-def case_timeline(case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor", "organisation")
+def counselling_sessions_visible_to(user: User) -> QuerySet[CounsellingSession]:
+    """Counselling sessions are health data, wholly: only of cases whose health the user sees."""
+    visible = case_list_visible_to(user).filter(case_reveals(user)[HEALTH])
+    return CounsellingSession.objects.filter(case__in=visible.values("pk"))
+
+
+def counselling_session_list_for_case(case: Case, categories: set[str]) -> list:
+    """Counselling sessions are health data, wholly: none without health facts."""
+    if HEALTH not in categories:
+        return []
+    return [
+        visibility.shown(session, categories)
+        for session in case.counselling_sessions.select_related("counsellor")
+    ]
+
+
+def case_timeline(case: Case, categories: set[str]) -> list:
+    """The timeline lines the reader may see, as they may see them: none about counselling,
+    health facts or an organisation the case went to for a health service without health
+    facts; none about phases or visits without case facts."""
+    from referrals.selectors import health_referral_organisation_ids
+
+    health_organisations = (
+        health_referral_organisation_ids(case) if HEALTH not in categories else ()
+    )
+    shown_categories = {visibility.BOOKKEEPING, *categories}
+    return [
+        visibility.shown(event, categories)
+        for event in case.events.select_related("actor", "organisation")
+        if visibility.event_category(event, health_organisations) in shown_categories
+    ]
 
 
 NO_CONTACT_DAYS = 30
@@ -153,23 +267,32 @@ def _with_contact_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _identity_visible(user: User) -> ExpressionWrapper:
-    """True where the list may show the survivor's name: own cases, and shared cases whose
-    referral shares identity."""
-    from referrals.selectors import referral_case_ids_sharing_identity_with
-
-    membership = active_membership(user)
-    if membership is None:
-        return ExpressionWrapper(Value(False), output_field=BooleanField())
-    shared = referral_case_ids_sharing_identity_with(membership.organisation)
-    return ExpressionWrapper(
-        Q(organisation_id=membership.organisation_id) | Q(pk__in=shared),
-        output_field=BooleanField(),
-    )
+def _revealed(user: User) -> dict[str, ExpressionWrapper]:
+    """Per row of a case list, whether the reader sees each category of the case: the
+    columns `shown_caseload_row` reads."""
+    reveals = case_reveals(user)
+    # Lists never show health facts.
+    reveals[HEALTH] = Q(pk__in=[])
+    return {
+        f"shows_{category}": ExpressionWrapper(condition, output_field=BooleanField())
+        for category, condition in reveals.items()
+    }
 
 
-def _caseload_ordering(user: User) -> dict:
-    """Their own cases first, then high risk, then medium, then the rest."""
+def shown_caseload_row(case: Case) -> visibility.Shown:
+    """A caseload row as its reader may see it, from the `shows_*` columns of the query."""
+    seen = {c for c in (IDENTITY, CASE_FACTS, HEALTH) if getattr(case, f"shows_{c}", False)}
+    return visibility.shown(case, seen)
+
+
+def _caseload_ordering(user: User, facts: Q | None) -> dict:
+    """Their own cases first, then high risk, then medium, then the rest, newest intake
+    first. Risk and intake date are case facts: where `facts` (the cases revealing them) does
+    not hold, a case sorts as if neither were known."""
+
+    def known(condition: Q) -> Q:
+        return condition if facts is None else condition & facts
+
     return {
         "mine": When_(
             When(assigned_worker_id=user.pk, then=Value(0)),
@@ -177,35 +300,42 @@ def _caseload_ordering(user: User) -> dict:
             output_field=IntegerField(),
         ),
         "risk_order": When_(
-            When(risk_level="high", then=Value(0)),
-            When(risk_level="medium", then=Value(1)),
+            When(known(Q(risk_level="high")), then=Value(0)),
+            When(known(Q(risk_level="medium")), then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
+        ),
+        "intake_order": (
+            F("intake_date")
+            if facts is None
+            else When_(When(facts, then=F("intake_date")), default=Value(UNKNOWN_DATE))
         ),
     }
 
 
-CASELOAD_ORDER = ("mine", "risk_order", "-intake_date", "-id")
+UNKNOWN_DATE = dt.date(1900, 1, 1)
+CASELOAD_ORDER = ("mine", "risk_order", "-intake_order", "-id")
 
 
 def caseload_order(user: User) -> QuerySet[Case]:
     """The cases the user may see in caseload order (their own first, then high risk, then
     the newest), with the columns of the caseload (the export)."""
-    return case_list_visible_to(user).annotate(**_caseload_ordering(user)).order_by(*CASELOAD_ORDER)
+    ordering = _caseload_ordering(user, case_reveals(user)[CASE_FACTS])
+    return case_list_visible_to(user).annotate(**ordering).order_by(*CASELOAD_ORDER)
 
 
-def caseload_ids(user: User, narrow: Callable[[QuerySet], QuerySet]) -> QuerySet:
+def caseload_ids(user: User, narrow: Callable[[QuerySet, Reveals], QuerySet]) -> QuerySet:
     """Rows of (id, sort keys) of the cases the user may see, narrowed by `narrow` (the
-    caseload filters), in caseload order, without joins: a page is picked from this, then
-    `caseload_rows` fetches those cases whole. Each visible part is narrowed and ordered on
-    its own index, then the parts are merged: a 20,000-case organisation's page of ids
-    costs 8 ms instead of 18."""
+    caseload filters, told where each category is revealed), in caseload order, without
+    joins: a page is picked from this, then `caseload_rows` fetches those cases whole. Each
+    visible part is narrowed and ordered on its own index, then the parts are merged: a
+    20,000-case organisation's page of ids costs 8 ms instead of 18."""
     parts = [
-        narrow(part)
-        .annotate(**_caseload_ordering(user))
-        .values_list("id", "mine", "risk_order", "intake_date")
+        narrow(part, reveals)
+        .annotate(**_caseload_ordering(user, reveals[CASE_FACTS]))
+        .values_list("id", "mine", "risk_order", "intake_order")
         .order_by()
-        for part in case_list_visible_in_parts(user)
+        for part, reveals in _parts_with_reveals(user)
     ]
     if not parts:
         return Case.objects.none().values_list("id")
@@ -214,29 +344,37 @@ def caseload_ids(user: User, narrow: Callable[[QuerySet], QuerySet]) -> QuerySet
     return parts[0].union(*parts[1:], all=True).order_by(*CASELOAD_ORDER)
 
 
-def caseload_rows(user: User, ids: list[int]) -> list[Case]:
-    """The given cases with everything the caseload shows, in the order of `ids`."""
+def caseload_rows(user: User, ids: list[int]) -> list[visibility.Shown]:
+    """The given cases with everything the caseload shows, in the order of `ids`, each as
+    its reader may see it."""
     queryset = case_list_visible_to(user).filter(pk__in=ids)
     queryset = _with_contact_dates(
         queryset.select_related("organisation", "assigned_worker", "origin_province")
-    ).annotate(show_identity=_identity_visible(user))
+    ).annotate(**_revealed(user))
     by_id = {case.pk: case for case in queryset}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return [shown_caseload_row(by_id[pk]) for pk in ids if pk in by_id]
 
 
 def caseload_for(user: User) -> QuerySet[Case]:
-    """The caseload with its columns in one query (exports; the page uses the two steps)."""
+    """The caseload with its columns in one query (exports; the page uses the two steps).
+    Rows carry `shows_*` columns: read them through `shown_caseload_row`."""
     queryset = caseload_order(user).select_related(
         "organisation", "assigned_worker", "origin_province"
     )
-    return _with_contact_dates(queryset).annotate(show_identity=_identity_visible(user))
+    return _with_contact_dates(queryset).annotate(**_revealed(user))
 
 
 def cases_without_recent_contact(user: User, *, days: int = NO_CONTACT_DAYS) -> QuerySet[Case]:
-    """Open cases nobody has seen for `days`: no session or visit, or none since intake."""
+    """Open cases of the user's own organisation nobody has seen for `days`: no session or
+    visit, or none since intake. Cases shared by others are not the team's to follow, and
+    their phase and contacts are case facts the receiver may not see."""
+    membership = active_membership(user)
+    if membership is None:
+        return Case.objects.none()
     since = timezone.localdate() - dt.timedelta(days=days)
     queryset = _with_contact_dates(
         case_list_visible_to(user)
+        .filter(organisation_id=membership.organisation_id)
         .exclude(phase="closed")
         .select_related("assigned_worker", "origin_province")
     )

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from organisations.models import Commune, Organisation, User, Village
 from webforms.versions import check_version
@@ -540,18 +539,19 @@ def _validate_same_organisation(case: Case, user: User) -> None:
 
 @transaction.atomic
 def case_access_grant(*, actor: User | None, case: Case, organisation: Organisation) -> None:
-    """Let another organisation view a case (the referral workflow calls this on acceptance)."""
+    """Record on the timeline that another organisation now sees the case. The access itself
+    is the referral holding it (referrals.selectors.holding_access), changed in the same
+    transaction by the referral service that calls this."""
     if organisation.pk == case.organisation_id:
         raise ValidationError(_("A case is always visible to its own organisation."))
     if not organisation.is_active:
         raise ValidationError(_("This organisation is not active."))
-    assign_perm("cases.view_case", organisation.group, case)
     _event(case, EventKind.ACCESS_GRANTED, actor, organisation=organisation)
 
 
 @transaction.atomic
 def case_access_revoke(*, actor: User | None, case: Case, organisation: Organisation) -> None:
-    remove_perm("cases.view_case", organisation.group, case)
+    """Record on the timeline that another organisation no longer sees the case."""
     _event(case, EventKind.ACCESS_REVOKED, actor, organisation=organisation)
 
 

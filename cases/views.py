@@ -17,7 +17,7 @@ from webforms.redirects import safe_next
 from webforms.submissions import earlier_result, show_earlier, submit_once
 
 from . import search, selectors, services
-from .duplicates import possible_duplicates
+from .duplicates import duplicates_for
 from .exports import caseload_workbook
 from .filters import CaseloadFilter
 from .forms import (
@@ -44,10 +44,11 @@ from .permissions import (
     can_export_identities,
     can_register_cases,
     can_see_team,
-    case_data_categories,
     home_is_dashboard,
+    visible_case_categories,
 )
 from .signals import exported
+from .visibility import HEALTH, shown
 
 CASES_PER_PAGE = 25
 
@@ -55,11 +56,11 @@ CASES_PER_PAGE = 25
 def _caseload_page(request, caseload: CaseloadFilter):
     """A page of ids picked in caseload order, then those cases fetched whole."""
 
-    def narrow(queryset):
+    def narrow(queryset, reveals):
         if not caseload.is_bound:
             return queryset
         caseload.form.is_valid()  # validated once: an invalid value is shown and ignored
-        return caseload.filter_queryset(queryset)
+        return caseload.filter_revealing(queryset, reveals)
 
     paginator = Paginator(selectors.caseload_ids(request.user, narrow), CASES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -121,22 +122,24 @@ def case_list(request):
 def case_detail(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     record(request, action=Action.VIEW, case=case)
-    seen = case_data_categories(request.user, case)
-    sensitive = "health" in seen
+    seen = visible_case_categories(request.user, case)
+    sensitive = HEALTH in seen
     editable = can_edit_case(request.user, case)
     can_assign = editable and can_assign_case(request.user, case)
+    facts = getattr(case, "sensitive_facts", None) if sensitive else None
     context = {
         "case": case,
+        "shown": shown(case, seen),
         "can_edit": editable,
         "can_assign": can_assign,
         "seen": seen,
         "show_sensitive": sensitive,
         "can_edit_sensitive": sensitive and can_edit_sensitive_facts(request.user, case),
-        "sensitive_facts": getattr(case, "sensitive_facts", None) if sensitive else None,
-        "consents": selectors.consent_list_for_case(case),
-        "sessions": selectors.counselling_session_list_for_case(case),
-        "timeline": selectors.case_timeline(case),
-        "shared_with": selectors.organisations_with_access(case) if editable else (),
+        "sensitive_facts": shown(facts, seen) if facts is not None else None,
+        "consents": selectors.consent_list_for_case(case, seen),
+        "sessions": selectors.counselling_session_list_for_case(case, seen),
+        "timeline": selectors.case_timeline(case, seen),
+        "shared_with": selectors.organisations_with_access(case, seen) if editable else (),
         "can_add_casework": can_add_casework(request.user, case),
         "phase_form": (
             PhaseChangeForm(case=case, user=request.user)
@@ -161,20 +164,22 @@ def case_create(request):
     if not can_register_cases(request.user):
         raise Http404
     form = IntakeForm(request.POST or None)
-    duplicates = []
+    duplicates, unnamed_duplicates = [], False
     if request.method == "POST" and form.is_valid():
         earlier = earlier_result(user=request.user, token=form.submission)
         if earlier:
             return show_earlier(request, earlier)
         arguments = form.service_arguments()
-        duplicates = possible_duplicates(
-            organisation=request.user.membership.organisation,
+        duplicates, unnamed_duplicates = duplicates_for(
+            request.user,
             name_latin=arguments["name_latin"],
             name_khmer=arguments["name_khmer"],
             date_of_birth=arguments["date_of_birth"],
             origin_province_id=form.cleaned_data["origin_province"].pk,
         )
-        if not duplicates or form.cleaned_data["not_a_duplicate"]:
+        if duplicates:
+            record(request, action=Action.LIST, cases=duplicates)
+        if not (duplicates or unnamed_duplicates) or form.cleaned_data["not_a_duplicate"]:
             try:
                 done = submit_once(
                     user=request.user,
@@ -195,7 +200,8 @@ def case_create(request):
                     request, _("Case %(number)s registered.") % {"number": case.case_number}
                 )
                 return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates})
+    context = {"form": form, "duplicates": duplicates, "unnamed_duplicates": unnamed_duplicates}
+    return render(request, "cases/intake.html", context)
 
 
 @login_required
@@ -406,7 +412,11 @@ def caseload_export(request):
     if not can_export_identities(request.user):
         raise Http404
     data, _expired = search.caseload_data(request, request.GET)
-    caseload = CaseloadFilter(data or None, queryset=selectors.caseload_for(request.user))
+    caseload = CaseloadFilter(
+        data or None,
+        queryset=selectors.caseload_for(request.user),
+        reveals=selectors.case_reveals(request.user),
+    )
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         content = caseload_workbook(

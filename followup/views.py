@@ -13,8 +13,9 @@ from audit.models import Action
 from audit.reads import audit_exempt, audited
 from audit.services import record
 from cases.forms import show_service_errors
-from cases.permissions import can_edit_case
+from cases.permissions import can_edit_case, visible_case_categories
 from cases.selectors import case_get_for_user
+from cases.visibility import shown
 from webforms.responses import bad_request_response
 from webforms.submissions import show_earlier, submit_once
 
@@ -83,7 +84,7 @@ def visit_detail(request, pk: int):
     if request.method == "POST":
         visit.refresh_from_db()
     context = {
-        "visit": visit,
+        "visit": shown(visit, visible_case_categories(request.user, visit.case)),
         "editable": editable,
         "form": form if editable or form.errors else None,
         "missed_form": VisitMissedForm() if editable else None,
@@ -176,7 +177,10 @@ def visit_add(request, case_pk: int):
 def history(request, case_pk: int):
     case = case_get_for_user(user=request.user, pk=case_pk)
     record(request, action=Action.VIEW, case=case)
-    visits = list(selectors.followup_history_for_case(case))
+    # What the visits found is shown as the declaration allows (cases.visibility), as the
+    # API shows it: nothing of it to a receiver given identity only.
+    seen = visible_case_categories(request.user, case)
+    visits = [shown(visit, seen) for visit in selectors.followup_history_for_case(case)]
     context = {
         "case": case,
         "visits": visits,

@@ -12,11 +12,13 @@ from .models import Compensation, Hearing, LegalProceeding, ProtectionMeasure
 from .permissions import can_record_legal, can_view_legal
 
 
-def legal_proceedings_for_case(*, user: User, case: Case) -> list[LegalProceeding] | None:
+def legal_proceedings_for_case(
+    *, user: User, case: Case, categories: set[str] | None = None
+) -> list[LegalProceeding] | None:
     """The case's proceedings with their hearings, protection and compensation: four queries
     however many there are. None (not an empty list) for someone who may not see legal detail:
     for them the case has no legal section at all."""
-    if not can_view_legal(user, case):
+    if not can_view_legal(user, case, categories):
         return None
     return list(
         LegalProceeding.objects.filter(case=case).prefetch_related(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, EventKind
 from cases.permissions import active_membership, sees_whole_organisation, works_on_cases
+from cases.visibility import HEALTH, HEALTH_SERVICES
 from organisations.models import Organisation, User
 
 from .models import Referral, Status
@@ -17,13 +18,20 @@ ACTIVE_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS)
 
 
 def holding_access(today: dt.date | None = None) -> Q:
-    """Referrals that give their receiver view access on `today`: accepted, in progress, or
-    completed and still in the sending organisation's grace period; never once ended."""
+    """Referrals that give their receiver access on `today`: accepted, in progress, or
+    completed and still in the sending organisation's grace period, relying on a consent that
+    has neither expired nor been withdrawn (or on a supervisor's override); never once ended.
+    Decided from the dates at read time: a background job that ends access only tidies up."""
     today = today or timezone.localdate()
+    consent_current = Q(consent__isnull=True) | (
+        (Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today))
+        & (Q(consent__withdrawn_on__isnull=True) | Q(consent__withdrawn_on__gt=today))
+    )
     return (
         (Q(status__in=ACTIVE_STATUSES) | Q(status=Status.COMPLETED, access_ends_on__gt=today))
         & Q(access_revoked_at__isnull=True)
         & Q(consent_revoked_at__isnull=True)
+        & consent_current
     )
 
 
@@ -34,7 +42,8 @@ def _sender_side(user: User) -> Q | None:
     sent = Q(from_organisation_id=membership.organisation_id)
     if not sees_whole_organisation(membership):
         sent &= Q(case__assigned_worker_id=user.pk)
-    return sent
+    # Which health service a survivor was referred to is health data (cases.visibility).
+    return sent & (~Q(service__in=HEALTH_SERVICES) | Q(case__in=cases_revealing(user, HEALTH)))
 
 
 def _visible(user: User) -> Q | None:
@@ -44,6 +53,12 @@ def _visible(user: User) -> Q | None:
     received = Q(to_organisation_id=membership.organisation_id)
     sent = _sender_side(user)
     return received if sent is None else received | sent
+
+
+def cases_revealing(user: User, category: str) -> QuerySet[Case]:
+    from cases.selectors import case_list_visible_to, case_reveals
+
+    return case_list_visible_to(user).filter(case_reveals(user)[category]).values("pk")
 
 
 def referral_inbox_for(user: User) -> QuerySet[Referral]:
@@ -116,35 +131,60 @@ def referral_history(referral: Referral) -> QuerySet[CaseEvent]:
     ).select_related("actor", "organisation")
 
 
+CATEGORY_FLAGS = {
+    "identity": "shares_identity",
+    "case_facts": "shares_case_facts",
+    "health": "shares_health",
+}
+
+
+def referral_shared_categories_for(
+    organisation: Organisation, case_ids, today: dt.date | None = None
+) -> dict[int, set[str]]:
+    """Data categories of each case that a receiving organisation may see now (one query)."""
+    rows = Referral.objects.filter(
+        holding_access(today), case_id__in=list(case_ids), to_organisation=organisation
+    ).values_list("case_id", *CATEGORY_FLAGS.values())
+    categories: dict[int, set[str]] = {}
+    for case_id, *flags in rows:
+        seen = categories.setdefault(case_id, set())
+        seen |= {name for name, shared in zip(CATEGORY_FLAGS, flags, strict=True) if shared}
+    return categories
+
+
 def referral_shared_categories(
     *, organisation: Organisation, case: Case, today: dt.date | None = None
 ) -> set[str]:
     """Data categories of the case that a receiving organisation may see now."""
-    rows = Referral.objects.filter(
-        holding_access(today), case=case, to_organisation=organisation
-    ).values_list("shares_identity", "shares_case_facts", "shares_health")
-    categories: set[str] = set()
-    for identity, case_facts, health in rows:
-        categories |= {
-            name
-            for name, shared in (
-                ("identity", identity),
-                ("case_facts", case_facts),
-                ("health", health),
-            )
-            if shared
-        }
-    return categories
+    return referral_shared_categories_for(organisation, [case.pk], today).get(case.pk, set())
+
+
+def referral_case_ids_shared_with(
+    organisation: Organisation, category: str | None = None, today: dt.date | None = None
+) -> QuerySet:
+    """Ids of other organisations' cases shared with this organisation now (sharing
+    `category`, if given): the one source of both whether a receiver lists a case and what it
+    sees of it. A subquery, so a list page stays at constant queries."""
+    shared = Referral.objects.filter(holding_access(today), to_organisation=organisation)
+    if category is not None:
+        shared = shared.filter(**{CATEGORY_FLAGS[category]: True})
+    return shared.order_by().values("case_id")
 
 
 def referral_case_ids_sharing_identity_with(
     organisation: Organisation, today: dt.date | None = None
 ) -> QuerySet:
-    """Ids of other organisations' cases whose identity this organisation may see now; for
-    lists of shared cases (a subquery, so a list page stays at constant queries)."""
-    return Referral.objects.filter(
-        holding_access(today), to_organisation=organisation, shares_identity=True
-    ).values("case_id")
+    return referral_case_ids_shared_with(organisation, "identity", today)
+
+
+def health_referral_organisation_ids(case: Case) -> set[int]:
+    """Organisations the case was referred to for a health service: naming them tells of
+    the survivor's health (cases.visibility)."""
+    return set(
+        Referral.objects.filter(case=case, service__in=HEALTH_SERVICES).values_list(
+            "to_organisation_id", flat=True
+        )
+    )
 
 
 def organisations_relying_on_consent(consent) -> QuerySet[Organisation]:

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from cases import visibility
+
 
 class ReadModelSerializer(serializers.ModelSerializer):
     """A model serializer for output. DRF drops `allow_blank` from read-only fields, so a
@@ -19,3 +21,27 @@ class ReadModelSerializer(serializers.ModelSerializer):
         if relation_info.model_field is not None and relation_info.model_field.null:
             kwargs["allow_null"] = True
         return field_class, kwargs
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        # A field outside "bookkeeping" is null for a caller who does not see its category.
+        field_class, kwargs = super().build_field(field_name, info, model_class, nested_depth)
+        declared = model_class._meta.label in visibility.FIELDS
+        category = visibility.field_category(model_class, field_name)
+        if declared and category != visibility.BOOKKEEPING:
+            kwargs["allow_null"] = True
+        return field_class, kwargs
+
+    def to_representation(self, instance):
+        """Survivor data as the caller may see it: every field of the model that is not in a
+        category the caller sees of the case (cases.visibility) is null, undeclared ones too."""
+        data = super().to_representation(instance)
+        label = instance._meta.label
+        if label not in visibility.FIELDS or "categories" not in self.context:
+            return data
+        case_id = instance.pk if label == "cases.Case" else instance.case_id
+        shown = visibility.visible_fields(label, self.context["categories"].get(case_id, ()))
+        model_fields = {field.name for field in instance._meta.get_fields()}
+        for name in data:
+            if name in model_fields and name not in shown:
+                data[name] = None
+        return data

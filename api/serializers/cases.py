@@ -1,12 +1,14 @@
 """Cases. What a caller sees of a case follows
 cases.permissions.case_data_categories: the view passes the categories of each case on the
-page in the context, computed once (api.selectors.case_categories_for)."""
+page in the context, computed once (api.selectors.case_categories_for); the fields of each
+category are declared in cases.visibility, and a field outside them is null."""
 
 from functools import cached_property
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases import visibility
 from cases.models import (
     Case,
     CaseSensitiveFacts,
@@ -26,13 +28,11 @@ def categories_of(serializer: serializers.Serializer, case_id: int) -> set[str]:
     return serializer.context["categories"].get(case_id, set())
 
 
-def is_own(serializer: serializers.Serializer, organisation_id: int) -> bool:
-    return serializer.context["organisation_id"] == organisation_id
-
-
 class CaseIdentitySerializer(ReadModelSerializer):
     family_contact = serializers.CharField(
-        allow_null=True, help_text="Only for the case's own organisation."
+        allow_null=True,
+        help_text="With the identity: to another organisation only where its referral shares "
+        "identity, which the consent must cover.",
     )
 
     class Meta:
@@ -99,23 +99,25 @@ class CaseSerializer(ReadModelSerializer):
     def get_identity(self, case: Case):
         if IDENTITY not in categories_of(self, case.pk):
             return None
-        data = self._identity.to_representation(case)
-        if not is_own(self, case.organisation_id):
-            data["family_contact"] = None
-        return data
+        seen = categories_of(self, case.pk)
+        return visibility.blank_hidden(self._identity.to_representation(case), Case, seen)
 
     @extend_schema_field(CaseFactsSerializer(allow_null=True))
     def get_case_facts(self, case: Case):
         if CASE_FACTS not in categories_of(self, case.pk):
             return None
-        return self._case_facts.to_representation(case)
+        seen = categories_of(self, case.pk)
+        return visibility.blank_hidden(self._case_facts.to_representation(case), Case, seen)
 
     @extend_schema_field(SensitiveFactsSerializer(allow_null=True))
     def get_sensitive_facts(self, case: Case):
         if HEALTH not in categories_of(self, case.pk):
             return None
         facts = getattr(case, "sensitive_facts", None)
-        return self._sensitive_facts.to_representation(facts) if facts is not None else None
+        if facts is None:
+            return None
+        data = self._sensitive_facts.to_representation(facts)
+        return visibility.blank_hidden(data, CaseSensitiveFacts, categories_of(self, case.pk))
 
     # One nested serializer of each kind for the whole page: building a ModelSerializer's
     # fields per row cost more than the rest of a 50-case list together.

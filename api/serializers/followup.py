@@ -1,13 +1,13 @@
 """Follow-up visits and the community resource directory. A visit's record is case facts;
-its health rating is a health fact."""
+its health rating is a health fact (cases.visibility)."""
 
 from functools import cached_property
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases import visibility
 from cases.models import Case
-from cases.permissions import CASE_FACTS, HEALTH
 from cases.selectors import case_list_visible_to
 from followup.models import VISIT_RECORD_FIELDS, CommunityResource, FollowUpVisit
 from followup.selectors import community_resources_for
@@ -55,13 +55,12 @@ class VisitSerializer(ReadModelSerializer):
 
     @extend_schema_field(VisitRecordSerializer(allow_null=True))
     def get_record(self, visit: FollowUpVisit):
+        # The record's fields as cases.visibility declares them, as the history page shows
+        # them: null where the caller sees none of them.
         seen = categories_of(self, visit.case_id)
-        if CASE_FACTS not in seen:
+        if not visibility.visible_fields(FollowUpVisit, seen) & set(RECORD_FIELDS):
             return None
-        data = self._record.to_representation(visit)
-        if HEALTH not in seen:
-            data["health"] = None
-        return data
+        return visibility.blank_hidden(self._record.to_representation(visit), FollowUpVisit, seen)
 
     @cached_property
     def _record(self) -> VisitRecordSerializer:

@@ -5,9 +5,14 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
-from cases.models import Case, Consent, CounsellingSession
+from cases.models import Case
 from cases.permissions import can_edit_case
-from cases.selectors import case_get_for_user, case_list_visible_to
+from cases.selectors import (
+    case_get_for_user,
+    case_list_visible_to,
+    consents_visible_to,
+    counselling_sessions_visible_to,
+)
 from cases.services import (
     case_change_phase,
     case_create,
@@ -130,9 +135,9 @@ class ConsentViewSet(PartnerViewSet):
     filterset_class = ConsentFilter
 
     def get_queryset(self):
-        return Consent.objects.filter(
-            case__in=case_list_visible_to(self.request.user)
-        ).select_related("case", "shared_with_organisation")
+        return consents_visible_to(self.request.user).select_related(
+            "case", "shared_with_organisation"
+        )
 
     def retrieve(self, request, pk=None):
         return self.respond(get_or_404(self.get_queryset(), pk))
@@ -175,9 +180,7 @@ class CounsellingSessionViewSet(PartnerViewSet):
     filterset_class = CounsellingSessionFilter
 
     def get_queryset(self):
-        return CounsellingSession.objects.filter(
-            case__in=case_list_visible_to(self.request.user)
-        ).select_related("case")
+        return counselling_sessions_visible_to(self.request.user).select_related("case")
 
     def retrieve(self, request, pk=None):
         return self.respond(get_or_404(self.get_queryset(), pk))

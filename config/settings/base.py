@@ -220,8 +220,8 @@ STORAGES = {
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
-# django-guardian: object permissions live in the direct foreign-key tables of each model
-# (cases.CaseGroupObjectPermission); no anonymous user is needed.
+# django-guardian: no object permission is stored today (a case is shared by the referral
+# holding access, referrals.selectors.holding_access); no anonymous user is needed.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 

@@ -1,6 +1,7 @@
 from django import template
 
-from cases.permissions import can_edit_case
+from cases.permissions import can_edit_case, visible_case_categories
+from cases.visibility import shown
 
 from ..selectors import followup_summary_for_case
 
@@ -11,11 +12,14 @@ register = template.Library()
 def case_followup(context, case):
     """The follow-up section of the case page: two queries however many visits there are."""
     request = context["request"]
+    seen = context.get("seen")
+    if seen is None:
+        seen = visible_case_categories(request.user, case)
     upcoming, last = followup_summary_for_case(case)
     return {
         "case": case,
         "request": request,
-        "upcoming": upcoming,
-        "last": last,
+        "upcoming": [shown(visit, seen) for visit in upcoming],
+        "last": shown(last, seen) if last is not None else None,
         "can_edit": can_edit_case(request.user, case),
     }

@@ -7,11 +7,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("legal/_case_section.html", takes_context=True)
-def case_legal(context, case):
+def case_legal(context, case, seen=None):
     """The legal proceedings section of the case page: shown only to those who may see legal
-    detail; four queries however many proceedings, hearings and measures."""
+    detail; four queries however many proceedings, hearings and measures. `seen`: the data
+    categories the page already decided the user sees (cases.permissions)."""
     user = context["request"].user
-    proceedings = legal_proceedings_for_case(user=user, case=case)
+    categories = seen if isinstance(seen, set | frozenset) else None
+    proceedings = legal_proceedings_for_case(user=user, case=case, categories=categories)
     visible = proceedings is not None
     return {
         "case": case,

@@ -123,10 +123,10 @@ def test_an_object_of_another_organisation_is_not_found(world, caller, path, met
 @pytest.mark.parametrize("caller", CALLERS, indirect=True)
 @pytest.mark.parametrize("path", sorted(LIST_OPERATIONS))
 def test_no_list_shows_another_organisations_objects(world, caller, path):
-    from cases.services import case_access_revoke
+    from tests.referrals.helpers import unshare
 
     # A tombstone only names cases that were shared; the owner's case never was with them.
-    case_access_revoke(actor=None, case=world.case, organisation=world.referral.to_organisation)
+    unshare(world.case, world.referral.to_organisation)
     response = caller.get(path, {"page_size": 200})
     assert response.status_code == 200, response.content
     body = response.json()

@@ -64,12 +64,17 @@ def test_a_receivers_key_sees_what_the_referral_shares(
     assert seen(body) == expected == case_data_categories(key.user, case)
     if "identity" in expected:
         assert body["identity"]["name_latin"] == "Sok Sreyneang"
-        assert body["identity"]["family_contact"] is None  # only the own organisation's
+        # Family contact goes with identity, which the consent covers.
+        assert body["identity"]["family_contact"] == ""  # not None: shared, though empty
     sessions = api.get("/api/v1/counselling-sessions/").json()["results"]
     notes = [row["confidential_notes"] for row in sessions]
-    assert notes == (["Afraid of the recruiter."] if "health" in expected else [None])
+    # Counselling sessions are health data, wholly.
+    assert notes == (["Afraid of the recruiter."] if "health" in expected else [])
     consents = api.get("/api/v1/consents/").json()["results"]
-    assert all((row["guardian_name"] is None) == ("identity" not in expected) for row in consents)
+    # The consent covers health: it tells of the survivor's health, shown only with it.
+    assert len(consents) == (1 if "health" in expected else 0)
+    assert all(row["guardian_name"] == "" for row in consents)  # given by the survivor
+    assert all(row["given_by"] == "survivor" for row in consents)
 
 
 def test_a_list_decides_each_row_as_the_detail_does(

@@ -53,7 +53,9 @@ def test_a_counselling_note_sent_with_a_key_is_kept_nowhere_in_the_store(
     assert CounsellingSession.objects.count() == 1
 
 
-def test_a_replay_shows_what_the_caller_may_see_today(ngo_api, case):
+def test_a_replay_shows_what_the_caller_may_see_today(session_api, supervisor, case):
+    # Counselling sessions are health data: a caller who sees the case's health facts.
+    ngo_api = session_api(supervisor)
     first = ngo_api.post(
         "/api/v1/counselling-sessions/", _session(case), format="json", HTTP_IDEMPOTENCY_KEY="s-2"
     )

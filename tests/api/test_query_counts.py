@@ -7,13 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.services import case_access_grant, case_access_revoke
 from followup.services import community_resource_create, visit_add
 from organisations.models import Province, Role
 from referrals.services import referral_accept
 from tests.cases.factories import CaseFactory, log_session
 from tests.organisations.factories import OrganisationFactory, UserFactory
-from tests.referrals.helpers import give_consent, send
+from tests.referrals.helpers import give_consent, send, share, unshare
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +52,18 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
         OrganisationFactory()
         # A case of another organisation shared with this one, then a tombstone of another.
         theirs = CaseFactory(actor=partner_worker)
-        give_consent(theirs, partner_worker, organisation=owner.membership.organisation)
-        referral_accept(
-            actor=receiver, referral=send(theirs, partner_worker, owner.membership.organisation)
+        # Sharing health: counselling sessions are health data, and the key's own
+        # organisation's are not shown to an API client.
+        give_consent(
+            theirs, partner_worker, organisation=owner.membership.organisation, health=True
         )
+        referral = send(theirs, partner_worker, owner.membership.organisation, shares_health=True)
+        referral_accept(actor=receiver, referral=referral)
         log_session(actor=partner_worker, case=theirs)
         visit_add(actor=partner_worker, case=theirs, scheduled_for=next_year)
         gone = CaseFactory(actor=partner_worker)
-        case_access_grant(actor=None, case=gone, organisation=owner.membership.organisation)
-        case_access_revoke(actor=None, case=gone, organisation=owner.membership.organisation)
+        share(gone, owner.membership.organisation)
+        unshare(gone, owner.membership.organisation)
 
 
 def counts(api) -> dict[str, int]:

@@ -23,13 +23,12 @@ from schemathesis.specs.openapi.checks import (
 from api.concurrency import etag_for
 from api.throttling import PartnerRateThrottle
 from cases.models import Case
-from cases.services import case_access_grant
 from followup.services import community_resource_create
 from organisations.models import Role
 from referrals.services import referral_accept
 from tests.cases.factories import CaseFactory, a_village
 from tests.organisations.factories import UserFactory
-from tests.referrals.helpers import give_consent, send
+from tests.referrals.helpers import give_consent, send, share
 
 application = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
@@ -63,7 +62,7 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
     give_consent(shared, worker, organisation=ngo)
     referral_accept(actor=supervisor, referral=send(shared, worker, ngo))
     received = send(shared, worker, ngo, service="shelter")
-    case_access_grant(actor=None, case=CaseFactory(actor=worker), organisation=ngo)
+    share(CaseFactory(actor=worker), ngo)
     resource = community_resource_create(
         actor=owner, kind="school", name="Kampong school", province=world.case.origin_province
     )

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
-from cases.services import case_access_revoke, case_update
+from cases.services import case_update
 from referrals.services import referral_accept, referral_access_expire_due, referral_cancel
 from tests.cases.factories import CaseFactory
-from tests.referrals.helpers import give_consent, send
+from tests.referrals.helpers import give_consent, send, unshare
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_a_case_that_leaves_the_partners_view_becomes_a_tombstone(
     assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 200
     assert api.get("/api/v1/tombstones/", {"since": since.isoformat()}).json()["results"] == []
 
-    case_access_revoke(actor=owner, case=case, organisation=third_ngo)
+    unshare(case, third_ngo)
 
     assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 404
     tombstones = api.get("/api/v1/tombstones/", {"since": since.isoformat()}).json()["results"]

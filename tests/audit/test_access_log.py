@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessEvent, Action, Channel
-from cases.services import case_access_grant, case_access_revoke
 from followup.models import VisitStatus
 from tests.cases.factories import CaseFactory
 from tests.followup.factories import planned_visit
-from tests.referrals.helpers import give_consent, send
+from tests.referrals.helpers import give_consent, send, share, unshare
 
 from .helpers import events, last_event
 
@@ -137,8 +136,8 @@ def test_referrals_are_recorded_on_both_sides(client_for, owner, case, outsider,
 
 
 def test_access_granted_and_revoked_outside_a_request_is_the_systems(owner, case, other_ngo):
-    case_access_grant(actor=None, case=case, organisation=other_ngo)
-    case_access_revoke(actor=None, case=case, organisation=other_ngo)
+    share(case, other_ngo)
+    unshare(case, other_ngo)
     rows = events(case=case)
     assert [(e.action, e.channel, e.user, e.ip_address) for e in rows] == [
         (Action.ACCESS_GRANTED, Channel.SYSTEM, None, None),

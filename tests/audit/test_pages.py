@@ -121,9 +121,9 @@ def test_supervisors_see_who_opened_a_case(client_for, owner, colleague, supervi
 def test_workers_and_receiving_organisations_do_not_see_who_opened_it(
     client_for, owner, case, outsider, other_ngo
 ):
-    from cases.services import case_access_grant
+    from tests.referrals.helpers import share
 
-    case_access_grant(actor=owner, case=case, organisation=other_ngo)
+    share(case, other_ngo)
     for person in (owner, outsider):
         page = client_for(person).get(reverse("cases:detail", args=[case.pk]))
         assert page.status_code == 200

@@ -4,13 +4,14 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import CaseEvent, EventKind
 from cases.selectors import case_list_visible_to
-from cases.services import case_access_grant, case_access_revoke
 from organisations.models import Role
 from tests.cases.factories import CaseFactory, log_session
 from tests.organisations.factories import UserFactory
+from tests.referrals.helpers import share, unshare
 
 pytestmark = pytest.mark.django_db
 
@@ -114,13 +115,12 @@ def test_grant_gives_another_organisation_view_only_and_revoke_takes_it_back(
     client = client_for(outsider)
     detail = reverse("cases:detail", args=[case.pk])
 
-    case_access_grant(actor=owner, case=case, organisation=other_ngo)
+    share(case, other_ngo, identity=False)
     assert list(case_list_visible_to(outsider)) == [case]
-    assert outsider.has_perm("cases.view_case", case)
     page = client.get(detail)
     assert page.status_code == 200
     assert case.case_number.encode() in page.content
-    # A bare share, with no referral naming what it shares, shows neither identity nor health.
+    # A share of case facts shows neither identity nor health.
     assert b"Sok Sreyneang" not in page.content
     assert b"Positive" not in page.content
     assert client.get(reverse("cases:edit", args=[case.pk])).status_code == 404
@@ -129,7 +129,7 @@ def test_grant_gives_another_organisation_view_only_and_revoke_takes_it_back(
         == 404
     )
 
-    case_access_revoke(actor=owner, case=case, organisation=other_ngo)
+    unshare(case, other_ngo)
     assert list(case_list_visible_to(outsider)) == []
     assert client.get(detail).status_code == 404
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
@@ -138,22 +138,28 @@ def test_grant_gives_another_organisation_view_only_and_revoke_takes_it_back(
 
 def test_grant_to_one_organisation_shows_nothing_to_a_third(case, owner, other_ngo):
     third = UserFactory(role=Role.SUPERVISOR)
-    case_access_grant(actor=owner, case=case, organisation=other_ngo)
+    share(case, other_ngo)
     assert list(case_list_visible_to(third)) == []
 
 
-def test_grant_stores_in_the_direct_foreign_key_table(case, owner, other_ngo):
-    from guardian.models import GroupObjectPermission
+def test_listing_and_categories_come_from_the_same_referral_rows(case, owner, other_ngo):
+    """No guardian row, no reconciliation: the referral holding access is the share."""
+    from cases.permissions import visible_case_categories
+    from tests.organisations.factories import UserFactory
 
-    from cases.models import CaseGroupObjectPermission
-
-    case_access_grant(actor=owner, case=case, organisation=other_ngo)
-    assert CaseGroupObjectPermission.objects.filter(content_object=case).count() == 1
-    assert GroupObjectPermission.objects.count() == 0
+    receiver = UserFactory(organisation=other_ngo, role=Role.SOCIAL_WORKER)
+    referral = share(case, other_ngo, identity=False, case_facts=True)
+    assert list(case_list_visible_to(receiver)) == [case]
+    assert visible_case_categories(receiver, case) == {"case_facts"}
+    referral.status = "completed"
+    referral.access_ends_on = timezone.localdate()
+    referral.save()
+    assert list(case_list_visible_to(receiver)) == []
+    assert visible_case_categories(receiver, case) == set()
 
 
 def test_a_ministry_sees_a_case_shared_with_it_and_nothing_else(case, owner, officer, ministry):
     other = CaseFactory(actor=owner)
-    case_access_grant(actor=owner, case=case, organisation=ministry)
+    share(case, ministry)
     assert list(case_list_visible_to(officer)) == [case]
     assert other not in case_list_visible_to(officer)

@@ -183,10 +183,10 @@ def test_place_pickers_offer_the_next_level(client_for, owner):
 def test_caseload_shows_a_shared_cases_identity_only_when_a_referral_shares_it(
     client_for, case, owner, other_ngo
 ):
-    from cases.services import case_access_grant
+    from tests.referrals.helpers import share
 
     receiver = UserFactory(organisation=other_ngo, role=Role.SOCIAL_WORKER)
-    case_access_grant(actor=owner, case=case, organisation=other_ngo)
+    share(case, other_ngo, identity=False)
     page = client_for(receiver).get(reverse("cases:list")).content.decode()
     assert case.case_number in page and "Sok Sreyneang" not in page
 
@@ -285,7 +285,7 @@ def test_the_caseload_is_exactly_what_the_person_may_see_with_shared_cases_merge
     """The page merges the own organisation's cases and the cases shared with it; together,
     filtered and ordered, they are the cases `case_list_visible_to` allows, each once."""
     from cases.selectors import case_list_visible_to
-    from cases.services import case_access_grant
+    from tests.referrals.helpers import share
 
     ngo.workers_see_assigned_only = assigned_only
     ngo.save()
@@ -295,7 +295,7 @@ def test_the_caseload_is_exactly_what_the_person_may_see_with_shared_cases_merge
     theirs_low = CaseFactory(actor=outsider, risk_level="low")
     CaseFactory(actor=outsider, risk_level="high")  # not shared
     for case in (theirs_high, theirs_low):
-        case_access_grant(actor=outsider, case=case, organisation=ngo)
+        share(case, ngo)
 
     client = client_for(owner)
     # Mine first; then high risk, newest first, whichever organisation holds the case.
@@ -314,5 +314,5 @@ def test_the_caseload_is_exactly_what_the_person_may_see_with_shared_cases_merge
     assert response.context["page"].paginator.count == 2
 
     # A ministry officer has no caseload of their own: only what was shared with the ministry.
-    case_access_grant(actor=outsider, case=theirs_low, organisation=officer.membership.organisation)
+    share(theirs_low, officer.membership.organisation)
     assert listed(client_for(officer)) == [theirs_low.case_number]

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.services import case_access_grant, consent_record
+from cases.services import consent_record
 from tests.cases.factories import CaseFactory, log_session
+from tests.referrals.helpers import share
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_case_list_query_budget(client_for, owner, other_ngo, cases):
     for _ in range(cases):
         CaseFactory(actor=owner)
     shared = CaseFactory(actor=owner)
-    case_access_grant(actor=owner, case=shared, organisation=other_ngo)
+    share(shared, other_ngo)
     count, sql = queries_for(client_for(owner), reverse("cases:list"))
     # + the count; + provinces for the filter; + the page's case ids in caseload order;
     # + those cases with organisation, worker and province joined and next visit, last
@@ -37,7 +38,7 @@ def test_case_list_query_budget(client_for, owner, other_ngo, cases):
 @pytest.mark.parametrize("rows", [1, 6])
 def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     case = CaseFactory(actor=owner)
-    case_access_grant(actor=owner, case=case, organisation=other_ngo)
+    share(case, other_ngo)
     for _ in range(rows):
         log_session(actor=owner, case=case)
         consent_record(
@@ -55,3 +56,46 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     # versions; + legal proceedings (none here; their details cost 3 more, tests/legal);
     # + the audit row ("Opened by" is for supervisors: none for the worker).
     assert count == REQUEST_OVERHEAD + 12, sql
+
+
+@pytest.mark.parametrize("cases", [2, 12])
+def test_a_receivers_caseload_and_filters_cost_the_same_however_many_shared_cases(
+    client_for, owner, other_ngo, cases
+):
+    from organisations.models import Role
+    from tests.organisations.factories import UserFactory
+
+    receiver = UserFactory(organisation=other_ngo, role=Role.SOCIAL_WORKER)
+    for n in range(cases):
+        share(CaseFactory(actor=owner), other_ngo, identity=n % 2 == 0, case_facts=n % 3 == 0)
+    client = client_for(receiver)
+    count, sql = queries_for(client, reverse("cases:list"))
+    # As the owner's, with what each row reveals as subqueries of the same two queries.
+    assert count == REQUEST_OVERHEAD + 5, sql
+    filtered, sql = queries_for(client, reverse("cases:list") + "?risk=medium&age=adult")
+    assert filtered == REQUEST_OVERHEAD + 5, sql
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_a_receivers_case_page_costs_the_same_however_many_rows(client_for, owner, other_ngo, rows):
+    from organisations.models import Role
+    from tests.organisations.factories import UserFactory
+
+    receiver = UserFactory(organisation=other_ngo, role=Role.SOCIAL_WORKER)
+    case = CaseFactory(actor=owner)
+    share(case, other_ngo, identity=True, case_facts=True)
+    for _ in range(rows):
+        log_session(actor=owner, case=case)
+        consent_record(
+            actor=owner,
+            case=case,
+            given_by="survivor",
+            purpose="services",
+            given_on=case.intake_date,
+            covers_identity=True,
+        )
+    count, sql = queries_for(client_for(receiver), reverse("cases:detail", args=[case.pk]))
+    # + the case; + what its referrals share; + consents; + health-service organisations
+    # (consents); + referrals; + next visits; + last visit; + health-service organisations
+    # (timeline); + timeline; + the audit row. No sessions: they are health.
+    assert count == REQUEST_OVERHEAD + 10, sql

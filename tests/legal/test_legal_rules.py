@@ -150,3 +150,22 @@ def test_free_text_is_encrypted_at_rest(case, owner):
     assert "canary" not in str(row) and "PP-2026" not in str(row)
     assert "Phnom Penh" not in str(hearing) and "testimony" not in str(hearing)
     assert LegalProceeding.objects.get().charges == CHARGES
+
+
+def test_anonymising_a_case_clears_its_legal_text_and_keeps_the_numbers(case, owner):
+    from cases.retention import cases_anonymise
+    from legal.models import ProtectionMeasure
+
+    made = full_proceeding(case, owner)
+    services.protection_measure_add(
+        actor=owner, proceeding=made, kind="safe_house", starts_on=timezone.localdate(),
+        notes="Safe house in Battambang",
+    )  # fmt: skip
+    cases_anonymise(case_ids=[case.pk])
+    made.refresh_from_db()
+    assert (made.court, made.file_number, made.lawyer, made.charges) == ("", "", "", "")
+    assert made.kind == "criminal_complaint"
+    hearing = Hearing.objects.get()
+    assert (hearing.court, hearing.purpose) == ("", "")
+    assert set(ProtectionMeasure.objects.values_list("notes", flat=True)) == {""}
+    assert Compensation.objects.get().ordered_riel == 4_000_000

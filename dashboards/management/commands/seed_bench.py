@@ -21,7 +21,6 @@ from itertools import accumulate
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
@@ -29,7 +28,6 @@ from django.utils import timezone
 from cases.models import (
     Case,
     CaseEvent,
-    CaseGroupObjectPermission,
     CaseNumberSequence,
     CaseSensitiveFacts,
     ClosureReason,
@@ -210,10 +208,6 @@ class Command(BaseCommand):
         self.workers = workers
         self.receivers = [o for o in organisations if o.pk in workers]
         self.short = {o.pk: o.short_name for o in organisations}
-        self.group = {o.pk: o.group_id for o in organisations}
-        self.view_case = Permission.objects.get(
-            codename="view_case", content_type__app_label="cases"
-        )
         villages = defaultdict(list)
         for village_id, commune_id, province_id in Village.objects.filter(
             commune__isnull=False
@@ -318,23 +312,12 @@ class Command(BaseCommand):
         sharing_consent = {c.case_id: c.pk for c in consents if c.purpose == "sharing"}
         self._insert(CounsellingSession, [s for c in new_cases for s in self._sessions(c)])
         self._insert(FollowUpVisit, [v for c in new_cases for v in self._visits(c)])
-        referrals, grants = [], []
+        # The referrals holding access are the grants (referrals.selectors.holding_access).
+        referrals = []
         for case in referring:
             for _ in range(self.pick_referrals() or 1):
-                referral = self._referral(case, sharing_consent[case.pk])
-                referrals.append(referral)
-                if referral.status in ("accepted", "in_progress"):
-                    grants.append((case.pk, self.group[referral.to_organisation_id]))
+                referrals.append(self._referral(case, sharing_consent[case.pk]))
         self._insert(Referral, referrals)
-        self._insert(
-            CaseGroupObjectPermission,
-            [
-                CaseGroupObjectPermission(
-                    content_object_id=case, group_id=group, permission=self.view_case
-                )
-                for case, group in set(grants)
-            ],
-        )
 
     def _insert(self, model, rows):
         created = model.objects.bulk_create(rows, batch_size=5_000)

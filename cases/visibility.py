@@ -1,0 +1,211 @@
+"""Which kind of survivor data each field is, declared once; what a reader is shown follows.
+
+Every field of a model that holds survivor data belongs to one category:
+
+- "bookkeeping": that the record exists and who holds it (number, organisation, dates of the
+  record itself), shown to whoever may open the case;
+- "identity": who the survivor is (names, sex, date of birth, minor status, commune and
+  village of origin, family contact);
+- "case_facts": what happened and where the case stands (phase, risk, province of origin,
+  trafficking facts, follow-up records);
+- "health": HIV status, health and legal notes, and counselling, wholly.
+
+A whole record can be health data too: a counselling session, a consent covering health facts,
+a referral for a health service (and the consent and timeline lines naming the organisation it
+went to). `visible_case_categories` (cases.permissions) says which categories a reader sees of
+a case; `shown` wraps a record so that a field outside them reads as None. A field missing from
+the declaration is hidden from everyone: a new field is shown only once it is declared here.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Model
+
+BOOKKEEPING, IDENTITY, CASE_FACTS, HEALTH = "bookkeeping", "identity", "case_facts", "health"
+CATEGORIES = (IDENTITY, CASE_FACTS, HEALTH)
+
+# Referrals for these services say something about the survivor's health: which of them a
+# survivor was referred to, and to whom, is health data.
+HEALTH_SERVICES = frozenset({"medical_care", "hiv_care", "psychosocial"})
+
+FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "cases.Case": {
+        BOOKKEEPING: (
+            "id", "case_number", "organisation", "assigned_worker", "anonymised_on",
+            "created_by", "created_at", "updated_at",
+        ),
+        IDENTITY: (
+            "name_latin", "name_khmer", "sex", "date_of_birth", "date_of_birth_estimated",
+            "minor_at_intake", "origin_commune", "origin_village", "family_contact",
+        ),
+        CASE_FACTS: (
+            "phase", "closure_reason", "closed_on", "origin_province", "exploitation_form",
+            "movement", "destination_country", "how_identified", "intake_date", "risk_level",
+            # Caseload columns (annotations): when the survivor was last and will next be seen.
+            "next_visit_on", "last_visit_on", "last_contact_on",
+        ),
+        HEALTH: ("sensitive_facts", "last_session_on"),
+    },
+    "cases.CaseSensitiveFacts": {
+        BOOKKEEPING: ("id", "case"),
+        HEALTH: ("hiv_status", "health_notes", "legal_details", "updated_at"),
+    },
+    "cases.Consent": {
+        BOOKKEEPING: (
+            "id", "case", "purpose", "shared_with_organisation", "shared_with_kind",
+            "covers_identity", "covers_case_facts", "covers_health", "given_on", "expires_on",
+            "withdrawn_on", "recorded_by", "created_at", "updated_at",
+        ),
+        # Who consented tells whether the survivor is a child.
+        IDENTITY: ("given_by", "guardian_name", "guardian_relationship", "child_assent"),
+        # Why the survivor withdrew: what a person typed about the case.
+        CASE_FACTS: ("withdrawal_reason",),
+    },
+    "cases.CounsellingSession": {
+        HEALTH: (
+            "id", "case", "session_date", "counsellor", "kind", "setting", "phase", "topics",
+            "duration_minutes", "confidential_notes", "next_session_date", "created_at",
+            "updated_at",
+        ),
+    },
+    "cases.CaseEvent": {
+        BOOKKEEPING: ("id", "case", "kind", "actor", "organisation", "occurred_at", "message",
+                      "message_args", "words"),
+        CASE_FACTS: ("from_phase", "to_phase", "note"),
+    },
+    "referrals.Referral": {
+        BOOKKEEPING: (
+            "id", "case", "from_organisation", "to_organisation", "service", "urgency",
+            "shares_identity", "shares_case_facts", "shares_health", "consent", "status",
+            "sent_by", "sent_at", "answered_at", "answer_days", "answered_by", "completed_at",
+            "access_ends_on", "access_revoked_at", "consent_revoked_at", "override_reason",
+            "overridden_by", "created_at", "updated_at", "categories", "category_labels",
+            "is_overridden", "waiting_days",
+            # Written for the receiver, who must read them to give the service.
+            "reason", "decline_reason", "outcome",
+        ),
+    },
+    "followup.FollowUpVisit": {
+        BOOKKEEPING: (
+            "id", "case", "scheduled_for", "assigned_worker", "status", "plan_month",
+            "created_at", "updated_at",
+        ),
+        CASE_FACTS: (
+            "moved_reason", "cancel_reason", "visited_on", "place", "met_survivor", "met_family",
+            "met_village_chief", "met_monk", "met_teacher", "met_commune_council", "met_vdc",
+            "safety", "family_acceptance", "community_acceptance", "school_or_work",
+            "monthly_income_riel", "debts_riel", "risk_signs", "retrafficking_risk",
+            "resources", "notes", "next_visit_on",
+        ),
+        # The wellbeing score is the mean of ratings that include health.
+        HEALTH: ("health", "wellbeing"),
+    },
+}  # fmt: skip
+
+
+def _label(model: type[Model] | Model | str) -> str:
+    if isinstance(model, str):
+        return model
+    return model._meta.label
+
+
+def field_category(model: type[Model] | Model | str, name: str) -> str | None:
+    """The category of a field (or derived value) of a model; None if it is not declared."""
+    for category, names in FIELDS.get(_label(model), {}).items():
+        if name in names:
+            return category
+    return None
+
+
+def visible_fields(model: type[Model] | Model | str, categories: Iterable[str]) -> set[str]:
+    """Fields of the model a reader who sees `categories` of the case is shown."""
+    seen = {BOOKKEEPING, *categories}
+    return {
+        name
+        for category, names in FIELDS.get(_label(model), {}).items()
+        if category in seen
+        for name in names
+    }
+
+
+def _field_of(name: str) -> str:
+    if name == "pk":
+        return "id"
+    if name.startswith("get_") and name.endswith("_display"):
+        return name[4 : -len("_display")]
+    if name.endswith("_id"):
+        return name[: -len("_id")]
+    return name
+
+
+class Shown:
+    """A record as a reader may see it: declared fields of the categories they see read as
+    on the record, every other field as None. For templates and exports."""
+
+    def __init__(self, instance: Model, categories: Iterable[str]):
+        self.__dict__["instance"] = instance
+        self.__dict__["categories"] = frozenset(categories)
+        self.__dict__["fields"] = visible_fields(instance, self.categories)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if _field_of(name) not in self.fields:
+            return None
+        return getattr(self.instance, name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("A shown record is read-only.")
+
+    def shows(self, name: str) -> bool:
+        return _field_of(name) in self.fields
+
+    def __str__(self) -> str:
+        return str(self.instance) if self.shows("id") else ""
+
+
+def shown(instance: Model, categories: Iterable[str]) -> Shown:
+    return Shown(instance, categories)
+
+
+def blank_hidden(data: dict, model: type[Model] | str, categories: Iterable[str]) -> dict:
+    """A serialized record with every field the reader may not see set to None."""
+    fields = visible_fields(model, categories)
+    return {name: (value if name in fields else None) for name, value in data.items()}
+
+
+# Whole records: the category a record as a whole belongs to. A reader who does not see it
+# is not shown the record at all.
+
+
+def referral_category(referral) -> str:
+    return HEALTH if referral.service in HEALTH_SERVICES else BOOKKEEPING
+
+
+def consent_category(consent, health_organisation_ids: Iterable[int]) -> str:
+    """A consent covering health facts, or to an organisation the case was referred to for a
+    health service, tells of the survivor's health."""
+    if consent.covers_health or consent.shared_with_organisation_id in set(health_organisation_ids):
+        return HEALTH
+    return BOOKKEEPING
+
+
+HEALTH_MESSAGES = frozenset({"session", "case.sensitive_facts_changed"})
+CASE_FACTS_EVENTS = frozenset({"phase_changed", "follow_up"})
+
+
+def event_category(event, health_organisation_ids: Iterable[int]) -> str:
+    """A timeline line about counselling, health facts, or an organisation the case was
+    referred to for a health service is health; a phase change or a follow-up visit is a
+    case fact."""
+    if event.kind == "session_logged" or event.message in HEALTH_MESSAGES:
+        return HEALTH
+    if event.organisation_id is not None and event.organisation_id in set(health_organisation_ids):
+        return HEALTH
+    if event.kind in CASE_FACTS_EVENTS:
+        return CASE_FACTS
+    return BOOKKEEPING
+
+
+def counselling_session_category(session) -> str:
+    return HEALTH
