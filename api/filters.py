@@ -1,6 +1,5 @@
 """List filters. updated_since lets a partner sync what changed since its last run."""
 
-from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from cases.models import Case, Phase
@@ -12,7 +11,7 @@ from organisations.models import OrganisationKind
 from referrals.models import Status
 
 from .fields import IdFilter, SinceFilter
-from .selectors import case_ids_granted_since, case_ids_referred_changed_since
+from .selectors import case_ids_changed_since
 
 UPDATED_SINCE_HELP = "Only rows changed at or after this time (ISO 8601)."
 
@@ -44,13 +43,7 @@ class CaseFilter(UpdatedSinceFilterSet):
         return queryset.filter(case_reveals(self.request.user)[CASE_FACTS], **{name: value})
 
     def filter_updated_since(self, queryset, name, value):
-        membership = active_membership(self.request.user)
-        organisation = membership.organisation
-        return queryset.filter(
-            Q(updated_at__gte=value)
-            | Q(pk__in=case_ids_granted_since(organisation, value))
-            | Q(pk__in=case_ids_referred_changed_since(organisation, value))
-        )
+        return queryset.filter(pk__in=case_ids_changed_since(self.request.user, value))
 
 
 class ConsentFilter(UpdatedSinceFilterSet):

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from cases.models import Case, CaseEvent, EventKind
 from cases.permissions import active_membership, visible_case_categories_for
-from cases.selectors import case_list_visible_to
+from cases.selectors import case_list_visible_in_parts, case_list_visible_to
 from organisations.models import Organisation, User
 from referrals.models import Referral
 
@@ -37,6 +37,27 @@ def case_ids_referred_changed_since(organisation: Organisation, since: dt.dateti
     shared categories, may have changed, though the case itself has not."""
     return Referral.objects.filter(to_organisation=organisation, updated_at__gte=since).values(
         "case_id"
+    )
+
+
+def case_ids_changed_since(user: User, since: dt.datetime) -> QuerySet:
+    """Ids of the cases the user may see that a syncing partner must fetch again since a
+    time: changed, newly shared with its organisation, or whose referral to it changed. Read
+    in parts merged by UNION (each visible part with the date condition, then the sharing
+    events), not as one OR: the OR walks the whole `updated_at` index, checking every case
+    changed since against the sharing subqueries."""
+    membership = active_membership(user)
+    if membership is None:
+        return Case.objects.none().values("pk")
+    organisation = membership.organisation
+    parts = [
+        part.filter(updated_at__gte=since).values("pk").order_by()
+        for part in case_list_visible_in_parts(user)
+    ]
+    return parts[0].union(
+        *parts[1:],
+        case_ids_granted_since(organisation, since).order_by(),
+        case_ids_referred_changed_since(organisation, since).order_by(),
     )
 
 

@@ -265,7 +265,7 @@ def test_production_stack_serves_a_signed_in_worker(stack, chromium, ngo):
         page.wait_for_url("**/accounts/two-factor/**")
         page.fill("#id_code", totp_now(device))
         page.locator("main form button[type=submit]").click()
-        page.wait_for_url("**/cases/")
+        page.wait_for_url("**/plans/my-work/")  # a worker's home: their work for today
 
         headers = login.headers
         assert headers["strict-transport-security"] == (

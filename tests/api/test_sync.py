@@ -4,9 +4,19 @@ cases that left its view."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from api.selectors import (
+    case_ids_changed_since,
+    case_ids_granted_since,
+    case_ids_referred_changed_since,
+)
 from cases.models import Case
+from cases.permissions import active_membership
+from cases.selectors import case_list_visible_to
 from cases.services import case_update
 from referrals.services import referral_accept, referral_access_expire_due, referral_cancel
 from tests.cases.factories import CaseFactory
@@ -143,3 +153,57 @@ def test_a_referral_answer_shows_in_the_senders_sync(ngo_api, owner, case, third
     referral_accept(actor=key.user, referral=referral)
     rows = ngo_api.get("/api/v1/referrals/", {"updated_since": since.isoformat()}).json()
     assert [(row["id"], row["status"]) for row in rows["results"]] == [(referral.pk, "accepted")]
+
+
+def test_changed_since_in_parts_equals_the_single_condition(owner, case, third_ngo, make_key):
+    """The parts merged by UNION select exactly what the one OR-ed condition selected."""
+    key, _plaintext = make_key(third_ngo)
+    now = timezone.now()
+    cases = [case] + [CaseFactory(actor=owner) for _ in range(4)]
+    for days, shared in zip(range(5), cases, strict=True):
+        Case.objects.filter(pk=shared.pk).update(updated_at=now - dt.timedelta(days=days))
+    for shared in cases[1:3]:
+        give_consent(shared, owner, organisation=third_ngo)
+        referral_accept(actor=key.user, referral=send(shared, owner, third_ngo))
+    Case.objects.filter(pk=cases[1].pk).update(updated_at=now - dt.timedelta(days=9))
+
+    def single_condition(user, since):
+        organisation = active_membership(user).organisation
+        return set(
+            case_list_visible_to(user)
+            .filter(
+                Q(updated_at__gte=since)
+                | Q(pk__in=case_ids_granted_since(organisation, since))
+                | Q(pk__in=case_ids_referred_changed_since(organisation, since))
+            )
+            .values_list("pk", flat=True)
+        )
+
+    for user in (owner, key.user):
+        for days in (0.5, 1.5, 3.5, 10):
+            since = now - dt.timedelta(days=days)
+            in_parts = set(
+                case_list_visible_to(user)
+                .filter(pk__in=case_ids_changed_since(user, since))
+                .values_list("pk", flat=True)
+            )
+            assert in_parts == single_condition(user, since)
+            assert in_parts  # each case of the set-up is somewhere in view
+
+
+def test_updated_since_costs_the_same_queries_at_any_size(ngo_api, owner):
+    def queries_for(count):
+        since = timezone.now()
+        for _ in range(count):
+            CaseFactory(actor=owner)
+        with CaptureQueriesContext(connection) as queries:
+            response = ngo_api.get("/api/v1/cases/", {"updated_since": since.isoformat()})
+        assert len(response.json()["results"]) == count
+        return queries
+
+    ngo_api.get("/api/v1/cases/")  # the first request does one-time work
+    small, large = queries_for(2), queries_for(6)
+    assert len(small) == len(large)
+    # One read of the cases, their ids from the parts merged by UNION inside it.
+    case_reads = [q["sql"] for q in large if q["sql"].startswith('SELECT "cases_case"."id"')]
+    assert len(case_reads) == 1 and "UNION" in case_reads[0]

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from followup.services import visit_add
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import choose_language, screenshot, sign_in
 from tests.browser.test_worker_flow import PHONE, fits_the_screen
 from tests.cases.factories import CaseFactory
 
@@ -20,11 +20,7 @@ def test_deactivating_a_person_with_open_cases_asks_and_hands_them_over(
     visit_add(actor=owner, case=cases[0], scheduled_for=timezone.localdate() + dt.timedelta(days=5))
     page = open_page(viewport=PHONE)
     sign_in(page, org_admin.username, password)
-    if language == "km":
-        page.select_option("#language", "km")
-        page.locator("form[action$='/i18n/setlang/'] button").click()
-        page.wait_for_load_state()
-        assert page.locator("html").get_attribute("lang") == "km"
+    choose_language(page, language)
 
     page.goto("/organisation/people/")
     page.locator(f"a[href$='/organisation/people/{owner.pk}/deactivate/']").click()

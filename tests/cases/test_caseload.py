@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.models import Consent, EventKind
 from cases.services import consent_record
+from followup.models import FollowUpVisit
 from organisations.models import Role
 from tests.cases.factories import CaseFactory, log_session
 from tests.organisations.factories import UserFactory
@@ -82,6 +83,41 @@ def test_team_page_lists_cases_without_contact_for_30_days(client_for, owner, su
     assert [c.case_number for c in response.context["no_contact"]] == [quiet.case_number]
     workers = {w.username: w.open_cases for w in response.context["team"]}
     assert workers["owner"] == 2
+
+
+def test_team_page_takes_the_later_of_session_and_visit_as_last_contact(
+    client_for, owner, supervisor
+):
+    def days_ago(days):
+        return TODAY() - dt.timedelta(days=days)
+
+    def case_with(*, intake, session=None, visit=None):
+        case = CaseFactory(actor=owner, intake_date=days_ago(intake))
+        if session is not None:
+            log_session(actor=owner, case=case, session_date=days_ago(session))
+        if visit is not None:
+            FollowUpVisit.objects.create(
+                case=case, scheduled_for=days_ago(visit), status="done", visited_on=days_ago(visit)
+            )
+        return case
+
+    old_session = case_with(intake=90, session=40)
+    old_visit = case_with(intake=90, visit=50)
+    old_both = case_with(intake=90, session=70, visit=35)
+    never_seen = case_with(intake=45)
+    case_with(intake=90, session=60, visit=5)  # seen at a visit lately
+    case_with(intake=90, session=5, visit=60)  # seen at a session lately
+    case_with(intake=10)  # new, not yet due a contact
+    rows = client_for(supervisor).get(reverse("cases:team")).context["no_contact"]
+    last = {c.case_number: c.last_contact_on for c in rows}
+    assert last == {
+        old_session.case_number: days_ago(40),
+        old_visit.case_number: days_ago(50),
+        old_both.case_number: days_ago(35),
+        never_seen.case_number: None,
+    }
+    seen = [c.case_number for c in rows if c.last_contact_on is not None]
+    assert seen == [old_visit.case_number, old_session.case_number, old_both.case_number]
 
 
 @pytest.mark.parametrize("persona", ["owner", "officer"])

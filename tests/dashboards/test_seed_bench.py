@@ -27,13 +27,19 @@ def test_seed_bench_builds_consistent_rows(seeded):
     assert Organisation.objects.count() == 60
     assert Case.objects.count() == 300
     biggest = Case.objects.values("organisation").annotate(n=Count("pk")).order_by("-n")[0]
-    assert biggest["n"] >= 75  # the big NGO: a quarter of the cases at this size
+    assert biggest["n"] == 100  # the big NGO holds --big-ngo-cases, whatever the total
     assert CounsellingSession.objects.count() >= 3 * 300
     assert FollowUpVisit.objects.exists() and Referral.objects.exists()
     # Every referral relies on a consent of its own case and goes to another organisation.
     assert not Referral.objects.filter(consent__isnull=True).exists()
     assert not Referral.objects.exclude(consent__case_id=F("case_id")).exists()
     assert not Referral.objects.filter(from_organisation_id=F("to_organisation_id")).exists()
+    # At most one open referral of a case to an organisation per service (a constraint).
+    open_referrals = Referral.objects.filter(status__in=("sent", "accepted", "in_progress"))
+    per_service = open_referrals.values("case", "to_organisation", "service").annotate(
+        n=Count("pk")
+    )
+    assert not per_service.filter(n__gt=1).exists()
     # Answered referrals carry their days to answer (the dashboards' median), as the services
     # record them; unanswered ones none.
     answered = Referral.objects.filter(answered_at__isnull=False)
@@ -74,3 +80,9 @@ def test_seeded_officer_dashboard_renders(seeded, client):
     response = client.get("/dashboards/")
     assert response.status_code == 200
     assert b"tile-map" in response.content
+
+
+def test_the_big_ngo_holds_its_size_at_any_total(db):
+    call_command("seed_bench", cases=250, big_ngo_cases=100, batch=250, stdout=io.StringIO())
+    sizes = Case.objects.values("organisation").annotate(n=Count("pk")).order_by("-n")
+    assert sizes[0]["n"] == 100 and sizes[1]["n"] < 100

@@ -48,6 +48,7 @@ from organisations.models import (
 from organisations.services import organisation_create
 from referrals.models import Referral
 
+OPEN_REFERRAL = ("sent", "accepted", "in_progress")
 PREFIX = "BN"  # short names BN01 … BN60
 # Where survivors come from: the border provinces and the populous south-east weigh most.
 PROVINCE_WEIGHTS = {
@@ -96,6 +97,12 @@ class Weighted:
         return self.rng.choices(self.values, cum_weights=self.cumulative)[0]
 
 
+def big_ngo_size(cases: int, big_ngo_cases: int) -> int:
+    """The big NGO holds `big_ngo_cases` whatever the total, so its caseload page is measured
+    at the same size at every scale; below that total, a quarter of the cases."""
+    return big_ngo_cases if cases >= big_ngo_cases else cases // 4
+
+
 class Command(BaseCommand):
     help = "Build a national-scale benchmark data set with bulk inserts."
 
@@ -118,7 +125,7 @@ class Command(BaseCommand):
         workers = self._users(organisations)
         self.counts["organisations"] = len(organisations)
         self._prepare(organisations, workers)
-        owners = self._case_owners(cases, min(big_ngo_cases, cases // 4))
+        owners = self._case_owners(cases, big_ngo_size(cases, big_ngo_cases))
         sequences: Counter = Counter()
         for start in range(0, cases, batch):
             with transaction.atomic():
@@ -315,8 +322,14 @@ class Command(BaseCommand):
         # The referrals holding access are the grants (referrals.selectors.holding_access).
         referrals = []
         for case in referring:
+            open_to = set()  # one open referral of a case per organisation and service
             for _ in range(self.pick_referrals() or 1):
-                referrals.append(self._referral(case, sharing_consent[case.pk]))
+                referral = self._referral(case, sharing_consent[case.pk])
+                if referral.status in OPEN_REFERRAL:
+                    if (referral.to_organisation_id, referral.service) in open_to:
+                        continue
+                    open_to.add((referral.to_organisation_id, referral.service))
+                referrals.append(referral)
         self._insert(Referral, referrals)
 
     def _insert(self, model, rows):
