@@ -54,7 +54,7 @@ class OddInputMiddleware:
         except TooManyFieldsSent:
             return _("The form sent too many fields. Reload the page and send it again.")
         except RequestDataTooBig:
-            return _("The form sent too much data.")
+            raise  # answered as a 413 by handler400
         if _has_huge_number(post):
             return _("A number in the form is too long. Correct it and send the form again.")
         if _has_nul(post):

@@ -154,7 +154,14 @@ def test_counselling_sessions_are_health_and_not_shown_without_it(
     assert "CanaryTopic" not in page and "45 min" not in page
     assert api_for(receiver).get("/api/v1/counselling-sessions/").json()["results"] == []
     # With health shared, the receiver sees them.
-    share(case, other_ngo, identity=False, case_facts=False, health=True)
+    share(
+        case,
+        other_ngo,
+        identity=False,
+        case_facts=False,
+        health=True,
+        service="vocational_training",
+    )  # a second referral widens it
     page = client_for(receiver).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "CanaryTopic" in page
     assert len(api_for(receiver).get("/api/v1/counselling-sessions/").json()["results"]) == 1
@@ -189,7 +196,9 @@ def test_follow_up_history_and_api_agree_for_a_receiver_given_identity_only(
     assert [row["record"] for row in rows] == [None]
 
     # Case facts shared: both show the record, neither the health rating.
-    share(case, other_ngo, identity=False, case_facts=True)
+    share(
+        case, other_ngo, identity=False, case_facts=True, service="vocational_training"
+    )  # a second referral widens it
     page = client_for(receiver).get(history).content.decode()
     assert "CanaryRiskSigns" in page
     (row,) = api_for(receiver).get("/api/v1/visits/").json()["results"]
@@ -237,7 +246,9 @@ def test_minor_status_is_identity(client_for, owner, receiver, other_ngo):
     assert ">minor<" not in caseload(client)
     detail = client.get(reverse("cases:detail", args=[child.pk])).content.decode()
     assert "minor at intake" not in detail
-    share(child, other_ngo, identity=True, case_facts=False)
+    share(
+        child, other_ngo, identity=True, case_facts=False, service="vocational_training"
+    )  # a second referral widens it
     assert ">minor<" in caseload(client)
 
 
@@ -250,7 +261,9 @@ def test_family_contact_goes_with_identity_to_a_receiver(client_for, owner, rece
     )
     body = api_for(receiver).get(f"/api/v1/cases/{case.pk}/").json()
     assert body["identity"] is None
-    share(case, other_ngo, identity=True, case_facts=False)
+    share(
+        case, other_ngo, identity=True, case_facts=False, service="vocational_training"
+    )  # a second referral widens it
     assert "CanaryFamily" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     body = api_for(receiver).get(f"/api/v1/cases/{case.pk}/").json()
     assert body["identity"]["family_contact"] == "CanaryFamily 012 345 678"
@@ -336,7 +349,9 @@ def test_api_filters_do_not_match_facts_the_receiver_was_not_shown(
     assert api.get("/api/v1/cases/", {"phase": case.phase}).json()["results"] == []
     assert api.get("/api/v1/cases/", {"province": province}).json()["results"] == []
     assert api.get("/api/v1/visits/", {"province": province}).json()["results"] == []
-    share(case, other_ngo, identity=False, case_facts=True)
+    share(
+        case, other_ngo, identity=False, case_facts=True, service="vocational_training"
+    )  # a second referral widens it
     assert len(api.get("/api/v1/cases/", {"province": province}).json()["results"]) == 1
     assert len(api.get("/api/v1/visits/", {"province": province}).json()["results"]) == 1
 
