@@ -37,6 +37,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("followup/", include("followup.urls")),
     path("plans/", include("plans.urls")),
+    path("legal/", include("legal.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", include("api.urls")),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "referrals",
     "followup",
     "plans",
+    "legal",
     "dashboards",
     "api",
     "audit",
