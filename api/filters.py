@@ -8,6 +8,7 @@ from cases.selectors import case_reveals
 from cases.visibility import CASE_FACTS
 from followup.models import ResourceKind, VisitStatus
 from organisations.models import OrganisationKind
+from plans.models import ApprovalKind, ApprovalStatus, PlanStatus
 from referrals.models import Status
 
 from .fields import IdFilter, SinceFilter
@@ -98,3 +99,18 @@ class TombstoneFilter(filters.FilterSet):
         lookup_expr="gte",
         help_text="Only cases that left the caller's view at or after this time.",
     )
+
+
+class PlanFilter(filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+    status = filters.ChoiceFilter(choices=PlanStatus.choices)
+
+
+class CaseIdFilter(filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+
+
+class ApprovalFilter(filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+    status = filters.ChoiceFilter(choices=ApprovalStatus.choices)
+    kind = filters.ChoiceFilter(choices=ApprovalKind.choices)

@@ -8,6 +8,12 @@ from .views.directory import OrganisationViewSet, ProvinceViewSet, TombstoneView
 from .views.documents import DocumentViewSet
 from .views.errors import not_found
 from .views.followup import CommunityResourceViewSet, VisitViewSet
+from .views.plans import (
+    ApprovalViewSet,
+    AssessmentViewSet,
+    PlanViewSet,
+    ServiceDeliveryViewSet,
+)
 from .views.referrals import ReferralViewSet
 
 app_name = "api"
@@ -20,6 +26,10 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("community-resources", CommunityResourceViewSet, basename="community-resource")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("services-delivered", ServiceDeliveryViewSet, basename="service-delivered")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("provinces", ProvinceViewSet, basename="province")
 router.register("tombstones", TombstoneViewSet, basename="tombstone")

@@ -35,6 +35,7 @@ URL_TARGETS = {
     "referrals": {"case_pk": "case", "pk": "referrals.Referral"},
     "plans": {"pk": "case"},
     "documents": {"case_pk": "case", "pk": "documents.Document"},
+    "legal": {"case_pk": "case"},
 }
 
 

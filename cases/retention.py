@@ -77,9 +77,25 @@ def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int
         case_ids,
         ["moved_reason", "cancel_reason", "place", "risk_signs", "notes"],
     )
+    # Legal proceedings keep their kind, status, dates and amounts; courts, file numbers,
+    # lawyers, charges and notes name the survivor to anyone with a court register.
+    _clear_text("legal", "LegalProceeding", case_ids, ["court", "file_number", "lawyer", "charges"])
+    _clear_text(
+        "legal", "Hearing", case_ids,
+        ["court", "purpose", "accompanied_by", "transport", "outcome"],
+        case_path="proceeding__case_id",
+    )  # fmt: skip
+    _clear_text("legal", "ProtectionMeasure", case_ids, ["notes"], case_path="proceeding__case_id")
     return count
 
 
-def _clear_text(app_label: str, model_name: str, case_ids: list[int], fields: list[str]) -> None:
+def _clear_text(
+    app_label: str,
+    model_name: str,
+    case_ids: list[int],
+    fields: list[str],
+    *,
+    case_path: str = "case_id",
+) -> None:
     model = apps.get_model(app_label, model_name)
-    model.objects.filter(case_id__in=case_ids).update(**{f: Value("") for f in fields})
+    model.objects.filter(**{f"{case_path}__in": case_ids}).update(**{f: Value("") for f in fields})

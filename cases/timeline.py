@@ -111,6 +111,13 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "plan.returned": lambda a: _("Plan version %(version)s returned for changes") % a,
     "closure.requested": lambda a: _("Closure requested: %(reason)s") % a,
     "closure.returned": lambda a: _("Closure request returned") % a,
+    # Legal proceedings: that something happened, never when, where, the charges or notes
+    # (legal detail is restricted like health facts; the timeline is not).
+    "legal.proceeding_added": lambda a: _("Legal proceeding recorded"),
+    "legal.hearing_scheduled": lambda a: _("Hearing scheduled"),
+    "legal.hearing_recorded": lambda a: _("Hearing outcome recorded"),
+    "legal.protection_added": lambda a: _("Protection measure recorded"),
+    "legal.compensation_recorded": lambda a: _("Compensation recorded"),
 }
 
 

@@ -85,6 +85,30 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "reason", "decline_reason", "outcome",
         ),
     },
+    # Legal proceedings are legal detail, health wholly: even that a survivor has a hearing
+    # or a safe house is shared only where a referral's consent covers health facts.
+    "legal.LegalProceeding": {
+        HEALTH: (
+            "id", "case", "kind", "court", "file_number", "lawyer", "charges", "survivor_role",
+            "status", "created_by", "created_at",
+        ),
+    },
+    "legal.Hearing": {
+        HEALTH: (
+            "id", "proceeding", "date", "time", "court", "purpose", "accompanied_by",
+            "transport", "testimony_arrangement", "attendance", "outcome", "scheduled_by",
+            "recorded_at",
+        ),
+    },
+    "legal.ProtectionMeasure": {
+        HEALTH: ("id", "proceeding", "kind", "starts_on", "ends_on", "notes", "recorded_by"),
+    },
+    "legal.Compensation": {
+        HEALTH: (
+            "id", "proceeding", "ordered_riel", "ordered_on", "paid_riel", "paid_on",
+            "recorded_by",
+        ),
+    },
     "followup.FollowUpVisit": {
         BOOKKEEPING: (
             "id", "case", "scheduled_for", "assigned_worker", "status", "plan_month",

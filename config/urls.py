@@ -38,6 +38,7 @@ urlpatterns = [
     path("followup/", include("followup.urls")),
     path("plans/", include("plans.urls")),
     path("documents/", include("documents.urls")),
+    path("legal/", include("legal.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", include("api.urls")),

@@ -108,9 +108,35 @@ def case_plans(today: dt.date) -> list[CasePlan]:
     rng = random.Random(SEED)
     planner = CasePlanner(rng, today, village_ids_by_province())
     specs = {spec.slug: spec for spec in ORGANISATIONS}
-    return [
+    plans = [
         planner.plan(specs[slug]) for slug in NGO_SLUGS for _ in range(rng.randint(*CASES_PER_NGO))
     ]
+    turning_18_next_month(plans, today)
+    return plans
+
+
+def turning_18_next_month(plans: list[CasePlan], today: dt.date) -> None:
+    """In each NGO, one open case of a child registered as a minor turns 18 next month, so her
+    worker's "My work" asks for her own consent. The child chosen is under 18 today, so the
+    guardian's consents planned for her still hold."""
+    from cases.services import ADULT_AGE, age_on
+
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=15)
+    born = next_month.replace(year=next_month.year - ADULT_AGE)
+    chosen = set()
+    for plan in plans:
+        case, steps = plan.case, plan.steps
+        if plan.organisation in chosen or (steps and steps[-1]["to_phase"] == Phase.CLOSED):
+            continue
+        if (
+            case.get("phase") == Phase.CLOSED
+            or age_on(born=case["date_of_birth"], on=today) >= ADULT_AGE
+        ):
+            continue
+        if case["intake_date"] <= born:
+            continue
+        case["date_of_birth"], case["date_of_birth_estimated"] = born, False
+        chosen.add(plan.organisation)
 
 
 def cases_seed(
@@ -169,7 +195,6 @@ PLAN_OUTCOMES = ("draft", "submitted", "returned")
 def plan_write(case: Case, worker: User, supervisor: User, *, outcome: str) -> None:
     """A reintegration plan through the services: an assessment, a family goal and a livelihood
     goal with an action each, then as far as `outcome` (draft, submitted, returned, approved)."""
-    from followup.models import CommunityResource
     from plans import services as plans
 
     today = timezone.localdate()
@@ -185,13 +210,17 @@ def plan_write(case: Case, worker: User, supervisor: User, *, outcome: str) -> N
         actor=worker, goal=family, what="Home visit with the family before return",
         provider_kind="own", target_date=today + dt.timedelta(days=14),
     )  # fmt: skip
-    resource = CommunityResource.objects.filter(is_active=True).order_by("pk").first()
-    if resource:
-        plans.action_add(
-            actor=worker, goal=family, what="Village chief prepares the community",
-            provider_kind="community", resource=resource,
-            target_date=today + dt.timedelta(days=21),
-        )  # fmt: skip
+    family_assessment_write(case, worker)
+    resource = pagoda_of(case, supervisor)
+    plans.community_preparation_record(
+        actor=worker, case=case, resource=resource, met_on=today - dt.timedelta(days=5),
+        agreed_to="The monk will bless her return and speak to the neighbours.",
+    )  # fmt: skip
+    plans.action_add(
+        actor=worker, goal=family, what="The monk prepares the community",
+        provider_kind="community", resource=resource,
+        target_date=today + dt.timedelta(days=21),
+    )  # fmt: skip
     income = plans.goal_add(
         actor=worker, plan=plan, domain="livelihood", description="A steady income in a year"
     )
@@ -208,6 +237,63 @@ def plan_write(case: Case, worker: User, supervisor: User, *, outcome: str) -> N
         )
     elif outcome == "approved":
         plans.approval_approve(actor=supervisor, approval=approval)
+        first = family.actions.order_by("target_date", "pk").first()
+        plans.service_record(
+            actor=worker, action=first, delivered_on=today, provider="Our social worker",
+            note="Met the parents and the grandmother at home.",
+        )  # fmt: skip
+
+
+# The family assessment's recommendation, by case: most return home, some with conditions, and
+# one in four goes to an alternative option, each option in turn.
+RECOMMENDATIONS = ("alternative", "return", "return_with_conditions", "return")
+ALTERNATIVES = ("kinship_care", "independent_living", "foster_or_group_home", "residential_care")
+
+
+def family_assessment_write(case: Case, worker: User) -> None:
+    from plans.services import family_assessment_record
+
+    recommendation = RECOMMENDATIONS[case.pk % len(RECOMMENDATIONS)]
+    reasons = {
+        "alternative": "An uncle who lives in the house arranged her journey.",
+        "return_with_conditions": "The family agrees to monthly visits and to keep her at school.",
+        "return": "",
+    }
+    family_assessment_record(
+        actor=worker,
+        case=case,
+        visited_on=timezone.localdate() - dt.timedelta(days=7),
+        people_met="Mother, grandmother and the village chief",
+        family_attitude="mixed" if recommendation == "alternative" else "supportive",
+        community_attitude="supportive",
+        family_member_involved=recommendation == "alternative",
+        risks="Debts to a neighbour" if recommendation != "return" else "",
+        recommendation=recommendation,
+        alternative_option=(
+            ALTERNATIVES[case.pk // len(RECOMMENDATIONS) % len(ALTERNATIVES)]
+            if recommendation == "alternative"
+            else ""
+        ),
+        reason=reasons[recommendation],
+    )
+
+
+def pagoda_of(case: Case, supervisor: User):
+    """The pagoda of the survivor's home province in the community resource directory."""
+    from followup.models import CommunityResource
+    from followup.services import community_resource_create
+
+    province = case.origin_province
+    found = CommunityResource.objects.filter(
+        kind="pagoda", province=province, is_active=True
+    ).first()
+    return found or community_resource_create(
+        actor=supervisor,
+        kind="pagoda",
+        name=f"Wat {province.name_en} (monk's council)",
+        name_km=f"វត្ត{province.name_km}",
+        province=province,
+    )
 
 
 # Visits older than this are recorded as done; newer ones stay planned, so the demo has

@@ -34,12 +34,12 @@ class FollowUpVisitAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(AuditedAdminMixin, WrittenByServicesAdmin):
     audit_case_path = "visit__case_id"
-    related_fields = ("visit",)
+    related_fields = ("visit", "case", "topic")
     organisation_path = "visit__case__organisation"
-    list_display = ["visit", "kind", "due_at", "sent_at", "attempts"]
+    list_display = ["visit", "topic", "kind", "due_at", "sent_at", "attempts"]
     list_filter = ["kind"]
     list_select_related = ["visit__case"]
-    raw_id_fields = ["visit"]
+    raw_id_fields = ["visit", "case"]
     readonly_fields = ["claimed_at", "sent_at", "attempts", "last_error"]
 
 

@@ -42,6 +42,10 @@ def configured_channels() -> list[Channel]:
 def reminder_text(reminder: Reminder, recipient: User) -> str:
     """The message, in the recipient's language. Names only the case number: e-mail and phone
     screens are not the place for a survivor's name."""
+    if not reminder.visit_id:
+        from plans.reminders import plan_reminder_text
+
+        return plan_reminder_text(reminder, recipient)
     visit = reminder.visit
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
         values = {
@@ -56,6 +60,8 @@ def reminder_text(reminder: Reminder, recipient: User) -> str:
 
 
 def reminder_url(reminder: Reminder) -> str:
+    if not reminder.visit_id:
+        return reverse("plans:plan", args=[reminder.case_id])
     return reverse("followup:visit", args=[reminder.visit_id])
 
 

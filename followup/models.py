@@ -199,9 +199,19 @@ class ReminderKind(models.TextChoices):
 
 class Reminder(models.Model):
     """What is due to be sent, kept in the database so that a lost broker or a killed worker
-    loses nothing: one row per visit and kind, sent once."""
+    loses nothing: one row per visit and kind, sent once.
 
-    visit = models.ForeignKey(FollowUpVisit, on_delete=models.CASCADE, related_name="reminders")
+    A reminder about the reintegration plan (an action or a review due, a request waiting for a
+    decision) has no visit: it names its case and its topic ("action:<pk>", "review:<plan>:<day>",
+    "approval:<pk>"), one row per topic and kind; plans.reminders writes and words them."""
+
+    visit = models.ForeignKey(
+        FollowUpVisit, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    topic = models.CharField(max_length=64, blank=True, default="")
     kind = models.CharField(max_length=16, choices=ReminderKind.choices)
     due_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -212,7 +222,17 @@ class Reminder(models.Model):
     class Meta:
         verbose_name = _("reminder")
         constraints = [
-            models.UniqueConstraint(fields=["visit", "kind"], name="one_reminder_per_visit_kind")
+            models.UniqueConstraint(fields=["visit", "kind"], name="one_reminder_per_visit_kind"),
+            models.UniqueConstraint(
+                fields=["topic", "kind"],
+                condition=~models.Q(topic=""),
+                name="one_reminder_per_topic_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(visit__isnull=False, topic="")
+                | models.Q(visit__isnull=True, case__isnull=False) & ~models.Q(topic=""),
+                name="reminder_of_a_visit_or_a_topic",
+            ),
         ]
         indexes = [
             models.Index(
@@ -221,7 +241,7 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.visit} · {self.get_kind_display()}"
+        return f"{self.visit or self.topic} · {self.get_kind_display()}"
 
 
 class Notification(models.Model):

@@ -10,9 +10,10 @@ import time
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
+from cases.models import Case, Phase
 from cases.permissions import can_be_assigned_case
 from organisations.models import Membership, User
 
@@ -63,7 +64,10 @@ def _send_batch(
             sent_at__isnull=True,
             due_at__lte=now,
             attempts__lt=MAX_ATTEMPTS,
-            visit__status=VisitStatus.PLANNED,
+        )
+        .filter(
+            Q(visit__status=VisitStatus.PLANNED)
+            | Q(visit__isnull=True) & ~Q(case__phase=Phase.CLOSED)
         )
         .exclude(pk__in=skip)
         .order_by("due_at", "pk")
@@ -75,7 +79,10 @@ def _send_batch(
     reminders = list(
         Reminder.objects.filter(pk__in=ids)
         .select_related(
-            "visit__case__organisation", "visit__assigned_worker__membership__organisation"
+            "visit__case__organisation",
+            "visit__assigned_worker__membership__organisation",
+            "case__organisation",
+            "case__assigned_worker__membership__organisation",
         )
         .order_by("due_at", "pk")
     )
@@ -110,7 +117,7 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
     if escalated:
         memberships = Membership.objects.filter(
             told_of_overdue_visits(),
-            organisation_id__in={r.visit.case.organisation_id for r in escalated},
+            organisation_id__in={_case(r).organisation_id for r in escalated},
             user__is_active=True,
         ).select_related("user")
         for membership in memberships:
@@ -121,18 +128,26 @@ def _recipients(reminders: list[Reminder]) -> dict[int, list[User]]:
         people = [_worker(reminder)] if _worker(reminder) else []
         if reminder.pk in escalated_ids:
             people += [
-                user
-                for user in supervisors[reminder.visit.case.organisation_id]
-                if user not in people
+                user for user in supervisors[_case(reminder).organisation_id] if user not in people
             ]
         result[reminder.pk] = people
     return result
 
 
+def _case(reminder: Reminder) -> Case:
+    return reminder.visit.case if reminder.visit_id else reminder.case
+
+
 def _worker(reminder: Reminder) -> User | None:
-    """The visit's worker, if still someone visits may be assigned to (a person of the case's
-    organisation; never an API key's account): anyone else's visit goes to the supervisors."""
-    worker = reminder.visit.assigned_worker
-    if worker is None or not can_be_assigned_case(worker, reminder.visit.case.organisation):
+    """The visit's worker, or the case's for a plan action or review, if still someone cases
+    may be assigned to (a person of the case's organisation; never an API key's account); a
+    request waiting for a decision has none. Anyone else's reminder goes to the supervisors."""
+    if reminder.visit_id:
+        worker = reminder.visit.assigned_worker
+    elif reminder.topic.startswith("approval:"):
+        return None
+    else:
+        worker = reminder.case.assigned_worker
+    if worker is None or not can_be_assigned_case(worker, _case(reminder).organisation):
         return None
     return worker

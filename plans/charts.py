@@ -8,14 +8,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Domain
 
-WIDTH, ROW, LABEL, PAD = 320, 26, 150, 8
+# Each domain's name is written above its row, across the whole width, so that the long Khmer
+# names are never cut off on a phone.
+WIDTH, ROW, LABEL, PAD = 320, 44, 16, 8
 
 
 def scores_chart(assessments, domains: list[str], title: str) -> SafeString:
     """assessments: oldest first, each with `.scores` prefetched."""
     if not assessments:
         return mark_safe("")  # noqa: S308 (nothing from a user)
-    plot = WIDTH - LABEL - PAD
+    plot = WIDTH - 2 * PAD
     step = plot / max(len(assessments) - 1, 1)
     height = ROW * len(domains) + PAD
     parts = [
@@ -27,15 +29,14 @@ def scores_chart(assessments, domains: list[str], title: str) -> SafeString:
     for row, domain in enumerate(domains):
         top = PAD + row * ROW
         parts.append(
-            f'<text x="{LABEL - 6}" y="{top + ROW / 2:.1f}" class="label" text-anchor="end" '
-            f'dominant-baseline="middle">{escape(Domain(domain).label)}</text>'
+            f'<text x="0" y="{top + LABEL - 4}" class="label">{escape(Domain(domain).label)}</text>'
         )
         points = []
         for index, scores in enumerate(by_assessment):
             if domain in scores:
-                x = LABEL + index * step
+                x = PAD + index * step
                 # Score 4 (good) at the top of the row, 1 (serious concern) at the bottom.
-                y = top + (4 - scores[domain]) * (ROW - 8) / 3 + 4
+                y = top + LABEL + (4 - scores[domain]) * (ROW - LABEL - 8) / 3 + 4
                 points.append((x, y, scores[domain]))
         if len(points) > 1:
             line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _score in points)

@@ -146,7 +146,10 @@ class CommunityPreparation(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="community_preparation")
     resource = models.ForeignKey(
-        "followup.CommunityResource", on_delete=models.PROTECT, related_name="+"
+        "followup.CommunityResource",
+        verbose_name=_("community resource"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     met_on = models.DateField(_("date"))
     agreed_to = models.CharField(_("what they agreed to do"), max_length=500)
@@ -247,14 +250,22 @@ class ActionStatus(models.TextChoices):
 class Action(models.Model):
     """An action or service towards a goal, with who provides it and by when."""
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="actions"
+    )
     what = models.CharField(_("action or service"), max_length=300)
     provider_kind = models.CharField(_("provided by"), max_length=16, choices=ProviderKind.choices)
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "referrals.Referral",
+        verbose_name=_("referral"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     resource = models.ForeignKey(
         "followup.CommunityResource",
+        verbose_name=_("community resource"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -279,7 +290,9 @@ class ServiceDelivery(models.Model):
     survivor receive, from whom, when"."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services_delivered")
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="deliveries")
+    action = models.ForeignKey(
+        Action, verbose_name=_("action"), on_delete=models.PROTECT, related_name="deliveries"
+    )
     delivered_on = models.DateField(_("date delivered"))
     provider = models.CharField(_("provider"), max_length=200)
     note = EncryptedTextField(_("note"), blank=True)
@@ -318,7 +331,12 @@ class LivelihoodFact(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="livelihood_facts")
     goal = models.ForeignKey(
-        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="livelihood_facts"
+        Goal,
+        verbose_name=_("goal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="livelihood_facts",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=LivelihoodKind.choices)
     course = models.CharField(_("course"), max_length=200, blank=True)

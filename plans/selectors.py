@@ -1,6 +1,6 @@
 """Reads of reintegration plans and approvals."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import Case
 
@@ -67,3 +67,52 @@ def services_delivered(case: Case) -> QuerySet[ServiceDelivery]:
         .select_related("action__goal")
         .order_by("-delivered_on", "-pk")
     )
+
+
+def cases_for_plan_work(user) -> QuerySet[Case]:
+    """The cases whose plans the user works on: `permissions.can_work_on_plan` as a query (the
+    owning organisation; the whole of it for those who see it all, else the cases assigned)."""
+    from cases.permissions import active_membership, sees_whole_organisation, works_on_cases
+
+    membership = active_membership(user)
+    if not works_on_cases(membership):
+        return Case.objects.none()
+    cases = Case.objects.filter(organisation_id=membership.organisation_id)
+    if not sees_whole_organisation(membership):
+        cases = cases.filter(assigned_worker=user)
+    return cases
+
+
+def without_hidden_health(user, rows: QuerySet, *, domain: str, case: str = "case") -> QuerySet:
+    """Rows of the health domain only where the user sees the case's health facts
+    (`permissions.visible_domains`): supervisors of the organisation, or the case's worker."""
+    from cases.permissions import active_membership
+    from organisations.permissions import supervises
+
+    from .models import RESTRICTED_DOMAINS
+
+    if not user.is_authenticated:
+        return rows.none()
+    if supervises(active_membership(user)):
+        return rows
+    restricted = Q(**{f"{domain}__in": RESTRICTED_DOMAINS})
+    return rows.exclude(restricted & ~Q(**{f"{case}__assigned_worker": user}))
+
+
+def plans_for(user) -> QuerySet[Plan]:
+    return Plan.objects.filter(case__in=cases_for_plan_work(user)).select_related("case")
+
+
+def assessments_for(user) -> QuerySet[NeedsAssessment]:
+    return NeedsAssessment.objects.filter(case__in=cases_for_plan_work(user)).select_related("case")
+
+
+def approvals_for(user) -> QuerySet[Approval]:
+    return Approval.objects.filter(case__in=cases_for_plan_work(user)).select_related(
+        "case", "plan"
+    )
+
+
+def services_delivered_for(user) -> QuerySet[ServiceDelivery]:
+    rows = ServiceDelivery.objects.filter(case__in=cases_for_plan_work(user))
+    return without_hidden_health(user, rows, domain="action__goal__domain").select_related("case")

@@ -45,6 +45,13 @@ from .models import (
     ServiceDelivery,
 )
 from .permissions import can_decide, can_work_on_plan, visible_domains
+from .reminders import (
+    action_reminders_end,
+    approval_reminders,
+    approval_reminders_end,
+    approved_plan_reminders,
+    review_reminders_renew,
+)
 
 REVIEW_EVERY_MONTHS = 3
 
@@ -240,6 +247,7 @@ def plan_submit(*, actor: User, plan: Plan) -> Approval:
     approval = Approval.objects.create(
         case=plan.case, kind=ApprovalKind.PLAN, plan=plan, requested_by=actor
     )
+    approval_reminders(approval)
     _event(plan.case, actor, "plan.submitted", version=plan.version)
     return approval
 
@@ -262,6 +270,7 @@ def closure_request(*, actor: User, case: Case, reason: str, note: str = "") -> 
             )
     except IntegrityError as error:
         raise ValidationError(_("Closing this case is already waiting for approval.")) from error
+    approval_reminders(approval)
     _event(case, actor, "closure.requested", reason=timeline.choice(approval, "closure_reason"))
     return approval
 
@@ -283,6 +292,7 @@ def approval_approve(*, actor: User, approval: Approval, comment: str = "") -> A
     approval.status = ApprovalStatus.APPROVED
     approval.decided_by, approval.decided_at, approval.comment = actor, timezone.now(), comment
     approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    approval_reminders_end(approval)
     if approval.kind == ApprovalKind.PLAN:
         plan = Plan.objects.select_for_update().get(pk=approval.plan_id)
         Plan.objects.filter(case=plan.case_id, status=PlanStatus.APPROVED).update(
@@ -293,6 +303,7 @@ def approval_approve(*, actor: User, approval: Approval, comment: str = "") -> A
             timezone.localdate(), REVIEW_EVERY_MONTHS
         )
         plan.save(update_fields=["status", "review_date", "updated_at"])
+        approved_plan_reminders(plan)
         _event(plan.case, actor, "plan.approved", version=plan.version)
     else:
         from cases.services import case_change_phase
@@ -314,6 +325,7 @@ def approval_return(*, actor: User, approval: Approval, comment: str) -> Approva
     approval.status = ApprovalStatus.RETURNED
     approval.decided_by, approval.decided_at, approval.comment = actor, timezone.now(), comment
     approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    approval_reminders_end(approval)
     if approval.kind == ApprovalKind.PLAN:
         Plan.objects.filter(pk=approval.plan_id).update(
             status=PlanStatus.RETURNED, updated_at=timezone.now()
@@ -338,6 +350,8 @@ def action_update(*, actor: User, action: Action, status: str, outcome: str = ""
         raise ValidationError({"status": _("Unknown status.")})
     action.status, action.outcome = status, outcome
     action.save(update_fields=["status", "outcome"])
+    if status in (ActionStatus.DONE, ActionStatus.DROPPED):
+        action_reminders_end(action)
     return action
 
 
@@ -408,4 +422,5 @@ def plan_review(
     )
     plan.review_date = months_later(reviewed_on, REVIEW_EVERY_MONTHS)
     plan.save(update_fields=["review_date", "updated_at"])
+    review_reminders_renew(plan)
     return review

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "followup",
     "plans",
     "documents",
+    "legal",
     "dashboards",
     "api",
     "audit",

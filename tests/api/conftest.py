@@ -15,6 +15,16 @@ from documents.services import document_upload
 from followup.models import CommunityResource
 from followup.services import community_resource_create, visit_add
 from organisations.models import Organisation, Province
+from plans.models import Action, Domain
+from plans.services import (
+    action_add,
+    approval_approve,
+    assessment_record,
+    goal_add,
+    plan_start,
+    plan_submit,
+    service_record,
+)
 from tests.cases.factories import log_session
 from tests.organisations.factories import OrganisationFactory
 from tests.referrals.helpers import give_consent, send
@@ -86,7 +96,7 @@ def third_ngo(db):
 
 
 @pytest.fixture
-def world(owner, case, third_ngo, document_dir):
+def world(owner, supervisor, case, third_ngo, document_dir):
     """The owner's organisation's objects of every kind: a case with a consent, a counselling
     session, a referral to a third organisation and a planned visit; a community resource no
     longer listed, and an organisation no longer active."""
@@ -108,7 +118,20 @@ def world(owner, case, third_ngo, document_dir):
     CommunityResource.objects.filter(pk=hidden_resource.pk).update(is_active=False)
     inactive_organisation = OrganisationFactory(name="Closed NGO", short_name="CLO")
     Organisation.objects.filter(pk=inactive_organisation.pk).update(is_active=False)
+    plan = plan_approved(case, owner, supervisor)
+    assessment = assessment_record(
+        actor=owner, case=case, assessed_on=timezone.localdate(), occasion="intake",
+        scores={domain: (2, "Needs a lawyer") for domain in Domain.values},
+    )  # fmt: skip
+    delivery = service_record(
+        actor=owner, action=Action.objects.filter(goal__plan=plan).first(),
+        delivered_on=timezone.localdate(), provider="Our social worker",
+    )  # fmt: skip
     return SimpleNamespace(
+        plan=plan,
+        assessment=assessment,
+        approval=plan.approvals.get(),
+        delivery=delivery,
         case=case,
         consent=consent,
         session=session,
@@ -118,3 +141,16 @@ def world(owner, case, third_ngo, document_dir):
         hidden_resource=hidden_resource,
         inactive_organisation=inactive_organisation,
     )
+
+
+def plan_approved(case, worker, supervisor):
+    """A plan written, submitted and approved through the services."""
+    plan = plan_start(actor=worker, case=case)
+    goal = goal_add(actor=worker, plan=plan, domain="livelihood", description="Sewing work")
+    action_add(
+        actor=worker, goal=goal, what="Sewing course", provider_kind="own",
+        target_date=timezone.localdate() + dt.timedelta(days=30),
+    )  # fmt: skip
+    approval_approve(actor=supervisor, approval=plan_submit(actor=worker, plan=plan))
+    plan.refresh_from_db()
+    return plan

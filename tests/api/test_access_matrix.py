@@ -38,6 +38,17 @@ OBJECT_OPERATIONS = {
     ),
     ("/api/v1/documents/{id}/", "get"): ("document", None),
     ("/api/v1/documents/{id}/content/", "get"): ("document", None),
+    ("/api/v1/plans/{id}/", "get"): ("plan", None),
+    ("/api/v1/plans/{id}/goals/", "post"): ("plan", {"domain": "family", "description": "x"}),
+    ("/api/v1/plans/{id}/actions/", "post"): (
+        "plan",
+        {"goal": 1, "what": "x", "provider_kind": "own", "target_date": "2027-01-01"},
+    ),
+    ("/api/v1/plans/{id}/submit/", "post"): ("plan", {}),
+    ("/api/v1/assessments/{id}/", "get"): ("assessment", None),
+    ("/api/v1/approvals/{id}/", "get"): ("approval", None),
+    ("/api/v1/approvals/{id}/decide/", "post"): ("approval", {"decision": "approve"}),
+    ("/api/v1/services-delivered/{id}/", "get"): ("delivery", None),
     ("/api/v1/community-resources/{id}/", "get"): ("hidden_resource", None),
     ("/api/v1/organisations/{id}/", "get"): ("inactive_organisation", None),
     ("/api/v1/provinces/{code}/", "get"): (PUBLIC, None),
@@ -51,6 +62,10 @@ LIST_OPERATIONS = {
     "/api/v1/referrals/": "referral",
     "/api/v1/visits/": "visit",
     "/api/v1/documents/": "document",
+    "/api/v1/plans/": "plan",
+    "/api/v1/assessments/": "assessment",
+    "/api/v1/approvals/": "approval",
+    "/api/v1/services-delivered/": "delivery",
     "/api/v1/community-resources/": "hidden_resource",
     "/api/v1/organisations/": "inactive_organisation",
     "/api/v1/provinces/": PUBLIC,
@@ -162,6 +177,10 @@ def test_the_owner_reaches_every_object_the_matrix_names(world, session_api, own
     response = call(session_api(owner), method, url, body)
     if "/referrals/{id}/" in path and method == "post" and not path.endswith("cancel/"):
         # Answering is the receiver's: the sender is refused, but knows the referral exists.
+        assert response.status_code == 403, response.content
+        return
+    if path == "/api/v1/approvals/{id}/decide/":
+        # Deciding is a supervisor's, never the asker's: refused, on a request the worker sees.
         assert response.status_code == 403, response.content
         return
     assert response.status_code in (200, 400), response.content

@@ -80,6 +80,10 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "documents": world.document.pk,
             "community-resources": resource.pk,
             "organisations": ngo.pk,
+            "plans": world.plan.pk,
+            "assessments": world.assessment.pk,
+            "approvals": world.approval.pk,
+            "services-delivered": world.delivery.pk,
         },
         sent_referral=world.referral.pk,
         references={
@@ -102,6 +106,12 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "expires_on": None,
             "next_session_date": None,
             "next_visit_on": None,
+            "goal": world.plan.goals.first().pk,
+            "action": world.delivery.action_id,
+            "referral": None,
+            "delivered_on": today.isoformat(),
+            "assessed_on": today.isoformat(),
+            "target_date": (today + dt.timedelta(days=30)).isoformat(),
         },
     )
 

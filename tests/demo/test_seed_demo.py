@@ -1,12 +1,14 @@
 """The demo seed: organisations, logins and a realistic caseload, written once and only where
 demo data is allowed."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Consent, CounsellingSession, EventKind, Phase
@@ -113,6 +115,47 @@ def test_counselling_sessions_fall_between_intake_and_today(seeded):
     assert sessions.exists()
     today = timezone.localdate()
     assert all(s.case.intake_date <= s.session_date <= today for s in sessions)
+
+
+def test_plans_at_every_stage_with_assessments_preparation_and_services(seeded):
+    from plans.models import (
+        Approval,
+        CommunityPreparation,
+        FamilyAssessment,
+        Plan,
+        PlanStatus,
+        ServiceDelivery,
+    )
+
+    statuses = set(Plan.objects.values_list("status", flat=True))
+    assert {"draft", "submitted", "returned", "approved"} <= statuses
+    assert Approval.objects.filter(status="returned").exclude(comment="").exists()
+    alternative = FamilyAssessment.objects.filter(recommendation="alternative")
+    assert alternative.exclude(alternative_option="").exclude(reason="").exists()
+    assert CommunityPreparation.objects.filter(
+        resource__province=F("case__origin_province")
+    ).exists()
+    delivered = ServiceDelivery.objects.filter(action__goal__plan__status=PlanStatus.APPROVED)
+    assert delivered.exists()
+
+
+def test_each_ngo_has_a_child_turning_18_next_month_in_her_workers_work(seeded):
+    from plans.work import my_work
+
+    today = timezone.localdate()
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    for slug in NGO_SLUGS:
+        turning = [
+            case
+            for case in Case.objects.filter(organisation__slug=slug, minor_at_intake=True)
+            .exclude(phase=Phase.CLOSED)
+            .select_related("assigned_worker")
+            if (case.date_of_birth.year + 18, case.date_of_birth.month)
+            == (next_month.year, next_month.month)
+        ]
+        assert turning, slug
+        items = my_work(turning[0].assigned_worker)
+        assert any(item.case_pk == turning[0].pk and item.kind == "turning_18" for item in items)
 
 
 def test_running_again_adds_nothing(seeded):
