@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from .views import keys
 from .views.cases import CaseViewSet, ConsentViewSet, CounsellingSessionViewSet
 from .views.directory import OrganisationViewSet, ProvinceViewSet, TombstoneViewSet
+from .views.documents import DocumentViewSet
 from .views.errors import not_found
 from .views.followup import CommunityResourceViewSet, VisitViewSet
 from .views.plans import (
@@ -23,6 +24,7 @@ router.register("consents", ConsentViewSet, basename="consent")
 router.register("counselling-sessions", CounsellingSessionViewSet, basename="counselling-session")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("documents", DocumentViewSet, basename="document")
 router.register("community-resources", CommunityResourceViewSet, basename="community-resource")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("assessments", AssessmentViewSet, basename="assessment")

@@ -34,6 +34,7 @@ URL_TARGETS = {
     "followup": {"case_pk": "case", "pk": "followup.FollowUpVisit"},
     "referrals": {"case_pk": "case", "pk": "referrals.Referral"},
     "plans": {"pk": "case"},
+    "documents": {"case_pk": "case", "pk": "documents.Document"},
     "legal": {"case_pk": "case"},
 }
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("followup/", include("followup.urls")),
     path("plans/", include("plans.urls")),
+    path("documents/", include("documents.urls")),
     path("legal/", include("legal.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("audit/", include("audit.urls")),

@@ -129,6 +129,24 @@ def case(owner):
 
 
 @pytest.fixture
+def document_dir(tmp_path, settings):
+    """Documents stored in a directory of the test's own, so that a test can look at every
+    byte written and nothing is left behind."""
+    from django.test import override_settings
+
+    root = tmp_path / "documents"
+    storages = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "documents.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield root
+
+
+@pytest.fixture
 def client_for(client):
     """A test client signed in as the given user."""
 

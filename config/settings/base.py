@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "referrals",
     "followup",
     "plans",
+    "documents",
     "legal",
     "dashboards",
     "api",
@@ -314,6 +315,28 @@ CELERY_BEAT_SCHEDULE = {
 BEAT_HEARTBEAT_MAX_AGE = env.int("BEAT_HEARTBEAT_MAX_AGE", default=300)
 # The worker logs through LOGGING below (JSON), not through Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Documents attached to cases: encrypted files in their own storage, never under a URL the
+# web server serves. Local disk by default; S3-compatible object storage (django-storages) by
+# DOCUMENTS_STORAGE_BACKEND=storages.backends.s3.S3Storage and DOCUMENTS_STORAGE_OPTIONS, a
+# JSON object such as {"bucket_name": "homecoming-documents", "endpoint_url": "https://..."}.
+DOCUMENTS_ROOT = env.path("DOCUMENTS_ROOT", default=BASE_DIR / "var" / "documents")
+DOCUMENTS_STORAGE = {
+    "BACKEND": env(
+        "DOCUMENTS_STORAGE_BACKEND", default="documents.storage.PrivateFileSystemStorage"
+    ),
+    "OPTIONS": env.json(
+        "DOCUMENTS_STORAGE_OPTIONS",
+        default={
+            "location": str(DOCUMENTS_ROOT),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    ),
+}
+STORAGES["documents"] = DOCUMENTS_STORAGE
+DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=10 * 1024 * 1024)
 
 from .api import *  # noqa: E402,F403  (the partner API's settings, kept with the API)
 from .api import API_INSTALLED_APPS  # noqa: E402

@@ -6,10 +6,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.services import api_key_create
+from documents.services import document_upload
 from followup.models import CommunityResource
 from followup.services import community_resource_create, visit_add
 from organisations.models import Organisation, Province
@@ -94,7 +96,7 @@ def third_ngo(db):
 
 
 @pytest.fixture
-def world(owner, supervisor, case, third_ngo):
+def world(owner, supervisor, case, third_ngo, document_dir):
     """The owner's organisation's objects of every kind: a case with a consent, a counselling
     session, a referral to a third organisation and a planned visit; a community resource no
     longer listed, and an organisation no longer active."""
@@ -103,6 +105,12 @@ def world(owner, supervisor, case, third_ngo):
     referral = send(case, owner, third_ngo)
     visit = visit_add(
         actor=owner, case=case, scheduled_for=timezone.localdate() + dt.timedelta(days=7)
+    )
+    document = document_upload(
+        actor=owner,
+        case=case,
+        file=SimpleUploadedFile("passport.pdf", b"%PDF-1.4\n%%EOF\n"),
+        category="identity",
     )
     hidden_resource = community_resource_create(
         actor=owner, kind="pagoda", name="Wat Unalom", province=Province.objects.get(code="12")
@@ -129,6 +137,7 @@ def world(owner, supervisor, case, third_ngo):
         session=session,
         referral=referral,
         visit=visit,
+        document=document,
         hidden_resource=hidden_resource,
         inactive_organisation=inactive_organisation,
     )

@@ -36,6 +36,8 @@ OBJECT_OPERATIONS = {
         "visit",
         {"scheduled_for": "2199-01-01", "reason": "Rain."},
     ),
+    ("/api/v1/documents/{id}/", "get"): ("document", None),
+    ("/api/v1/documents/{id}/content/", "get"): ("document", None),
     ("/api/v1/plans/{id}/", "get"): ("plan", None),
     ("/api/v1/plans/{id}/goals/", "post"): ("plan", {"domain": "family", "description": "x"}),
     ("/api/v1/plans/{id}/actions/", "post"): (
@@ -59,6 +61,7 @@ LIST_OPERATIONS = {
     "/api/v1/counselling-sessions/": "session",
     "/api/v1/referrals/": "referral",
     "/api/v1/visits/": "visit",
+    "/api/v1/documents/": "document",
     "/api/v1/plans/": "plan",
     "/api/v1/assessments/": "assessment",
     "/api/v1/approvals/": "approval",
@@ -68,6 +71,9 @@ LIST_OPERATIONS = {
     "/api/v1/provinces/": PUBLIC,
     "/api/v1/tombstones/": "case",
 }
+
+# Lists that need a parameter: the object of `world` whose id it takes.
+LIST_PARAMETERS = {"/api/v1/documents/": {"case": "case"}}
 
 CALLERS = ["other_organisations_key", "other_organisations_supervisor", "ministry_officer"]
 
@@ -142,7 +148,10 @@ def test_no_list_shows_another_organisations_objects(world, caller, path):
 
     # A tombstone only names cases that were shared; the owner's case never was with them.
     unshare(world.case, world.referral.to_organisation)
-    response = caller.get(path, {"page_size": 200})
+    parameters = {
+        name: getattr(world, target).pk for name, target in LIST_PARAMETERS.get(path, {}).items()
+    }
+    response = caller.get(path, {"page_size": 200, **parameters})
     assert response.status_code == 200, response.content
     body = response.json()
     text = json.dumps(body, ensure_ascii=False)

@@ -77,6 +77,7 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "counselling-sessions": world.session.pk,
             "referrals": received.pk,
             "visits": world.visit.pk,
+            "documents": world.document.pk,
             "community-resources": resource.pk,
             "organisations": ngo.pk,
             "plans": world.plan.pk,

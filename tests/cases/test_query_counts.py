@@ -54,8 +54,9 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     # + sessions with counsellors; + referrals; + next visits; + last visit;
     # + organisations it is shared with; + timeline with actors; + the reintegration plan's
     # versions; + legal proceedings (none here; their details cost 3 more, tests/legal);
-    # + the audit row ("Opened by" is for supervisors: none for the worker).
-    assert count == REQUEST_OVERHEAD + 12, sql
+    # + the audit row ("Opened by" is for supervisors: none for the worker); + documents;
+    # + the consents and plan versions a document may be attached to.
+    assert count == REQUEST_OVERHEAD + 15, sql
 
 
 @pytest.mark.parametrize("cases", [2, 12])
@@ -97,5 +98,6 @@ def test_a_receivers_case_page_costs_the_same_however_many_rows(client_for, owne
     count, sql = queries_for(client_for(receiver), reverse("cases:detail", args=[case.pk]))
     # + the case; + what its referrals share; + consents; + health-service organisations
     # (consents); + referrals; + next visits; + last visit; + health-service organisations
-    # (timeline); + timeline; + the audit row. No sessions: they are health.
-    assert count == REQUEST_OVERHEAD + 10, sql
+    # (timeline); + timeline; + the audit row; + the documents it may see. No sessions: they
+    # are health.
+    assert count == REQUEST_OVERHEAD + 11, sql

@@ -1,0 +1,70 @@
+"""Documents: metadata only; the file itself is downloaded from `content/`."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from cases.models import Case, Consent
+from cases.selectors import case_list_visible_to
+from documents.models import Category, Document
+from plans.models import Plan
+
+from ..fields import MAX_ID, VisiblePrimaryKeyField
+from .base import ReadModelSerializer
+
+
+class DocumentSerializer(ReadModelSerializer):
+    file_name = serializers.CharField(source="original_name", read_only=True)
+    content_url = serializers.SerializerMethodField(help_text="Where to download the file.")
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "case",
+            "consent",
+            "plan",
+            "category",
+            "content_type",
+            "size",
+            "file_name",
+            "uploaded_at",
+            "content_url",
+        ]
+        read_only_fields = fields
+
+    def get_content_url(self, document: Document) -> str:
+        return reverse("api:document-content", args=[document.pk])
+
+
+def _consents_visible(user):
+    return Consent.objects.filter(case__in=case_list_visible_to(user))
+
+
+def _plans_visible(user):
+    return Plan.objects.filter(case__in=case_list_visible_to(user))
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    case = VisiblePrimaryKeyField(scope=case_list_visible_to, model=Case)
+    category = serializers.ChoiceField(choices=Category.choices)
+    file = serializers.FileField(
+        help_text="PDF, JPEG or PNG (checked from the file's content), up to 10 MB."
+    )
+    consent = VisiblePrimaryKeyField(
+        scope=_consents_visible,
+        model=Consent,
+        required=False,
+        allow_null=True,
+        help_text="The consent this file belongs to (a signed consent form).",
+    )
+    plan = VisiblePrimaryKeyField(
+        scope=_plans_visible,
+        model=Plan,
+        required=False,
+        allow_null=True,
+        help_text="The reintegration plan this file belongs to.",
+    )
+
+
+class DocumentListQuerySerializer(serializers.Serializer):
+    case = serializers.IntegerField(min_value=1, max_value=MAX_ID)
