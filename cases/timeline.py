@@ -118,6 +118,11 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "legal.hearing_recorded": lambda a: _("Hearing outcome recorded"),
     "legal.protection_added": lambda a: _("Protection measure recorded"),
     "legal.compensation_recorded": lambda a: _("Compensation recorded"),
+    # Cross-border returns: which step, never the country, route, dates, people or agency
+    # (restricted like legal detail; the timeline is not).
+    "return.started": lambda a: _("Cross-border return started"),
+    "return.updated": lambda a: _("Cross-border return corrected"),
+    "return.step": lambda a: _("Cross-border return: %(step)s") % a,
 }
 
 

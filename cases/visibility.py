@@ -109,6 +109,21 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "recorded_by",
         ),
     },
+    # A cross-border return is protection, restricted like legal detail: where and when a
+    # survivor crosses and who receives them is shared only where a referral's consent covers
+    # health facts (returns/permissions.py).
+    "returns.CrossBorderReturn": {
+        HEALTH: (
+            "id", "case", "direction", "country", "identified_on", "receiving_agency",
+            "document_authority", "family_assessment", "route", "route_other", "travelled_on",
+            "received_by", "handover_place", "created_by", "created_at", "updated_at",
+            # Derived: from the steps done.
+            "document_status", "steps",
+        ),
+    },
+    "returns.ReturnStep": {
+        HEALTH: ("id", "cross_border_return", "step", "done_on", "done_by", "note", "recorded_at"),
+    },
     "followup.FollowUpVisit": {
         BOOKKEEPING: (
             "id", "case", "scheduled_for", "assigned_worker", "status", "plan_month",
