@@ -15,6 +15,7 @@ from .views.plans import (
     ServiceDeliveryViewSet,
 )
 from .views.referrals import ReferralViewSet
+from .views.returns import ReturnViewSet
 
 app_name = "api"
 
@@ -30,6 +31,7 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("services-delivered", ServiceDeliveryViewSet, basename="service-delivered")
+router.register("returns", ReturnViewSet, basename="return")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("provinces", ProvinceViewSet, basename="province")
 router.register("tombstones", TombstoneViewSet, basename="tombstone")

@@ -99,3 +99,9 @@ def completed_return_home(case: Case) -> CrossBorderReturn | None:
         .filter(Q(steps__step=Step.AGENCY_ACCEPTED))
         .first()
     )
+
+
+def case_list_for_return_recording(user: User) -> QuerySet[Case]:
+    """The cases the API lets a caller name when recording a return: those whose protection
+    facts it sees (the service then checks it may record them)."""
+    return case_list_visible_to(user).filter(case_reveals(user)[RETURN_CATEGORY])

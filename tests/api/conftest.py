@@ -28,6 +28,7 @@ from plans.services import (
 from tests.cases.factories import log_session
 from tests.organisations.factories import OrganisationFactory
 from tests.referrals.helpers import give_consent, send
+from tests.returns.factories import started
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +128,9 @@ def world(owner, supervisor, case, third_ngo, document_dir):
         actor=owner, action=Action.objects.filter(goal__plan=plan).first(),
         delivered_on=timezone.localdate(), provider="Our social worker",
     )  # fmt: skip
+    cross_border_return = started(case, owner)
     return SimpleNamespace(
+        cross_border_return=cross_border_return,
         plan=plan,
         assessment=assessment,
         approval=plan.approvals.get(),

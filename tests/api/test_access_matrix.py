@@ -49,6 +49,11 @@ OBJECT_OPERATIONS = {
     ("/api/v1/approvals/{id}/", "get"): ("approval", None),
     ("/api/v1/approvals/{id}/decide/", "post"): ("approval", {"decision": "approve"}),
     ("/api/v1/services-delivered/{id}/", "get"): ("delivery", None),
+    ("/api/v1/returns/{id}/", "get"): ("cross_border_return", None),
+    ("/api/v1/returns/{id}/steps/", "post"): (
+        "cross_border_return",
+        {"step": "nationality_verified", "done_on": "2026-01-01"},
+    ),
     ("/api/v1/community-resources/{id}/", "get"): ("hidden_resource", None),
     ("/api/v1/organisations/{id}/", "get"): ("inactive_organisation", None),
     ("/api/v1/provinces/{code}/", "get"): (PUBLIC, None),
@@ -66,6 +71,7 @@ LIST_OPERATIONS = {
     "/api/v1/assessments/": "assessment",
     "/api/v1/approvals/": "approval",
     "/api/v1/services-delivered/": "delivery",
+    "/api/v1/returns/": "cross_border_return",
     "/api/v1/community-resources/": "hidden_resource",
     "/api/v1/organisations/": "inactive_organisation",
     "/api/v1/provinces/": PUBLIC,
@@ -116,7 +122,10 @@ def caller(request, other_api, session_api, outsider, officer):
 def secrets_of(world) -> list[str]:
     """What must not appear in any answer to an outsider."""
     case = world.case
-    return [case.name_latin, case.name_khmer, case.case_number, "Nightmares", "Needs a lawyer"]
+    return [
+        case.name_latin, case.name_khmer, case.case_number, "Nightmares", "Needs a lawyer",
+        "Canary Agency",
+    ]  # fmt: skip
 
 
 def call(client, method, url, body):

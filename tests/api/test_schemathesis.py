@@ -84,6 +84,7 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "assessments": world.assessment.pk,
             "approvals": world.approval.pk,
             "services-delivered": world.delivery.pk,
+            "returns": world.cross_border_return.pk,
         },
         sent_referral=world.referral.pk,
         references={
@@ -112,6 +113,9 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "delivered_on": today.isoformat(),
             "assessed_on": today.isoformat(),
             "target_date": (today + dt.timedelta(days=30)).isoformat(),
+            "identified_on": (today - dt.timedelta(days=3)).isoformat(),
+            "done_on": today.isoformat(),
+            "family_assessment": None,
         },
     )
 
