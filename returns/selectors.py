@@ -33,7 +33,7 @@ def return_for_case(
 
 def returns_visible_to(user: User) -> QuerySet[CrossBorderReturn]:
     """Returns of the cases whose protection facts the user sees."""
-    visible = case_list_visible_to(user).filter(case_reveals(user)[RETURN_CATEGORY])
+    visible = cases_with_protection_visible_to(user)
     return _with_steps(CrossBorderReturn.objects.filter(case__in=visible.values("pk")))
 
 
@@ -101,7 +101,7 @@ def completed_return_home(case: Case) -> CrossBorderReturn | None:
     )
 
 
-def case_list_for_return_recording(user: User) -> QuerySet[Case]:
-    """The cases the API lets a caller name when recording a return: those whose protection
-    facts it sees (the service then checks it may record them)."""
+def cases_with_protection_visible_to(user: User) -> QuerySet[Case]:
+    """The cases whose protection facts (legal detail, returns) the user sees: those whose
+    records the API lets a caller name (the services then check it may record them)."""
     return case_list_visible_to(user).filter(case_reveals(user)[RETURN_CATEGORY])

@@ -17,7 +17,7 @@ from returns.models import (
     Route,
     Step,
 )
-from returns.selectors import case_list_for_return_recording, document_status, steps_in_order
+from returns.selectors import cases_with_protection_visible_to, document_status, steps_in_order
 
 from ..fields import SaneDateField, VisiblePrimaryKeyField
 from .base import ReadModelSerializer
@@ -57,7 +57,7 @@ class ReturnSerializer(ReadModelSerializer):
 
 
 class ReturnCreateSerializer(serializers.Serializer):
-    case = VisiblePrimaryKeyField(scope=case_list_for_return_recording, model=Case)
+    case = VisiblePrimaryKeyField(scope=cases_with_protection_visible_to, model=Case)
     direction = serializers.ChoiceField(choices=Direction.choices)
     country = serializers.ChoiceField(
         choices=OTHER_COUNTRIES, help_text="The other country (ISO 3166-1 alpha-2), not Cambodia."
@@ -67,7 +67,7 @@ class ReturnCreateSerializer(serializers.Serializer):
 
 
 def _assessments_visible(user):
-    return FamilyAssessment.objects.filter(case__in=case_list_for_return_recording(user))
+    return FamilyAssessment.objects.filter(case__in=cases_with_protection_visible_to(user))
 
 
 class StepRecordSerializer(serializers.Serializer):

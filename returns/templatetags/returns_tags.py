@@ -26,5 +26,7 @@ def case_return(context, case, seen=None):
         "coming_home": bool(ret) and ret.direction == Direction.INTO_CAMBODIA,
         "can_record": can_record and not (ret and is_complete(ret)),
         "can_start": can_record and ret is None,
+        # Documents may still be attached to a completed return (the handover report).
+        "can_attach": can_record and ret is not None,
         "identified": Step.IDENTIFIED,
     }
