@@ -5,8 +5,9 @@ A document always belongs to a case (whose organisation owns it and whose sharin
 else sees it) and, at most, to one record of that case: a consent, a reintegration plan, a
 legal proceeding or a cross-border return. A new kind of record adds one nullable foreign key
 and its name to `ATTACHED_TO` (and to `RESTRICTED_ATTACHMENTS` in documents/permissions.py
-when the record itself is restricted). The file itself is encrypted and stored under a random name through the
-`documents` storage (documents/storage.py); the uploaded name is kept here, encrypted."""
+when the record itself is restricted). The file itself is encrypted and stored under a random
+name through the `documents` storage (documents/storage.py); the uploaded name is kept here,
+encrypted."""
 
 from django.conf import settings
 from django.db import models
