@@ -229,7 +229,17 @@ def consent_category(consent, health_organisation_ids: Iterable[int]) -> str:
     return BOOKKEEPING
 
 
-HEALTH_MESSAGES = frozenset({"session", "case.sensitive_facts_changed"})
+HEALTH_MESSAGES = frozenset(
+    {
+        "session",
+        "case.sensitive_facts_changed",
+        # That a survivor is being returned across a border, and how far it has gone, is for
+        # those who see the return itself (returns/permissions.py).
+        "return.started",
+        "return.updated",
+        "return.step",
+    }
+)
 CASE_FACTS_EVENTS = frozenset({"phase_changed", "follow_up"})
 
 

@@ -196,3 +196,11 @@ def test_the_case_page_section_costs_the_same_however_much_is_recorded(
 def test_no_return_query_for_who_may_not_see_it(client_for, case, owner, colleague):
     started(case, owner)
     assert section_queries(client_for(colleague), case) == []
+
+
+def test_the_timeline_tells_of_the_return_only_to_who_sees_it(client_for, case, owner, colleague):
+    handed_over(case, owner)
+    assert "Cross-border return: Travelled" in case_page(client_for(owner), case).content.decode()
+    page = case_page(client_for(colleague), case).content.decode()
+    assert "Cross-border return:" not in page
+    assert "Cross-border return started" not in page
