@@ -8,7 +8,9 @@ The rules, each in one place:
   through approval again;
 - closing a case is asked for with a reason and decided the same way;
 - a case moves to "reintegrated" only with an approved plan (`cases.services` asks
-  `has_approved_plan`).
+  `has_approved_plan`);
+- an approved plan is reviewed every three months, and on the 18th birthday of a survivor
+  registered as a child, for the handover from child to adult services.
 """
 
 import datetime as dt
@@ -76,6 +78,14 @@ def months_later(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def review_due(case: Case, planned: dt.date) -> dt.date:
+    """The planned review, or the survivor's 18th birthday if that comes first (and is still
+    ahead): a child's plan is reviewed when she becomes an adult."""
+    if case.minor_at_intake and timezone.localdate() < case.adult_on < planned:
+        return case.adult_on
+    return planned
 
 
 # --- assessments -------------------------------------------------------------------------------
@@ -307,8 +317,9 @@ def approval_approve(*, actor: User, approval: Approval, comment: str = "") -> A
             status=PlanStatus.SUPERSEDED, updated_at=timezone.now()
         )
         plan.status = PlanStatus.APPROVED
-        plan.review_date = plan.review_date or months_later(
-            timezone.localdate(), REVIEW_EVERY_MONTHS
+        plan.review_date = review_due(
+            approval.case,
+            plan.review_date or months_later(timezone.localdate(), REVIEW_EVERY_MONTHS),
         )
         plan.save(update_fields=["status", "review_date", "updated_at"])
         approved_plan_reminders(plan)
@@ -433,7 +444,7 @@ def plan_review(
         GoalProgress(review=review, goal=goals[pk], progress=value, note=note)
         for pk, (value, note) in progress.items()
     )
-    plan.review_date = months_later(reviewed_on, REVIEW_EVERY_MONTHS)
+    plan.review_date = review_due(plan.case, months_later(reviewed_on, REVIEW_EVERY_MONTHS))
     plan.save(update_fields=["review_date", "updated_at"])
     review_reminders_renew(plan)
     return review
