@@ -189,6 +189,19 @@ def test_closure_is_requested_and_decided_through_the_api(case, owner, superviso
     assert closed.status_code == 400
 
 
+def test_a_key_asks_to_close_a_case_and_a_supervisor_decides(
+    case, supervisor, ngo_api, session_api
+):
+    asked = ngo_api.post(
+        "/api/v1/approvals/", {"case": case.pk, "closure_reason": "lost_contact"}, format="json"
+    )
+    assert asked.status_code == 201, asked.content
+    decide = f"/api/v1/approvals/{asked.json()['id']}/decide/"
+    assert ngo_api.post(decide, {"decision": "approve"}, format="json").status_code == 403
+    decided = session_api(supervisor).post(decide, {"decision": "approve"}, format="json")
+    assert decided.json()["status"] == "approved"
+
+
 def test_nobody_approves_their_own_closure_request_through_the_api(
     case, supervisor, ngo, session_api
 ):
