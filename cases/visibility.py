@@ -126,7 +126,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     # The reintegration plan belongs to the organisation that owns the case (plans.selectors):
     # what it records is case facts; its health domain (scores, goals and the services towards
-    # them) is withheld per row from those who do not see health (plans.permissions).
+    # them) is withheld per row from those who do not see health (plans.permissions). The
+    # scores of an assessment and the goals of a plan are the rows the API nests in them.
     "plans.NeedsAssessment": {
         BOOKKEEPING: ("id", "case", "assessed_by", "created_at", "updated_at"),
         CASE_FACTS: ("assessed_on", "occasion", "scores"),
