@@ -8,9 +8,8 @@ from audit.models import Action
 from returns import services
 from returns.selectors import returns_visible_to
 
-from ..filters import CaseIdFilter
+from ..filters import ReturnFilter
 from ..idempotency import idempotent
-from ..pagination import CreatedCursorPagination
 from ..serializers.returns import ReturnCreateSerializer, ReturnSerializer, StepRecordSerializer
 from .base import PartnerViewSet, get_or_404
 
@@ -31,8 +30,8 @@ class ReturnViewSet(PartnerViewSet):
     consent covers health facts; recorded only by the organisation that owns the case."""
 
     serializer_class = ReturnSerializer
-    filterset_class = CaseIdFilter
-    pagination_class = CreatedCursorPagination
+    filterset_class = ReturnFilter
+    http_method_names = ["get", "post", "head", "options"]
     audit_actions = {**PartnerViewSet.audit_actions, "steps": Action.UPDATE}
 
     def get_queryset(self):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ("cases", "0014_closure_reason_returned_home"),
         ("documents", "0001_initial"),
         ("legal", "0001_initial"),
-        ("plans", "0003_closure_reason_returned_home"),
+        ("plans", "0004_closure_reason_returned_home"),
         ("returns", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("cases", "0014_closure_reason_returned_home"),
-        ("plans", "0003_closure_reason_returned_home"),
+        ("plans", "0004_closure_reason_returned_home"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -85,6 +85,9 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "approvals": world.approval.pk,
             "services-delivered": world.delivery.pk,
             "returns": world.cross_border_return.pk,
+            "family-assessments": world.family_assessment.pk,
+            "community-preparation": world.preparation.pk,
+            "livelihood-facts": world.livelihood.pk,
         },
         sent_referral=world.referral.pk,
         references={
@@ -116,6 +119,10 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "identified_on": (today - dt.timedelta(days=3)).isoformat(),
             "done_on": today.isoformat(),
             "family_assessment": None,
+            "met_on": today.isoformat(),
+            "resource": resource.pk,
+            "started_on": (today - dt.timedelta(days=60)).isoformat(),
+            "ended_on": today.isoformat(),
         },
     )
 
