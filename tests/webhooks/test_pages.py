@@ -241,7 +241,9 @@ def test_an_endpoint_page_costs_the_same_however_many_deliveries(
         )
         for number in range(count)
     )
-    total, sql = queries_for(client_for(org_admin), reverse("webhooks:endpoint", args=[endpoint.pk]))
+    total, sql = queries_for(
+        client_for(org_admin), reverse("webhooks:endpoint", args=[endpoint.pk])
+    )
     # Session, user, membership; the endpoint; the paginator's count and the page of
     # deliveries; the audit row.
     assert total == 7, sql
