@@ -247,3 +247,22 @@ def test_an_endpoint_page_costs_the_same_however_many_deliveries(
     # Session, user, membership; the endpoint; the paginator's count and the page of
     # deliveries; the audit row.
     assert total == 7, sql
+
+
+def test_key_rotation_moves_the_secret_to_the_new_key(endpoint, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from cases.encryption import _fernet
+
+    secret = endpoint.secret
+    old = settings.FIELD_ENCRYPTION_KEY
+    settings.FIELD_ENCRYPTION_KEY = f"{Fernet.generate_key().decode()},{old}"
+    call_command("rotate_field_encryption")
+    settings.FIELD_ENCRYPTION_KEY = settings.FIELD_ENCRYPTION_KEY.split(",")[0]
+    _fernet.cache_clear()
+    try:
+        assert WebhookEndpoint.objects.get().secret == secret
+    finally:
+        settings.FIELD_ENCRYPTION_KEY = old
+        _fernet.cache_clear()
