@@ -1,7 +1,9 @@
-"""A real HTTP receiver on loopback, and endpoints registered through the service."""
+"""A real HTTP receiver on loopback (`running_receiver`, the `receiver` fixture), and endpoints
+registered through the service."""
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -30,8 +32,8 @@ class Receiver:
     answers: list = field(default_factory=list)
 
 
-@pytest.fixture
-def receiver():
+@contextmanager
+def running_receiver():
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -62,9 +64,17 @@ def receiver():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/homecoming"
-    yield state
-    server.shutdown()
-    server.server_close()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    with running_receiver() as state:
+        yield state
 
 
 @pytest.fixture
