@@ -246,3 +246,14 @@ def test_the_beat_task_sends_what_is_due(referral):
     assert settings.CELERY_BEAT_SCHEDULE["webhooks-send-due-deliveries"]["task"] == (
         webhook_deliveries_send_due.name
     )
+
+
+def test_the_command_sends_what_is_due_without_a_broker(referral, receiver):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("send_webhooks", stdout=out)
+    assert out.getvalue().startswith("1 delivered, 0 to retry")
+    assert len(receiver.received) == 1
