@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from webforms.forms import OnceFormMixin
+from webforms.forms import OnceFormMixin, VersionedFormMixin
 
 from .models import Event
 
 
-class WebhookEndpointForm(OnceFormMixin, forms.Form):
+class EndpointFields(forms.Form):
     url = forms.CharField(
         label=_("URL"),
         max_length=500,
@@ -23,3 +23,13 @@ class WebhookEndpointForm(OnceFormMixin, forms.Form):
         choices=Event.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class WebhookEndpointForm(OnceFormMixin, EndpointFields):
+    """Add an endpoint: created once however often the form is sent."""
+
+
+class WebhookEndpointEditForm(VersionedFormMixin, EndpointFields):
+    """Change an endpoint; refused if someone else saved it since the form was opened."""
+
+    versioned_fields = ("url", "description", "events")

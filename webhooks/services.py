@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.models import Organisation, User
+from webforms.versions import check_version
 
 from .addresses import AddressRefused, resolve
 from .models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
@@ -62,6 +63,38 @@ def webhook_endpoint_create(
     endpoint.full_clean()
     endpoint.save()
     return endpoint, secret
+
+
+@transaction.atomic
+def webhook_endpoint_update(
+    *,
+    actor: User,
+    endpoint: WebhookEndpoint,
+    url: str,
+    events: list[str],
+    description: str = "",
+    version: str | None = None,
+) -> WebhookEndpoint:
+    """Change where and what is sent. Deliveries already waiting go to the new URL."""
+    _check(actor, endpoint.organisation)
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    check_version(endpoint, version, ("url", "description", "events"))
+    url = url.strip()
+    errors = {}
+    try:
+        resolve(url)
+    except AddressRefused as refusal:
+        errors["url"] = str(refusal)
+    try:
+        events = _validated_events(events)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    endpoint.url, endpoint.events, endpoint.description = url, events, description.strip()
+    endpoint.full_clean()
+    endpoint.save(update_fields=["url", "events", "description"])
+    return endpoint
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = audited_urls(
     [
         path("", views.endpoint_list, name="endpoints"),
         path("<int:pk>/", views.endpoint_detail, name="endpoint"),
+        path("<int:pk>/edit/", views.endpoint_edit, name="endpoint-edit"),
         path("<int:pk>/secret/", views.endpoint_secret, name="endpoint-secret"),
         path("<int:pk>/pause/", views.endpoint_pause, name="endpoint-pause"),
         path("<int:pk>/resume/", views.endpoint_resume, name="endpoint-resume"),

@@ -17,7 +17,7 @@ from cases.forms import show_service_errors
 from webforms.submissions import show_earlier, submit_once
 
 from . import services
-from .forms import WebhookEndpointForm
+from .forms import WebhookEndpointEditForm, WebhookEndpointForm
 from .selectors import (
     administered_organisation_for_webhooks,
     webhook_deliveries_of,
@@ -73,6 +73,25 @@ def _endpoint_page(request, endpoint, *, secret: str | None = None):
 def endpoint_detail(request, pk: int):
     endpoint = webhook_endpoint_get_for_admin(user=request.user, pk=pk)
     return _endpoint_page(request, endpoint)
+
+
+@login_required
+def endpoint_edit(request, pk: int):
+    endpoint = webhook_endpoint_get_for_admin(user=request.user, pk=pk)
+    initial = {"url": endpoint.url, "description": endpoint.description, "events": endpoint.events}
+    form = WebhookEndpointEditForm(request.POST or None, initial=initial, version_of=endpoint)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.webhook_endpoint_update(
+                actor=request.user, endpoint=endpoint, version=form.version, **form.cleaned_data
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            record(request, action=Action.UPDATE, obj=endpoint)
+            messages.success(request, _("The endpoint was changed."))
+            return redirect("webhooks:endpoint", pk=endpoint.pk)
+    return render(request, "webhooks/endpoint_edit.html", {"endpoint": endpoint, "form": form})
 
 
 @never_cache

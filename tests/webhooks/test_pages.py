@@ -42,6 +42,8 @@ def pages(endpoint, delivery) -> list[tuple[str, str]]:
     return [
         ("get", reverse("webhooks:endpoints")),
         ("get", reverse("webhooks:endpoint", args=[endpoint.pk])),
+        ("get", reverse("webhooks:endpoint-edit", args=[endpoint.pk])),
+        ("post", reverse("webhooks:endpoint-edit", args=[endpoint.pk])),
         ("post", reverse("webhooks:endpoint-secret", args=[endpoint.pk])),
         ("post", reverse("webhooks:endpoint-pause", args=[endpoint.pk])),
         ("post", reverse("webhooks:endpoint-resume", args=[endpoint.pk])),
@@ -266,3 +268,49 @@ def test_key_rotation_moves_the_secret_to_the_new_key(endpoint, settings):
     finally:
         settings.FIELD_ENCRYPTION_KEY = old
         _fernet.cache_clear()
+
+
+def test_the_administrator_changes_the_events_and_the_url(client_for, org_admin, endpoint):
+    client = client_for(org_admin)
+    form = client.get(reverse("webhooks:endpoint-edit", args=[endpoint.pk])).context["form"]
+    answer = client.post(
+        reverse("webhooks:endpoint-edit", args=[endpoint.pk]),
+        {
+            "url": URL + "/v2",
+            "description": "New system",
+            "events": [Event.CASE_UNSHARED],
+            "version": form.initial["version"],
+        },
+    )
+    assert answer.status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.events) == (URL + "/v2", [Event.CASE_UNSHARED])
+    assert AccessEvent.objects.filter(action=Action.UPDATE, object_id=endpoint.pk).exists()
+
+
+def test_a_change_over_someone_elses_is_refused(client_for, org_admin, endpoint):
+    client = client_for(org_admin)
+    form = client.get(reverse("webhooks:endpoint-edit", args=[endpoint.pk])).context["form"]
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(events=[Event.VISIT_OVERDUE])
+    answer = client.post(
+        reverse("webhooks:endpoint-edit", args=[endpoint.pk]),
+        {"url": URL, "events": [Event.CASE_SHARED], "version": form.initial["version"]},
+    )
+    assert answer.status_code == 200
+    assert "Someone else saved" in answer.content.decode()
+    endpoint.refresh_from_db()
+    assert endpoint.events == [Event.VISIT_OVERDUE]
+
+
+def test_a_change_to_a_private_address_is_refused_under_production_settings(
+    client_for, org_admin, endpoint, settings
+):
+    settings.WEBHOOKS_REQUIRE_HTTPS = True
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    answer = client_for(org_admin).post(
+        reverse("webhooks:endpoint-edit", args=[endpoint.pk]),
+        {"url": "https://10.0.0.5/hooks", "events": [Event.CASE_SHARED]},
+    )
+    assert "private or local address" in str(answer.context["form"].errors["url"])
+    endpoint.refresh_from_db()
+    assert endpoint.url == URL
