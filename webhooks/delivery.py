@@ -41,7 +41,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 def _due(now: dt.datetime) -> Q:
     lease = dt.timedelta(seconds=settings.WEBHOOKS_CLAIM_SECONDS)
-    return Q(endpoint__paused_at__isnull=True) & (
+    return Q(endpoint__paused_at__isnull=True, endpoint__organisation__is_active=True) & (
         Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
         | Q(status=DeliveryStatus.SENDING, claimed_at__lte=timezone.now() - lease)
     )

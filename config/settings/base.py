@@ -332,7 +332,7 @@ WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
 # Each connection and each read; redirects are never followed.
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
 # Retries wait 30 s, 1 min, 2 min … at most 6 h; a delivery is given up after 16 attempts
-# (about two days), and an endpoint that has failed for 24 hours is paused.
+# (about a day and a half), and an endpoint that has failed for 24 hours is paused first.
 WEBHOOKS_RETRY_SECONDS = 30
 WEBHOOKS_RETRY_MAX_SECONDS = 6 * 3600
 WEBHOOKS_MAX_ATTEMPTS = 16

@@ -257,3 +257,11 @@ def test_the_command_sends_what_is_due_without_a_broker(referral, receiver):
     call_command("send_webhooks", stdout=out)
     assert out.getvalue().startswith("1 delivered, 0 to retry")
     assert len(receiver.received) == 1
+
+
+def test_nothing_is_sent_for_an_organisation_no_longer_active(referral, receiver, org_admin):
+    from organisations.models import Organisation
+
+    Organisation.objects.filter(pk=org_admin.membership.organisation_id).update(is_active=False)
+    assert deliveries_send_due().delivered == 0
+    assert receiver.received == []
