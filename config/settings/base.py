@@ -306,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    "documents-orphan-files": {
+        "task": "documents.tasks.documents_orphan_files_delete",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     # Webhook deliveries wait in the database; each run claims them one at a time.
     "webhooks-send-due-deliveries": {
         "task": "webhooks.tasks.webhook_deliveries_send_due",
