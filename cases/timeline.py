@@ -116,6 +116,8 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "legal.proceeding_added": lambda a: _("Legal proceeding recorded"),
     "legal.hearing_scheduled": lambda a: _("Hearing scheduled"),
     "legal.hearing_recorded": lambda a: _("Hearing outcome recorded"),
+    "legal.hearing_moved": lambda a: _("Hearing moved to another day"),
+    "legal.hearing_cancelled": lambda a: _("Hearing cancelled"),
     "legal.protection_added": lambda a: _("Protection measure recorded"),
     "legal.compensation_recorded": lambda a: _("Compensation recorded"),
 }

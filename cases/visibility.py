@@ -97,7 +97,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         HEALTH: (
             "id", "proceeding", "date", "time", "court", "purpose", "accompanied_by",
             "transport", "testimony_arrangement", "attendance", "outcome", "scheduled_by",
-            "recorded_at",
+            "recorded_at", "cancelled_at", "is_open",
         ),
     },
     "legal.ProtectionMeasure": {

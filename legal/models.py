@@ -105,6 +105,7 @@ class Hearing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("hearing")
@@ -113,6 +114,11 @@ class Hearing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proceeding} · {self.date}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to take place or to be recorded: it may be moved, cancelled or recorded."""
+        return self.cancelled_at is None and self.recorded_at is None
 
 
 class ProtectionKind(models.TextChoices):
