@@ -41,13 +41,17 @@ from .permissions import (
 from .visibility import CASE_FACTS, HEALTH, IDENTITY
 
 
-def case_ids_shared_with(organisation: Organisation, category: str | None = None) -> QuerySet:
-    """Ids of cases other organisations share with this one now (sharing `category`, if
-    given). The referrals holding access are the grants: whether a receiver lists a case and
-    what it sees of it come from the same rows, with their dates checked at read time."""
+def shared_with(organisation: Organisation, category: str | None = None) -> Q:
+    """Other organisations' cases this one reads now (reading `category`, if given): those
+    shared through referrals holding access, and those it transferred to another organisation
+    while its grace period lasts. These rows are the grants: whether a case is listed and
+    what is seen of it come from the same rows, with their dates checked at read time."""
     from referrals.selectors import referral_case_ids_shared_with
+    from transfers.selectors import transferred_case_ids_readable_by
 
-    return referral_case_ids_shared_with(organisation, category)
+    shared = Q(pk__any_of=referral_case_ids_shared_with(organisation, category))
+    kept = transferred_case_ids_readable_by(organisation, category)
+    return shared if kept is None else shared | Q(pk__any_of=kept)
 
 
 def _visibility(user: User) -> tuple[Q, Q | None] | None:
@@ -59,7 +63,7 @@ def _visibility(user: User) -> tuple[Q, Q | None] | None:
     membership = active_membership(user)
     if membership is None:
         return None
-    shared = Q(pk__any_of=case_ids_shared_with(membership.organisation))
+    shared = shared_with(membership.organisation)
     if not works_on_cases(membership):
         return shared, None
     own = Q(organisation_id=membership.organisation_id)
@@ -85,7 +89,7 @@ Reveals = dict[str, Q | None]
 def _shared_reveals(user: User) -> Reveals:
     membership = active_membership(user)
     return {
-        category: Q(pk__any_of=case_ids_shared_with(membership.organisation, category))
+        category: shared_with(membership.organisation, category)
         for category in (IDENTITY, CASE_FACTS, HEALTH)
     }
 
