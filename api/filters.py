@@ -110,6 +110,15 @@ class CaseIdFilter(filters.FilterSet):
     case = IdFilter(field_name="case_id")
 
 
+class LegalProceedingFilter(filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+
+
+class HearingFilter(filters.FilterSet):
+    case = IdFilter(field_name="proceeding__case_id")
+    proceeding = IdFilter(field_name="proceeding_id")
+
+
 class ApprovalFilter(filters.FilterSet):
     case = IdFilter(field_name="case_id")
     status = filters.ChoiceFilter(choices=ApprovalStatus.choices)

@@ -79,6 +79,9 @@ class TestimonyArrangement(models.TextChoices):
 
 
 class Hearing(models.Model):
+    # The audit log names the case of a record kept under a proceeding (audit.services).
+    audit_parent = "proceeding"
+
     proceeding = models.ForeignKey(
         LegalProceeding,
         verbose_name=_("legal proceeding"),
@@ -128,6 +131,9 @@ class ProtectionKind(models.TextChoices):
 
 
 class ProtectionMeasure(models.Model):
+    # The audit log names the case of a record kept under a proceeding (audit.services).
+    audit_parent = "proceeding"
+
     proceeding = models.ForeignKey(
         LegalProceeding,
         verbose_name=_("legal proceeding"),
@@ -159,6 +165,9 @@ class ProtectionMeasure(models.Model):
 
 
 class Compensation(models.Model):
+    # The audit log names the case of a record kept under a proceeding (audit.services).
+    audit_parent = "proceeding"
+
     proceeding = models.ForeignKey(
         LegalProceeding,
         verbose_name=_("legal proceeding"),

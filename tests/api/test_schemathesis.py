@@ -84,6 +84,8 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "assessments": world.assessment.pk,
             "approvals": world.approval.pk,
             "services-delivered": world.delivery.pk,
+            "legal-proceedings": world.proceeding.pk,
+            "hearings": world.hearing.pk,
         },
         sent_referral=world.referral.pk,
         references={
@@ -112,6 +114,7 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "delivered_on": today.isoformat(),
             "assessed_on": today.isoformat(),
             "target_date": (today + dt.timedelta(days=30)).isoformat(),
+            "date": (today + dt.timedelta(days=30)).isoformat(),
         },
     )
 
