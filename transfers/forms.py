@@ -5,6 +5,8 @@ from cases.permissions import assignable_workers
 from organisations.models import Organisation, User
 from webforms.forms import OnceFormMixin
 
+from .permissions import organisations_receiving_transfers
+
 
 class TransferForm(OnceFormMixin, forms.Form):
     to_organisation = forms.ModelChoiceField(
@@ -22,7 +24,7 @@ class TransferForm(OnceFormMixin, forms.Form):
     def __init__(self, *args, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = (
-            Organisation.objects.filter(is_active=True).exclude(pk=organisation_id).order_by("name")
+            organisations_receiving_transfers().exclude(pk=organisation_id).order_by("name")
         )
 
 

@@ -3,8 +3,8 @@ case and who works on it. Role rules come from organisations/permissions.py."""
 
 from cases.models import Case, Phase
 from cases.permissions import can_assign_case
-from organisations.models import User
-from organisations.permissions import active_membership, supervises
+from organisations.models import Organisation, User
+from organisations.permissions import CASE_OWNING_KINDS, active_membership, owns_cases, supervises
 
 from .models import Transfer, TransferStatus
 
@@ -30,3 +30,13 @@ def can_cancel_transfer(user: User, transfer: Transfer) -> bool:
     return transfer.status == TransferStatus.REQUESTED and _supervises(
         user, transfer.from_organisation_id
     )
+
+
+def can_receive_transfers(organisation: Organisation) -> bool:
+    """Only an organisation that holds case files can own a case: an NGO or an international
+    organisation, never a ministry, a police unit or a court."""
+    return organisation.is_active and owns_cases(organisation)
+
+
+def organisations_receiving_transfers():
+    return Organisation.objects.filter(is_active=True, kind__in=CASE_OWNING_KINDS)

@@ -21,7 +21,12 @@ from referrals.models import DataCategory
 from referrals.services import consent_for_sharing
 
 from .models import Transfer, TransferStatus
-from .permissions import can_answer_transfer, can_cancel_transfer, can_request_transfer
+from .permissions import (
+    can_answer_transfer,
+    can_cancel_transfer,
+    can_receive_transfers,
+    can_request_transfer,
+)
 
 
 def _event(transfer: Transfer, actor: User | None, kind: str, key: str, **values) -> None:
@@ -66,8 +71,10 @@ def transfer_request(
         errors["reason"] = _("Say why the case is transferred.")
     if to_organisation.pk == case.organisation_id:
         errors["to_organisation"] = _("Choose another organisation.")
-    elif not to_organisation.is_active:
-        errors["to_organisation"] = _("This organisation is not active.")
+    elif not can_receive_transfers(to_organisation):
+        errors["to_organisation"] = _(
+            "A case can be transferred only to an active NGO or international organisation."
+        )
     if errors:
         raise ValidationError(errors)
     consent = _consent(case, to_organisation)

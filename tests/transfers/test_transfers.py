@@ -25,6 +25,7 @@ from tests.organisations.factories import UserFactory
 from tests.referrals.helpers import give_consent
 from transfers import services
 from transfers.models import Transfer, TransferStatus
+from transfers.tasks import transfer_sender_access_expire
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,13 @@ def test_a_transfer_needs_a_consent_covering_the_receiver_and_every_kind_of_data
     assert not Transfer.objects.exists()
 
 
+def test_a_ministry_cannot_own_a_case(case, owner, supervisor, ministry):
+    give_consent(case, owner, organisation=ministry, health=True)
+    with pytest.raises(ValidationError) as error:
+        request(case, supervisor, ministry)
+    assert "NGO" in " ".join(error.value.message_dict["to_organisation"])
+
+
 def test_only_supervisors_request_and_answer(
     consented, owner, supervisor, other_ngo, new_lead, new_worker, outsider
 ):
@@ -163,7 +171,7 @@ def test_a_transfer_moves_ownership_and_the_old_owners_access_ends_with_the_grac
     assert client_for(new_worker).get(page).status_code == 200
 
     # The job notes the end once, for the sender's partner systems.
-    assert services.transfer_sender_access_expire_due() == 1
+    assert transfer_sender_access_expire() == 1  # the periodic task
     assert services.transfer_sender_access_expire_due() == 0
     tombstones = old_api.get("/api/v1/tombstones/").json()["results"]
     assert [row["case"] for row in tombstones] == [case.pk]
