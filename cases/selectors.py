@@ -163,14 +163,21 @@ def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
 
 
 def organisations_with_access(case: Case, categories: set[str]) -> QuerySet[Organisation]:
-    """Organisations the case is shared with now (referrals holding access); those it went
-    to for a health service only to a reader who sees health facts (cases.visibility)."""
+    """Organisations the case is shared with now (referrals holding access, and a former
+    owner in its grace period); those it went to for a health service only to a reader who
+    sees health facts (cases.visibility)."""
     from referrals.selectors import holding_access
+    from transfers.selectors import sender_holding_access
 
     referrals = case.referrals.filter(holding_access())
     if HEALTH not in categories:
         referrals = referrals.exclude(service__in=visibility.HEALTH_SERVICES)
-    return Organisation.objects.filter(pk__in=referrals.values("to_organisation_id"))
+    # An organisation that transferred the case away reads it during its grace period.
+    kept = case.transfers.filter(sender_holding_access())
+    return Organisation.objects.filter(
+        Q(pk__in=referrals.values("to_organisation_id"))
+        | Q(pk__in=kept.values("from_organisation_id"))
+    )
 
 
 def consent_list_for_case(case: Case, categories: set[str]) -> list:

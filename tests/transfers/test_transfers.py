@@ -141,7 +141,9 @@ def test_a_transfer_moves_ownership_and_the_old_owners_access_ends_with_the_grac
     assert FollowUpVisit.objects.get(pk=visit.pk).assigned_worker == new_worker
     assert can_edit_case(new_worker, case)
     assert visible_case_categories(new_worker, case) == {"identity", "case_facts", "health"}
-    assert client_for(new_worker).get(page).status_code == 200
+    receivers_page = client_for(new_worker).get(page)
+    assert receivers_page.status_code == 200
+    assert list(receivers_page.context["shared_with"]) == [supervisor.membership.organisation]
 
     # The sender still reads identity and case facts, edits nothing, sees no health facts.
     for person in (owner, supervisor):
