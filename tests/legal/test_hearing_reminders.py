@@ -4,14 +4,18 @@ it is cancelled or recorded; on Phnom Penh's calendar; saying nothing of the cas
 number and the day."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core import mail
+from django.db import close_old_connections, connection
 
 from followup.models import EmailDelivery, Notification, Reminder, ReminderKind
 from followup.sending import reminders_send_due
 from legal import reminders, services
 from legal.models import Hearing
+from tests.cases.factories import CaseFactory
+from tests.conftest import need_service
 
 from .factories import CHARGES, proceeding
 
@@ -162,3 +166,44 @@ def test_the_emails_name_the_case_number_and_nothing_of_the_proceedings(
         for secret in ("Sok", "Sreyneang", CHARGES, "canary", "Court of First", "Testimony"):
             assert secret not in text
         assert message.body.endswith(f"/cases/{case.pk}/#legal")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runners_at_once_send_each_reminder_once_to_each_person(
+    places, owner, supervisor, settings
+):
+    need_service(connection.vendor == "postgresql", "parallel runners need PostgreSQL")
+    settings.FOLLOWUP_REMINDER_CHANNELS = [
+        "followup.channels.InAppChannel",
+        "followup.channels.EmailChannel",
+    ]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for person, address in ((owner, "worker@example.org"), (supervisor, "lead@example.org")):
+        person.email = address
+        person.save(update_fields=["email"])
+    case = CaseFactory(actor=owner)
+    for _ in range(10):
+        services.hearing_schedule(actor=owner, proceeding=proceeding(case, owner), date=HEARING_DAY)
+    start = threading.Barrier(2)
+
+    def runner():
+        start.wait()
+        try:
+            reminders_send_due(
+                now=due(ReminderKind.OVERDUE) + MINUTE, batch_size=4, pause_in_batch=0.02
+            )
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=runner) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Ten hearings, three reminders each: the worker has all 30, the supervisor the 10
+    # escalations; in the app and by e-mail, each once.
+    assert Notification.objects.filter(recipient=owner).count() == 30
+    assert Notification.objects.filter(recipient=supervisor).count() == 10
+    assert sorted(message.to[0] for message in mail.outbox).count("worker@example.org") == 30
+    assert len(mail.outbox) == 40
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
