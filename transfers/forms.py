@@ -35,9 +35,9 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_worker"].queryset = assignable_workers(organisation).order_by(
-            "username"
-        )
+        workers = self.fields["assigned_worker"]
+        workers.queryset = assignable_workers(organisation).order_by("username")
+        workers.label_from_instance = lambda user: user.get_full_name() or user.username
 
 
 class DeclineForm(forms.Form):
