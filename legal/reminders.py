@@ -60,8 +60,9 @@ def hearing_reminders(hearing: Hearing, case_id: int) -> None:
 
 
 def hearing_reminders_end(hearing: Hearing) -> None:
-    """The hearing was recorded, moved or cancelled: what has not been sent is not sent."""
-    Reminder.objects.filter(topic__startswith=_prefix(hearing), sent_at__isnull=True).delete()
+    """The hearing was recorded, moved or cancelled: what has not been sent is not sent, and
+    an e-mail still waiting for the mail server is withdrawn (followup.models)."""
+    Reminder.objects.filter(topic__startswith=_prefix(hearing)).end()
 
 
 def hearing_reminders_move(hearing: Hearing, case_id: int) -> None:

@@ -207,3 +207,20 @@ def test_two_runners_at_once_send_each_reminder_once_to_each_person(
     assert sorted(message.to[0] for message in mail.outbox).count("worker@example.org") == 30
     assert len(mail.outbox) == 40
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_an_email_waiting_for_the_mail_server_is_withdrawn_when_the_hearing_is_recorded(
+    hearing, owner, settings, time_machine, free_tcp_port
+):
+    settings.FOLLOWUP_REMINDER_CHANNELS = ["followup.channels.EmailChannel"]
+    # No mail server listens there: the e-mail of the day-before reminder waits.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_tcp_port
+    owner.email = "worker@example.org"
+    owner.save(update_fields=["email"])
+    reminders_send_due(now=due(ReminderKind.DAY_BEFORE))
+    assert list(EmailDelivery.objects.values_list("status", flat=True)) == ["pending", "pending"]
+    time_machine.move_to(dt.datetime(2026, 3, 9, 9, 0, tzinfo=dt.UTC), tick=False)
+    services.hearing_record(actor=owner, hearing=hearing, attendance="attended")
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {"withdrawn"}
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("followup", "0003_plan_reminders"),
+        ("followup", "0004_email_withdrawn_when_no_longer_due"),
     ]
 
     operations = [
