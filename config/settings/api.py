@@ -46,6 +46,8 @@ SPECTACULAR_SETTINGS = {
         "ProceedingKindEnum": "legal.models.ProceedingKind",
         "ProceedingStatusEnum": "legal.models.ProceedingStatus",
         "ProtectionKindEnum": "legal.models.ProtectionKind",
+        "AttitudeEnum": "plans.models.Attitude",
+        "LivelihoodKindEnum": "plans.models.LivelihoodKind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

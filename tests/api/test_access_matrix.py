@@ -65,6 +65,9 @@ OBJECT_OPERATIONS = {
     ("/api/v1/hearings/{id}/record/", "post"): ("hearing", {"attendance": "attended"}),
     ("/api/v1/hearings/{id}/move/", "post"): ("hearing", {"date": "2199-01-01"}),
     ("/api/v1/hearings/{id}/cancel/", "post"): ("hearing", {}),
+    ("/api/v1/family-assessments/{id}/", "get"): ("family_assessment", None),
+    ("/api/v1/community-preparation/{id}/", "get"): ("preparation", None),
+    ("/api/v1/livelihood-facts/{id}/", "get"): ("livelihood", None),
     ("/api/v1/community-resources/{id}/", "get"): ("hidden_resource", None),
     ("/api/v1/organisations/{id}/", "get"): ("inactive_organisation", None),
     ("/api/v1/provinces/{code}/", "get"): (PUBLIC, None),
@@ -84,6 +87,9 @@ LIST_OPERATIONS = {
     "/api/v1/services-delivered/": "delivery",
     "/api/v1/legal-proceedings/": "proceeding",
     "/api/v1/hearings/": "hearing",
+    "/api/v1/family-assessments/": "family_assessment",
+    "/api/v1/community-preparation/": "preparation",
+    "/api/v1/livelihood-facts/": "livelihood",
     "/api/v1/community-resources/": "hidden_resource",
     "/api/v1/organisations/": "inactive_organisation",
     "/api/v1/provinces/": PUBLIC,
@@ -135,9 +141,14 @@ def secrets_of(world) -> list[str]:
     """What must not appear in any answer to an outsider."""
     case = world.case
     return [
-        case.name_latin, case.name_khmer, case.case_number, "Nightmares", "Needs a lawyer",
+        case.name_latin,
+        case.name_khmer,
+        case.case_number,
+        "Nightmares",
+        "Needs a lawyer",
+        "Uncle arranged the journey",
         CHARGES,
-    ]  # fmt: skip
+    ]
 
 
 def call(client, method, url, body):
