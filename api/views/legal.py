@@ -11,7 +11,7 @@ from legal.selectors import hearings_visible_to, proceedings_visible_to
 
 from ..filters import HearingFilter, LegalProceedingFilter
 from ..idempotency import idempotent
-from ..pagination import CreatedCursorPagination, UpdatedCursorPagination
+from ..pagination import CreatedCursorPagination, DateCursorPagination
 from ..serializers.legal import (
     CompensationCreateSerializer,
     HearingMoveSerializer,
@@ -23,10 +23,6 @@ from ..serializers.legal import (
     ProtectionMeasureCreateSerializer,
 )
 from .base import PartnerViewSet, get_or_404
-
-
-class DateCursorPagination(UpdatedCursorPagination):
-    ordering = ("date", "id")
 
 
 @extend_schema_view(
