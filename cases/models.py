@@ -87,6 +87,14 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", _("High")
 
 
+def adult_on(born: dt.date) -> dt.date:
+    """The 18th birthday of someone born on `born` (1 March for someone born on 29 February)."""
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 3, 1)
+
+
 class Case(models.Model):
     """A survivor's case, owned by one organisation."""
 
@@ -200,11 +208,7 @@ class Case(models.Model):
     @property
     def adult_on(self) -> dt.date:
         """The survivor's 18th birthday (1 March for someone born on 29 February)."""
-        born = self.date_of_birth
-        try:
-            return born.replace(year=born.year + 18)
-        except ValueError:
-            return dt.date(born.year + 18, 3, 1)
+        return adult_on(self.date_of_birth)
 
     def needs_own_consent(self, today: dt.date) -> bool:
         """Registered as a minor and now 18: new sharing needs the survivor's own consent."""

@@ -30,7 +30,7 @@ from . import (
     lookups,  # noqa: F401  (registers pk__any_of)
     visibility,
 )
-from .models import Case, CaseEvent, Consent, CounsellingSession
+from .models import Case, CaseEvent, Consent, CounsellingSession, Phase
 from .permissions import (
     active_membership,
     assignable_workers,
@@ -66,6 +66,16 @@ def _visibility(user: User) -> tuple[Q, Q | None] | None:
     if not sees_whole_organisation(membership):
         own &= Q(assigned_worker_id=user.pk)
     return shared, own
+
+
+def open_cases_assigned_to(user: User) -> QuerySet[Case]:
+    """The user's own open cases: those of their organisation assigned to them, which they may
+    open whatever the organisation's rule. A case shared by another organisation is never
+    assigned to someone outside it, so the sharing subquery is not needed here."""
+    rule = _visibility(user)
+    if rule is None or rule[1] is None:
+        return Case.objects.none()
+    return Case.objects.filter(rule[1], assigned_worker_id=user.pk).exclude(phase=Phase.CLOSED)
 
 
 def case_list_visible_to(user: User) -> QuerySet[Case]:
