@@ -97,14 +97,18 @@ def _rows(user, today: dt.date) -> QuerySet:
     local = ZoneInfo(settings.TIME_ZONE)
 
     def part(queryset, kind, *, due, case, number, obj, detail=None):
-        return queryset.annotate(
-            w_kind=Value(ORDER.index(kind), output_field=IntegerField()),
-            w_due=due,
-            w_case=F(case),
-            w_number=F(number),
-            w_object=F(obj),
-            w_detail=Cast(detail or Value(""), output_field=CharField()),
-        ).values_list(*COLUMNS).order_by()
+        return (
+            queryset.annotate(
+                w_kind=Value(ORDER.index(kind), output_field=IntegerField()),
+                w_due=due,
+                w_case=F(case),
+                w_number=F(number),
+                w_object=F(obj),
+                w_detail=Cast(detail or Value(""), output_field=CharField()),
+            )
+            .values_list(*COLUMNS)
+            .order_by()
+        )
 
     parts = [
         part(
@@ -171,8 +175,11 @@ def _rows(user, today: dt.date) -> QuerySet:
                 Referral.objects.filter(
                     to_organisation_id=membership.organisation_id, status=Status.SENT
                 ),
-                REFERRAL, due=TruncDate("sent_at", tzinfo=local), case="case_id",
-                number="case__case_number", obj="pk",
+                REFERRAL,
+                due=TruncDate("sent_at", tzinfo=local),
+                case="case_id",
+                number="case__case_number",
+                obj="pk",
             )  # fmt: skip
         )
     if membership is not None and can_decide_approvals(user):
@@ -182,8 +189,12 @@ def _rows(user, today: dt.date) -> QuerySet:
                 .exclude(requested_by=user)
                 .select_related(None)
                 .order_by(),
-                APPROVAL, due=TruncDate("requested_at", tzinfo=local), case="case_id",
-                number="case__case_number", obj="pk", detail=F("kind"),
+                APPROVAL,
+                due=TruncDate("requested_at", tzinfo=local),
+                case="case_id",
+                number="case__case_number",
+                obj="pk",
+                detail=F("kind"),
             )  # fmt: skip
         )
     return parts[0].union(*parts[1:], all=True)
@@ -204,11 +215,13 @@ def _item(kind, due, case_pk, number, obj, detail, *, today) -> WorkItem:
 _TEXTS = {
     VISIT: lambda obj, case, _d: (_("Follow-up visit"), reverse("followup:visit", args=[obj])),
     ACTION: lambda _o, case, what: (
-        _("Plan action: %(what)s") % {"what": what}, reverse("plans:plan", args=[case])
+        _("Plan action: %(what)s") % {"what": what},
+        reverse("plans:plan", args=[case]),
     ),
     REVIEW: lambda _o, case, _d: (_("Plan review"), reverse("plans:plan", args=[case])),
     REFERRAL: lambda obj, _c, _d: (
-        _("Referral waiting for an answer"), reverse("referrals:detail", args=[obj])
+        _("Referral waiting for an answer"),
+        reverse("referrals:detail", args=[obj]),
     ),
     RETURNED: lambda _o, case, _d: (_("Plan returned to you"), reverse("plans:edit", args=[case])),
     APPROVAL: lambda _o, case, kind: (
@@ -217,10 +230,12 @@ _TEXTS = {
     ),
     CONSENT: lambda _o, case, _d: (_("Consent expires"), reverse("cases:detail", args=[case])),
     TURNING_18: lambda _o, case, _d: (
-        _("Turns 18: ask for her own consent"), reverse("cases:detail", args=[case])
+        _("Turns 18: ask for her own consent"),
+        reverse("cases:detail", args=[case]),
     ),
     ASSIGNED: lambda _o, case, _d: (
-        _("Newly assigned to you"), reverse("cases:detail", args=[case])
+        _("Newly assigned to you"),
+        reverse("cases:detail", args=[case]),
     ),
 }
 
