@@ -179,6 +179,12 @@ class Case(models.Model):
                 name="caseload_order",
             ),
             models.Index(fields=["origin_province", "phase"]),
+            # "My work": a worker's survivors registered as minors, by date of birth (turning 18).
+            models.Index(
+                fields=["assigned_worker", "date_of_birth"],
+                condition=models.Q(minor_at_intake=True),
+                name="case_turning_18",
+            ),
             # Each dashboard count by these is read from its index alone (COUNT(*)), the
             # intake date included so that a period keeps it so.
             models.Index(
@@ -313,6 +319,14 @@ class Consent(models.Model):
     class Meta:
         verbose_name = _("consent")
         ordering = ["-given_on", "-id"]
+        indexes = [
+            # "My work": consents expiring soon, found by date rather than case by case.
+            models.Index(
+                fields=["expires_on"],
+                condition=models.Q(withdrawn_on__isnull=True, expires_on__isnull=False),
+                name="consent_expiring",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_purpose_display()} · {self.given_on}"
@@ -413,6 +427,14 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("timeline event")
+        indexes = [
+            # "My work": the week's new assignments, found by date rather than case by case.
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(kind="assigned"),
+                name="event_assigned_recently",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_kind_display()}"
