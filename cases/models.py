@@ -161,6 +161,10 @@ class Case(models.Model):
     risk_level = models.CharField(
         _("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
     )
+    # The day of the latest counselling session or visit that took place, kept by the
+    # services that record them (cases.services.case_last_contact_refresh): the Team page
+    # reads the cases nobody has seen from an index instead of computing it for every case.
+    last_contact_on = models.DateField(_("last contact"), null=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -179,6 +183,18 @@ class Case(models.Model):
                 name="caseload_order",
             ),
             models.Index(fields=["origin_province", "phase"]),
+            # The Team page: each worker's open cases, counted from the index alone.
+            models.Index(
+                fields=["organisation", "assigned_worker"],
+                condition=~models.Q(phase="closed"),
+                name="open_cases_by_worker",
+            ),
+            # The Team page: open cases nobody has seen lately, oldest contact first.
+            models.Index(
+                fields=["organisation", "last_contact_on", "intake_date"],
+                condition=~models.Q(phase="closed"),
+                name="team_no_contact",
+            ),
             # "My work": a worker's survivors registered as minors, by date of birth (turning 18).
             models.Index(
                 fields=["assigned_worker", "date_of_birth"],

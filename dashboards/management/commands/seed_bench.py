@@ -36,6 +36,7 @@ from cases.models import (
     CounsellingSession,
     EventKind,
 )
+from cases.services import case_last_contact_refresh
 from followup.models import FollowUpVisit
 from organisations.models import (
     Membership,
@@ -322,6 +323,7 @@ class Command(BaseCommand):
         sharing_consent = {c.case_id: c.pk for c in consents if c.purpose == "sharing"}
         self._insert(CounsellingSession, [s for c in new_cases for s in self._sessions(c)])
         self._insert(FollowUpVisit, [v for c in new_cases for v in self._visits(c)])
+        case_last_contact_refresh(case_ids=[c.pk for c in new_cases])
         # The referrals holding access are the grants (referrals.selectors.holding_access).
         referrals = []
         for case in referring:
