@@ -5,24 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0013_database_jit_off'),
-        ('organisations', '0005_user_session_epoch'),
+        ("cases", "0013_database_jit_off"),
+        ("organisations", "0005_user_session_epoch"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('minor_at_intake', True)), fields=['assigned_worker', 'date_of_birth'], name='case_turning_18'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("minor_at_intake", True)),
+                fields=["assigned_worker", "date_of_birth"],
+                name="case_turning_18",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(condition=models.Q(('kind', 'assigned')), fields=['occurred_at'], name='event_assigned_recently'),
+            model_name="caseevent",
+            index=models.Index(
+                condition=models.Q(("kind", "assigned")),
+                fields=["occurred_at"],
+                name="event_assigned_recently",
+            ),
         ),
         migrations.AddIndex(
-            model_name='consent',
-            index=models.Index(condition=models.Q(('expires_on__isnull', False), ('withdrawn_on__isnull', True)), fields=['expires_on'], name='consent_expiring'),
+            model_name="consent",
+            index=models.Index(
+                condition=models.Q(("expires_on__isnull", False), ("withdrawn_on__isnull", True)),
+                fields=["expires_on"],
+                name="consent_expiring",
+            ),
         ),
     ]

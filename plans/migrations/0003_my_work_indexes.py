@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0014_my_work_indexes'),
-        ('plans', '0002_labels'),
+        ("cases", "0014_my_work_indexes"),
+        ("plans", "0002_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='plan',
-            index=models.Index(condition=models.Q(('status', 'returned')), fields=['submitted_by'], name='plan_returned_to'),
+            model_name="plan",
+            index=models.Index(
+                condition=models.Q(("status", "returned")),
+                fields=["submitted_by"],
+                name="plan_returned_to",
+            ),
         ),
     ]
