@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0014_my_work_indexes"),
-        ("plans", "0002_labels"),
+        ("plans", "0003_updated_at_for_sync"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
