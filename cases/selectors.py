@@ -41,13 +41,17 @@ from .permissions import (
 from .visibility import CASE_FACTS, HEALTH, IDENTITY
 
 
-def case_ids_shared_with(organisation: Organisation, category: str | None = None) -> QuerySet:
-    """Ids of cases other organisations share with this one now (sharing `category`, if
-    given). The referrals holding access are the grants: whether a receiver lists a case and
-    what it sees of it come from the same rows, with their dates checked at read time."""
+def shared_with(organisation: Organisation, category: str | None = None) -> Q:
+    """Other organisations' cases this one reads now (reading `category`, if given): those
+    shared through referrals holding access, and those it transferred to another organisation
+    while its grace period lasts. These rows are the grants: whether a case is listed and
+    what is seen of it come from the same rows, with their dates checked at read time."""
     from referrals.selectors import referral_case_ids_shared_with
+    from transfers.selectors import transferred_case_ids_readable_by
 
-    return referral_case_ids_shared_with(organisation, category)
+    shared = Q(pk__any_of=referral_case_ids_shared_with(organisation, category))
+    kept = transferred_case_ids_readable_by(organisation, category)
+    return shared if kept is None else shared | Q(pk__any_of=kept)
 
 
 def _visibility(user: User) -> tuple[Q, Q | None] | None:
@@ -59,7 +63,7 @@ def _visibility(user: User) -> tuple[Q, Q | None] | None:
     membership = active_membership(user)
     if membership is None:
         return None
-    shared = Q(pk__any_of=case_ids_shared_with(membership.organisation))
+    shared = shared_with(membership.organisation)
     if not works_on_cases(membership):
         return shared, None
     own = Q(organisation_id=membership.organisation_id)
@@ -100,7 +104,7 @@ Reveals = dict[str, Q | None]
 def _shared_reveals(user: User) -> Reveals:
     membership = active_membership(user)
     return {
-        category: Q(pk__any_of=case_ids_shared_with(membership.organisation, category))
+        category: shared_with(membership.organisation, category)
         for category in (IDENTITY, CASE_FACTS, HEALTH)
     }
 
@@ -174,14 +178,21 @@ def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
 
 
 def organisations_with_access(case: Case, categories: set[str]) -> QuerySet[Organisation]:
-    """Organisations the case is shared with now (referrals holding access); those it went
-    to for a health service only to a reader who sees health facts (cases.visibility)."""
+    """Organisations the case is shared with now (referrals holding access, and a former
+    owner in its grace period); those it went to for a health service only to a reader who
+    sees health facts (cases.visibility)."""
     from referrals.selectors import holding_access
+    from transfers.selectors import sender_holding_access
 
     referrals = case.referrals.filter(holding_access())
     if HEALTH not in categories:
         referrals = referrals.exclude(service__in=visibility.HEALTH_SERVICES)
-    return Organisation.objects.filter(pk__in=referrals.values("to_organisation_id"))
+    # An organisation that transferred the case away reads it during its grace period.
+    kept = case.transfers.filter(sender_holding_access())
+    return Organisation.objects.filter(
+        Q(pk__in=referrals.values("to_organisation_id"))
+        | Q(pk__in=kept.values("from_organisation_id"))
+    )
 
 
 def consent_list_for_case(case: Case, categories: set[str]) -> list:
