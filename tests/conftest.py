@@ -52,6 +52,18 @@ def clock_at(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Nothing cached outlives a test: the API throttle counts requests per key and per person,
+    the dashboards keep numbers per scope, and on SQLite a rolled-back test hands its ids to the
+    next one, which would inherit the counts (a 429) or the numbers of a test gone by."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     """A request in Khmer leaves Khmer active in the thread; each test starts in English."""
     from django.utils import translation

@@ -5,7 +5,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -28,14 +27,6 @@ from plans.services import (
 from tests.cases.factories import log_session
 from tests.organisations.factories import OrganisationFactory
 from tests.referrals.helpers import give_consent, send
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    # The throttle counts requests in the cache; every test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
