@@ -33,8 +33,13 @@ demo: install
 worker: install
 	$(BIN)/celery -A config worker -B -l info
 
+# In parallel, one worker process per core (TEST_WORKERS=0 runs in this process alone). Each
+# worker has its own test database and Redis database (tests/conftest.py); tests marked with
+# the same xdist_group run in one worker.
+TEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check .
