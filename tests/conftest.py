@@ -6,6 +6,7 @@ database of its own (pytest-django puts the worker id in its name) and a Redis d
 own (`pytest_configure` below); the services a test stops or kills are its own, on free ports
 (tests/followup/services.py), and so are its files (tmp_path)."""
 
+import contextlib
 import os
 import shutil
 import urllib.parse
@@ -176,14 +177,19 @@ def case(owner):
 
 
 @pytest.fixture
-def document_dir(tmp_path, settings):
+def document_dir(tmp_path):
     """Documents stored in a directory of the test's own, so that a test can look at every
     byte written and nothing is left behind."""
+    with documents_stored_in(tmp_path / "documents") as root:
+        yield root
+
+
+@contextlib.contextmanager
+def documents_stored_in(root):
     from django.test import override_settings
 
-    root = tmp_path / "documents"
     storages = {
-        **settings.STORAGES,
+        **django_settings.STORAGES,
         "documents": {
             "BACKEND": "documents.storage.PrivateFileSystemStorage",
             "OPTIONS": {"location": str(root), "base_url": None},
