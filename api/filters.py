@@ -101,16 +101,25 @@ class TombstoneFilter(filters.FilterSet):
     )
 
 
-class PlanFilter(filters.FilterSet):
+class PlanRecordFilter(UpdatedSinceFilterSet):
+    """The plan's records of the cases the caller works on: by case, and what changed since."""
+
     case = IdFilter(field_name="case_id")
+
+
+class PlanFilter(PlanRecordFilter):
     status = filters.ChoiceFilter(choices=PlanStatus.choices)
 
 
-class CaseIdFilter(filters.FilterSet):
+class LegalProceedingFilter(filters.FilterSet):
     case = IdFilter(field_name="case_id")
 
 
-class ApprovalFilter(filters.FilterSet):
-    case = IdFilter(field_name="case_id")
+class HearingFilter(filters.FilterSet):
+    case = IdFilter(field_name="proceeding__case_id")
+    proceeding = IdFilter(field_name="proceeding_id")
+
+
+class ApprovalFilter(PlanRecordFilter):
     status = filters.ChoiceFilter(choices=ApprovalStatus.choices)
     kind = filters.ChoiceFilter(choices=ApprovalKind.choices)

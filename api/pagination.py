@@ -24,10 +24,12 @@ class OccurredCursorPagination(UpdatedCursorPagination):
 
 
 class CreatedCursorPagination(UpdatedCursorPagination):
-    """Records never changed once written (assessments, services delivered)."""
+    """Records listed in the order they were written (legal proceedings)."""
 
     ordering = ("created_at", "id")
 
 
-class RequestedCursorPagination(UpdatedCursorPagination):
-    ordering = ("requested_at", "id")
+class DateCursorPagination(UpdatedCursorPagination):
+    """Hearings, by their day."""
+
+    ordering = ("date", "id")

@@ -8,9 +8,13 @@ from .views.directory import OrganisationViewSet, ProvinceViewSet, TombstoneView
 from .views.documents import DocumentViewSet
 from .views.errors import not_found
 from .views.followup import CommunityResourceViewSet, VisitViewSet
+from .views.legal import HearingViewSet, LegalProceedingViewSet
 from .views.plans import (
     ApprovalViewSet,
     AssessmentViewSet,
+    CommunityPreparationViewSet,
+    FamilyAssessmentViewSet,
+    LivelihoodFactViewSet,
     PlanViewSet,
     ServiceDeliveryViewSet,
 )
@@ -25,11 +29,18 @@ router.register("counselling-sessions", CounsellingSessionViewSet, basename="cou
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("legal-proceedings", LegalProceedingViewSet, basename="legal-proceeding")
+router.register("hearings", HearingViewSet, basename="hearing")
 router.register("community-resources", CommunityResourceViewSet, basename="community-resource")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("services-delivered", ServiceDeliveryViewSet, basename="service-delivered")
+router.register("family-assessments", FamilyAssessmentViewSet, basename="family-assessment")
+router.register(
+    "community-preparation", CommunityPreparationViewSet, basename="community-preparation"
+)
+router.register("livelihood-facts", LivelihoodFactViewSet, basename="livelihood-fact")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("provinces", ProvinceViewSet, basename="province")
 router.register("tombstones", TombstoneViewSet, basename="tombstone")

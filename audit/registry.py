@@ -76,6 +76,20 @@ CLEAR_FIELDS: dict[str, set[str]] = {
         "access_revoked_at",
         "consent_revoked_at",
     },
+    "transfers.Transfer": {
+        "id",
+        "case",
+        "from_organisation",
+        "to_organisation",
+        "consent",
+        "status",
+        "requested_by",
+        "requested_at",
+        "answered_by",
+        "answered_at",
+        "sender_access_ends_on",
+        "sender_access_revoked_at",
+    },
     "followup.FollowUpVisit": {
         "id",
         "case",
@@ -85,6 +99,18 @@ CLEAR_FIELDS: dict[str, set[str]] = {
         "plan_month",
         "visited_on",
         "next_visit_on",
+    },
+    # No survivor data; the signing secret is masked like everything not named.
+    "webhooks.WebhookEndpoint": {
+        "id",
+        "organisation",
+        "url",
+        "description",
+        "events",
+        "created_by",
+        "failing_since",
+        "paused_at",
+        "secret_rotated_at",
     },
 }
 

@@ -85,19 +85,30 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "reason", "decline_reason", "outcome",
         ),
     },
+    # A transfer names the case, the two organisations and why: written for the receiver,
+    # who reads it before accepting (as a referral's reason).
+    "transfers.Transfer": {
+        BOOKKEEPING: (
+            "id", "case", "from_organisation", "to_organisation", "consent", "reason", "status",
+            "requested_by", "requested_at", "answered_by", "answered_at", "decline_reason",
+            "sender_access_ends_on", "sender_access_revoked_at",
+        ),
+    },
     # Legal proceedings are legal detail, health wholly: even that a survivor has a hearing
     # or a safe house is shared only where a referral's consent covers health facts.
     "legal.LegalProceeding": {
         HEALTH: (
             "id", "case", "kind", "court", "file_number", "lawyer", "charges", "survivor_role",
             "status", "created_by", "created_at",
+            # What is recorded under it, shown with it (the API nests them).
+            "hearings", "protection_measures", "compensations",
         ),
     },
     "legal.Hearing": {
         HEALTH: (
             "id", "proceeding", "date", "time", "court", "purpose", "accompanied_by",
             "transport", "testimony_arrangement", "attendance", "outcome", "scheduled_by",
-            "recorded_at",
+            "recorded_at", "cancelled_at", "is_open",
         ),
     },
     "legal.ProtectionMeasure": {
@@ -123,6 +134,50 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         # The wellbeing score is the mean of ratings that include health.
         HEALTH: ("health", "wellbeing"),
+    },
+    # The reintegration plan belongs to the organisation that owns the case (plans.selectors):
+    # what it records is case facts; its health domain (scores, goals and the services towards
+    # them) is withheld per row from those who do not see health (plans.permissions). The
+    # scores of an assessment and the goals of a plan are the rows the API nests in them.
+    "plans.NeedsAssessment": {
+        BOOKKEEPING: ("id", "case", "assessed_by", "created_at", "updated_at"),
+        CASE_FACTS: ("assessed_on", "occasion", "scores"),
+    },
+    "plans.FamilyAssessment": {
+        BOOKKEEPING: ("id", "case", "recorded_by", "created_at", "updated_at"),
+        CASE_FACTS: (
+            "visited_on", "people_met", "family_attitude", "community_attitude",
+            "family_member_involved", "risks", "recommendation", "alternative_option", "reason",
+        ),
+    },
+    "plans.CommunityPreparation": {
+        BOOKKEEPING: ("id", "case", "recorded_by", "created_at", "updated_at"),
+        CASE_FACTS: ("resource", "met_on", "agreed_to"),
+    },
+    "plans.Plan": {
+        BOOKKEEPING: (
+            "id", "case", "version", "status", "review_date", "created_by", "submitted_by",
+            "submitted_at", "created_at", "updated_at",
+        ),
+        CASE_FACTS: ("goals",),
+    },
+    "plans.ServiceDelivery": {
+        BOOKKEEPING: ("id", "case", "action", "recorded_by", "created_at", "updated_at"),
+        CASE_FACTS: ("delivered_on", "provider", "note"),
+    },
+    "plans.LivelihoodFact": {
+        BOOKKEEPING: ("id", "case", "goal", "recorded_by", "created_at", "updated_at"),
+        CASE_FACTS: (
+            "kind", "course", "provider", "started_on", "ended_on", "completed", "employer_kind",
+            "monthly_income_riel", "support_kind", "amount_riel",
+        ),
+    },
+    "plans.Approval": {
+        BOOKKEEPING: (
+            "id", "case", "kind", "plan", "status", "requested_by", "requested_at", "decided_by",
+            "decided_at", "updated_at",
+        ),
+        CASE_FACTS: ("closure_reason", "note", "comment"),
     },
 }  # fmt: skip
 

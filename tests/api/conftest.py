@@ -19,12 +19,16 @@ from plans.services import (
     action_add,
     approval_approve,
     assessment_record,
+    community_preparation_record,
+    family_assessment_record,
     goal_add,
+    livelihood_record,
     plan_start,
     plan_submit,
     service_record,
 )
 from tests.cases.factories import log_session
+from tests.legal.factories import full_proceeding
 from tests.organisations.factories import OrganisationFactory
 from tests.referrals.helpers import give_consent, send
 
@@ -115,6 +119,7 @@ def world_build(*, owner, supervisor, case, third_ngo) -> SimpleNamespace:
     inactive_organisation = OrganisationFactory(name="Closed NGO", short_name="CLO")
     Organisation.objects.filter(pk=inactive_organisation.pk).update(is_active=False)
     plan = plan_approved(case, owner, supervisor)
+    proceeding = full_proceeding(case, owner)
     assessment = assessment_record(
         actor=owner, case=case, assessed_on=timezone.localdate(), occasion="intake",
         scores={domain: (2, "Needs a lawyer") for domain in Domain.values},
@@ -123,17 +128,39 @@ def world_build(*, owner, supervisor, case, third_ngo) -> SimpleNamespace:
         actor=owner, action=Action.objects.filter(goal__plan=plan).first(),
         delivered_on=timezone.localdate(), provider="Our social worker",
     )  # fmt: skip
+    family_assessment = family_assessment_record(
+        actor=owner, case=case, visited_on=timezone.localdate(), people_met="Mother",
+        family_attitude="mixed", community_attitude="hostile", family_member_involved=True,
+        risks="Uncle arranged the journey", recommendation="return_with_conditions",
+        reason="Uncle arranged the journey",
+    )  # fmt: skip
+    resource = community_resource_create(
+        actor=owner, kind="village_chief", name="Village chief", province=case.origin_province
+    )
+    preparation = community_preparation_record(
+        actor=owner, case=case, resource=resource, met_on=timezone.localdate(),
+        agreed_to="Uncle arranged the journey: keep watch",
+    )  # fmt: skip
+    livelihood = livelihood_record(
+        actor=owner, case=case, kind="placement", employer_kind="factory",
+        monthly_income_riel=700_000, goal=plan.goals.get(),
+    )  # fmt: skip
     return SimpleNamespace(
         plan=plan,
         assessment=assessment,
         approval=plan.approvals.get(),
         delivery=delivery,
+        family_assessment=family_assessment,
+        preparation=preparation,
+        livelihood=livelihood,
         case=case,
         consent=consent,
         session=session,
         referral=referral,
         visit=visit,
         document=document,
+        proceeding=proceeding,
+        hearing=proceeding.hearings.get(),
         hidden_resource=hidden_resource,
         inactive_organisation=inactive_organisation,
     )

@@ -17,6 +17,7 @@ from organisations.models import OrganisationKind, Role
 from tests.api.conftest import world_build
 from tests.cases.factories import CaseFactory
 from tests.conftest import documents_stored_in
+from tests.legal.factories import CHARGES
 from tests.organisations.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,23 @@ OBJECT_OPERATIONS = {
     ("/api/v1/approvals/{id}/", "get"): ("approval", None),
     ("/api/v1/approvals/{id}/decide/", "post"): ("approval", {"decision": "approve"}),
     ("/api/v1/services-delivered/{id}/", "get"): ("delivery", None),
+    ("/api/v1/legal-proceedings/{id}/", "get"): ("proceeding", None),
+    ("/api/v1/legal-proceedings/{id}/hearings/", "post"): ("proceeding", {"date": "2199-01-01"}),
+    ("/api/v1/legal-proceedings/{id}/protection-measures/", "post"): (
+        "proceeding",
+        {"kind": "safe_house", "starts_on": "2026-01-01"},
+    ),
+    ("/api/v1/legal-proceedings/{id}/compensations/", "post"): (
+        "proceeding",
+        {"ordered_riel": 1000, "ordered_on": "2026-01-01"},
+    ),
+    ("/api/v1/hearings/{id}/", "get"): ("hearing", None),
+    ("/api/v1/hearings/{id}/record/", "post"): ("hearing", {"attendance": "attended"}),
+    ("/api/v1/hearings/{id}/move/", "post"): ("hearing", {"date": "2199-01-01"}),
+    ("/api/v1/hearings/{id}/cancel/", "post"): ("hearing", {}),
+    ("/api/v1/family-assessments/{id}/", "get"): ("family_assessment", None),
+    ("/api/v1/community-preparation/{id}/", "get"): ("preparation", None),
+    ("/api/v1/livelihood-facts/{id}/", "get"): ("livelihood", None),
     ("/api/v1/community-resources/{id}/", "get"): ("hidden_resource", None),
     ("/api/v1/organisations/{id}/", "get"): ("inactive_organisation", None),
     ("/api/v1/provinces/{code}/", "get"): (PUBLIC, None),
@@ -76,6 +94,11 @@ LIST_OPERATIONS = {
     "/api/v1/assessments/": "assessment",
     "/api/v1/approvals/": "approval",
     "/api/v1/services-delivered/": "delivery",
+    "/api/v1/legal-proceedings/": "proceeding",
+    "/api/v1/hearings/": "hearing",
+    "/api/v1/family-assessments/": "family_assessment",
+    "/api/v1/community-preparation/": "preparation",
+    "/api/v1/livelihood-facts/": "livelihood",
     "/api/v1/community-resources/": "hidden_resource",
     "/api/v1/organisations/": "inactive_organisation",
     "/api/v1/provinces/": PUBLIC,
@@ -182,7 +205,15 @@ def caller(request, other_api, session_api, built):
 def secrets_of(world) -> list[str]:
     """What must not appear in any answer to an outsider."""
     case = world.case
-    return [case.name_latin, case.name_khmer, case.case_number, "Nightmares", "Needs a lawyer"]
+    return [
+        case.name_latin,
+        case.name_khmer,
+        case.case_number,
+        "Nightmares",
+        "Needs a lawyer",
+        "Uncle arranged the journey",
+        CHARGES,
+    ]
 
 
 def call(client, method, url, body):
