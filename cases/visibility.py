@@ -85,19 +85,30 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "reason", "decline_reason", "outcome",
         ),
     },
+    # A transfer names the case, the two organisations and why: written for the receiver,
+    # who reads it before accepting (as a referral's reason).
+    "transfers.Transfer": {
+        BOOKKEEPING: (
+            "id", "case", "from_organisation", "to_organisation", "consent", "reason", "status",
+            "requested_by", "requested_at", "answered_by", "answered_at", "decline_reason",
+            "sender_access_ends_on", "sender_access_revoked_at",
+        ),
+    },
     # Legal proceedings are legal detail, health wholly: even that a survivor has a hearing
     # or a safe house is shared only where a referral's consent covers health facts.
     "legal.LegalProceeding": {
         HEALTH: (
             "id", "case", "kind", "court", "file_number", "lawyer", "charges", "survivor_role",
             "status", "created_by", "created_at",
+            # What is recorded under it, shown with it (the API nests them).
+            "hearings", "protection_measures", "compensations",
         ),
     },
     "legal.Hearing": {
         HEALTH: (
             "id", "proceeding", "date", "time", "court", "purpose", "accompanied_by",
             "transport", "testimony_arrangement", "attendance", "outcome", "scheduled_by",
-            "recorded_at",
+            "recorded_at", "cancelled_at", "is_open",
         ),
     },
     "legal.ProtectionMeasure": {
@@ -273,25 +284,22 @@ def consent_category(consent, health_organisation_ids: Iterable[int]) -> str:
     return BOOKKEEPING
 
 
-HEALTH_MESSAGES = frozenset(
-    {
-        "session",
-        "case.sensitive_facts_changed",
-        # That a survivor is being returned across a border, and how far it has gone, is for
-        # those who see the return itself (returns/permissions.py).
-        "return.started",
-        "return.updated",
-        "return.step",
-    }
-)
+HEALTH_MESSAGES = frozenset({"session", "case.sensitive_facts_changed"})
+# Legal detail is restricted like health facts, and that a survivor has a court case, a
+# hearing or a protection measure is itself legal detail: every such line is read as health.
+# So is that a survivor is being returned across a border, and how far it has gone
+# (returns/permissions.py).
+HEALTH_MESSAGE_PREFIXES = ("legal.", "return.")
 CASE_FACTS_EVENTS = frozenset({"phase_changed", "follow_up"})
 
 
 def event_category(event, health_organisation_ids: Iterable[int]) -> str:
-    """A timeline line about counselling, health facts, or an organisation the case was
-    referred to for a health service is health; a phase change or a follow-up visit is a
-    case fact."""
+    """A timeline line about counselling, health facts, legal proceedings, or an organisation
+    the case was referred to for a health service is health; a phase change or a follow-up
+    visit is a case fact."""
     if event.kind == "session_logged" or event.message in HEALTH_MESSAGES:
+        return HEALTH
+    if event.message.startswith(HEALTH_MESSAGE_PREFIXES):
         return HEALTH
     if event.organisation_id is not None and event.organisation_id in set(health_organisation_ids):
         return HEALTH

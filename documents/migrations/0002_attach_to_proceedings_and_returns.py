@@ -7,10 +7,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0014_closure_reason_returned_home"),
+        ("cases", "0017_closure_reason_returned_home"),
         ("documents", "0001_initial"),
         ("legal", "0001_initial"),
-        ("plans", "0004_closure_reason_returned_home"),
+        ("plans", "0005_closure_reason_returned_home"),
         ("returns", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cases", "0014_closure_reason_returned_home"),
-        ("plans", "0004_closure_reason_returned_home"),
+        ("cases", "0017_closure_reason_returned_home"),
+        ("plans", "0005_closure_reason_returned_home"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

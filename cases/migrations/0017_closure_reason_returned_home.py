@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0013_database_jit_off"),
+        ("cases", "0016_team_open_cases"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0003_updated_at_for_sync"),
+        ("plans", "0004_my_work_indexes"),
     ]
 
     operations = [
