@@ -49,6 +49,8 @@ def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int
         name_latin=ANONYMOUS,
         name_khmer="",
         family_contact="",
+        languages=[],
+        interpreter_needed=False,
         origin_village=None,
         # The year of birth stays for age statistics; the day and month go.
         date_of_birth=TruncYear("date_of_birth"),

@@ -69,8 +69,10 @@ class CaseViewSet(PartnerViewSet):
         return instance
 
     def get_queryset(self):
-        return case_list_visible_to(self.request.user).select_related(
-            "organisation", "sensitive_facts"
+        return (
+            case_list_visible_to(self.request.user)
+            .select_related("organisation", "sensitive_facts")
+            .prefetch_related("exploitations")
         )
 
     def retrieve(self, request, pk=None):
