@@ -280,8 +280,8 @@ class CaseExploitation(models.Model):
         blank=True,
         related_name="+",
     )
-    started_on = models.DateField(_("from"), null=True, blank=True)
-    ended_on = models.DateField(_("to"), null=True, blank=True)
+    started_on = models.DateField(_("exploited from"), null=True, blank=True)
+    ended_on = models.DateField(_("exploited until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("form of exploitation")

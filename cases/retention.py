@@ -1,7 +1,8 @@
 """Data retention: a case closed longer than its organisation keeps identities loses every
 fact that could identify the survivor. What the dashboards count stays: province of origin,
-sex, minor at intake, year of birth, form of exploitation, movement, phase, closure reason
-and dates, counts of sessions, referrals and visits with their outcomes."""
+sex, minor at intake, nationality, year of birth, forms of exploitation, movement, phase,
+closure reason and dates, counts of sessions, referrals and visits with their outcomes; the
+languages spoken and the need of an interpreter go."""
 
 import datetime as dt
 
