@@ -43,6 +43,8 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "followup.models.Rating",
         "VisitStatusEnum": "followup.models.VisitStatus",
         "ReferralStatusEnum": "referrals.models.Status",
+        "ExploitationFormEnum": "cases.models.ExploitationForm",
+        "CountryEnum": "cases.countries.countries",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
