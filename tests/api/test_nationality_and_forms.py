@@ -111,3 +111,24 @@ def test_both_the_set_and_the_deprecated_field_is_refused(ngo_api):
     response = ngo_api.post("/api/v1/cases/", new_case(exploitation_form="begging"), format="json")
     assert response.status_code == 400
     assert "exploitation_form" in response.json()["errors"]
+
+
+def test_cases_filtered_by_nationality_and_form(ngo_api):
+    ngo_api.post("/api/v1/cases/", new_case(), format="json")
+    cambodian = new_case(
+        name_latin="Sok Dara",
+        exploitations=[{"form": "begging"}],
+        movement="internal",
+        destination_country="",
+    )
+    del cambodian["nationality"]
+    ngo_api.post("/api/v1/cases/", cambodian, format="json")
+
+    def names(**params):
+        results = ngo_api.get("/api/v1/cases/", params).json()["results"]
+        return [case["identity"]["name_latin"] for case in results]
+
+    assert names(nationality="id") == ["Siti Rahayu"]
+    assert names(nationality="KH") == ["Sok Dara"]
+    assert names(exploitation_form="begging") == ["Sok Dara"]
+    assert names(exploitation_form="sexual_exploitation") == ["Siti Rahayu"]

@@ -97,9 +97,7 @@ def test_scam_compound_survivors_of_other_nationalities_and_cases_with_several_f
     assert foreign.exists()
     assert foreign.filter(interpreter_needed=True).exists()
     assert not foreign.filter(languages=[]).exists()
-    assert set(
-        foreign.values_list("exploitations__form", flat=True)
-    ) >= {"forced_criminality"}
+    assert set(foreign.values_list("exploitations__form", flat=True)) >= {"forced_criminality"}
     assert foreign.filter(exploitations__country="KH", exploitations__province="18").exists()
     several = Case.objects.annotate(forms=Count("exploitations")).filter(forms__gt=1)
     assert several.exists()
