@@ -154,7 +154,8 @@ class ExploitationFields(forms.Form):
 
     def setup_exploitations(self, case: Case | None) -> None:
         self.current_exploitations = exploitations_of(case) if case and case.pk else []
-        if self.is_bound or not self.current_exploitations:
+        # Set on a bound form too: a place or date left as shown is not a change.
+        if not self.current_exploitations:
             return
         first = self.current_exploitations[0]
         self.initial.update(
