@@ -180,21 +180,20 @@ def _validate_languages(languages: Sequence[str]) -> list[str]:
 
 
 def _save_exploitations(case: Case, exploitations: Sequence[Exploitation]) -> None:
-    case.exploitations.all().delete()
-    rows = [
-        CaseExploitation(
-            case=case,
-            form=item.form,
-            country=item.country,
-            province=item.province,
-            started_on=item.started_on,
-            ended_on=item.ended_on,
-        )
-        for item in exploitations
-    ]
-    for row in rows:
-        row.full_clean(exclude=["case"])
-    CaseExploitation.objects.bulk_create(rows)
+    """Row by row, so that the change history (audit.registry) records each; a form kept
+    keeps its row. The rules were checked by `exploitation_errors`; the database holds them
+    too (one row per form, a province only in Cambodia)."""
+    existing = {row.form: row for row in case.exploitations.all()}
+    wanted = {item.form for item in exploitations}
+    for form, row in existing.items():
+        if form not in wanted:
+            row.delete()
+    for item in exploitations:
+        row = existing.get(item.form) or CaseExploitation(case=case, form=item.form)
+        row.country, row.province = item.country, item.province
+        row.started_on, row.ended_on = item.started_on, item.ended_on
+        row.full_clean(exclude=["case"], validate_unique=False, validate_constraints=False)
+        row.save()
 
 
 def exploitations_of(case: Case) -> list[Exploitation]:
