@@ -129,15 +129,24 @@ EXPLOITATION_PLACE_FIELDS = (
 )
 
 
+class TickedChoicesField(forms.MultipleChoiceField):
+    """Checkboxes: an empty value among those sent (a client that sends "" for "none") is
+    no choice rather than a wrong one."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item != ""]
+
+
 class ExploitationFields(forms.Form):
     """The forms of exploitation a survivor suffered, and where and when. The place and dates
     given here go to each form newly ticked; a form already recorded keeps its own unless
     they are changed (the API records a different place for each form)."""
 
-    exploitations = forms.MultipleChoiceField(
+    exploitations = TickedChoicesField(
         label=_("Forms of exploitation"),
         choices=ExploitationForm.choices,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick every form the survivor suffered."),
     )
     exploitation_country = CountryField(countries=HomecomingCountries, blank=True).formfield(
@@ -194,10 +203,9 @@ class ExploitationFields(forms.Form):
 class CaseForm(VersionedFormMixin, PlaceFields, ExploitationFields, forms.ModelForm):
     versioned_fields = EDITABLE_FIELDS
 
-    languages = forms.MultipleChoiceField(
+    languages = TickedChoicesField(
         label=_("Languages spoken"),
         choices=Language.choices,
-        widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("For a foreign national: the languages they speak."),
     )
