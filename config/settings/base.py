@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    "documents-orphan-files": {
+        "task": "documents.tasks.documents_orphan_files_delete",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     # /readyz reports beat as not ready when no heartbeat arrived for BEAT_HEARTBEAT_MAX_AGE.
     "ops-beat-heartbeat": {
         "task": "ops.tasks.beat_heartbeat",
