@@ -127,6 +127,15 @@ class PlanFilter(PlanRecordFilter):
     status = filters.ChoiceFilter(choices=PlanStatus.choices)
 
 
+class LegalProceedingFilter(filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+
+
+class HearingFilter(filters.FilterSet):
+    case = IdFilter(field_name="proceeding__case_id")
+    proceeding = IdFilter(field_name="proceeding_id")
+
+
 class ApprovalFilter(PlanRecordFilter):
     status = filters.ChoiceFilter(choices=ApprovalStatus.choices)
     kind = filters.ChoiceFilter(choices=ApprovalKind.choices)

@@ -638,6 +638,7 @@ def counselling_session_log(
     )
     session.full_clean()
     session.save()
+    case_last_contact_refresh(case_ids=[case.pk])
     kind = timeline.choice(session, "kind")
     _event(case, EventKind.SESSION_LOGGED, actor, **timeline.message("session", kind=kind))
     return session
@@ -675,3 +676,12 @@ def case_intake(*, actor: User, consent: dict, **case_fields) -> Case:
     case = case_create(actor=actor, **case_fields)
     consent_record(actor=actor, case=case, **consent)
     return case
+
+
+def case_last_contact_refresh(*, case_ids) -> int:
+    """Set each case's last contact from its counselling sessions and the visits that took
+    place: called in the transaction of every write that adds or changes one, so the stored
+    day always equals what the rows say (tests/cases/test_last_contact.py)."""
+    from .selectors import last_contact_expression
+
+    return Case.objects.filter(pk__in=case_ids).update(last_contact_on=last_contact_expression())

@@ -94,19 +94,30 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "reason", "decline_reason", "outcome",
         ),
     },
+    # A transfer names the case, the two organisations and why: written for the receiver,
+    # who reads it before accepting (as a referral's reason).
+    "transfers.Transfer": {
+        BOOKKEEPING: (
+            "id", "case", "from_organisation", "to_organisation", "consent", "reason", "status",
+            "requested_by", "requested_at", "answered_by", "answered_at", "decline_reason",
+            "sender_access_ends_on", "sender_access_revoked_at",
+        ),
+    },
     # Legal proceedings are legal detail, health wholly: even that a survivor has a hearing
     # or a safe house is shared only where a referral's consent covers health facts.
     "legal.LegalProceeding": {
         HEALTH: (
             "id", "case", "kind", "court", "file_number", "lawyer", "charges", "survivor_role",
             "status", "created_by", "created_at",
+            # What is recorded under it, shown with it (the API nests them).
+            "hearings", "protection_measures", "compensations",
         ),
     },
     "legal.Hearing": {
         HEALTH: (
             "id", "proceeding", "date", "time", "court", "purpose", "accompanied_by",
             "transport", "testimony_arrangement", "attendance", "outcome", "scheduled_by",
-            "recorded_at",
+            "recorded_at", "cancelled_at", "is_open",
         ),
     },
     "legal.ProtectionMeasure": {

@@ -29,6 +29,7 @@ from plans.services import (
     service_record,
 )
 from tests.cases.factories import log_session
+from tests.legal.factories import full_proceeding
 from tests.organisations.factories import OrganisationFactory
 from tests.referrals.helpers import give_consent, send
 
@@ -122,6 +123,7 @@ def world(owner, supervisor, case, third_ngo, document_dir):
     inactive_organisation = OrganisationFactory(name="Closed NGO", short_name="CLO")
     Organisation.objects.filter(pk=inactive_organisation.pk).update(is_active=False)
     plan = plan_approved(case, owner, supervisor)
+    proceeding = full_proceeding(case, owner)
     assessment = assessment_record(
         actor=owner, case=case, assessed_on=timezone.localdate(), occasion="intake",
         scores={domain: (2, "Needs a lawyer") for domain in Domain.values},
@@ -161,6 +163,8 @@ def world(owner, supervisor, case, third_ngo, document_dir):
         referral=referral,
         visit=visit,
         document=document,
+        proceeding=proceeding,
+        hearing=proceeding.hearings.get(),
         hidden_resource=hidden_resource,
         inactive_organisation=inactive_organisation,
     )

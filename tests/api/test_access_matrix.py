@@ -9,6 +9,8 @@ import json
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from tests.legal.factories import CHARGES
+
 pytestmark = pytest.mark.django_db
 
 PUBLIC = "public"  # a directory everyone signed in may read: nothing to hide
@@ -49,6 +51,20 @@ OBJECT_OPERATIONS = {
     ("/api/v1/approvals/{id}/", "get"): ("approval", None),
     ("/api/v1/approvals/{id}/decide/", "post"): ("approval", {"decision": "approve"}),
     ("/api/v1/services-delivered/{id}/", "get"): ("delivery", None),
+    ("/api/v1/legal-proceedings/{id}/", "get"): ("proceeding", None),
+    ("/api/v1/legal-proceedings/{id}/hearings/", "post"): ("proceeding", {"date": "2199-01-01"}),
+    ("/api/v1/legal-proceedings/{id}/protection-measures/", "post"): (
+        "proceeding",
+        {"kind": "safe_house", "starts_on": "2026-01-01"},
+    ),
+    ("/api/v1/legal-proceedings/{id}/compensations/", "post"): (
+        "proceeding",
+        {"ordered_riel": 1000, "ordered_on": "2026-01-01"},
+    ),
+    ("/api/v1/hearings/{id}/", "get"): ("hearing", None),
+    ("/api/v1/hearings/{id}/record/", "post"): ("hearing", {"attendance": "attended"}),
+    ("/api/v1/hearings/{id}/move/", "post"): ("hearing", {"date": "2199-01-01"}),
+    ("/api/v1/hearings/{id}/cancel/", "post"): ("hearing", {}),
     ("/api/v1/family-assessments/{id}/", "get"): ("family_assessment", None),
     ("/api/v1/community-preparation/{id}/", "get"): ("preparation", None),
     ("/api/v1/livelihood-facts/{id}/", "get"): ("livelihood", None),
@@ -69,6 +85,8 @@ LIST_OPERATIONS = {
     "/api/v1/assessments/": "assessment",
     "/api/v1/approvals/": "approval",
     "/api/v1/services-delivered/": "delivery",
+    "/api/v1/legal-proceedings/": "proceeding",
+    "/api/v1/hearings/": "hearing",
     "/api/v1/family-assessments/": "family_assessment",
     "/api/v1/community-preparation/": "preparation",
     "/api/v1/livelihood-facts/": "livelihood",
@@ -129,6 +147,7 @@ def secrets_of(world) -> list[str]:
         "Nightmares",
         "Needs a lawyer",
         "Uncle arranged the journey",
+        CHARGES,
     ]
 
 
