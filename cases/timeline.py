@@ -122,7 +122,8 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         _("Access of %(organisation)s ended after the transfer") % a
     ),
     # Legal proceedings: that something happened, never when, where, the charges or notes
-    # (legal detail is restricted like health facts; the timeline is not).
+    # (legal detail is restricted like health facts, and so are these lines: see
+    # cases.visibility.event_category).
     "legal.proceeding_added": lambda a: _("Legal proceeding recorded"),
     "legal.hearing_scheduled": lambda a: _("Hearing scheduled"),
     "legal.hearing_recorded": lambda a: _("Hearing outcome recorded"),

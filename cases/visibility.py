@@ -279,14 +279,19 @@ def consent_category(consent, health_organisation_ids: Iterable[int]) -> str:
 
 
 HEALTH_MESSAGES = frozenset({"session", "case.sensitive_facts_changed"})
+# Legal detail is restricted like health facts, and that a survivor has a court case, a
+# hearing or a protection measure is itself legal detail: every such line is read as health.
+HEALTH_MESSAGE_PREFIXES = ("legal.",)
 CASE_FACTS_EVENTS = frozenset({"phase_changed", "follow_up"})
 
 
 def event_category(event, health_organisation_ids: Iterable[int]) -> str:
-    """A timeline line about counselling, health facts, or an organisation the case was
-    referred to for a health service is health; a phase change or a follow-up visit is a
-    case fact."""
+    """A timeline line about counselling, health facts, legal proceedings, or an organisation
+    the case was referred to for a health service is health; a phase change or a follow-up
+    visit is a case fact."""
     if event.kind == "session_logged" or event.message in HEALTH_MESSAGES:
+        return HEALTH
+    if event.message.startswith(HEALTH_MESSAGE_PREFIXES):
         return HEALTH
     if event.organisation_id is not None and event.organisation_id in set(health_organisation_ids):
         return HEALTH

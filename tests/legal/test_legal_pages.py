@@ -225,3 +225,23 @@ def test_the_worker_moves_then_cancels_a_hearing(client_for, case, owner):
     assert reverse("legal:hearing-move", args=[case.pk, hearing.pk]) not in page
     again = client.post(reverse("legal:hearing-cancel", args=[case.pk, hearing.pk]))
     assert "already recorded or cancelled" in again.content.decode()
+
+
+LEGAL_LINES = (
+    "Legal proceeding recorded",
+    "Hearing scheduled",
+    "Protection measure recorded",
+    "Compensation recorded",
+)
+
+
+def test_the_timeline_tells_of_proceedings_only_to_who_may_see_legal_detail(
+    client_for, case, owner, colleague, other_ngo, receiver
+):
+    full_proceeding(case, owner)
+    share(case, owner, other_ngo, receiver, health=False)
+    owners_page = case_page(client_for(owner), case).content.decode()
+    assert all(line in owners_page for line in LEGAL_LINES)
+    for reader in (colleague, receiver):
+        page = case_page(client_for(reader), case).content.decode()
+        assert not [line for line in LEGAL_LINES if line in page], reader
