@@ -48,6 +48,8 @@ SPECTACULAR_SETTINGS = {
         "ProtectionKindEnum": "legal.models.ProtectionKind",
         "AttitudeEnum": "plans.models.Attitude",
         "LivelihoodKindEnum": "plans.models.LivelihoodKind",
+        "ExploitationFormEnum": "cases.models.ExploitationForm",
+        "CountryEnum": "cases.countries.countries",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -31,9 +31,9 @@ pytestmark = pytest.mark.django_db
 # Then per list: the page, plus what the page needs in one query each, plus the audit row
 # on lists of survivor data (all but the directories of resources, organisations, provinces).
 BUDGETS = {
-    # + page of cases with organisation and sensitive facts; + referral shares for the page's
-    # cases of other organisations.
-    "/api/v1/cases/": 4,
+    # + page of cases with organisation and sensitive facts; + their forms of exploitation;
+    # + referral shares for the page's cases of other organisations.
+    "/api/v1/cases/": 5,
     # + page with case and organisation shared with; + referral shares.
     "/api/v1/consents/": 4,
     "/api/v1/counselling-sessions/": 4,
