@@ -325,14 +325,9 @@ def approval_approve(*, actor: User, approval: Approval, comment: str = "") -> A
         approved_plan_reminders(plan)
         _event(plan.case, actor, "plan.approved", version=plan.version)
     else:
-        from cases.services import case_change_phase
+        from cases.services import case_close
 
-        case_change_phase(
-            actor=actor,
-            case=approval.case,
-            to_phase=Phase.CLOSED,
-            closure_reason=approval.closure_reason,
-        )
+        case_close(actor=actor, approval=approval)
     return approval
 
 
