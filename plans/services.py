@@ -144,6 +144,11 @@ def community_preparation_record(
     *, actor: User, case: Case, resource, met_on: dt.date, agreed_to: str
 ) -> CommunityPreparation:
     _check_work(actor, case)
+    # Preparing the community means the survivor's own: the province she returns to.
+    if not resource.is_active or resource.province_id != case.origin_province_id:
+        raise ValidationError(
+            {"resource": _("Choose a community resource of the survivor's home province.")}
+        )
     step = CommunityPreparation(
         case=case, resource=resource, met_on=met_on, agreed_to=agreed_to, recorded_by=actor
     )
