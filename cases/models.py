@@ -87,6 +87,14 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", _("High")
 
 
+def adult_on(born: dt.date) -> dt.date:
+    """The 18th birthday of someone born on `born` (1 March for someone born on 29 February)."""
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 3, 1)
+
+
 class Case(models.Model):
     """A survivor's case, owned by one organisation."""
 
@@ -153,6 +161,10 @@ class Case(models.Model):
     risk_level = models.CharField(
         _("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
     )
+    # The day of the latest counselling session or visit that took place, kept by the
+    # services that record them (cases.services.case_last_contact_refresh): the Team page
+    # reads the cases nobody has seen from an index instead of computing it for every case.
+    last_contact_on = models.DateField(_("last contact"), null=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -171,6 +183,24 @@ class Case(models.Model):
                 name="caseload_order",
             ),
             models.Index(fields=["origin_province", "phase"]),
+            # The Team page: each worker's open cases, counted from the index alone.
+            models.Index(
+                fields=["organisation", "assigned_worker"],
+                condition=~models.Q(phase="closed"),
+                name="open_cases_by_worker",
+            ),
+            # The Team page: open cases nobody has seen lately, oldest contact first.
+            models.Index(
+                fields=["organisation", "last_contact_on", "intake_date"],
+                condition=~models.Q(phase="closed"),
+                name="team_no_contact",
+            ),
+            # "My work": a worker's survivors registered as minors, by date of birth (turning 18).
+            models.Index(
+                fields=["assigned_worker", "date_of_birth"],
+                condition=models.Q(minor_at_intake=True),
+                name="case_turning_18",
+            ),
             # Each dashboard count by these is read from its index alone (COUNT(*)), the
             # intake date included so that a period keeps it so.
             models.Index(
@@ -200,11 +230,7 @@ class Case(models.Model):
     @property
     def adult_on(self) -> dt.date:
         """The survivor's 18th birthday (1 March for someone born on 29 February)."""
-        born = self.date_of_birth
-        try:
-            return born.replace(year=born.year + 18)
-        except ValueError:
-            return dt.date(born.year + 18, 3, 1)
+        return adult_on(self.date_of_birth)
 
     def needs_own_consent(self, today: dt.date) -> bool:
         """Registered as a minor and now 18: new sharing needs the survivor's own consent."""
@@ -309,6 +335,14 @@ class Consent(models.Model):
     class Meta:
         verbose_name = _("consent")
         ordering = ["-given_on", "-id"]
+        indexes = [
+            # "My work": consents expiring soon, found by date rather than case by case.
+            models.Index(
+                fields=["expires_on"],
+                condition=models.Q(withdrawn_on__isnull=True, expires_on__isnull=False),
+                name="consent_expiring",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_purpose_display()} · {self.given_on}"
@@ -409,6 +443,14 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("timeline event")
+        indexes = [
+            # "My work": the week's new assignments, found by date rather than case by case.
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(kind="assigned"),
+                name="event_assigned_recently",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_kind_display()}"

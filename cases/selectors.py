@@ -30,7 +30,7 @@ from . import (
     lookups,  # noqa: F401  (registers pk__any_of)
     visibility,
 )
-from .models import Case, CaseEvent, Consent, CounsellingSession
+from .models import Case, CaseEvent, Consent, CounsellingSession, Phase
 from .permissions import (
     active_membership,
     assignable_workers,
@@ -66,6 +66,21 @@ def _visibility(user: User) -> tuple[Q, Q | None] | None:
     if not sees_whole_organisation(membership):
         own &= Q(assigned_worker_id=user.pk)
     return shared, own
+
+
+def own_cases_visible_to(user: User) -> QuerySet[Case]:
+    """The part of `case_list_visible_to` that is the user's own organisation's cases: for
+    lists of the organisation's own work (a case is assigned, and its visits planned, only
+    within the organisation that holds it), read from an index without the sharing subquery."""
+    rule = _visibility(user)
+    if rule is None or rule[1] is None:
+        return Case.objects.none()
+    return Case.objects.filter(rule[1])
+
+
+def open_cases_assigned_to(user: User) -> QuerySet[Case]:
+    """The user's own open cases: their organisation's cases assigned to them."""
+    return own_cases_visible_to(user).filter(assigned_worker_id=user.pk).exclude(phase=Phase.CLOSED)
 
 
 def case_list_visible_to(user: User) -> QuerySet[Case]:
@@ -255,24 +270,26 @@ class LatestDate(Greatest):
         return compiler.compile(both)
 
 
+def last_contact_expression() -> LatestDate:
+    """A case's last contact computed from its rows: the later of its latest counselling
+    session and its latest visit that took place. Stored in `Case.last_contact_on` by
+    `case_last_contact_refresh`, the one writer."""
+    visit = apps.get_model("followup", "FollowUpVisit")
+    last_visit = visit.objects.filter(case=OuterRef("pk"), status="done").order_by("-visited_on")
+    last_session = CounsellingSession.objects.filter(case=OuterRef("pk")).order_by("-session_date")
+    return LatestDate(
+        Subquery(last_session.values("session_date")[:1]),
+        Subquery(last_visit.values("visited_on")[:1]),
+    )
+
+
 def _with_contact_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Next planned follow-up visit and the last contact (counselling session or visit).
-    The last contact is written once, as one expression over one subquery per kind of
-    contact: every reference to an annotation repeats its SQL, and the Team page's filter
-    on it once cost four correlated subqueries per open case, and PostgreSQL's JIT."""
+    """Next planned follow-up visit; the last contact is stored on the case."""
     visit = apps.get_model("followup", "FollowUpVisit")
     next_visit = visit.objects.filter(case=OuterRef("pk"), status="planned").order_by(
         "scheduled_for"
     )
-    last_visit = visit.objects.filter(case=OuterRef("pk"), status="done").order_by("-visited_on")
-    last_session = CounsellingSession.objects.filter(case=OuterRef("pk")).order_by("-session_date")
-    return queryset.annotate(
-        next_visit_on=Subquery(next_visit.values("scheduled_for")[:1]),
-        last_contact_on=LatestDate(
-            Subquery(last_session.values("session_date")[:1]),
-            Subquery(last_visit.values("visited_on")[:1]),
-        ),
-    )
+    return queryset.annotate(next_visit_on=Subquery(next_visit.values("scheduled_for")[:1]))
 
 
 def _revealed(user: User) -> dict[str, ExpressionWrapper]:
@@ -381,15 +398,18 @@ def cases_without_recent_contact(user: User, *, days: int = NO_CONTACT_DAYS) -> 
         return Case.objects.none()
     since = timezone.localdate() - dt.timedelta(days=days)
     queryset = _with_contact_dates(
-        case_list_visible_to(user)
+        own_cases_visible_to(user)
         .filter(organisation_id=membership.organisation_id)
-        .exclude(phase="closed")
+        .exclude(phase=Phase.CLOSED)
         .select_related("assigned_worker", "origin_province")
     )
-    # Last contact before `since`, or none and taken in before it: one reference to the
-    # last contact in the WHERE clause; the ORDER BY names the selected column.
+    # Last contact before `since`, or none and taken in before it, oldest contact first (the
+    # never seen last): read in the order of the `team_no_contact` index, which stops at the
+    # page's end instead of sorting every open case.
     queryset = queryset.alias(quiet_since=Coalesce("last_contact_on", "intake_date"))
-    return queryset.filter(quiet_since__lt=since).order_by("last_contact_on", "intake_date")
+    return queryset.filter(quiet_since__lt=since).order_by(
+        F("last_contact_on").asc(nulls_last=True), "intake_date"
+    )
 
 
 def workers_of(organisation: Organisation) -> QuerySet[User]:
@@ -398,7 +418,16 @@ def workers_of(organisation: Organisation) -> QuerySet[User]:
 
 
 def team_of(organisation: Organisation) -> QuerySet[User]:
-    """The organisation's workers with their open caseload."""
+    """The organisation's workers with their open caseload, each counted from the
+    `open_cases_by_worker` index alone rather than by reading every case of the team."""
+    open_cases = (
+        Case.objects.filter(organisation=organisation, assigned_worker=OuterRef("pk"))
+        .exclude(phase=Phase.CLOSED)
+        .order_by()
+        .values("assigned_worker")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return workers_of(organisation).annotate(
-        open_cases=Count("assigned_cases", filter=~Q(assigned_cases__phase="closed"))
+        open_cases=Coalesce(Subquery(open_cases), Value(0), output_field=IntegerField())
     )

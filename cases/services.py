@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from organisations.models import Commune, Organisation, User, Village
 from webforms.versions import check_version
+from webhooks import emit as webhooks
 
 from . import timeline
 from .models import (
@@ -502,6 +503,7 @@ def consent_withdraw(
         actor,
         **timeline.message("consent", purpose=purpose),
     )
+    webhooks.consent_withdrawn(consent)
     # Withdrawn consent ends at once the access of every referral that relied on it.
     from referrals.services import referrals_revoke_for_withdrawn_consent
 
@@ -557,6 +559,7 @@ def counselling_session_log(
     )
     session.full_clean()
     session.save()
+    case_last_contact_refresh(case_ids=[case.pk])
     kind = timeline.choice(session, "kind")
     _event(case, EventKind.SESSION_LOGGED, actor, **timeline.message("session", kind=kind))
     return session
@@ -578,12 +581,14 @@ def case_access_grant(*, actor: User | None, case: Case, organisation: Organisat
     if not organisation.is_active:
         raise ValidationError(_("This organisation is not active."))
     _event(case, EventKind.ACCESS_GRANTED, actor, organisation=organisation)
+    webhooks.case_shared(case, organisation)
 
 
 @transaction.atomic
 def case_access_revoke(*, actor: User | None, case: Case, organisation: Organisation) -> None:
     """Record on the timeline that another organisation no longer sees the case."""
     _event(case, EventKind.ACCESS_REVOKED, actor, organisation=organisation)
+    webhooks.case_unshared(case, organisation)
 
 
 @transaction.atomic
@@ -592,3 +597,12 @@ def case_intake(*, actor: User, consent: dict, **case_fields) -> Case:
     case = case_create(actor=actor, **case_fields)
     consent_record(actor=actor, case=case, **consent)
     return case
+
+
+def case_last_contact_refresh(*, case_ids) -> int:
+    """Set each case's last contact from its counselling sessions and the visits that took
+    place: called in the transaction of every write that adds or changes one, so the stored
+    day always equals what the rows say (tests/cases/test_last_contact.py)."""
+    from .selectors import last_contact_expression
+
+    return Case.objects.filter(pk__in=case_ids).update(last_contact_on=last_contact_expression())

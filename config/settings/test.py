@@ -28,3 +28,7 @@ STORAGES = {
 # A second alias on the same test database stands in for the read replica (tests/ops).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 READ_REPLICA_ENABLED = False
+# Receivers in tests are HTTP servers on loopback.
+WEBHOOKS_REQUIRE_HTTPS = False
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+WEBHOOKS_TIMEOUT_SECONDS = 2.0

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from cases.models import Consent, EventKind
 from cases.services import consent_record
-from followup.models import FollowUpVisit
+from followup.services import visit_record
 from organisations.models import Role
 from tests.cases.factories import CaseFactory, log_session
+from tests.followup.factories import planned_visit
 from tests.organisations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,9 +97,8 @@ def test_team_page_takes_the_later_of_session_and_visit_as_last_contact(
         if session is not None:
             log_session(actor=owner, case=case, session_date=days_ago(session))
         if visit is not None:
-            FollowUpVisit.objects.create(
-                case=case, scheduled_for=days_ago(visit), status="done", visited_on=days_ago(visit)
-            )
+            planned = planned_visit(case, on=days_ago(visit))
+            visit_record(actor=owner, visit=planned, visited_on=days_ago(visit))
         return case
 
     old_session = case_with(intake=90, session=40)

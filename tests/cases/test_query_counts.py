@@ -101,3 +101,20 @@ def test_a_receivers_case_page_costs_the_same_however_many_rows(client_for, owne
     # (timeline); + timeline; + the audit row; + the documents it may see. No sessions: they
     # are health.
     assert count == REQUEST_OVERHEAD + 11, sql
+
+
+@pytest.mark.parametrize("cases", [2, 20])
+def test_team_page_query_budget(client_for, owner, supervisor, cases):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    for number in range(cases):
+        case = CaseFactory(actor=owner, intake_date=timezone.localdate() - dt.timedelta(days=90))
+        if number % 2:
+            log_session(actor=owner, case=case, session_date=case.intake_date)
+    count, sql = queries_for(client_for(supervisor), reverse("cases:team"))
+    # + open cases without contact (the last contact stored on the case, the next visit as a
+    # subquery); + cases needing a worker; + the audit row; + the team with open cases
+    # counted in a subquery; + addresses refusing e-mail.
+    assert count == REQUEST_OVERHEAD + 5, sql

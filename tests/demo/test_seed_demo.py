@@ -160,7 +160,7 @@ def test_each_ngo_has_a_child_turning_18_next_month_in_her_workers_work(seeded):
             == (next_month.year, next_month.month)
         ]
         assert turning, slug
-        items = my_work(turning[0].assigned_worker)
+        items = my_work(turning[0].assigned_worker).items
         assert any(item.case_pk == turning[0].pk and item.kind == "turning_18" for item in items)
 
 

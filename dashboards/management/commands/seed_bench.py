@@ -6,8 +6,9 @@
 international organisations, courts) created through `organisation_create`; a few users per
 organisation sharing one unusable password (no hashing cost); cases with real places of origin
 and unique numbers; sensitive facts, consents, counselling sessions (~5 a case), referrals
-(~1.5 a case, with the access they grant) and follow-up visits (~5 a case: schedules of up to
-three years for the cases that returned home). One NGO holds 20,000 cases (the caseload-page
+(~1.5 a case, with the access they grant), follow-up visits (~5 a case: schedules of up to
+three years for the cases that returned home) and plans (two goals of two actions) for the cases
+in planning or reintegrated. One NGO holds 20,000 cases (the caseload-page
 benchmark). Rows go in with bulk_create, a batch of cases at a time, each batch in its own
 transaction. Refuses to run twice, and under production settings.
 """
@@ -35,6 +36,7 @@ from cases.models import (
     CounsellingSession,
     EventKind,
 )
+from cases.services import case_last_contact_refresh
 from followup.models import FollowUpVisit
 from organisations.models import (
     Membership,
@@ -46,9 +48,11 @@ from organisations.models import (
     Village,
 )
 from organisations.services import organisation_create
+from plans.models import Action, ActionStatus, Domain, Goal, Plan, PlanStatus
 from referrals.models import Referral
 
 OPEN_REFERRAL = ("sent", "accepted", "in_progress")
+PLANNED_PHASES = ("reintegration_planning", "reintegrated")
 PREFIX = "BN"  # short names BN01 … BN60
 # Where survivors come from: the border provinces and the populous south-east weigh most.
 PROVINCE_WEIGHTS = {
@@ -145,8 +149,10 @@ class Command(BaseCommand):
             update_fields=["last_value"],
         )
         if connection.vendor == "postgresql":
+            # As autovacuum would in time: statistics for the planner, and the visibility map
+            # that lets a count read an index alone (VACUUM cannot run in a transaction).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         elapsed = time.monotonic() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         for name, count in self.counts.items():
@@ -321,6 +327,7 @@ class Command(BaseCommand):
         sharing_consent = {c.case_id: c.pk for c in consents if c.purpose == "sharing"}
         self._insert(CounsellingSession, [s for c in new_cases for s in self._sessions(c)])
         self._insert(FollowUpVisit, [v for c in new_cases for v in self._visits(c)])
+        case_last_contact_refresh(case_ids=[c.pk for c in new_cases])
         # The referrals holding access are the grants (referrals.selectors.holding_access).
         referrals = []
         for case in referring:
@@ -333,6 +340,52 @@ class Command(BaseCommand):
                     open_to.add((referral.to_organisation_id, referral.service))
                 referrals.append(referral)
         self._insert(Referral, referrals)
+        self._plans([c for c in new_cases if c.phase in PLANNED_PHASES])
+
+    def _plans(self, cases: list[Case]) -> None:
+        """An approved plan for the cases past planning (a draft for those in it), two goals
+        each with two actions spread around today, so "my work" has plan items to find."""
+        rng, today = self.rng, self.today
+        plans = self._insert(
+            Plan,
+            [
+                Plan(
+                    case_id=c.pk,
+                    version=1,
+                    status=PlanStatus.APPROVED
+                    if c.phase == "reintegrated" or rng.random() < 0.5
+                    else PlanStatus.DRAFT,
+                    review_date=today + dt.timedelta(days=rng.randint(-30, 90)),
+                    created_by_id=c.assigned_worker_id,
+                    submitted_by_id=c.assigned_worker_id,
+                )
+                for c in cases
+            ],
+        )
+        domains = Domain.values
+        goals = self._insert(
+            Goal,
+            [
+                Goal(plan_id=p.pk, domain=domain, description="Steady income for the family.")
+                for p in plans
+                for domain in rng.sample(domains, 2)
+            ],
+        )
+        statuses = [ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE]
+        self._insert(
+            Action,
+            [
+                Action(
+                    goal_id=g.pk,
+                    what="Vocational training course",
+                    provider_kind="own",
+                    target_date=today + dt.timedelta(days=rng.randint(-60, 180)),
+                    status=rng.choice(statuses),
+                )
+                for g in goals
+                for _ in range(2)
+            ],
+        )
 
     def _insert(self, model, rows):
         created = model.objects.bulk_create(rows, batch_size=5_000)
