@@ -29,6 +29,8 @@ CLEAR_FIELDS: dict[str, set[str]] = {
         "created_by",
     },
     "cases.CaseSensitiveFacts": {"id", "case"},
+    # Which forms of exploitation, where and when: trafficking facts, masked like the case's.
+    "cases.CaseExploitation": {"id", "case"},
     "cases.Consent": {
         "id",
         "case",

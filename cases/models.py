@@ -3,9 +3,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from organisations.models import Commune, Organisation, OrganisationKind, Province, Village
 
+from .countries import CAMBODIA, HomecomingCountries
 from .encryption import EncryptedTextField
 
 
@@ -53,7 +55,45 @@ class ExploitationForm(models.TextChoices):
     DOMESTIC_SERVITUDE = "domestic_servitude", _("Domestic servitude")
     BEGGING = "begging", _("Forced begging")
     FORCED_MARRIAGE = "forced_marriage", _("Forced marriage")
+    FORCED_CRIMINALITY = "forced_criminality", _("Forced criminality (scam compound, online fraud)")
     OTHER = "other", _("Other")
+
+
+# Each form as the Human Trafficking Case Data Standard (HTCDS, Counter-Trafficking Data
+# Collaborative) names it: its type of exploitation, and for forced labour its type of labour
+# exploitation. HTCDS has no type of its own for forced criminality: it is forced labour in
+# illicit activities.
+HTCDS_TERMS: dict[str, str] = {
+    ExploitationForm.SEXUAL: "SexualExploit",
+    ExploitationForm.FORCED_LABOUR: "ForcedLabour",
+    ExploitationForm.DOMESTIC_SERVITUDE: "ForcedLabour/DomesticWork",
+    ExploitationForm.BEGGING: "ForcedLabour/Begging",
+    ExploitationForm.FORCED_MARRIAGE: "ForcedMarriage",
+    ExploitationForm.FORCED_CRIMINALITY: "ForcedLabour/IllicitActivities",
+    ExploitationForm.OTHER: "OtherExploit",
+}
+
+
+class Language(models.TextChoices):
+    """Languages a survivor speaks (ISO 639-1 codes): those of the people most often
+    trafficked into and out of Cambodia."""
+
+    KHMER = "km", _("Khmer")
+    ENGLISH = "en", _("English")
+    THAI = "th", _("Thai")
+    VIETNAMESE = "vi", _("Vietnamese")
+    CHINESE = "zh", _("Chinese")
+    INDONESIAN = "id", _("Indonesian")
+    MALAY = "ms", _("Malay")
+    LAO = "lo", _("Lao")
+    BURMESE = "my", _("Burmese")
+    FILIPINO = "tl", _("Filipino (Tagalog)")
+    KOREAN = "ko", _("Korean")
+    SWAHILI = "sw", _("Swahili")
+    HINDI = "hi", _("Hindi")
+    BENGALI = "bn", _("Bengali")
+    URDU = "ur", _("Urdu")
+    OTHER = "other", _("Another language")
 
 
 class Movement(models.TextChoices):
@@ -62,6 +102,8 @@ class Movement(models.TextChoices):
 
 
 class DestinationCountry(models.TextChoices):
+    # Survivors of other nationalities were trafficked into Cambodia.
+    CAMBODIA = "KH", _("Cambodia")
     THAILAND = "TH", _("Thailand")
     VIETNAM = "VN", _("Vietnam")
     MALAYSIA = "MY", _("Malaysia")
@@ -123,6 +165,14 @@ class Case(models.Model):
 
     name_latin = models.CharField(_("name (Latin script)"), max_length=150)
     name_khmer = models.CharField(_("name (Khmer script)"), max_length=150, blank=True)
+    nationality = CountryField(_("nationality"), countries=HomecomingCountries, default=CAMBODIA)
+    languages = models.JSONField(
+        _("languages spoken"),
+        default=list,
+        blank=True,
+        help_text=_("For a foreign national: the languages they speak."),
+    )
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
     date_of_birth_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
@@ -147,9 +197,6 @@ class Case(models.Model):
     )
     family_contact = models.TextField(_("family contact"), blank=True)
 
-    exploitation_form = models.CharField(
-        _("form of exploitation"), max_length=32, choices=ExploitationForm.choices
-    )
     movement = models.CharField(
         _("internal or cross-border"), max_length=16, choices=Movement.choices
     )
@@ -208,10 +255,7 @@ class Case(models.Model):
             models.Index(
                 fields=["sex", "minor_at_intake", "intake_date"], name="dashboard_sex_age"
             ),
-            models.Index(
-                fields=["exploitation_form", "movement", "intake_date"],
-                name="dashboard_exploitation",
-            ),
+            models.Index(fields=["nationality", "intake_date"], name="dashboard_nationality"),
             models.Index(fields=["intake_date"], name="dashboard_intake"),
             models.Index(fields=["phase", "closure_reason", "closed_on"], name="dashboard_closed"),
         ]
@@ -237,6 +281,64 @@ class Case(models.Model):
     def needs_own_consent(self, today: dt.date) -> bool:
         """Registered as a minor and now 18: new sharing needs the survivor's own consent."""
         return self.minor_at_intake and self.adult_on <= today
+
+    @property
+    def is_foreign_national(self) -> bool:
+        return self.nationality != CAMBODIA
+
+    def get_languages_display(self) -> str:
+        labels = dict(Language.choices)
+        return ", ".join(str(labels.get(code, code)) for code in self.languages or ())
+
+
+class CaseExploitation(models.Model):
+    """One form of exploitation a survivor suffered: where (a country, and the province when
+    it was in Cambodia) and when, as far as known. A case has each form at most once."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exploitations")
+    form = models.CharField(
+        _("form of exploitation"), max_length=32, choices=ExploitationForm.choices
+    )
+    country = CountryField(_("country where exploited"), countries=HomecomingCountries, blank=True)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province where exploited"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_on = models.DateField(_("exploited from"), null=True, blank=True)
+    ended_on = models.DateField(_("exploited until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("form of exploitation")
+        verbose_name_plural = _("forms of exploitation")
+        ordering = ["id"]
+        indexes = [
+            # Dashboards count cases by form (a case under each of its forms) from this index.
+            models.Index(fields=["form", "case"], name="dashboard_exploitation"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "form"], name="one_row_per_form_of_a_case"),
+            models.CheckConstraint(
+                condition=models.Q(province__isnull=True) | models.Q(country=CAMBODIA),
+                name="exploitation_province_only_in_cambodia",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=True)
+                | models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="exploitation_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_form_display()}"
+
+    @property
+    def htcds_term(self) -> str:
+        return HTCDS_TERMS.get(self.form, "")
 
 
 class CaseNumberSequence(models.Model):

@@ -195,6 +195,14 @@ def organisations_with_access(case: Case, categories: set[str]) -> QuerySet[Orga
     )
 
 
+def exploitation_list_for_case(case: Case, categories: set[str]) -> list:
+    """The forms of exploitation, where and when: for a reader who sees the case facts."""
+    if visibility.field_category(Case, "exploitations") not in categories:
+        return []
+    rows = case.exploitations.select_related("province")
+    return [visibility.shown(row, categories) for row in rows]
+
+
 def consent_list_for_case(case: Case, categories: set[str]) -> list:
     """The case's consents the reader may see, as they may see them (cases.visibility): a
     consent that tells of the survivor's health only to those who see health facts."""

@@ -5,7 +5,8 @@ Every field of a model that holds survivor data belongs to one category:
 - "bookkeeping": that the record exists and who holds it (number, organisation, dates of the
   record itself), shown to whoever may open the case;
 - "identity": who the survivor is (names, sex, date of birth, minor status, commune and
-  village of origin, family contact);
+  village of origin, family contact; nationality, languages and the need of an interpreter,
+  which in a shelter of Cambodians single out the one foreign national);
 - "case_facts": what happened and where the case stands (phase, risk, province of origin,
   trafficking facts, follow-up records);
 - "health": HIV status, health and legal notes, and counselling, wholly.
@@ -37,14 +38,22 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         IDENTITY: (
             "name_latin", "name_khmer", "sex", "date_of_birth", "date_of_birth_estimated",
             "minor_at_intake", "origin_commune", "origin_village", "family_contact",
+            "nationality", "languages", "interpreter_needed",
         ),
         CASE_FACTS: (
-            "phase", "closure_reason", "closed_on", "origin_province", "exploitation_form",
+            "phase", "closure_reason", "closed_on", "origin_province", "exploitations",
+            # Deprecated in the API: the first of the forms of exploitation.
+            "exploitation_form",
             "movement", "destination_country", "how_identified", "intake_date", "risk_level",
             # Caseload columns (annotations): when the survivor was last and will next be seen.
             "next_visit_on", "last_visit_on", "last_contact_on",
         ),
         HEALTH: ("sensitive_facts", "last_session_on"),
+    },
+    # What was done to the survivor, where and when: trafficking facts.
+    "cases.CaseExploitation": {
+        BOOKKEEPING: ("id", "case"),
+        CASE_FACTS: ("form", "htcds_term", "country", "province", "started_on", "ended_on"),
     },
     "cases.CaseSensitiveFacts": {
         BOOKKEEPING: ("id", "case"),

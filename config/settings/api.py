@@ -36,6 +36,8 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, so the schema's enums read as the domain's words.
     "ENUM_NAME_OVERRIDES": {
         "CasePhaseEnum": "cases.models.Phase",
+        # Any country but Cambodia: where a survivor returns from or to.
+        "ReturnCountryEnum": "api.serializers.returns.OTHER_COUNTRIES",
         "SessionPhaseEnum": "cases.models.SessionPhase",
         "SessionKindEnum": "cases.models.SessionKind",
         "ResourceKindEnum": "followup.models.ResourceKind",
@@ -48,6 +50,8 @@ SPECTACULAR_SETTINGS = {
         "ProtectionKindEnum": "legal.models.ProtectionKind",
         "AttitudeEnum": "plans.models.Attitude",
         "LivelihoodKindEnum": "plans.models.LivelihoodKind",
+        "ExploitationFormEnum": "cases.models.ExploitationForm",
+        "CountryEnum": "cases.countries.countries",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0017_closure_reason_returned_home"),
+        ("cases", "0019_closure_reason_returned_home"),
         ("documents", "0001_initial"),
         ("legal", "0001_initial"),
         ("plans", "0005_closure_reason_returned_home"),

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cases", "0017_closure_reason_returned_home"),
+        ("cases", "0019_closure_reason_returned_home"),
         ("plans", "0005_closure_reason_returned_home"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from followup.services import community_resource_create, visit_add
-from organisations.models import Province, Role
+from organisations.models import Role
 from plans.models import Action, Domain
 from plans.services import (
     assessment_record,
@@ -32,9 +32,9 @@ pytestmark = pytest.mark.django_db
 # Then per list: the page, plus what the page needs in one query each, plus the audit row
 # on lists of survivor data (all but the directories of resources, organisations, provinces).
 BUDGETS = {
-    # + page of cases with organisation and sensitive facts; + referral shares for the page's
-    # cases of other organisations.
-    "/api/v1/cases/": 4,
+    # + page of cases with organisation and sensitive facts; + their forms of exploitation;
+    # + referral shares for the page's cases of other organisations.
+    "/api/v1/cases/": 5,
     # + page with case and organisation shared with; + referral shares.
     "/api/v1/consents/": 4,
     "/api/v1/counselling-sessions/": 4,
@@ -92,7 +92,6 @@ def add_plan_records(case, *, owner, supervisor, resource) -> None:
 
 
 def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
-    province = Province.objects.get(code="12")
     next_year = timezone.localdate() + dt.timedelta(days=300)
     for n in range(count):
         case = CaseFactory(actor=owner)
@@ -102,7 +101,7 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
         visit_add(actor=owner, case=case, scheduled_for=next_year)
         full_proceeding(case, owner)
         resource = community_resource_create(
-            actor=owner, kind="pagoda", name=f"Wat {tag} {n}", province=province
+            actor=owner, kind="pagoda", name=f"Wat {tag} {n}", province=case.origin_province
         )
         add_plan_records(case, owner=owner, supervisor=receiver, resource=resource)
         OrganisationFactory()

@@ -56,8 +56,9 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     # versions; + legal proceedings (none here; their details cost 3 more, tests/legal);
     # + the cross-border return (none here; its steps cost 1 more, tests/returns);
     # + the audit row ("Opened by" is for supervisors: none for the worker); + documents;
-    # + the consents and plan versions a document may be attached to.
-    assert count == REQUEST_OVERHEAD + 16, sql
+    # + the consents and plan versions a document may be attached to; + the forms of
+    # exploitation with their provinces.
+    assert count == REQUEST_OVERHEAD + 17, sql
 
 
 @pytest.mark.parametrize("cases", [2, 12])
@@ -99,9 +100,9 @@ def test_a_receivers_case_page_costs_the_same_however_many_rows(client_for, owne
     count, sql = queries_for(client_for(receiver), reverse("cases:detail", args=[case.pk]))
     # + the case; + what its referrals share; + consents; + health-service organisations
     # (consents); + referrals; + next visits; + last visit; + health-service organisations
-    # (timeline); + timeline; + the audit row; + the documents it may see. No sessions: they
-    # are health.
-    assert count == REQUEST_OVERHEAD + 11, sql
+    # (timeline); + timeline; + the audit row; + the documents it may see; + the forms of
+    # exploitation. No sessions: they are health.
+    assert count == REQUEST_OVERHEAD + 12, sql
 
 
 @pytest.mark.parametrize("cases", [2, 20])

@@ -8,11 +8,12 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Consent, CounsellingSession, EventKind, Phase
 from organisations.models import Organisation, OrganisationKind, Role, User
+from plans.models import Approval, ApprovalKind, ApprovalStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,19 @@ def test_about_two_hundred_cases_over_four_ngos_provinces_and_every_phase(seeded
     assert all(40 <= n <= 60 for n in per_ngo.values()), per_ngo
     assert cases.values("origin_province").distinct().count() >= 8
     assert set(cases.values_list("phase", flat=True)) == set(Phase.values)
-    assert not cases.filter(name_khmer="").exists()
+    assert not cases.filter(nationality="KH", name_khmer="").exists()
+
+
+def test_scam_compound_survivors_of_other_nationalities_and_cases_with_several_forms(seeded):
+    foreign = Case.objects.exclude(nationality="KH")
+    assert foreign.exists()
+    assert foreign.filter(interpreter_needed=True).exists()
+    assert not foreign.filter(languages=[]).exists()
+    assert set(foreign.values_list("exploitations__form", flat=True)) >= {"forced_criminality"}
+    assert foreign.filter(exploitations__country="KH", exploitations__province="18").exists()
+    several = Case.objects.annotate(forms=Count("exploitations")).filter(forms__gt=1)
+    assert several.exists()
+    assert not Case.objects.filter(exploitations__isnull=True).exists()
 
 
 def test_children_are_a_realistic_share_and_consented_for_by_a_guardian(seeded):
@@ -108,6 +121,11 @@ def test_every_case_has_consent_and_every_closure_a_reason_given_by_a_supervisor
     assert not closed.filter(closure_reason="").exists()
     closers = CaseEvent.objects.filter(kind=EventKind.PHASE_CHANGED, to_phase=Phase.CLOSED)
     assert set(closers.values_list("actor__membership__role", flat=True)) == {Role.SUPERVISOR}
+    # Each closing is a worker's request that a supervisor approved.
+    approved = Approval.objects.filter(kind=ApprovalKind.CLOSURE, status=ApprovalStatus.APPROVED)
+    assert approved.count() == closers.count()
+    assert set(approved.values_list("decided_by__membership__role", flat=True)) == {Role.SUPERVISOR}
+    assert not approved.filter(requested_by=F("decided_by")).exists()
 
 
 def test_counselling_sessions_fall_between_intake_and_today(seeded):

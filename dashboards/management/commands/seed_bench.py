@@ -29,6 +29,7 @@ from django.utils import timezone
 from cases.models import (
     Case,
     CaseEvent,
+    CaseExploitation,
     CaseNumberSequence,
     CaseSensitiveFacts,
     ClosureReason,
@@ -66,8 +67,20 @@ PHASES = [
 ]  # fmt: skip
 FORMS = [
     ("sexual_exploitation", 35), ("forced_labour", 35), ("domestic_servitude", 10),
-    ("begging", 8), ("forced_marriage", 8), ("other", 4),
+    ("begging", 8), ("forced_marriage", 8), ("forced_criminality", 4), ("other", 4),
 ]  # fmt: skip
+# One survivor in six suffered a second form of exploitation.
+SECOND_FORM_SHARE = 1 / 6
+# Survivors of other nationalities, trafficked into Cambodia (mostly into scam compounds).
+FOREIGN_SHARE = 0.08
+NATIONALITIES = [
+    ("ID", 25), ("VN", 20), ("CN", 15), ("TH", 10), ("MY", 8), ("PH", 8), ("KE", 4), ("MM", 4),
+    ("LA", 3), ("IN", 3),
+]  # fmt: skip
+LANGUAGES = {"ID": "id", "VN": "vi", "CN": "zh", "TH": "th", "MY": "ms", "PH": "tl", "KE": "sw",
+             "MM": "my", "LA": "lo", "IN": "hi"}  # fmt: skip
+# Where compounds hold foreign nationals: Preah Sihanouk, Koh Kong, Banteay Meanchey (Poipet).
+COMPOUND_PROVINCES = [("18", 60), ("09", 25), ("01", 15)]
 DESTINATIONS = [("TH", 50), ("VN", 12), ("MY", 12), ("CN", 10), ("ID", 4), ("KR", 4), ("ZZ", 8)]
 REFERRAL_STATUSES = [
     ("sent", 8), ("accepted", 15), ("declined", 12), ("in_progress", 20), ("completed", 40),
@@ -233,6 +246,8 @@ class Command(BaseCommand):
         self.pick_phase = Weighted(rng, PHASES)
         self.pick_form = Weighted(rng, FORMS)
         self.pick_destination = Weighted(rng, DESTINATIONS)
+        self.pick_nationality = Weighted(rng, NATIONALITIES)
+        self.pick_compound = Weighted(rng, COMPOUND_PROVINCES)
         self.pick_status = Weighted(rng, REFERRAL_STATUSES)
         self.pick_sex = Weighted(rng, [("female", 72), ("male", 26), ("other", 2)])
         self.pick_referrals = Weighted(rng, [(0, 25), (1, 30), (2, 25), (3, 15), (4, 5)])
@@ -262,10 +277,18 @@ class Command(BaseCommand):
             born = intake - dt.timedelta(days=rng.randint(11 * 365, 40 * 365))
             age = intake.year - born.year - ((intake.month, intake.day) < (born.month, born.day))
             phase = self.pick_phase()
-            movement = "cross_border" if rng.random() < 0.6 else "internal"
+            foreign = rng.random() < FOREIGN_SHARE
+            nationality = self.pick_nationality() if foreign else "KH"
+            movement = "cross_border" if foreign or rng.random() < 0.6 else "internal"
+            if foreign:
+                destination = "KH"
+            else:
+                destination = self.pick_destination() if movement == "cross_border" else ""
             sequences[(org, intake.year)] += 1
             number = sequences[(org, intake.year)]
             closed_on = None
+            # Bench rows are written in bulk, not through the services: a closed bench case
+            # has no closure request behind it (seed_demo closes through request and approval).
             if phase == "closed":
                 closed_on = min(intake + dt.timedelta(days=rng.randint(60, 700)), today)
             worker = rng.choice(self.workers[org])
@@ -278,6 +301,9 @@ class Command(BaseCommand):
                     closure_reason=rng.choice(ClosureReason.values) if closed_on else "",
                     closed_on=closed_on,
                     name_latin=f"Bench Survivor {org}-{number}",
+                    nationality=nationality,
+                    languages=[LANGUAGES[nationality], "en"] if foreign else [],
+                    interpreter_needed=foreign and rng.random() < 0.7,
                     sex=self.pick_sex(),
                     date_of_birth=born,
                     date_of_birth_estimated=rng.random() < 0.3,
@@ -285,11 +311,8 @@ class Command(BaseCommand):
                     origin_province_id=province,
                     origin_commune_id=commune_id,
                     origin_village_id=village_id,
-                    exploitation_form=self.pick_form(),
                     movement=movement,
-                    destination_country=self.pick_destination()
-                    if movement == "cross_border"
-                    else "",
+                    destination_country=destination,
                     how_identified=rng.choice(
                         [
                             "police_raid",
@@ -306,6 +329,7 @@ class Command(BaseCommand):
             )
         new_cases = Case.objects.bulk_create(new_cases)
         self.counts["cases"] += len(new_cases)
+        self._insert(CaseExploitation, [e for c in new_cases for e in self._exploitations(c)])
         statuses = ["unknown", "negative", "negative", "positive", "not_disclosed"]
         self._insert(
             CaseSensitiveFacts,
@@ -384,6 +408,38 @@ class Command(BaseCommand):
                 for _ in range(2)
             ],
         )
+
+    def _exploitations(self, case: Case) -> list[CaseExploitation]:
+        """A form or two, placed where the case says the survivor was taken: a foreign
+        national mostly to a scam compound in a border or coastal province."""
+        rng = self.rng
+        if case.nationality != "KH":
+            first = "forced_criminality" if rng.random() < 0.8 else self.pick_form()
+            country, province = "KH", self.pick_compound()
+        else:
+            first = self.pick_form()
+            country = case.destination_country if case.movement == "cross_border" else "KH"
+            country = "" if country == "ZZ" else country
+            province = None
+        forms = [first]
+        if rng.random() < SECOND_FORM_SHARE:
+            second = self.pick_form()
+            if second != first:
+                forms.append(second)
+        started = case.intake_date - dt.timedelta(days=rng.randint(30, 720))
+        return [
+            CaseExploitation(
+                case_id=case.pk,
+                form=form,
+                country=country,
+                province_id=province,
+                started_on=started if rng.random() < 0.6 else None,
+                ended_on=case.intake_date - dt.timedelta(days=rng.randint(0, 20))
+                if rng.random() < 0.6
+                else None,
+            )
+            for form in forms
+        ]
 
     def _insert(self, model, rows):
         created = model.objects.bulk_create(rows, batch_size=5_000)

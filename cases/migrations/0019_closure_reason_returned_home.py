@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0016_team_open_cases"),
+        ("cases", "0018_drop_single_exploitation_form"),
     ]
 
     operations = [
