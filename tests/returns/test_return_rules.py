@@ -207,14 +207,13 @@ def test_anonymisation_clears_who_received_the_survivor_and_where(case, owner):
 
 def test_closing_as_returned_needs_a_journey_home_with_an_accepting_agency(case, owner, supervisor):
     with pytest.raises(ValidationError) as error:
-        case_change_phase(
-            actor=supervisor, case=case, to_phase="closed", closure_reason="returned_home"
-        )
-    assert "closure_reason" in error.value.message_dict
+        closure_request(actor=owner, case=case, reason="returned_home")
+    assert "reason" in error.value.message_dict
     travelled(case, owner)
-    closed = case_change_phase(
-        actor=supervisor, case=case, to_phase="closed", closure_reason="returned_home"
+    approval_approve(
+        actor=supervisor, approval=closure_request(actor=owner, case=case, reason="returned_home")
     )
+    closed = Case.objects.get(pk=case.pk)
     assert (closed.phase, closed.closure_reason) == (Phase.CLOSED, "returned_home")
 
 
@@ -225,9 +224,7 @@ def test_a_survivor_who_came_home_is_not_closed_as_returned(owner, supervisor):
     step(ret, owner, "agency_accepted", 15)
     step(ret, owner, "travelled", 10, route="poipet")
     with pytest.raises(ValidationError):
-        case_change_phase(
-            actor=supervisor, case=case, to_phase="closed", closure_reason="returned_home"
-        )
+        closure_request(actor=owner, case=case, reason="returned_home")
     # The case goes on: planning the reintegration.
     moved = case_change_phase(actor=owner, case=case, to_phase="intake")
     assert moved.phase == Phase.INTAKE
