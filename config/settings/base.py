@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ops",
     "demo",
     "webforms",
+    "primero",
 ]
 
 MIDDLEWARE = [
@@ -305,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    "primero-sync": {
+        "task": "primero.tasks.primero_sync",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
     # /readyz reports beat as not ready when no heartbeat arrived for BEAT_HEARTBEAT_MAX_AGE.
     "ops-beat-heartbeat": {
         "task": "ops.tasks.beat_heartbeat",
@@ -315,6 +321,11 @@ CELERY_BEAT_SCHEDULE = {
 BEAT_HEARTBEAT_MAX_AGE = env.int("BEAT_HEARTBEAT_MAX_AGE", default=300)
 # The worker logs through LOGGING below (JSON), not through Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Primero v2 servers (primero app): every call gives up after this many seconds; new cases
+# are created in this Primero module.
+PRIMERO_TIMEOUT_SECONDS = env.float("PRIMERO_TIMEOUT_SECONDS", default=15.0)
+PRIMERO_MODULE_ID = env("PRIMERO_MODULE_ID", default="primeromodule-cp")
 
 # Documents attached to cases: encrypted files in their own storage, never under a URL the
 # web server serves. Local disk by default; S3-compatible object storage (django-storages) by
