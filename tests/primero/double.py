@@ -16,6 +16,7 @@ import base64
 import json
 import secrets
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
@@ -33,6 +34,7 @@ class PrimeroDouble:
         self.referrals: dict[str, dict] = {}
         self.requests: list[tuple[str, str]] = []
         self.fail_next: list[int] = []  # status codes to answer to the next requests
+        self.delay = 0.0  # seconds each answer takes, so that two clients overlap
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -212,6 +214,7 @@ def _handler(double: PrimeroDouble):
                 body = json.loads(raw) if raw else {}
             except ValueError:
                 return self._answer(400, _errors(400, url.path, "Bad Request"))
+            time.sleep(double.delay)
             with double.lock:
                 double.requests.append((method, url.path))
                 if double.fail_next:
