@@ -90,9 +90,7 @@ def test_a_refused_password_on_the_page_is_a_form_error(primero, ngo, org_admin,
 
 
 @pytest.mark.parametrize("user", ["owner", "supervisor", "outsider"])
-def test_only_the_organisations_administrator_sees_the_page(
-    request, user, connection, client_for
-):
+def test_only_the_organisations_administrator_sees_the_page(request, user, connection, client_for):
     client = client_for(request.getfixturevalue(user))
     assert client.get(reverse("primero:connection")).status_code == 404
 

@@ -25,7 +25,7 @@ def queries_for(client, url):
 
 @pytest.mark.parametrize("count", [2, 8])
 def test_connection_page_query_budget(connection, owner, dosvy, org_admin, client_for, count):
-    for number in range(count):
+    for _ in range(count):
         case = CaseFactory(actor=owner)
         give_consent(case, owner, organisation=dosvy)
         send(case, owner, dosvy)
