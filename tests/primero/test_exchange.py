@@ -316,3 +316,23 @@ def test_basic_auth_where_tokens_are_gone(primero, ngo, dosvy, case, owner, cons
 
     assert len(primero.referrals) == 1
     assert PrimeroConnection.objects.get().state == ConnectionState.OK
+
+
+def test_a_supervisors_override_is_the_only_way_to_override_consent_in_primero(
+    primero, connection, case, supervisor, dosvy
+):
+    send(case, supervisor, dosvy, override_reason="She is in danger tonight.")
+
+    sync.sync_cycle()
+
+    record = only_case(primero)
+    assert record["disclosure_other_orgs"] is False
+    [transition] = primero.referrals.values()
+    assert transition["consent_overridden"] is True
+    assert "She is in danger tonight." in transition["notes"]
+
+
+def test_the_beat_runs_a_cycle_every_few_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["primero-sync"]
+    assert entry["task"] == "primero.tasks.primero_sync"
+    assert entry["schedule"] <= 600 and entry["options"]["expires"] == entry["schedule"]
