@@ -99,6 +99,11 @@ class Client:
         self._token = token
         self.mode = AuthMode.TOKEN
 
+    def sign_in(self) -> None:
+        """Sign in now rather than on the first call, so that a refusal is the connection's,
+        not a call's."""
+        self._authorization()
+
     def _authorization(self) -> str:
         if self.mode == AuthMode.BASIC:
             return self._basic()
@@ -153,7 +158,7 @@ class Client:
 
     def check(self) -> None:
         """A read that needs a valid sign-in: the test call on saving a connection."""
-        self.call("GET", "/api/v2/cases", query={"per": 1, "page": 1})
+        self.call("GET", "/api/v2/cases", query={"per": 1, "page": 1, "fields": "short"})
 
     def case_get(self, record_id: str) -> dict | None:
         try:

@@ -1,6 +1,9 @@
 """Writes of the Primero exchange: the connection, retrying a call, answering a referral that
 came from Primero. Each runs in one transaction."""
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -67,6 +70,10 @@ def connection_save(
     connection.auth_mode = auth_mode
     if field_mapping is not None:
         connection.field_mapping = field_mapping
+    if not (connection.base_url.startswith("https://") or settings.PRIMERO_ALLOW_HTTP):
+        raise ValidationError(
+            {"base_url": _("Use an https:// address: the password goes with every call.")}
+        )
     connection.full_clean(exclude=["organisation"])
     connection_check(connection)
     connection.state, connection.state_message = ConnectionState.OK, ""
@@ -108,18 +115,25 @@ def _lock_open(actor: User, inbound: InboundReferral) -> InboundReferral:
     return inbound
 
 
+def _link(inbound: InboundReferral, case) -> None:
+    """Link the new case to Primero's, unless that record is linked already (a case this
+    organisation once sent to Primero, referred back to it)."""
+    try:
+        primero_id = uuid.UUID(inbound.primero_case_id)
+    except ValueError:
+        return
+    link = {"connection": inbound.connection, "primero_id": primero_id}
+    if not CaseLink.objects.filter(**link).exists():
+        CaseLink.objects.create(case=case, created_in_primero=True, **link)
+
+
 @transaction.atomic
 def inbound_accept(*, actor: User, inbound: InboundReferral, **case_fields) -> InboundReferral:
     """Accept in Homecoming: the survivor is registered as a case linked to Primero's, and the
     answer goes to Primero through the outbox."""
     inbound = _lock_open(actor, inbound)
     case = case_create(actor=actor, **case_fields)
-    CaseLink.objects.create(
-        connection=inbound.connection,
-        case=case,
-        primero_id=inbound.primero_case_id,
-        created_in_primero=True,
-    )
+    _link(inbound, case)
     inbound.status, inbound.case = InboundStatus.ACCEPTED, case
     inbound.answered_at, inbound.answered_by = timezone.now(), actor
     inbound.save(update_fields=["status", "case", "answered_at", "answered_by"])

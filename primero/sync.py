@@ -76,6 +76,8 @@ def _send_referral(client: Client, call: OutboxCall) -> None:
         "case__sensitive_facts", "consent", "from_organisation"
     ).get(pk=call.referral_id)
     link = ReferralLink.objects.select_related("case_link").get(referral=referral)
+    if referral.status not in OPEN_STATUSES or referral.consent_revoked_at is not None:
+        return  # cancelled or withdrawn since: a retried call sends nothing
     record_id = str(link.case_link.primero_id)
     record = mapping.case_record(connection=call.connection, referral=referral)
     if client.case_get(record_id) is None:
@@ -289,6 +291,7 @@ def connection_cycle(connection: PrimeroConnection) -> str:
     counts: Counter = Counter()
     state, message = ConnectionState.OK, ""
     try:
+        client.sign_in()
         _run_calls(client, connection, counts)
         _read_answers(client, connection, counts)
         _read_inbound(client, connection, counts)

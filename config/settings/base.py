@@ -326,6 +326,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # are created in this Primero module.
 PRIMERO_TIMEOUT_SECONDS = env.float("PRIMERO_TIMEOUT_SECONDS", default=15.0)
 PRIMERO_MODULE_ID = env("PRIMERO_MODULE_ID", default="primeromodule-cp")
+# The integration account's password goes with every call: plain http only for a server on
+# this machine in development and tests.
+PRIMERO_ALLOW_HTTP = env.bool("PRIMERO_ALLOW_HTTP", default=False)
 
 # Documents attached to cases: encrypted files in their own storage, never under a URL the
 # web server serves. Local disk by default; S3-compatible object storage (django-storages) by

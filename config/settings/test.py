@@ -28,3 +28,4 @@ STORAGES = {
 # A second alias on the same test database stands in for the read replica (tests/ops).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 READ_REPLICA_ENABLED = False
+PRIMERO_ALLOW_HTTP = True  # the Primero double listens on 127.0.0.1

@@ -33,7 +33,8 @@ class PrimeroDouble:
         self.cases: dict[str, dict] = {}
         self.referrals: dict[str, dict] = {}
         self.requests: list[tuple[str, str]] = []
-        self.fail_next: list[int] = []  # status codes to answer to the next requests
+        # Status codes to answer to the next requests in turn (None: answer as usual).
+        self.fail_next: list[int | None] = []
         self.delay = 0.0  # seconds each answer takes, so that two clients overlap
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -217,8 +218,8 @@ def _handler(double: PrimeroDouble):
             time.sleep(double.delay)
             with double.lock:
                 double.requests.append((method, url.path))
-                if double.fail_next:
-                    status = double.fail_next.pop(0)
+                status = double.fail_next.pop(0) if double.fail_next else None
+                if status:
                     return self._answer(status, _errors(status, url.path, "Service Unavailable"))
                 if url.path == "/api/v2/tokens" and method == "POST":
                     return self._answer(*double.sign_in(body))

@@ -132,3 +132,10 @@ def test_the_command_connects_with_a_password_from_the_environment(
             "--password-env", "PRIMERO_PASSWORD", "--recipient", RECIPIENT,
         )  # fmt: skip
     assert PrimeroConnection.objects.get().password == "s3cret-pass"
+
+
+def test_a_plain_http_address_is_refused_outside_development(primero, ngo, settings):
+    settings.PRIMERO_ALLOW_HTTP = False
+    with pytest.raises(ValidationError, match="https://"):
+        connection_save(organisation=ngo, **arguments(primero))
+    assert primero.requests == []  # the password never left

@@ -286,7 +286,7 @@ def test_a_server_error_puts_the_call_back_with_a_delay(
     primero, connection, case, owner, dosvy, consents
 ):
     send(case, owner, dosvy)
-    primero.fail_next = [503]
+    primero.fail_next = [None, 503]  # the sign-in goes through, the first call does not
 
     sync.sync_cycle()
 
@@ -336,3 +336,26 @@ def test_the_beat_runs_a_cycle_every_few_minutes(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["primero-sync"]
     assert entry["task"] == "primero.tasks.primero_sync"
     assert entry["schedule"] <= 600 and entry["options"]["expires"] == entry["schedule"]
+
+
+def test_retrying_a_failed_send_of_a_cancelled_referral_sends_nothing(
+    primero, connection, case, owner, dosvy, org_admin
+):
+    from primero.services import call_retry
+    from tests.referrals.helpers import give_consent
+
+    give_consent(case, owner, organisation=dosvy)  # no consent for services: Primero refuses
+    referral = send(case, owner, dosvy)
+    sync.sync_cycle()
+    referral_cancel(actor=owner, referral=referral)
+    send_call = OutboxCall.objects.get(kind="send_referral")
+    assert send_call.status == CallStatus.FAILED
+
+    call_retry(actor=org_admin, call=send_call)
+    sync.sync_cycle()
+
+    assert primero.referrals == {}
+    assert {c.kind: c.status for c in OutboxCall.objects.all()} == {
+        "send_referral": CallStatus.DONE,
+        "revoke_referral": CallStatus.DONE,
+    }
