@@ -72,7 +72,7 @@ def connection_page(request):
         "failed": calls.get(CallStatus.FAILED, []),
         "waiting": calls.get(CallStatus.WAITING, []),
         "done": calls.get(CallStatus.DONE, []),
-        "default_fields": json.dumps({"fields": DEFAULT_FIELDS}),
+        "default_fields": sorted(DEFAULT_FIELDS.items()),
     }
     return render(request, "primero/connection.html", context, status=400 if form.errors else 200)
 
