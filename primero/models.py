@@ -50,7 +50,7 @@ class PrimeroConnection(models.Model):
     state = models.CharField(max_length=16, choices=ConnectionState.choices, default="ok")
     state_message = models.TextField(blank=True)
     last_cycle_at = models.DateTimeField(null=True, blank=True)
-    last_cycle_summary = models.TextField(blank=True)
+    last_cycle_counts = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,6 +59,12 @@ class PrimeroConnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.base_url}"
+
+    @property
+    def last_cycle_summary(self) -> str:
+        from .sync import cycle_summary
+
+        return cycle_summary(self.last_cycle_counts)
 
 
 class PrimeroRoute(models.Model):

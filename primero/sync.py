@@ -20,6 +20,7 @@ from itertools import groupby
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from referrals.models import OPEN_STATUSES, Referral, Service, Status
 from referrals.services import ALLOWED_TRANSITIONS, referral_record_remote_answer
@@ -168,17 +169,17 @@ def _run_calls(client: Client, connection: PrimeroConnection, counts: Counter) -
                 call.next_attempt_at = timezone.now() + backoff(call.attempts)
                 call.last_error = str(error)
                 call.save(update_fields=["attempts", "next_attempt_at", "last_error"])
-                counts["calls put back"] += 1
+                counts["put_back"] += 1
                 unreachable = error
             except PrimeroError as error:
                 call.status, call.last_error = CallStatus.FAILED, str(error)
                 call.save(update_fields=["status", "attempts", "last_error"])
-                counts["calls failed"] += 1
+                counts["failed"] += 1
                 logger.warning("Primero refused call %s: %s", call.pk, error)
                 continue
             else:
                 _mark_done(call)
-                counts[f"{call.get_kind_display().lower()}: done"] += 1
+                counts[call.kind] += 1
                 continue
         # The server is not answering: leave the other calls for the next cycle.
         raise unreachable
@@ -206,7 +207,7 @@ def _read_answers(client: Client, connection: PrimeroConnection, counts: Counter
             if transition is None or transition.get("status") == link.primero_status:
                 continue
             if _apply_answer(link, transition):
-                counts["answers read back"] += 1
+                counts["answers_read"] += 1
 
 
 @transaction.atomic
@@ -250,12 +251,12 @@ def _read_inbound(client: Client, connection: PrimeroConnection, counts: Counter
             if transition_id not in known and status == "in_progress":
                 full = client.case_get(record_id) or record
                 if _receive(connection, record_id, transition, full):
-                    counts["referrals received"] += 1
+                    counts["received"] += 1
             elif known.get(transition_id) == InboundStatus.SENT and status == "revoked":
                 InboundReferral.objects.filter(
                     connection=connection, primero_referral_id=transition_id
                 ).update(status=InboundStatus.REVOKED)
-                counts["referrals revoked in Primero"] += 1
+                counts["revoked_in_primero"] += 1
 
 
 def _receive(connection, record_id: str, transition: dict, record: dict) -> bool:
@@ -279,8 +280,23 @@ def _receive(connection, record_id: str, transition: dict, record: dict) -> bool
 # The cycle
 
 
-def _summary(counts: Counter) -> str:
-    return "; ".join(f"{what}: {count}" for what, count in sorted(counts.items())) or "nothing"
+# What a cycle counts, as the administrator's page and the command name it.
+CYCLE_COUNTS = {
+    CallKind.SEND_REFERRAL: _("referrals sent"),
+    CallKind.REVOKE_REFERRAL: _("referrals revoked"),
+    CallKind.ANSWER_REFERRAL: _("answers sent"),
+    "put_back": _("calls put back for later"),
+    "failed": _("calls failed"),
+    "answers_read": _("answers read back"),
+    "received": _("referrals received"),
+    "revoked_in_primero": _("referrals revoked in Primero"),
+}
+
+
+def cycle_summary(counts: dict) -> str:
+    """The cycle's counts in the active language."""
+    parts = [f"{CYCLE_COUNTS[key]}: {counts[key]}" for key in CYCLE_COUNTS if counts.get(key)]
+    return "; ".join(parts) or str(_("nothing to do"))
 
 
 def connection_cycle(connection: PrimeroConnection) -> str:
@@ -301,14 +317,13 @@ def connection_cycle(connection: PrimeroConnection) -> str:
         state, message = ConnectionState.UNREACHABLE, str(error)
     except Refused as error:
         message = str(error)
-    summary = _summary(counts)
     PrimeroConnection.objects.filter(pk=connection.pk).update(
         state=state,
         state_message=message,
         last_cycle_at=timezone.now(),
-        last_cycle_summary=summary,
+        last_cycle_counts=dict(counts),
     )
-    line = f"{name}: {summary}"
+    line = f"{name}: {cycle_summary(counts)}"
     return f"{line} (stopped: {message})" if message else line
 
 

@@ -122,7 +122,7 @@ def test_withdrawing_consent_revokes_the_referral_in_primero(
 
     [transition] = primero.referrals.values()
     assert transition["status"] == "revoked"
-    assert "revoke a referral: done: 1" in lines[0]
+    assert "referrals revoked: 1" in lines[0]
 
 
 def test_a_cancelled_referral_is_revoked_in_primero(
