@@ -197,6 +197,18 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("Visit overdue")
 
 
+class ReminderQuerySet(models.QuerySet):
+    def end(self) -> None:
+        """Their subject is over (the visit recorded, missed or cancelled, the action done, the
+        decision taken, the case closed): the unsent ones go, and an e-mail of a sent one that
+        still waits for the mail server is withdrawn rather than delivered late and wrong. An
+        e-mail already in the mail server's hands is left to finish."""
+        EmailDelivery.objects.filter(reminder__in=self, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.WITHDRAWN
+        )
+        self.filter(sent_at__isnull=True).delete()
+
+
 class Reminder(models.Model):
     """What is due to be sent, kept in the database so that a lost broker or a killed worker
     loses nothing: one row per visit and kind, sent once.
@@ -218,6 +230,8 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reminder")
@@ -279,6 +293,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     REFUSED = "refused", _("Refused by the mail server")
     FAILED = "failed", _("Given up after repeated failures")
+    WITHDRAWN = "withdrawn", _("Not sent: no longer due")
 
 
 class EmailDelivery(models.Model):

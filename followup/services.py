@@ -86,8 +86,8 @@ def _reminders_sync(visit: FollowUpVisit) -> None:
     Reminder.objects.bulk_create(wanted.values())
 
 
-def _reminders_drop_unsent(visit: FollowUpVisit) -> None:
-    visit.reminders.filter(sent_at__isnull=True).delete()
+def _reminders_end(visit: FollowUpVisit) -> None:
+    visit.reminders.end()
 
 
 def _event(visit: FollowUpVisit, actor: User | None, key: str, **values) -> None:
@@ -231,7 +231,7 @@ def visit_cancel(
     visit.status = VisitStatus.CANCELLED
     visit.cancel_reason = reason.strip()
     visit.save(update_fields=["status", "cancel_reason", "updated_at"])
-    _reminders_drop_unsent(visit)
+    _reminders_end(visit)
     _event(
         visit,
         actor,
@@ -300,7 +300,7 @@ def visit_record(
     visit.save()
     if resources is not None:
         visit.resources.set(resources)
-    _reminders_drop_unsent(visit)
+    _reminders_end(visit)
     _event(visit, actor, "visit.recorded", date=timeline.day(visited_on))
     others_planned = visit.case.followup_visits.filter(status=VisitStatus.PLANNED).exists()
     if next_visit_on is not None and next_visit_on >= today and not others_planned:
@@ -322,7 +322,7 @@ def visit_record_missed(*, actor: User, visit: FollowUpVisit, notes: str = "") -
     visit.status = VisitStatus.MISSED
     visit.notes = notes.strip()
     visit.save(update_fields=["status", "notes", "updated_at"])
-    _reminders_drop_unsent(visit)
+    _reminders_end(visit)
     _event(visit, actor, "visit.missed", date=timeline.day(visit.scheduled_for))
     return visit
 
@@ -331,7 +331,7 @@ def visit_record_missed(*, actor: User, visit: FollowUpVisit, notes: str = "") -
 def followup_cancel_for_closed_case(*, actor: User | None, case: Case) -> int:
     """A closed case needs no more visits: cancel the planned ones and their reminders."""
     planned = case.followup_visits.filter(status=VisitStatus.PLANNED)
-    Reminder.objects.filter(visit__in=planned, sent_at__isnull=True).delete()
+    Reminder.objects.filter(visit__in=planned).end()
     count = planned.update(
         status=VisitStatus.CANCELLED,
         cancel_reason=_("The case was closed."),

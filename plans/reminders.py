@@ -38,9 +38,9 @@ def _create(rows: list[Reminder]) -> None:
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def _drop_unsent(*prefixes: str) -> None:
+def _end(*prefixes: str) -> None:
     for prefix in prefixes:
-        Reminder.objects.filter(topic__startswith=prefix, sent_at__isnull=True).delete()
+        Reminder.objects.filter(topic__startswith=prefix).end()
 
 
 def approved_plan_reminders(plan: Plan) -> None:
@@ -48,7 +48,7 @@ def approved_plan_reminders(plan: Plan) -> None:
     reminders go."""
     for old in Plan.objects.filter(case_id=plan.case_id).exclude(pk=plan.pk):
         action_ids = Action.objects.filter(goal__plan=old).values_list("pk", flat=True)
-        _drop_unsent(f"{REVIEW}:{old.pk}:", *(f"{ACTION}:{pk}:" for pk in action_ids))
+        _end(f"{REVIEW}:{old.pk}:", *(f"{ACTION}:{pk}:" for pk in action_ids))
     rows = []
     actions = Action.objects.filter(
         goal__plan=plan, status__in=(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
@@ -69,12 +69,12 @@ def review_rows(plan: Plan) -> list[Reminder]:
 
 def review_reminders_renew(plan: Plan) -> None:
     """After a review: the next one is due on the new date."""
-    _drop_unsent(f"{REVIEW}:{plan.pk}:")
+    _end(f"{REVIEW}:{plan.pk}:")
     _create(review_rows(plan))
 
 
 def action_reminders_end(action: Action) -> None:
-    _drop_unsent(f"{ACTION}:{action.pk}:")
+    _end(f"{ACTION}:{action.pk}:")
 
 
 def approval_reminders(approval: Approval) -> None:
@@ -84,7 +84,7 @@ def approval_reminders(approval: Approval) -> None:
 
 
 def approval_reminders_end(approval: Approval) -> None:
-    _drop_unsent(f"{APPROVAL}:{approval.pk}:")
+    _end(f"{APPROVAL}:{approval.pk}:")
 
 
 def plan_reminder_text(reminder: Reminder, recipient: User) -> str:

@@ -1,6 +1,7 @@
 """Production settings: no secret has a default, and Django's deployment checks pass."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,26 @@ def test_demo_data_is_refused_under_production_settings():
     assert result.returncode != 0
     assert "production" in result.stderr.lower() or "demo" in result.stderr.lower()
     assert "Traceback" not in result.stderr
+
+
+def test_a_mail_server_that_never_answers_does_not_hold_the_sender():
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        env = {**PRODUCTION_ENV, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
+        env |= {"EMAIL_USE_TLS": "false", "EMAIL_TIMEOUT": "1"}
+        send = (
+            "from django.core.mail import send_mail\n"
+            "try:\n"
+            "    send_mail('s', 'b', None, ['worker@example.org'])\n"
+            "except OSError as error:\n"
+            "    print('gave up:', type(error).__name__)\n"
+        )
+        result = manage("shell", "-c", send, env=env)
+    assert result.returncode == 0, result.stderr
+    # Without a timeout the sender waits for ever (the subprocess's own limit then fails this).
+    assert result.stdout.split("gave up: ")[-1].strip() in {
+        "TimeoutError",
+        "SMTPServerDisconnected",
+    }, result.stdout

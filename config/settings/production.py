@@ -39,6 +39,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+# A mail server that accepts the connection and then says nothing must not hold a reminder
+# worker forever: the delivery fails, stays pending and is tried again on the next run.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # One cache shared by every web worker (dashboard numbers, throttling counters); a Redis that
 # is down degrades it (misses, no throttling, a log line) instead of failing requests.

@@ -162,3 +162,30 @@ def test_reminders_of_a_case_reintegrated_through_an_api_key_go_to_supervisors(
     page = client_for(supervisor).get(reverse("cases:team"))
     assert case in page.context["cases_needing_worker"]
     assert case.case_number in page.content.decode()
+
+
+def test_an_email_waiting_for_the_mail_server_is_withdrawn_once_the_visit_is_recorded(
+    smtp, due, owner
+):
+    from followup.services import visit_record
+
+    start, expected = due
+    smtp.stop()
+    run(1, start)  # the reminders went out in-app; their e-mails wait for the mail server
+    visit = FollowUpVisit.objects.order_by("pk").first()
+    waiting = EmailDelivery.objects.filter(reminder__visit=visit)
+    assert set(waiting.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+
+    visit_record(actor=owner, visit=visit, visited_on=timezone.localdate())
+    smtp.start()
+    run(1, start, first=1)
+
+    late = {
+        (reminder, address)
+        for reminder, address in expected
+        if reminder in set(Reminder.objects.filter(visit=visit).values_list("pk", flat=True))
+    }
+    received, missing, doubled = figures(smtp, expected - late)
+    assert (received, missing, doubled) == (len(expected) - len(late), 0, 0)
+    assert len(late) == 2  # the worker's and the supervisor's
+    assert set(waiting.values_list("status", flat=True)) == {DeliveryStatus.WITHDRAWN}
