@@ -54,3 +54,13 @@ def test_an_empty_decline_is_a_form_error(inbound, owner, client_for):
         reverse("primero:inbound-decline", args=[inbound.pk]), {"decline_reason": " "}
     )
     assert response.status_code == 400
+
+
+def test_the_inbox_says_how_many_wait_and_only_to_the_organisation(
+    inbound, owner, outsider, client_for, client
+):
+    page = client_for(owner).get(reverse("referrals:inbox")).content.decode()
+    assert "1 referral from Primero is waiting for an answer." in page
+    client.logout()
+    page = client_for(outsider).get(reverse("referrals:inbox")).content.decode()
+    assert "from Primero is waiting" not in page
