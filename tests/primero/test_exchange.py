@@ -359,3 +359,26 @@ def test_retrying_a_failed_send_of_a_cancelled_referral_sends_nothing(
         "send_referral": CallStatus.DONE,
         "revoke_referral": CallStatus.DONE,
     }
+
+
+def test_a_refused_basic_sign_in_is_tried_once_too(
+    primero, connection, case, owner, dosvy, consents
+):
+    connection.auth_mode = "basic"
+    connection.save()
+    send(case, owner, dosvy)
+    primero.users["homecoming"] = "changed-in-primero"
+
+    for _ in range(3):
+        sync.sync_cycle()
+
+    assert primero.failed_logins["homecoming"] == 1
+    assert primero.cases == {}
+
+
+def test_the_command_says_when_nothing_is_connected(db):
+    import io
+
+    out = io.StringIO()
+    call_command("primero_sync", stdout=out)
+    assert out.getvalue().strip() == "No organisation is connected to Primero."
