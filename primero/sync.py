@@ -216,9 +216,15 @@ def _apply_answer(link: ReferralLink, transition: dict) -> bool:
     referral = Referral.objects.select_for_update().get(pk=link.referral_id)
     to_status = ANSWERS.get(status)
     applied = False
-    if to_status is not None and (
-        to_status in ALLOWED_TRANSITIONS[referral.status]
-        or (to_status == Status.COMPLETED and referral.status == Status.SENT)
+    # Accepted in Primero before the revocation reached it: the withdrawal stands.
+    withdrawn = referral.consent_revoked_at is not None
+    if (
+        to_status is not None
+        and not withdrawn
+        and (
+            to_status in ALLOWED_TRANSITIONS[referral.status]
+            or (to_status == Status.COMPLETED and referral.status == Status.SENT)
+        )
     ):
         note = transition.get("rejected_reason") or transition.get("note_on_referral_from_provider")
         referral_record_remote_answer(

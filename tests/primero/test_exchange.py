@@ -1,8 +1,11 @@
 """The exchange with Primero, against the Primero double running as a real HTTP server."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case
 from cases.services import consent_withdraw
@@ -382,3 +385,23 @@ def test_the_command_says_when_nothing_is_connected(db):
     out = io.StringIO()
     call_command("primero_sync", stdout=out)
     assert out.getvalue().strip() == "No organisation is connected to Primero."
+
+
+def test_an_acceptance_in_primero_after_the_withdrawal_gives_no_access(
+    primero, connection, case, owner, dosvy, consents
+):
+    referral = send(case, owner, dosvy)
+    sync.sync_cycle()
+    [transition] = primero.referrals.values()
+    consent_withdraw(actor=owner, consent=consents[1], reason="Changed her mind")
+    transition["status"] = "accepted"  # in Primero, before the revocation arrives
+    # The revocation is not due yet (put back after a network error).
+    OutboxCall.objects.filter(kind="revoke_referral").update(
+        next_attempt_at=timezone.now() + dt.timedelta(minutes=5)
+    )
+
+    sync.sync_cycle()
+
+    referral.refresh_from_db()
+    assert referral.status == Status.SENT
+    assert not case.events.filter(message="referral.accepted_in_system").exists()
