@@ -148,6 +148,8 @@ def inbound_decline(*, actor: User, inbound: InboundReferral, reason: str) -> In
         raise ValidationError({"decline_reason": _("Say why the referral is declined.")})
     inbound.status, inbound.decline_reason = InboundStatus.DECLINED, reason.strip()
     inbound.answered_at, inbound.answered_by = timezone.now(), actor
-    inbound.save(update_fields=["status", "decline_reason", "answered_at", "answered_by"])
+    # Declined, the survivor is not this organisation's to know: what Primero shared goes.
+    inbound.shared = {}
+    inbound.save(update_fields=["status", "decline_reason", "answered_at", "answered_by", "shared"])
     inbound_answer_enqueue(inbound=inbound)
     return inbound

@@ -259,9 +259,10 @@ def _read_inbound(client: Client, connection: PrimeroConnection, counts: Counter
                 if _receive(connection, record_id, transition, full):
                     counts["received"] += 1
             elif known.get(transition_id) == InboundStatus.SENT and status == "revoked":
+                # Primero no longer shares the case: what it shared is not kept.
                 InboundReferral.objects.filter(
                     connection=connection, primero_referral_id=transition_id
-                ).update(status=InboundStatus.REVOKED)
+                ).update(status=InboundStatus.REVOKED, shared={})
                 counts["revoked_in_primero"] += 1
 
 

@@ -217,6 +217,8 @@ def test_an_inbound_referral_declined_in_homecoming_is_rejected_in_primero(
 
     assert transition["status"] == "rejected"
     assert transition["rejected_reason"] == "We have no shelter place"
+    inbound.refresh_from_db()
+    assert inbound.shared == {}  # the survivor's details are not kept after declining
 
 
 def test_a_401_stops_the_cycle_without_a_second_sign_in(

@@ -47,6 +47,7 @@ def test_a_referral_revoked_in_primero_is_shown_revoked(primero, inbound):
     sync.sync_cycle()
     inbound.refresh_from_db()
     assert inbound.status == "revoked"
+    assert inbound.shared == {}
 
 
 def test_an_empty_decline_is_a_form_error(inbound, owner, client_for):
