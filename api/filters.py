@@ -101,16 +101,16 @@ class TombstoneFilter(filters.FilterSet):
     )
 
 
-class PlanFilter(filters.FilterSet):
+class PlanRecordFilter(UpdatedSinceFilterSet):
+    """The plan's records of the cases the caller works on: by case, and what changed since."""
+
     case = IdFilter(field_name="case_id")
+
+
+class PlanFilter(PlanRecordFilter):
     status = filters.ChoiceFilter(choices=PlanStatus.choices)
 
 
-class CaseIdFilter(filters.FilterSet):
-    case = IdFilter(field_name="case_id")
-
-
-class ApprovalFilter(filters.FilterSet):
-    case = IdFilter(field_name="case_id")
+class ApprovalFilter(PlanRecordFilter):
     status = filters.ChoiceFilter(choices=ApprovalStatus.choices)
     kind = filters.ChoiceFilter(choices=ApprovalKind.choices)

@@ -21,13 +21,3 @@ class NameCursorPagination(UpdatedCursorPagination):
 
 class OccurredCursorPagination(UpdatedCursorPagination):
     ordering = ("occurred_at", "id")
-
-
-class CreatedCursorPagination(UpdatedCursorPagination):
-    """Records never changed once written (assessments, services delivered)."""
-
-    ordering = ("created_at", "id")
-
-
-class RequestedCursorPagination(UpdatedCursorPagination):
-    ordering = ("requested_at", "id")

@@ -11,6 +11,9 @@ from .views.followup import CommunityResourceViewSet, VisitViewSet
 from .views.plans import (
     ApprovalViewSet,
     AssessmentViewSet,
+    CommunityPreparationViewSet,
+    FamilyAssessmentViewSet,
+    LivelihoodFactViewSet,
     PlanViewSet,
     ServiceDeliveryViewSet,
 )
@@ -30,6 +33,11 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("services-delivered", ServiceDeliveryViewSet, basename="service-delivered")
+router.register("family-assessments", FamilyAssessmentViewSet, basename="family-assessment")
+router.register(
+    "community-preparation", CommunityPreparationViewSet, basename="community-preparation"
+)
+router.register("livelihood-facts", LivelihoodFactViewSet, basename="livelihood-fact")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("provinces", ProvinceViewSet, basename="province")
 router.register("tombstones", TombstoneViewSet, basename="tombstone")

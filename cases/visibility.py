@@ -134,6 +134,50 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         # The wellbeing score is the mean of ratings that include health.
         HEALTH: ("health", "wellbeing"),
     },
+    # The reintegration plan belongs to the organisation that owns the case (plans.selectors):
+    # what it records is case facts; its health domain (scores, goals and the services towards
+    # them) is withheld per row from those who do not see health (plans.permissions). The
+    # scores of an assessment and the goals of a plan are the rows the API nests in them.
+    "plans.NeedsAssessment": {
+        BOOKKEEPING: ("id", "case", "assessed_by", "created_at", "updated_at"),
+        CASE_FACTS: ("assessed_on", "occasion", "scores"),
+    },
+    "plans.FamilyAssessment": {
+        BOOKKEEPING: ("id", "case", "recorded_by", "created_at", "updated_at"),
+        CASE_FACTS: (
+            "visited_on", "people_met", "family_attitude", "community_attitude",
+            "family_member_involved", "risks", "recommendation", "alternative_option", "reason",
+        ),
+    },
+    "plans.CommunityPreparation": {
+        BOOKKEEPING: ("id", "case", "recorded_by", "created_at", "updated_at"),
+        CASE_FACTS: ("resource", "met_on", "agreed_to"),
+    },
+    "plans.Plan": {
+        BOOKKEEPING: (
+            "id", "case", "version", "status", "review_date", "created_by", "submitted_by",
+            "submitted_at", "created_at", "updated_at",
+        ),
+        CASE_FACTS: ("goals",),
+    },
+    "plans.ServiceDelivery": {
+        BOOKKEEPING: ("id", "case", "action", "recorded_by", "created_at", "updated_at"),
+        CASE_FACTS: ("delivered_on", "provider", "note"),
+    },
+    "plans.LivelihoodFact": {
+        BOOKKEEPING: ("id", "case", "goal", "recorded_by", "created_at", "updated_at"),
+        CASE_FACTS: (
+            "kind", "course", "provider", "started_on", "ended_on", "completed", "employer_kind",
+            "monthly_income_riel", "support_kind", "amount_riel",
+        ),
+    },
+    "plans.Approval": {
+        BOOKKEEPING: (
+            "id", "case", "kind", "plan", "status", "requested_by", "requested_at", "decided_by",
+            "decided_at", "updated_at",
+        ),
+        CASE_FACTS: ("closure_reason", "note", "comment"),
+    },
 }  # fmt: skip
 
 

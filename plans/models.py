@@ -5,6 +5,8 @@ facts, and the approvals of a plan and of a case's closure.
 Free text that may tell a survivor's story (notes, risks, goals, reasons) is encrypted at rest,
 like the case's sensitive facts. The health domain (HIV care among it) is restricted like the
 case's health facts: see `plans.permissions`.
+
+Every record a partner reads has an `updated_at`, so that it syncs with `updated_since`.
 """
 
 from django.conf import settings
@@ -50,6 +52,7 @@ class NeedsAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("needs assessment")
@@ -123,6 +126,7 @@ class FamilyAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("family assessment")
@@ -157,6 +161,7 @@ class CommunityPreparation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("community preparation step")
@@ -300,6 +305,7 @@ class ServiceDelivery(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("service delivered")
@@ -356,6 +362,7 @@ class LivelihoodFact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("livelihood fact")
@@ -401,6 +408,7 @@ class Approval(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = EncryptedTextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("approval")

@@ -7,7 +7,10 @@ from cases.models import Case
 from .models import (
     Approval,
     ApprovalStatus,
+    CommunityPreparation,
+    FamilyAssessment,
     Goal,
+    LivelihoodFact,
     NeedsAssessment,
     Plan,
     PlanStatus,
@@ -116,3 +119,25 @@ def approvals_for(user) -> QuerySet[Approval]:
 def services_delivered_for(user) -> QuerySet[ServiceDelivery]:
     rows = ServiceDelivery.objects.filter(case__in=cases_for_plan_work(user))
     return without_hidden_health(user, rows, domain="action__goal__domain").select_related("case")
+
+
+def _of_plan_cases(model, user) -> QuerySet:
+    return model.objects.filter(case__in=cases_for_plan_work(user)).select_related("case")
+
+
+def family_assessments_for(user) -> QuerySet[FamilyAssessment]:
+    return _of_plan_cases(FamilyAssessment, user)
+
+
+def community_preparation_for(user) -> QuerySet[CommunityPreparation]:
+    return _of_plan_cases(CommunityPreparation, user)
+
+
+def livelihood_facts_for(user) -> QuerySet[LivelihoodFact]:
+    return _of_plan_cases(LivelihoodFact, user)
+
+
+def goals_for(user) -> QuerySet[Goal]:
+    """Goals of the plans the user works on, the health domain's only where they see it."""
+    goals = Goal.objects.filter(plan__case__in=cases_for_plan_work(user))
+    return without_hidden_health(user, goals, domain="domain", case="plan__case")

@@ -8,7 +8,9 @@ The rules, each in one place:
   through approval again;
 - closing a case is asked for with a reason and decided the same way;
 - a case moves to "reintegrated" only with an approved plan (`cases.services` asks
-  `has_approved_plan`).
+  `has_approved_plan`);
+- an approved plan is reviewed every three months, and on the 18th birthday of a survivor
+  registered as a child, for the handover from child to adult services.
 """
 
 import datetime as dt
@@ -78,6 +80,14 @@ def months_later(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+def review_due(case: Case, planned: dt.date) -> dt.date:
+    """The planned review, or the survivor's 18th birthday if that comes first (and is still
+    ahead): a child's plan is reviewed when she becomes an adult."""
+    if case.minor_at_intake and timezone.localdate() < case.adult_on < planned:
+        return case.adult_on
+    return planned
+
+
 # --- assessments -------------------------------------------------------------------------------
 
 
@@ -145,6 +155,12 @@ def community_preparation_record(
 # --- the plan ----------------------------------------------------------------------------------
 
 
+def _touch(plan_id: int) -> None:
+    """A plan's goals and actions are part of it: a change to them is a change of the plan
+    for a partner syncing with `updated_since`."""
+    Plan.objects.filter(pk=plan_id).update(updated_at=timezone.now())
+
+
 def _editable(actor: User, plan: Plan) -> Plan:
     _check_work(actor, plan.case)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -200,6 +216,7 @@ def goal_add(*, actor: User, plan: Plan, domain: str, description: str) -> Goal:
     goal = Goal(plan=plan, domain=domain, description=description)
     goal.full_clean()
     goal.save()
+    _touch(plan.pk)
     return goal
 
 
@@ -231,6 +248,7 @@ def action_add(
     )
     action.full_clean()
     action.save()
+    _touch(goal.plan_id)
     return action
 
 
@@ -291,16 +309,17 @@ def approval_approve(*, actor: User, approval: Approval, comment: str = "") -> A
     approval = _pending(actor, approval)
     approval.status = ApprovalStatus.APPROVED
     approval.decided_by, approval.decided_at, approval.comment = actor, timezone.now(), comment
-    approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    approval.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
     approval_reminders_end(approval)
     if approval.kind == ApprovalKind.PLAN:
         plan = Plan.objects.select_for_update().get(pk=approval.plan_id)
         Plan.objects.filter(case=plan.case_id, status=PlanStatus.APPROVED).update(
-            status=PlanStatus.SUPERSEDED
+            status=PlanStatus.SUPERSEDED, updated_at=timezone.now()
         )
         plan.status = PlanStatus.APPROVED
-        plan.review_date = plan.review_date or months_later(
-            timezone.localdate(), REVIEW_EVERY_MONTHS
+        plan.review_date = review_due(
+            approval.case,
+            plan.review_date or months_later(timezone.localdate(), REVIEW_EVERY_MONTHS),
         )
         plan.save(update_fields=["status", "review_date", "updated_at"])
         approved_plan_reminders(plan)
@@ -324,7 +343,7 @@ def approval_return(*, actor: User, approval: Approval, comment: str) -> Approva
         raise ValidationError({"comment": _("Say what needs to change.")})
     approval.status = ApprovalStatus.RETURNED
     approval.decided_by, approval.decided_at, approval.comment = actor, timezone.now(), comment
-    approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    approval.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
     approval_reminders_end(approval)
     if approval.kind == ApprovalKind.PLAN:
         Plan.objects.filter(pk=approval.plan_id).update(
@@ -350,6 +369,7 @@ def action_update(*, actor: User, action: Action, status: str, outcome: str = ""
         raise ValidationError({"status": _("Unknown status.")})
     action.status, action.outcome = status, outcome
     action.save(update_fields=["status", "outcome"])
+    _touch(plan.pk)
     if status in (ActionStatus.DONE, ActionStatus.DROPPED):
         action_reminders_end(action)
     return action
@@ -377,6 +397,7 @@ def service_record(
     delivery.save()
     if action.status == ActionStatus.PLANNED:
         Action.objects.filter(pk=action.pk).update(status=ActionStatus.IN_PROGRESS)
+        _touch(plan.pk)
     return delivery
 
 
@@ -384,6 +405,9 @@ def service_record(
 def livelihood_record(*, actor: User, case: Case, **fields) -> LivelihoodFact:
     _check_work(actor, case)
     fact = LivelihoodFact(case=case, recorded_by=actor, **fields)
+    goal = fact.goal
+    if goal is not None and (goal.plan.case_id != case.pk or goal.domain != Domain.LIVELIHOOD):
+        raise ValidationError({"goal": _("Choose a livelihood goal of this case's plan.")})
     fact.full_clean()
     if fact.started_on and fact.ended_on and fact.ended_on < fact.started_on:
         raise ValidationError({"ended_on": _("The end is before the start.")})
@@ -420,7 +444,7 @@ def plan_review(
         GoalProgress(review=review, goal=goals[pk], progress=value, note=note)
         for pk, (value, note) in progress.items()
     )
-    plan.review_date = months_later(reviewed_on, REVIEW_EVERY_MONTHS)
+    plan.review_date = review_due(plan.case, months_later(reviewed_on, REVIEW_EVERY_MONTHS))
     plan.save(update_fields=["review_date", "updated_at"])
     review_reminders_renew(plan)
     return review

@@ -282,3 +282,100 @@ def test_a_typed_foreign_id_names_nothing_in_any_raw_id_box(
     assert foreign_visit.case.case_number not in response.content.decode()
     visit.refresh_from_db()
     assert visit.case_id != foreign_visit.case_id
+
+
+# The reintegration plan.
+
+
+@pytest.fixture
+def plans_of_both(case, owner, supervisor, outsider, other_ngo):
+    """An approved plan with a health goal for the administrator's organisation, and a plan
+    waiting for approval in another organisation."""
+    from plans.services import goal_add, plan_start, plan_submit
+    from tests.api.conftest import plan_approved
+
+    ours = plan_approved(case, owner, supervisor)
+    draft = plan_start(actor=owner, case=case)
+    goal_add(actor=owner, plan=draft, domain="health", description="HIV care at the clinic")
+    theirs_case = CaseFactory(actor=outsider, name_latin="Chea Bopha")
+    theirs = plan_start(actor=outsider, case=theirs_case)
+    goal = goal_add(actor=outsider, plan=theirs, domain="family", description="Tracing")
+    from plans.services import action_add
+
+    action_add(
+        actor=outsider, goal=goal, what="Visit the commune", provider_kind="own",
+        target_date=timezone.localdate() + dt.timedelta(days=9),
+    )  # fmt: skip
+    plan_submit(actor=outsider, plan=theirs)
+    return ours, draft, theirs
+
+
+PLAN_MODELS = ["plan", "approval", "needsassessment", "familyassessment",
+               "communitypreparation", "livelihoodfact", "servicedelivery"]  # fmt: skip
+
+
+@pytest.mark.parametrize("model", PLAN_MODELS)
+def test_plan_lists_open_for_the_organisations_administrator(admin_client, plans_of_both, model):
+    response = admin_client.get(reverse(f"admin:plans_{model}_changelist"))
+    assert response.status_code == 200
+    assert "Chea Bopha" not in response.content.decode()
+
+
+def test_an_administrator_sees_only_their_organisations_plans(admin_client, plans_of_both):
+    ours, draft, theirs = plans_of_both
+    listing = admin_client.get(reverse("admin:plans_plan_changelist")).content.decode()
+    assert ours.case.case_number in listing and theirs.case.case_number not in listing
+    approvals = admin_client.get(reverse("admin:plans_approval_changelist")).content.decode()
+    assert ours.case.case_number in approvals and theirs.case.case_number not in approvals
+    page = admin_client.get(change_url(draft)).content.decode()
+    assert "HIV care at the clinic" in page  # an administrator sees the health domain
+    for obj in (theirs, theirs.approvals.get()):
+        response = admin_client.get(change_url(obj))
+        assert response.status_code == 302  # "does not exist"
+        assert "Tracing" not in admin_client.get(response.url).content.decode()
+
+
+def test_another_organisations_administrator_sees_none_of_them(client, plans_of_both, other_ngo):
+    from tests.organisations.factories import UserFactory
+
+    ours, draft, _theirs = plans_of_both
+    stranger = UserFactory(username="their-admin", organisation=other_ngo, role=Role.ORG_ADMIN)
+    client.force_login(stranger)
+    listing = client.get(reverse("admin:plans_plan_changelist")).content.decode()
+    assert ours.case.case_number not in listing
+    for obj in (ours, draft, ours.approvals.get()):
+        assert client.get(change_url(obj)).status_code == 302
+
+
+def test_a_worker_has_no_plan_admin(client, owner, plans_of_both):
+    client.force_login(owner)
+    response = client.get(reverse("admin:plans_plan_changelist"))
+    assert response.status_code in (302, 403)
+    assert plans_of_both[0].case.case_number not in response.content.decode()
+
+
+def test_plans_change_only_in_the_app_through_its_rules(admin_client, plans_of_both):
+    """Approving, returning and editing a version have their rules (nobody approves their own
+    request, an approved version is read-only): the admin shows, and writes nothing."""
+    from plans.models import Plan
+
+    ours, draft, _theirs = plans_of_both
+    assert admin_client.get(reverse("admin:plans_plan_add")).status_code == 403
+    approval = ours.approvals.get()
+    page = admin_client.get(change_url(approval)).content.decode()
+    assert 'name="status"' not in page  # shown, not a field to change
+    admin_client.post(change_url(approval), {"status": "returned", "comment": "No."})
+    approval.refresh_from_db()
+    assert approval.status == "approved"
+    delete = reverse("admin:plans_plan_delete", args=[draft.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Plan.objects.filter(pk=draft.pk).exists()
+
+
+def test_reading_a_plan_in_the_admin_is_in_the_access_log(admin_client, org_admin, plans_of_both):
+    from audit.models import AccessEvent
+
+    ours = plans_of_both[0]
+    admin_client.get(change_url(ours))
+    viewed = AccessEvent.objects.filter(user=org_admin, action="view", case_id=ours.case_id)
+    assert viewed.exists()

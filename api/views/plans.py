@@ -1,5 +1,7 @@
-"""The reintegration plan: plans, needs assessments, approvals and services delivered, through
-the plans app's selectors and services, like its pages."""
+"""The reintegration plan: plans, needs and family assessments, community preparation,
+livelihood facts, approvals of plans and of closing cases, and services delivered, through the
+plans app's selectors and services, like its pages. Every list is ordered by change and takes
+`updated_since`, for a partner that syncs."""
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -14,22 +16,31 @@ from plans.permissions import visible_domains
 from plans.selectors import (
     approvals_for,
     assessments_for,
+    community_preparation_for,
+    family_assessments_for,
+    livelihood_facts_for,
     plans_for,
     services_delivered_for,
     without_hidden_health,
 )
 from referrals.models import Referral
 
-from ..filters import ApprovalFilter, CaseIdFilter, PlanFilter
+from ..filters import ApprovalFilter, PlanFilter, PlanRecordFilter
 from ..idempotency import idempotent
-from ..pagination import CreatedCursorPagination, RequestedCursorPagination
 from ..serializers.plans import (
     ActionCreateSerializer,
     ApprovalSerializer,
     AssessmentCreateSerializer,
     AssessmentSerializer,
+    ClosureRequestSerializer,
+    CommunityPreparationCreateSerializer,
+    CommunityPreparationSerializer,
     DecisionSerializer,
+    FamilyAssessmentCreateSerializer,
+    FamilyAssessmentSerializer,
     GoalCreateSerializer,
+    LivelihoodFactCreateSerializer,
+    LivelihoodFactSerializer,
     PlanCreateSerializer,
     PlanSerializer,
     ServiceDeliveryCreateSerializer,
@@ -138,9 +149,9 @@ class PlanViewSet(PartnerViewSet):
     ),
 )
 class AssessmentViewSet(PartnerViewSet):
+    http_method_names = ["get", "post", "head", "options"]
     serializer_class = AssessmentSerializer
-    filterset_class = CaseIdFilter
-    pagination_class = CreatedCursorPagination
+    filterset_class = PlanRecordFilter
 
     def get_queryset(self):
         return assessments_for(self.request.user).prefetch_related("scores")
@@ -166,6 +177,12 @@ class AssessmentViewSet(PartnerViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Requests for a supervisor's decision: plans and closures"),
     retrieve=extend_schema(summary="One request and its decision"),
+    create=extend_schema(
+        summary="Ask a supervisor to close a case, with the reason (a plan is asked for by "
+        "submitting it)",
+        request=ClosureRequestSerializer,
+        responses={201: ApprovalSerializer},
+    ),
 )
 class ApprovalViewSet(PartnerViewSet):
     """A worker asks; a supervisor of the organisation, never the one who asked, decides."""
@@ -173,8 +190,16 @@ class ApprovalViewSet(PartnerViewSet):
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = ApprovalSerializer
     filterset_class = ApprovalFilter
-    pagination_class = RequestedCursorPagination
     audit_actions = PLAN_AUDIT
+
+    @idempotent
+    def create(self, request):
+        data = self.validated(ClosureRequestSerializer)
+        approval = services.closure_request(
+            actor=request.user, case=data["case"], reason=data["closure_reason"],
+            note=data["note"],
+        )  # fmt: skip
+        return self.respond(self.get_queryset().get(pk=approval.pk), status=201)
 
     def get_queryset(self):
         return approvals_for(self.request.user)
@@ -216,8 +241,7 @@ class ApprovalViewSet(PartnerViewSet):
 class ServiceDeliveryViewSet(PartnerViewSet):
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = ServiceDeliverySerializer
-    filterset_class = CaseIdFilter
-    pagination_class = CreatedCursorPagination
+    filterset_class = PlanRecordFilter
 
     def get_queryset(self):
         return services_delivered_for(self.request.user)
@@ -237,3 +261,78 @@ class ServiceDeliveryViewSet(PartnerViewSet):
             raise FieldError({"action": ["No such action."]})
         delivery = services.service_record(actor=request.user, action=action, **data)
         return self.respond(delivery, status=201)
+
+
+class CaseRecordViewSet(PartnerViewSet):
+    """Records of a case's plan written once through a service: list, read, write."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_class = PlanRecordFilter
+    #: The selector that scopes rows to the caller, and the service that writes one.
+    selector = None
+    service = None
+    create_serializer_class = None
+
+    def get_queryset(self):
+        return type(self).selector(self.request.user)
+
+    def retrieve(self, request, pk=None):
+        return self.respond(get_or_404(self.get_queryset(), pk))
+
+    @idempotent
+    def create(self, request):
+        data = self.validated(self.create_serializer_class)
+        record = type(self).service(actor=request.user, **data)
+        return self.respond(self.get_queryset().get(pk=record.pk), status=201)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Family assessments before return, of the caller's cases"),
+    retrieve=extend_schema(summary="One family assessment"),
+    create=extend_schema(
+        summary="Record a family assessment: the home visit, attitudes, risks and the "
+        "recommendation (return, return with conditions, or an alternative option)",
+        request=FamilyAssessmentCreateSerializer,
+        responses={201: FamilyAssessmentSerializer},
+    ),
+)
+class FamilyAssessmentViewSet(CaseRecordViewSet):
+    serializer_class = FamilyAssessmentSerializer
+    create_serializer_class = FamilyAssessmentCreateSerializer
+    selector = family_assessments_for
+    service = services.family_assessment_record
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Community preparation before return: who in the community was engaged, and "
+        "what they agreed to do"
+    ),
+    retrieve=extend_schema(summary="One community preparation step"),
+    create=extend_schema(
+        summary="Record a community preparation step with a resource of the directory",
+        request=CommunityPreparationCreateSerializer,
+        responses={201: CommunityPreparationSerializer},
+    ),
+)
+class CommunityPreparationViewSet(CaseRecordViewSet):
+    serializer_class = CommunityPreparationSerializer
+    create_serializer_class = CommunityPreparationCreateSerializer
+    selector = community_preparation_for
+    service = services.community_preparation_record
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Livelihood facts: training, job placement, business support"),
+    retrieve=extend_schema(summary="One livelihood fact"),
+    create=extend_schema(
+        summary="Record a training, a job placement or small business support",
+        request=LivelihoodFactCreateSerializer,
+        responses={201: LivelihoodFactSerializer},
+    ),
+)
+class LivelihoodFactViewSet(CaseRecordViewSet):
+    serializer_class = LivelihoodFactSerializer
+    create_serializer_class = LivelihoodFactCreateSerializer
+    selector = livelihood_facts_for
+    service = services.livelihood_record

@@ -43,6 +43,8 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "followup.models.Rating",
         "VisitStatusEnum": "followup.models.VisitStatus",
         "ReferralStatusEnum": "referrals.models.Status",
+        "AttitudeEnum": "plans.models.Attitude",
+        "LivelihoodKindEnum": "plans.models.LivelihoodKind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -306,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    "documents-orphan-files": {
+        "task": "documents.tasks.documents_orphan_files_delete",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     "primero-sync": {
         "task": "primero.tasks.primero_sync",
         "schedule": 300.0,

@@ -20,7 +20,10 @@ from plans.services import (
     action_add,
     approval_approve,
     assessment_record,
+    community_preparation_record,
+    family_assessment_record,
     goal_add,
+    livelihood_record,
     plan_start,
     plan_submit,
     service_record,
@@ -127,11 +130,31 @@ def world(owner, supervisor, case, third_ngo, document_dir):
         actor=owner, action=Action.objects.filter(goal__plan=plan).first(),
         delivered_on=timezone.localdate(), provider="Our social worker",
     )  # fmt: skip
+    family_assessment = family_assessment_record(
+        actor=owner, case=case, visited_on=timezone.localdate(), people_met="Mother",
+        family_attitude="mixed", community_attitude="hostile", family_member_involved=True,
+        risks="Uncle arranged the journey", recommendation="return_with_conditions",
+        reason="Uncle arranged the journey",
+    )  # fmt: skip
+    resource = community_resource_create(
+        actor=owner, kind="village_chief", name="Village chief", province=case.origin_province
+    )
+    preparation = community_preparation_record(
+        actor=owner, case=case, resource=resource, met_on=timezone.localdate(),
+        agreed_to="Uncle arranged the journey: keep watch",
+    )  # fmt: skip
+    livelihood = livelihood_record(
+        actor=owner, case=case, kind="placement", employer_kind="factory",
+        monthly_income_riel=700_000, goal=plan.goals.get(),
+    )  # fmt: skip
     return SimpleNamespace(
         plan=plan,
         assessment=assessment,
         approval=plan.approvals.get(),
         delivery=delivery,
+        family_assessment=family_assessment,
+        preparation=preparation,
+        livelihood=livelihood,
         case=case,
         consent=consent,
         session=session,

@@ -49,6 +49,9 @@ OBJECT_OPERATIONS = {
     ("/api/v1/approvals/{id}/", "get"): ("approval", None),
     ("/api/v1/approvals/{id}/decide/", "post"): ("approval", {"decision": "approve"}),
     ("/api/v1/services-delivered/{id}/", "get"): ("delivery", None),
+    ("/api/v1/family-assessments/{id}/", "get"): ("family_assessment", None),
+    ("/api/v1/community-preparation/{id}/", "get"): ("preparation", None),
+    ("/api/v1/livelihood-facts/{id}/", "get"): ("livelihood", None),
     ("/api/v1/community-resources/{id}/", "get"): ("hidden_resource", None),
     ("/api/v1/organisations/{id}/", "get"): ("inactive_organisation", None),
     ("/api/v1/provinces/{code}/", "get"): (PUBLIC, None),
@@ -66,6 +69,9 @@ LIST_OPERATIONS = {
     "/api/v1/assessments/": "assessment",
     "/api/v1/approvals/": "approval",
     "/api/v1/services-delivered/": "delivery",
+    "/api/v1/family-assessments/": "family_assessment",
+    "/api/v1/community-preparation/": "preparation",
+    "/api/v1/livelihood-facts/": "livelihood",
     "/api/v1/community-resources/": "hidden_resource",
     "/api/v1/organisations/": "inactive_organisation",
     "/api/v1/provinces/": PUBLIC,
@@ -116,7 +122,14 @@ def caller(request, other_api, session_api, outsider, officer):
 def secrets_of(world) -> list[str]:
     """What must not appear in any answer to an outsider."""
     case = world.case
-    return [case.name_latin, case.name_khmer, case.case_number, "Nightmares", "Needs a lawyer"]
+    return [
+        case.name_latin,
+        case.name_khmer,
+        case.case_number,
+        "Nightmares",
+        "Needs a lawyer",
+        "Uncle arranged the journey",
+    ]
 
 
 def call(client, method, url, body):

@@ -9,7 +9,17 @@ from django.utils import timezone
 
 from followup.services import community_resource_create, visit_add
 from organisations.models import Province, Role
+from plans.models import Action, Domain
+from plans.services import (
+    assessment_record,
+    closure_request,
+    community_preparation_record,
+    family_assessment_record,
+    livelihood_record,
+    service_record,
+)
 from referrals.services import referral_accept
+from tests.api.conftest import plan_approved
 from tests.cases.factories import CaseFactory, log_session
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.referrals.helpers import give_consent, send, share, unshare
@@ -34,7 +44,41 @@ BUDGETS = {
     "/api/v1/organisations/": 2,
     "/api/v1/provinces/": 2,
     "/api/v1/tombstones/": 3,
+    # The plan's records, of the organisation's own cases only: + page with case; + audit row.
+    # Plans: + goals of the page; + their actions.
+    "/api/v1/plans/": 5,
+    # + scores of the page.
+    "/api/v1/assessments/": 4,
+    "/api/v1/approvals/": 3,
+    "/api/v1/services-delivered/": 3,
+    "/api/v1/family-assessments/": 3,
+    "/api/v1/community-preparation/": 3,
+    "/api/v1/livelihood-facts/": 3,
 }
+
+
+def add_plan_records(case, *, owner, supervisor, resource) -> None:
+    """A case's plan approved, assessed, prepared for, with a service and a job, and closing
+    asked for: one row of each plan resource."""
+    today = timezone.localdate()
+    plan = plan_approved(case, owner, supervisor)
+    assessment_record(
+        actor=owner, case=case, assessed_on=today, occasion="intake",
+        scores={domain: (3, "") for domain in Domain.values},
+    )  # fmt: skip
+    family_assessment_record(
+        actor=owner, case=case, visited_on=today, people_met="Mother",
+        family_attitude="supportive", community_attitude="supportive", recommendation="return",
+    )  # fmt: skip
+    community_preparation_record(
+        actor=owner, case=case, resource=resource, met_on=today, agreed_to="Visit her."
+    )
+    livelihood_record(actor=owner, case=case, kind="placement", monthly_income_riel=600_000)
+    service_record(
+        actor=owner, action=Action.objects.filter(goal__plan=plan).get(), delivered_on=today,
+        provider="Our social worker",
+    )  # fmt: skip
+    closure_request(actor=owner, case=case, reason="lost_contact")
 
 
 def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
@@ -46,9 +90,10 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
         log_session(actor=owner, case=case)
         send(case, owner, third_ngo)
         visit_add(actor=owner, case=case, scheduled_for=next_year)
-        community_resource_create(
+        resource = community_resource_create(
             actor=owner, kind="pagoda", name=f"Wat {tag} {n}", province=province
         )
+        add_plan_records(case, owner=owner, supervisor=receiver, resource=resource)
         OrganisationFactory()
         # A case of another organisation shared with this one, then a tombstone of another.
         theirs = CaseFactory(actor=partner_worker)

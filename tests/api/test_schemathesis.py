@@ -84,6 +84,9 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "assessments": world.assessment.pk,
             "approvals": world.approval.pk,
             "services-delivered": world.delivery.pk,
+            "family-assessments": world.family_assessment.pk,
+            "community-preparation": world.preparation.pk,
+            "livelihood-facts": world.livelihood.pk,
         },
         sent_referral=world.referral.pk,
         references={
@@ -112,6 +115,10 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "delivered_on": today.isoformat(),
             "assessed_on": today.isoformat(),
             "target_date": (today + dt.timedelta(days=30)).isoformat(),
+            "met_on": today.isoformat(),
+            "resource": resource.pk,
+            "started_on": (today - dt.timedelta(days=60)).isoformat(),
+            "ended_on": today.isoformat(),
         },
     )
 

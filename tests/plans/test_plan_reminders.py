@@ -110,6 +110,27 @@ def test_a_review_moves_the_review_reminders_to_the_next_date(
     assert f"The plan of case {case.case_number} is due for review on 1 May 2027." in texts(owner)
 
 
+def test_a_review_overdue_is_recalled_to_the_worker_and_the_supervisor_once(
+    case, owner, supervisor, colleague
+):
+    plan = _approved(case, owner, supervisor)
+    action = Action.objects.get(goal__plan=plan)  # done: only the review is recalled
+    services.action_update(actor=owner, action=action, status=ActionStatus.DONE)
+    due = reminder_due_times(plan.review_date)
+    reminders_send_due(now=due[ReminderKind.DUE])
+    assert kinds(owner) == [ReminderKind.DUE] and kinds(supervisor) == []
+    reminders_send_due(now=due[ReminderKind.OVERDUE] - MINUTE)
+    assert kinds(supervisor) == []
+    reminders_send_due(now=due[ReminderKind.OVERDUE])
+    reminders_send_due(now=due[ReminderKind.OVERDUE] + MINUTE)
+    assert kinds(owner) == [ReminderKind.DUE, ReminderKind.OVERDUE]
+    assert kinds(supervisor) == [ReminderKind.OVERDUE]
+    assert kinds(colleague) == []
+    assert texts(supervisor) == [
+        f"The plan review of case {case.case_number} was due on 1 Mar 2027 and is overdue."
+    ]
+
+
 def test_a_request_waiting_is_recalled_to_the_supervisors_until_decided(
     case, owner, supervisor, colleague
 ):

@@ -269,3 +269,47 @@ def test_health_goals_are_hidden_from_those_who_may_not_see_health(case, owner, 
 def test_months_later_keeps_the_end_of_month():
     assert services.months_later(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
     assert timezone.localdate() == TODAY
+
+
+@pytest.mark.parametrize(
+    ("utc", "review"),
+    [
+        # 23:59 in Phnom Penh the day before her 18th birthday: reviewed on the birthday.
+        (dt.datetime(2027, 1, 14, 16, 59, tzinfo=dt.UTC), dt.date(2027, 1, 15)),
+        # Midnight in Phnom Penh: she is 18 today, so the plan keeps the three months.
+        (dt.datetime(2027, 1, 14, 17, 0, tzinfo=dt.UTC), dt.date(2027, 4, 15)),
+    ],
+)
+def test_a_childs_plan_is_reviewed_on_her_18th_birthday(
+    time_machine, owner, supervisor, utc, review
+):
+    from tests.cases.factories import CaseFactory
+
+    child = CaseFactory(
+        actor=owner, date_of_birth=dt.date(2009, 1, 15), intake_date=dt.date(2026, 11, 1)
+    )
+    assert child.minor_at_intake
+    plan = _draft(child, owner)
+    approval = services.plan_submit(actor=owner, plan=plan)
+    time_machine.move_to(utc, tick=False)
+    services.approval_approve(actor=supervisor, approval=approval)
+    plan.refresh_from_db()
+    assert plan.review_date == review
+
+
+def test_a_review_before_her_18th_birthday_sets_the_next_one_on_it(case, owner, supervisor):
+    from tests.cases.factories import CaseFactory
+
+    child = CaseFactory(
+        actor=owner, date_of_birth=dt.date(2009, 2, 10), intake_date=dt.date(2026, 11, 1)
+    )
+    adult = _approved(case, owner, supervisor)
+    plan = _approved(child, owner, supervisor)
+    assert plan.review_date == dt.date(2027, 2, 10) and adult.review_date == dt.date(2027, 3, 1)
+    goal = plan.goals.get()
+    services.plan_review(
+        actor=owner, plan=plan, reviewed_on=TODAY, progress={goal.pk: ("some", "")},
+        scores=SCORES,
+    )  # fmt: skip
+    plan.refresh_from_db()
+    assert plan.review_date == dt.date(2027, 2, 10)  # still before the three months
