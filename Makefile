@@ -23,11 +23,12 @@ demo: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo
 	bin/build
 	@echo "Homecoming is starting on http://127.0.0.1:8000 (Ctrl+C stops it)."
-	@echo "Follow-up reminders go out every 2 minutes from a loop beside the server, without Redis."
+	@echo "Follow-up reminders go out every 2 minutes, webhooks every 30 s, from loops beside the server, without Redis."
 	export DJANGO_SETTINGS_MODULE=config.settings.local DEBUG=false BIND=127.0.0.1:8000 \
 		WEB_CONCURRENCY=2; \
 	$(BIN)/python manage.py send_reminders --loop 120 & reminders=$$!; \
-	trap 'kill $$reminders' EXIT INT TERM; \
+	$(BIN)/python manage.py send_webhooks --loop 30 & webhooks=$$!; \
+	trap 'kill $$reminders $$webhooks' EXIT INT TERM; \
 	bin/web
 
 worker: install

@@ -86,6 +86,18 @@ CLEAR_FIELDS: dict[str, set[str]] = {
         "visited_on",
         "next_visit_on",
     },
+    # No survivor data; the signing secret is masked like everything not named.
+    "webhooks.WebhookEndpoint": {
+        "id",
+        "organisation",
+        "url",
+        "description",
+        "events",
+        "created_by",
+        "failing_since",
+        "paused_at",
+        "secret_rotated_at",
+    },
 }
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Commune, Organisation, User, Village
 from webforms.versions import check_version
+from webhooks import emit as webhooks
 
 from . import timeline
 from .models import (
@@ -471,6 +472,7 @@ def consent_withdraw(
         actor,
         **timeline.message("consent", purpose=purpose),
     )
+    webhooks.consent_withdrawn(consent)
     # Withdrawn consent ends at once the access of every referral that relied on it.
     from referrals.services import referrals_revoke_for_withdrawn_consent
 
@@ -547,12 +549,14 @@ def case_access_grant(*, actor: User | None, case: Case, organisation: Organisat
     if not organisation.is_active:
         raise ValidationError(_("This organisation is not active."))
     _event(case, EventKind.ACCESS_GRANTED, actor, organisation=organisation)
+    webhooks.case_shared(case, organisation)
 
 
 @transaction.atomic
 def case_access_revoke(*, actor: User | None, case: Case, organisation: Organisation) -> None:
     """Record on the timeline that another organisation no longer sees the case."""
     _event(case, EventKind.ACCESS_REVOKED, actor, organisation=organisation)
+    webhooks.case_unshared(case, organisation)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.models import Case, Phase
 from cases.permissions import can_be_assigned_case
 from organisations.models import Membership, User
+from webhooks import emit as webhooks
 
 from . import mail
 from .channels import Channel, configured_channels
@@ -87,6 +88,13 @@ def _send_batch(
         .order_by("due_at", "pk")
     )
     recipients = _recipients(reminders)
+    # A visit is overdue once, when its overdue reminder is first claimed, whatever the
+    # channels then do: partners are told in this transaction.
+    webhooks.visits_overdue(
+        r.visit
+        for r in reminders
+        if r.kind == ReminderKind.OVERDUE and r.visit_id and r.attempts == 1
+    )
     failed = set()
     for reminder in reminders:
         errors = []

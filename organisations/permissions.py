@@ -90,6 +90,12 @@ def told_of_overdue_visits() -> Q:
     return Q(role__in=_TOLD_OF_OVERDUE_VISITS)
 
 
+def organisation_administrators() -> Q:
+    """The organisation's administrators, told when one of its webhook endpoints is paused:
+    a filter on memberships."""
+    return Q(role=Role.ORG_ADMIN)
+
+
 def people_not_keys() -> Q:
     """Memberships of people, as opposed to the accounts behind API keys: a filter on users."""
     return ~Q(membership__role=API_KEY_ROLE)
@@ -188,6 +194,11 @@ def can_read_audit_log(user: User) -> bool:
 
 
 def can_manage_api_keys(user: User, organisation: Organisation) -> bool:
+    return is_organisation_administrator(user, organisation)
+
+
+def can_manage_webhooks(user: User, organisation: Organisation) -> bool:
+    """Register, pause, resume and remove webhook endpoints, see their deliveries."""
     return is_organisation_administrator(user, organisation)
 
 

@@ -12,6 +12,7 @@ from cases import timeline
 from cases.models import Case, CaseEvent, Consent, ConsentGiver, ConsentPurpose, EventKind, Phase
 from cases.services import case_access_grant, case_access_revoke
 from organisations.models import Organisation, User
+from webhooks import emit as webhooks
 
 from .models import OPEN_STATUSES, DataCategory, Referral, Status
 from .permissions import (
@@ -241,6 +242,7 @@ def referral_send(
         raise DuplicateReferral(existing) from None
     sent = "referral.sent" if consent is not None else "referral.sent_without_consent"
     _event(referral, actor, sent, service=timeline.choice(referral, "service"))
+    webhooks.referral_created(referral)
     referral_sent.send(sender=Referral, referral=referral)
     return referral
 
@@ -299,6 +301,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     )
     case_access_grant(actor=actor, case=referral.case, organisation=referral.to_organisation)
     _event(referral, actor, "referral.accepted")
+    webhooks.referral_answered(referral)
     return referral
 
 
@@ -321,6 +324,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
         ]
     )
     _event(referral, actor, "referral.declined")
+    webhooks.referral_answered(referral)
     return referral
 
 
@@ -348,6 +352,7 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str) -> Refer
         update_fields=["status", "outcome", "completed_at", "access_ends_on", "updated_at"]
     )
     _event(referral, actor, "referral.completed")
+    webhooks.referral_completed(referral)
     if grace == 0 and referral.access_revoked_at is None:
         _end_access(referral, actor, today)
     return referral
@@ -428,6 +433,10 @@ def referral_record_remote_answer(
     if to_status == Status.ACCEPTED:
         case_access_grant(actor=None, case=referral.case, organisation=referral.to_organisation)
     _event(referral, None, REMOTE_ANSWER_EVENTS[to_status], system=system)
+    if to_status == Status.COMPLETED:
+        webhooks.referral_completed(referral)
+    else:
+        webhooks.referral_answered(referral)
     if to_status == Status.COMPLETED and referral.access_ends_on <= timezone.localdate():
         _end_access(referral, None, timezone.localdate())
     return referral

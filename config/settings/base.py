@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ops",
     "demo",
     "webforms",
+    "webhooks",
     "primero",
 ]
 
@@ -311,6 +312,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    # Webhook deliveries wait in the database; each run claims them one at a time.
+    "webhooks-send-due-deliveries": {
+        "task": "webhooks.tasks.webhook_deliveries_send_due",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
     "primero-sync": {
         "task": "primero.tasks.primero_sync",
         "schedule": 300.0,
@@ -327,6 +334,22 @@ BEAT_HEARTBEAT_MAX_AGE = env.int("BEAT_HEARTBEAT_MAX_AGE", default=300)
 # The worker logs through LOGGING below (JSON), not through Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# The address partners reach the site at: webhook bodies name resources by absolute URL.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Webhooks (webhooks/): https only, to public addresses only (no server-side request forgery
+# into the private network); tests and a local machine allow http and loopback addresses.
+WEBHOOKS_REQUIRE_HTTPS = True
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+# Each connection and each read; redirects are never followed.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+# Retries wait 30 s, 1 min, 2 min … at most 6 h; a delivery is given up after 16 attempts
+# (about a day and a half), and an endpoint that has failed for 24 hours is paused first.
+WEBHOOKS_RETRY_SECONDS = 30
+WEBHOOKS_RETRY_MAX_SECONDS = 6 * 3600
+WEBHOOKS_MAX_ATTEMPTS = 16
+WEBHOOKS_PAUSE_AFTER_HOURS = 24
+# A claim older than this is taken to be a worker that died mid-delivery.
+WEBHOOKS_CLAIM_SECONDS = 120
 # Primero v2 servers (primero app): every call gives up after this many seconds; new cases
 # are created in this Primero module.
 PRIMERO_TIMEOUT_SECONDS = env.float("PRIMERO_TIMEOUT_SECONDS", default=15.0)

@@ -13,4 +13,7 @@ DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 ALLOW_DEMO_DATA = True
+# A receiver tried on this machine is plain http on loopback.
+WEBHOOKS_REQUIRE_HTTPS = False
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
 PRIMERO_ALLOW_HTTP = env.bool("PRIMERO_ALLOW_HTTP", default=True)

@@ -7,6 +7,8 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Webhook bodies name resources at this address; by default the first allowed host.
+SITE_URL = env("SITE_URL", default=f"https://{(ALLOWED_HOSTS or ['localhost'])[0].lstrip('.')}")
 # DATABASE_URL has no default here. Each process keeps its connection for CONN_MAX_AGE
 # seconds (checked before reuse), to PostgreSQL or to PgBouncer alike; 0 closes it after every
 # request. Behind PgBouncer in transaction mode also set DATABASE_TRANSACTION_POOLING=true.

@@ -28,4 +28,8 @@ STORAGES = {
 # A second alias on the same test database stands in for the read replica (tests/ops).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 READ_REPLICA_ENABLED = False
+# Receivers in tests are HTTP servers on loopback.
+WEBHOOKS_REQUIRE_HTTPS = False
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+WEBHOOKS_TIMEOUT_SECONDS = 2.0
 PRIMERO_ALLOW_HTTP = True  # the Primero double listens on 127.0.0.1

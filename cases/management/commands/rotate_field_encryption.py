@@ -3,10 +3,12 @@ from django.db import transaction
 
 from cases.encryption import rotate
 from cases.models import CaseSensitiveFacts, CounsellingSession
+from webhooks.models import WebhookEndpoint
 
 ENCRYPTED = {
     CaseSensitiveFacts: ["hiv_status", "health_notes", "legal_details"],
     CounsellingSession: ["confidential_notes"],
+    WebhookEndpoint: ["secret"],
 }
 
 

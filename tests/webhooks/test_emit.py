@@ -1,0 +1,149 @@
+"""Each event is recorded for the organisations entitled to know, in the transaction of the
+change, and for no one else."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from cases.services import consent_withdraw
+from followup.models import ReminderKind
+from followup.sending import reminders_send_due
+from followup.services import reminder_due_times
+from organisations.models import Role
+from referrals.services import referral_accept, referral_complete, referral_decline
+from tests.followup.factories import planned_visit, reintegrate
+from tests.organisations.factories import OrganisationFactory, UserFactory
+from tests.referrals.helpers import give_consent, send
+from webhooks.models import Event, WebhookDelivery
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver_worker(other_ngo):
+    return UserFactory(username="receiver", organisation=other_ngo, role=Role.SOCIAL_WORKER)
+
+
+@pytest.fixture
+def bystander_admin(db):
+    third = OrganisationFactory(name="Third Legal Aid NGO", short_name="TLA")
+    return UserFactory(username="thirdadmin", organisation=third, role=Role.ORG_ADMIN)
+
+
+@pytest.fixture
+def endpoints(register, org_admin, other_admin, bystander_admin):
+    """Every event, for the sender, the receiver and an organisation with no part in it."""
+    return {
+        "sender": register(org_admin, "http://127.0.0.1:9/sender")[0],
+        "receiver": register(other_admin, "http://127.0.0.1:9/receiver")[0],
+        "bystander": register(bystander_admin, "http://127.0.0.1:9/bystander")[0],
+    }
+
+
+def told(endpoints) -> dict[str, list[tuple[str, str]]]:
+    return {
+        name: list(
+            WebhookDelivery.objects.filter(endpoint=endpoint)
+            .order_by("pk")
+            .values_list("event", "resource")
+        )
+        for name, endpoint in endpoints.items()
+    }
+
+
+def test_a_referral_tells_both_parties_and_no_one_else(
+    endpoints, case, owner, other_ngo, receiver_worker
+):
+    give_consent(case, owner, organisation=other_ngo)
+    referral = send(case, owner, other_ngo)
+    resource = f"/api/v1/referrals/{referral.pk}/"
+    referral_accept(actor=receiver_worker, referral=referral)
+    referral_complete(actor=receiver_worker, referral=referral, outcome="Lawyer found.")
+
+    referral_events = [
+        (Event.REFERRAL_CREATED, resource),
+        (Event.REFERRAL_ANSWERED, resource),
+        (Event.REFERRAL_COMPLETED, resource),
+    ]
+    assert told(endpoints) == {
+        "sender": referral_events,
+        "receiver": [
+            (Event.REFERRAL_CREATED, resource),
+            (Event.CASE_SHARED, f"/api/v1/cases/{case.pk}/"),
+            (Event.REFERRAL_ANSWERED, resource),
+            (Event.REFERRAL_COMPLETED, resource),
+        ],
+        "bystander": [],
+    }
+
+
+def test_a_declined_referral_is_answered_and_shares_nothing(
+    endpoints, case, owner, other_ngo, receiver_worker
+):
+    give_consent(case, owner, organisation=other_ngo)
+    referral = send(case, owner, other_ngo)
+    referral_decline(actor=receiver_worker, referral=referral, reason="No lawyer free.")
+    assert [event for event, _ in told(endpoints)["receiver"]] == [
+        Event.REFERRAL_CREATED,
+        Event.REFERRAL_ANSWERED,
+    ]
+
+
+def test_withdrawn_consent_tells_the_owner_and_unshares_for_the_receiver(
+    endpoints, case, owner, other_ngo, receiver_worker
+):
+    consent = give_consent(case, owner, organisation=other_ngo)
+    referral_accept(actor=receiver_worker, referral=send(case, owner, other_ngo))
+    WebhookDelivery.objects.all().delete()
+
+    consent_withdraw(actor=owner, consent=consent, reason="Changed her mind.")
+
+    assert told(endpoints) == {
+        "sender": [(Event.CONSENT_WITHDRAWN, f"/api/v1/consents/{consent.pk}/")],
+        "receiver": [(Event.CASE_UNSHARED, f"/api/v1/cases/{case.pk}/")],
+        "bystander": [],
+    }
+
+
+def test_an_overdue_visit_is_told_once_to_the_cases_organisation(endpoints, case, owner):
+    case = reintegrate(case, owner)
+    visit = planned_visit(case, on=dt.date(2026, 3, 2), worker=owner)
+    overdue_at = reminder_due_times(visit.scheduled_for)[ReminderKind.OVERDUE]
+    WebhookDelivery.objects.all().delete()
+
+    reminders_send_due(now=overdue_at)
+    reminders_send_due(now=overdue_at + dt.timedelta(days=1))
+
+    assert told(endpoints) == {
+        "sender": [(Event.VISIT_OVERDUE, f"/api/v1/visits/{visit.pk}/")],
+        "receiver": [],
+        "bystander": [],
+    }
+
+
+def test_only_the_events_asked_for_are_recorded(register, org_admin, case, owner, other_ngo):
+    only_overdue, _secret = register(org_admin, "http://127.0.0.1:9/a", [Event.VISIT_OVERDUE])
+    give_consent(case, owner, organisation=other_ngo)
+    send(case, owner, other_ngo)
+    assert not WebhookDelivery.objects.filter(endpoint=only_overdue).exists()
+
+
+def test_a_change_that_rolls_back_tells_no_one(endpoints, case, owner, other_ngo):
+    give_consent(case, owner, organisation=other_ngo)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send(case, owner, other_ngo)
+        assert WebhookDelivery.objects.count() == 2
+        raise RuntimeError("the request failed after the referral")
+    assert WebhookDelivery.objects.count() == 0
+
+
+def test_an_organisation_without_endpoints_costs_one_query(
+    django_assert_num_queries, case, owner, other_ngo
+):
+    from webhooks import emit
+
+    give_consent(case, owner, organisation=other_ngo)
+    referral = send(case, owner, other_ngo)
+    with django_assert_num_queries(1):  # the endpoints of the two parties: none
+        emit.referral_answered(referral)
