@@ -34,8 +34,16 @@ demo: install
 worker: install
 	$(BIN)/celery -A config worker -B -l info
 
+# In parallel, one worker process per core (TEST_WORKERS=0 runs in this process alone). Each
+# worker has its own test database and Redis database (tests/conftest.py); tests marked with
+# the same xdist_group run in one worker. Compiled modules are kept even where the environment
+# says not to write them (PYTHONDONTWRITEBYTECODE): otherwise every worker recompiles the
+# rewritten test modules and pytest plugins, and every process a test starts (manage.py,
+# gunicorn, Celery) the whole project, on every run.
+TEST_WORKERS ?= auto
+
 test: install
-	$(BIN)/pytest
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,10 +2,10 @@
 
 from django_filters import rest_framework as filters
 
-from cases.models import Case, Phase
+from cases.models import Case, ExploitationForm, Phase
 from cases.permissions import active_membership
 from cases.selectors import case_reveals
-from cases.visibility import CASE_FACTS
+from cases.visibility import CASE_FACTS, IDENTITY
 from followup.models import ResourceKind, VisitStatus
 from organisations.models import OrganisationKind
 from plans.models import ApprovalKind, ApprovalStatus, PlanStatus
@@ -38,10 +38,26 @@ class CaseFilter(UpdatedSinceFilterSet):
         method="case_fact",
     )
 
+    exploitation_form = filters.ChoiceFilter(
+        choices=ExploitationForm.choices,
+        field_name="exploitations__form",
+        method="case_fact",
+        help_text="Cases with this form of exploitation, among others.",
+    )
+    nationality = filters.CharFilter(
+        max_length=2,
+        method="identity",
+        help_text="ISO 3166-1 alpha-2 code, e.g. ID: cases whose identity the caller sees.",
+    )
+
     def case_fact(self, queryset, name, value):
         # Phase and province are case facts: they match only cases that show them to the
         # caller (cases.visibility), or a filter would tell what the case hides.
         return queryset.filter(case_reveals(self.request.user)[CASE_FACTS], **{name: value})
+
+    def identity(self, queryset, name, value):
+        reveals = case_reveals(self.request.user)[IDENTITY]
+        return queryset.filter(reveals, nationality=value.upper())
 
     def filter_updated_since(self, queryset, name, value):
         return queryset.filter(pk__in=case_ids_changed_since(self.request.user, value))
@@ -109,6 +125,15 @@ class PlanRecordFilter(UpdatedSinceFilterSet):
 
 class PlanFilter(PlanRecordFilter):
     status = filters.ChoiceFilter(choices=PlanStatus.choices)
+
+
+class LegalProceedingFilter(filters.FilterSet):
+    case = IdFilter(field_name="case_id")
+
+
+class HearingFilter(filters.FilterSet):
+    case = IdFilter(field_name="proceeding__case_id")
+    proceeding = IdFilter(field_name="proceeding_id")
 
 
 class ApprovalFilter(PlanRecordFilter):

@@ -21,3 +21,15 @@ class NameCursorPagination(UpdatedCursorPagination):
 
 class OccurredCursorPagination(UpdatedCursorPagination):
     ordering = ("occurred_at", "id")
+
+
+class CreatedCursorPagination(UpdatedCursorPagination):
+    """Records listed in the order they were written (legal proceedings)."""
+
+    ordering = ("created_at", "id")
+
+
+class DateCursorPagination(UpdatedCursorPagination):
+    """Hearings, by their day."""
+
+    ordering = ("date", "id")

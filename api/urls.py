@@ -8,6 +8,7 @@ from .views.directory import OrganisationViewSet, ProvinceViewSet, TombstoneView
 from .views.documents import DocumentViewSet
 from .views.errors import not_found
 from .views.followup import CommunityResourceViewSet, VisitViewSet
+from .views.legal import HearingViewSet, LegalProceedingViewSet
 from .views.plans import (
     ApprovalViewSet,
     AssessmentViewSet,
@@ -28,6 +29,8 @@ router.register("counselling-sessions", CounsellingSessionViewSet, basename="cou
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("legal-proceedings", LegalProceedingViewSet, basename="legal-proceeding")
+router.register("hearings", HearingViewSet, basename="hearing")
 router.register("community-resources", CommunityResourceViewSet, basename="community-resource")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("assessments", AssessmentViewSet, basename="assessment")

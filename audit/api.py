@@ -18,7 +18,7 @@ from django.db import transaction
 
 from .context import set_current_request
 from .models import Action
-from .services import record, record_denied
+from .services import case_id_of, record, record_denied
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -127,6 +127,6 @@ class AuditedViewSetMixin:
         for item in page:
             if getattr(item, "_meta", None) is not None and item._meta.label == "cases.Case":
                 ids.append(item.pk)
-            elif getattr(item, "case_id", None) is not None:
-                ids.append(item.case_id)
+            elif case_id_of(item) is not None:
+                ids.append(case_id_of(item))
         return ids

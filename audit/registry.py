@@ -29,6 +29,8 @@ CLEAR_FIELDS: dict[str, set[str]] = {
         "created_by",
     },
     "cases.CaseSensitiveFacts": {"id", "case"},
+    # Which forms of exploitation, where and when: trafficking facts, masked like the case's.
+    "cases.CaseExploitation": {"id", "case"},
     "cases.Consent": {
         "id",
         "case",
@@ -75,6 +77,20 @@ CLEAR_FIELDS: dict[str, set[str]] = {
         "access_ends_on",
         "access_revoked_at",
         "consent_revoked_at",
+    },
+    "transfers.Transfer": {
+        "id",
+        "case",
+        "from_organisation",
+        "to_organisation",
+        "consent",
+        "status",
+        "requested_by",
+        "requested_at",
+        "answered_by",
+        "answered_at",
+        "sender_access_ends_on",
+        "sender_access_revoked_at",
     },
     "followup.FollowUpVisit": {
         "id",

@@ -59,6 +59,18 @@ def _channel(request) -> tuple[str, int | None, str]:
     return Channel.API, key_id if isinstance(key_id, int) else None, label
 
 
+def case_id_of(obj) -> int | None:
+    """The case a record belongs to: its own `case_id`, or, for a record kept under another
+    (a hearing under its legal proceeding, named by the model's `audit_parent`), that one's.
+    Select the parent with the record to spare a query."""
+    while obj is not None:
+        if getattr(obj, "case_id", None) is not None:
+            return obj.case_id
+        parent = getattr(type(obj), "audit_parent", None)
+        obj = getattr(obj, parent) if parent else None
+    return None
+
+
 def _target(case, obj) -> dict:
     """The case (and its organisation) and, for another record, its type and id."""
     from cases.models import Case
@@ -74,6 +86,8 @@ def _target(case, obj) -> dict:
                 case = obj.case
             else:
                 fields["case_id"] = obj.case_id
+        elif case is None and case_id_of(obj) is not None:
+            fields["case_id"] = case_id_of(obj)
     if case is not None:
         fields["case_id"] = case.pk
         fields["case_organisation_id"] = case.organisation_id

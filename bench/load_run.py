@@ -6,13 +6,16 @@ settings (bin/web) and N workers, signed-in clients for a fixed time, on a seede
     DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python manage.py migrate
     DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python manage.py seed_bench
     bin/build
-    .venv/bin/python bench/load_run.py --clients 16 --seconds 60 --workers 4
+    .venv/bin/python bench/load_run.py --clients 16 --seconds 60 --workers 4 [--think 2]
 
 Each client is a member of the organisation with the most cases, signed in with a verified
-second step (its session is written here, as the sign-in would write it), and loops without
-pause over a mix: the caseload (35 %), a case page (35 %), the API's case list (20 %) and
-recording a follow-up visit (10 %: the visit page, then the form posted with its tokens). It
-prints throughput, p50/p95/p99 latency per kind and overall, and every error. It records real
+second step (its session is written here, as the sign-in would write it), and loops over a mix:
+the caseload (35 %), a case page (35 %), the API's case list (20 %) and recording a follow-up
+visit (10 %: the visit page, then the form posted with its tokens). By default a client sends
+its next request as soon as the last is answered; `--think SECONDS` pauses it between requests
+for an exponentially distributed think time of that mean, as people reading a page would. It
+prints the offered load (with think time, at most clients / think requests a second), the
+throughput, p50/p95/p99 latency per kind and overall, and every error. It records real
 visits: run it on a benchmark database only. Nothing listens beyond 127.0.0.1.
 """
 
@@ -200,10 +203,15 @@ def record_visit(client: Client, visit: int) -> int:
     return 200 if status == 302 else status
 
 
-def run_client(port, session, cases, visits, until, results, errors, lock):
+def run_client(port, session, cases, visits, until, results, errors, lock, think=0.0):
     client = Client(port, session)
     kinds = [kind for kind, weight in MIX for _ in range(weight)]
     while time.monotonic() < until:
+        if think:
+            pause = random.expovariate(1 / think)  # noqa: S311 - a load model, not a secret
+            time.sleep(max(0.0, min(pause, until - time.monotonic())))
+            if time.monotonic() >= until:
+                break
         kind = random.choice(kinds)  # noqa: S311 - a load mix, not a secret
         started = time.perf_counter()
         try:
@@ -228,6 +236,20 @@ def run_client(port, session, cases, visits, until, results, errors, lock):
                 errors[(kind, status)] += 1
 
 
+def offered_load(clients: int, think: float) -> str:
+    """What the clients ask of the server: a closed loop offers as much as the server answers
+    without think time, and at most clients / think requests a second with it."""
+    if not think:
+        return (
+            f"offered load: {clients} clients without think time, each sending its next request "
+            "as soon as the last is answered (as much as the server can take)"
+        )
+    return (
+        f"offered load: {clients} clients, mean think time {think:g} s (exponential): "
+        f"at most {clients / think:.1f} requests/s"
+    )
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(int(round(share * (len(ordered) - 1))), len(ordered) - 1)]
@@ -238,7 +260,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="mean of the exponential think time between a client's requests (0: none)",
+    )
     arguments = parser.parse_args()
+    if arguments.think < 0:
+        parser.error("--think must be 0 or more seconds")
     port = free_port()
     env = production_env(port)
     os.environ.update(env)
@@ -281,10 +312,12 @@ def main() -> None:
         until = started + arguments.seconds
         threads = [
             threading.Thread(
-                target=run_client, args=(port, s, cases, visits, until, results, errors, lock)
+                target=run_client,
+                args=(port, s, cases, visits, until, results, errors, lock, arguments.think),
             )
             for s in sessions
         ]
+        print(offered_load(arguments.clients, arguments.think))
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -301,6 +334,13 @@ def main() -> None:
         f"{os.cpu_count()} cores: {len(every):,} requests, {len(every) / elapsed:.1f}/s, "
         f"errors {sum(errors.values())}"
     )
+    if arguments.think and every:
+        # A closed loop: each client offers one request per (think time + response time).
+        mean_response = statistics.fmean(every) / 1000
+        print(
+            f"offered at the measured mean response time of {mean_response * 1000:.0f} ms: "
+            f"{arguments.clients / (arguments.think + mean_response):.1f} requests/s"
+        )
     print(f"{'kind':<14}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for kind, _ in (*MIX, ("all", 0)):
         values = every if kind == "all" else results.get(kind, [])

@@ -236,7 +236,7 @@ def main() -> None:
         goal = f"< {target} ms" if target else "(none)"
         # The page's own SQL, run again straight on a cursor, and the page as a ratio of it.
         # Its reads only: the writes (the audit rows) are not replayed.
-        reads = [q for q in result["sql"][REQUEST_OVERHEAD:] if q.lstrip().startswith("SELECT")]
+        reads = [q for q in result["sql"][REQUEST_OVERHEAD:] if q.lstrip(" (").startswith("SELECT")]
         own_sql = sum(time_sql(q, None, 10) for q in reads)
         ratio = result["median"] / own_sql if own_sql else float("nan")
         print(

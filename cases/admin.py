@@ -28,7 +28,7 @@ class ReadOnlyAdmin(OrganisationScopedAdmin):
 @admin.register(Case)
 class CaseAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
     list_display = ["case_number", "name_latin", "phase", "origin_province", "assigned_worker"]
-    list_filter = ["phase", "sex", "minor_at_intake", "exploitation_form"]
+    list_filter = ["phase", "sex", "minor_at_intake", "nationality", "exploitations__form"]
     search_fields = ["case_number", "name_latin", "name_khmer"]
     list_select_related = ["origin_province", "assigned_worker"]
     raw_id_fields = ["origin_commune", "origin_village"]

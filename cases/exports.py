@@ -24,7 +24,8 @@ MINIMUM_PASSWORD = 12
 
 def _rows(cases: QuerySet[Case]):
     yield [
-        _("Case number"), _("Name (Latin script)"), _("Name (Khmer script)"), _("Sex"),
+        _("Case number"), _("Name (Latin script)"), _("Name (Khmer script)"), _("Nationality"),
+        _("Sex"),
         _("Date of birth"), _("Minor at intake"), _("Province of origin"), _("Phase"),
         _("Risk"), _("Social worker"), _("Intake date"), _("Organisation"),
     ]  # fmt: skip
@@ -36,6 +37,7 @@ def _rows(cases: QuerySet[Case]):
             case.case_number,
             case.name_latin or "",
             case.name_khmer or "",
+            case.nationality.name if case.nationality else "",
             case.get_sex_display() if case.sex else "",
             case.date_of_birth,
             _yes_no(case.minor_at_intake),

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Province
 
-from .models import Case, Phase, RiskLevel
+from .countries import CAMBODIA
+from .models import Case, ExploitationForm, Phase, RiskLevel
 from .visibility import CASE_FACTS, IDENTITY
 
 
@@ -35,6 +36,17 @@ class CaseloadFilter(django_filters.FilterSet):
         method="minor_or_adult",
         choices=[("minor", _("Minor at intake")), ("adult", _("Adult at intake"))],
     )
+    nationality = django_filters.ChoiceFilter(
+        label=_("Nationality"),
+        method="cambodian_or_foreign",
+        choices=[("cambodian", _("Cambodian")), ("foreign", _("Foreign nationals"))],
+    )
+    form = django_filters.ChoiceFilter(
+        label=_("Form of exploitation"),
+        field_name="exploitations__form",
+        choices=ExploitationForm.choices,
+        method="case_fact",
+    )
 
     class Meta:
         model = Case
@@ -64,6 +76,12 @@ class CaseloadFilter(django_filters.FilterSet):
 
     def case_fact(self, queryset, name, value):
         return queryset.filter(self._revealing(CASE_FACTS, Q(**{name: value})))
+
+    def cambodian_or_foreign(self, queryset, name, value):
+        cambodian = Q(nationality=CAMBODIA)
+        return queryset.filter(
+            self._revealing(IDENTITY, cambodian if value == "cambodian" else ~cambodian)
+        )
 
     def minor_or_adult(self, queryset, name, value):
         return queryset.filter(self._revealing(IDENTITY, Q(minor_at_intake=(value == "minor"))))

@@ -3,17 +3,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from organisations.models import Commune, District, Organisation, Province, Village
 from webforms.forms import OnceFormMixin, VersionedFormMixin, show_stale_or
 
+from .countries import HomecomingCountries
 from .models import (
     Case,
     ClosureReason,
     ConsentGiver,
     ConsentPurpose,
     CounsellingSession,
+    ExploitationForm,
     HivStatus,
+    Language,
     Phase,
 )
 from .permissions import allowed_phase_moves
@@ -21,7 +25,10 @@ from .services import (
     ADULT_AGE,
     EDITABLE_FIELDS,
     SENSITIVE_FACT_FIELDS,
+    Exploitation,
     age_on,
+    exploitation_errors,
+    exploitations_of,
     identity_errors,
 )
 
@@ -113,10 +120,95 @@ class PlaceFields(forms.Form):
 
 # The editable facts except the place of origin, which PlaceFields picks level by level.
 CASE_FIELDS = [name for name in EDITABLE_FIELDS if name not in ("origin_commune", "origin_village")]
+# Where and when, given once for the forms of exploitation chosen together.
+EXPLOITATION_PLACE_FIELDS = (
+    "exploitation_country",
+    "exploitation_province",
+    "exploitation_from",
+    "exploitation_to",
+)
 
 
-class CaseForm(VersionedFormMixin, PlaceFields, forms.ModelForm):
+class TickedChoicesField(forms.MultipleChoiceField):
+    """Checkboxes: an empty value among those sent (a client that sends "" for "none") is
+    no choice rather than a wrong one."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item != ""]
+
+
+class ExploitationFields(forms.Form):
+    """The forms of exploitation a survivor suffered, and where and when. The place and dates
+    given here go to each form newly ticked; a form already recorded keeps its own unless
+    they are changed (the API records a different place for each form)."""
+
+    exploitations = TickedChoicesField(
+        label=_("Forms of exploitation"),
+        choices=ExploitationForm.choices,
+        help_text=_("Tick every form the survivor suffered."),
+    )
+    exploitation_country = CountryField(countries=HomecomingCountries, blank=True).formfield(
+        label=_("Country where exploited"), required=False
+    )
+    exploitation_province = forms.ModelChoiceField(
+        label=_("Province where exploited"),
+        queryset=Province.objects.order_by("name_en"),
+        required=False,
+        help_text=_("Only when it was in Cambodia."),
+    )
+    exploitation_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    exploitation_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def setup_exploitations(self, case: Case | None) -> None:
+        self.current_exploitations = exploitations_of(case) if case and case.pk else []
+        # Set on a bound form too: a place or date left as shown is not a change.
+        if not self.current_exploitations:
+            return
+        first = self.current_exploitations[0]
+        self.initial.update(
+            exploitations=[item.form for item in self.current_exploitations],
+            exploitation_country=first.country,
+            exploitation_province=first.province.pk if first.province else None,
+            exploitation_from=first.started_on,
+            exploitation_to=first.ended_on,
+        )
+
+    def clean_exploitations_together(self, data: dict) -> None:
+        if "exploitations" in self.errors:
+            return
+        error = exploitation_errors(self.exploitation_arguments(data))
+        if error:
+            self.add_error("exploitations", error)
+
+    def exploitation_arguments(self, data: dict | None = None) -> list[Exploitation]:
+        data = self.cleaned_data if data is None else data
+        recorded = {item.form: item for item in self.current_exploitations}
+        place_changed = any(name in self.changed_data for name in EXPLOITATION_PLACE_FIELDS)
+        given = {
+            "country": data.get("exploitation_country") or "",
+            "province": data.get("exploitation_province"),
+            "started_on": data.get("exploitation_from"),
+            "ended_on": data.get("exploitation_to"),
+        }
+        return [
+            recorded[form]
+            if form in recorded and not place_changed
+            else Exploitation(form, **given)
+            for form in data.get("exploitations") or []
+        ]
+
+
+class CaseForm(VersionedFormMixin, PlaceFields, ExploitationFields, forms.ModelForm):
     versioned_fields = EDITABLE_FIELDS
+
+    languages = TickedChoicesField(
+        label=_("Languages spoken"),
+        choices=Language.choices,
+        required=False,
+        help_text=_("For a foreign national: the languages they speak."),
+    )
 
     class Meta:
         model = Case
@@ -130,10 +222,19 @@ class CaseForm(VersionedFormMixin, PlaceFields, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_places(self.instance)
+        self.setup_exploitations(self.instance)
+        # The forms of exploitation come first among the trafficking facts, as on intake.
+        self.order_fields(self._edit_order())
+
+    def _edit_order(self) -> list[str]:
+        rest = [name for name in self.fields if name not in ExploitationFields.base_fields]
+        at = rest.index("movement") if "movement" in rest else len(rest)
+        return rest[:at] + list(ExploitationFields.base_fields) + rest[at:]
 
     def clean(self):
         # The date and destination rules are judged with the rest, not after a second submit.
         data = super().clean()
+        self.clean_exploitations_together(data)
         if "date_of_birth" not in self.fields:
             return data
         errors = identity_errors(
@@ -149,7 +250,11 @@ class CaseForm(VersionedFormMixin, PlaceFields, forms.ModelForm):
 
     def service_arguments(self) -> dict:
         data = {name: self.cleaned_data[name] for name in CASE_FIELDS}
-        return {**data, **self.place_arguments()}
+        return {
+            **data,
+            **self.place_arguments(),
+            "exploitations": self.exploitation_arguments(),
+        }
 
     def _post_clean(self):
         # Model validation happens in the service, which sees the whole case.

@@ -3,9 +3,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from organisations.models import Commune, Organisation, OrganisationKind, Province, Village
 
+from .countries import CAMBODIA, HomecomingCountries
 from .encryption import EncryptedTextField
 
 
@@ -51,7 +53,45 @@ class ExploitationForm(models.TextChoices):
     DOMESTIC_SERVITUDE = "domestic_servitude", _("Domestic servitude")
     BEGGING = "begging", _("Forced begging")
     FORCED_MARRIAGE = "forced_marriage", _("Forced marriage")
+    FORCED_CRIMINALITY = "forced_criminality", _("Forced criminality (scam compound, online fraud)")
     OTHER = "other", _("Other")
+
+
+# Each form as the Human Trafficking Case Data Standard (HTCDS, Counter-Trafficking Data
+# Collaborative) names it: its type of exploitation, and for forced labour its type of labour
+# exploitation. HTCDS has no type of its own for forced criminality: it is forced labour in
+# illicit activities.
+HTCDS_TERMS: dict[str, str] = {
+    ExploitationForm.SEXUAL: "SexualExploit",
+    ExploitationForm.FORCED_LABOUR: "ForcedLabour",
+    ExploitationForm.DOMESTIC_SERVITUDE: "ForcedLabour/DomesticWork",
+    ExploitationForm.BEGGING: "ForcedLabour/Begging",
+    ExploitationForm.FORCED_MARRIAGE: "ForcedMarriage",
+    ExploitationForm.FORCED_CRIMINALITY: "ForcedLabour/IllicitActivities",
+    ExploitationForm.OTHER: "OtherExploit",
+}
+
+
+class Language(models.TextChoices):
+    """Languages a survivor speaks (ISO 639-1 codes): those of the people most often
+    trafficked into and out of Cambodia."""
+
+    KHMER = "km", _("Khmer")
+    ENGLISH = "en", _("English")
+    THAI = "th", _("Thai")
+    VIETNAMESE = "vi", _("Vietnamese")
+    CHINESE = "zh", _("Chinese")
+    INDONESIAN = "id", _("Indonesian")
+    MALAY = "ms", _("Malay")
+    LAO = "lo", _("Lao")
+    BURMESE = "my", _("Burmese")
+    FILIPINO = "tl", _("Filipino (Tagalog)")
+    KOREAN = "ko", _("Korean")
+    SWAHILI = "sw", _("Swahili")
+    HINDI = "hi", _("Hindi")
+    BENGALI = "bn", _("Bengali")
+    URDU = "ur", _("Urdu")
+    OTHER = "other", _("Another language")
 
 
 class Movement(models.TextChoices):
@@ -60,6 +100,8 @@ class Movement(models.TextChoices):
 
 
 class DestinationCountry(models.TextChoices):
+    # Survivors of other nationalities were trafficked into Cambodia.
+    CAMBODIA = "KH", _("Cambodia")
     THAILAND = "TH", _("Thailand")
     VIETNAM = "VN", _("Vietnam")
     MALAYSIA = "MY", _("Malaysia")
@@ -85,6 +127,14 @@ class RiskLevel(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
     HIGH = "high", _("High")
+
+
+def adult_on(born: dt.date) -> dt.date:
+    """The 18th birthday of someone born on `born` (1 March for someone born on 29 February)."""
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return dt.date(born.year + 18, 3, 1)
 
 
 class Case(models.Model):
@@ -113,6 +163,14 @@ class Case(models.Model):
 
     name_latin = models.CharField(_("name (Latin script)"), max_length=150)
     name_khmer = models.CharField(_("name (Khmer script)"), max_length=150, blank=True)
+    nationality = CountryField(_("nationality"), countries=HomecomingCountries, default=CAMBODIA)
+    languages = models.JSONField(
+        _("languages spoken"),
+        default=list,
+        blank=True,
+        help_text=_("For a foreign national: the languages they speak."),
+    )
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
     date_of_birth_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
@@ -137,9 +195,6 @@ class Case(models.Model):
     )
     family_contact = models.TextField(_("family contact"), blank=True)
 
-    exploitation_form = models.CharField(
-        _("form of exploitation"), max_length=32, choices=ExploitationForm.choices
-    )
     movement = models.CharField(
         _("internal or cross-border"), max_length=16, choices=Movement.choices
     )
@@ -153,6 +208,10 @@ class Case(models.Model):
     risk_level = models.CharField(
         _("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
     )
+    # The day of the latest counselling session or visit that took place, kept by the
+    # services that record them (cases.services.case_last_contact_refresh): the Team page
+    # reads the cases nobody has seen from an index instead of computing it for every case.
+    last_contact_on = models.DateField(_("last contact"), null=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -171,15 +230,30 @@ class Case(models.Model):
                 name="caseload_order",
             ),
             models.Index(fields=["origin_province", "phase"]),
+            # The Team page: each worker's open cases, counted from the index alone.
+            models.Index(
+                fields=["organisation", "assigned_worker"],
+                condition=~models.Q(phase="closed"),
+                name="open_cases_by_worker",
+            ),
+            # The Team page: open cases nobody has seen lately, oldest contact first.
+            models.Index(
+                fields=["organisation", "last_contact_on", "intake_date"],
+                condition=~models.Q(phase="closed"),
+                name="team_no_contact",
+            ),
+            # "My work": a worker's survivors registered as minors, by date of birth (turning 18).
+            models.Index(
+                fields=["assigned_worker", "date_of_birth"],
+                condition=models.Q(minor_at_intake=True),
+                name="case_turning_18",
+            ),
             # Each dashboard count by these is read from its index alone (COUNT(*)), the
             # intake date included so that a period keeps it so.
             models.Index(
                 fields=["sex", "minor_at_intake", "intake_date"], name="dashboard_sex_age"
             ),
-            models.Index(
-                fields=["exploitation_form", "movement", "intake_date"],
-                name="dashboard_exploitation",
-            ),
+            models.Index(fields=["nationality", "intake_date"], name="dashboard_nationality"),
             models.Index(fields=["intake_date"], name="dashboard_intake"),
             models.Index(fields=["phase", "closure_reason", "closed_on"], name="dashboard_closed"),
         ]
@@ -200,15 +274,69 @@ class Case(models.Model):
     @property
     def adult_on(self) -> dt.date:
         """The survivor's 18th birthday (1 March for someone born on 29 February)."""
-        born = self.date_of_birth
-        try:
-            return born.replace(year=born.year + 18)
-        except ValueError:
-            return dt.date(born.year + 18, 3, 1)
+        return adult_on(self.date_of_birth)
 
     def needs_own_consent(self, today: dt.date) -> bool:
         """Registered as a minor and now 18: new sharing needs the survivor's own consent."""
         return self.minor_at_intake and self.adult_on <= today
+
+    @property
+    def is_foreign_national(self) -> bool:
+        return self.nationality != CAMBODIA
+
+    def get_languages_display(self) -> str:
+        labels = dict(Language.choices)
+        return ", ".join(str(labels.get(code, code)) for code in self.languages or ())
+
+
+class CaseExploitation(models.Model):
+    """One form of exploitation a survivor suffered: where (a country, and the province when
+    it was in Cambodia) and when, as far as known. A case has each form at most once."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exploitations")
+    form = models.CharField(
+        _("form of exploitation"), max_length=32, choices=ExploitationForm.choices
+    )
+    country = CountryField(_("country where exploited"), countries=HomecomingCountries, blank=True)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province where exploited"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_on = models.DateField(_("exploited from"), null=True, blank=True)
+    ended_on = models.DateField(_("exploited until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("form of exploitation")
+        verbose_name_plural = _("forms of exploitation")
+        ordering = ["id"]
+        indexes = [
+            # Dashboards count cases by form (a case under each of its forms) from this index.
+            models.Index(fields=["form", "case"], name="dashboard_exploitation"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "form"], name="one_row_per_form_of_a_case"),
+            models.CheckConstraint(
+                condition=models.Q(province__isnull=True) | models.Q(country=CAMBODIA),
+                name="exploitation_province_only_in_cambodia",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=True)
+                | models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="exploitation_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_form_display()}"
+
+    @property
+    def htcds_term(self) -> str:
+        return HTCDS_TERMS.get(self.form, "")
 
 
 class CaseNumberSequence(models.Model):
@@ -309,6 +437,14 @@ class Consent(models.Model):
     class Meta:
         verbose_name = _("consent")
         ordering = ["-given_on", "-id"]
+        indexes = [
+            # "My work": consents expiring soon, found by date rather than case by case.
+            models.Index(
+                fields=["expires_on"],
+                condition=models.Q(withdrawn_on__isnull=True, expires_on__isnull=False),
+                name="consent_expiring",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_purpose_display()} · {self.given_on}"
@@ -409,6 +545,14 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("timeline event")
+        indexes = [
+            # "My work": the week's new assignments, found by date rather than case by case.
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(kind="assigned"),
+                name="event_assigned_recently",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.get_kind_display()}"

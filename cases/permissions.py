@@ -125,8 +125,9 @@ def visible_case_categories_for(user: User, cases) -> dict[int, set[str]]:
     whole organisation, or only the assigned worker where the organisation limits workers to
     their own cases); health for supervisors, administrators and the assigned worker.
     Another organisation: what its referrals holding access on today's date share (an expired
-    consent or an ended grace period shares nothing, whatever a background job has done)."""
-    from referrals.selectors import referral_shared_categories_for
+    consent or an ended grace period shares nothing, whatever a background job has done), and
+    what an organisation that transferred the case keeps until its grace period ends."""
+    from transfers.selectors import categories_read_by
 
     cases = list(cases)
     membership = active_membership(user)
@@ -139,7 +140,7 @@ def visible_case_categories_for(user: User, cases) -> dict[int, set[str]]:
     }
     others = [case.pk for case in cases if case.organisation_id != membership.organisation_id]
     if others:
-        seen.update(referral_shared_categories_for(membership.organisation, others))
+        seen.update(categories_read_by(membership.organisation, others))
     return {case.pk: seen.get(case.pk, set()) for case in cases}
 
 

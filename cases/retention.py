@@ -1,7 +1,8 @@
 """Data retention: a case closed longer than its organisation keeps identities loses every
 fact that could identify the survivor. What the dashboards count stays: province of origin,
-sex, minor at intake, year of birth, form of exploitation, movement, phase, closure reason
-and dates, counts of sessions, referrals and visits with their outcomes."""
+sex, minor at intake, nationality, year of birth, forms of exploitation, movement, phase,
+closure reason and dates, counts of sessions, referrals and visits with their outcomes; the
+languages spoken and the need of an interpreter go."""
 
 import datetime as dt
 
@@ -49,6 +50,8 @@ def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int
         name_latin=ANONYMOUS,
         name_khmer="",
         family_contact="",
+        languages=[],
+        interpreter_needed=False,
         origin_village=None,
         # The year of birth stays for age statistics; the day and month go.
         date_of_birth=TruncYear("date_of_birth"),

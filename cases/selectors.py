@@ -30,7 +30,7 @@ from . import (
     lookups,  # noqa: F401  (registers pk__any_of)
     visibility,
 )
-from .models import Case, CaseEvent, Consent, CounsellingSession
+from .models import Case, CaseEvent, Consent, CounsellingSession, Phase
 from .permissions import (
     active_membership,
     assignable_workers,
@@ -41,13 +41,17 @@ from .permissions import (
 from .visibility import CASE_FACTS, HEALTH, IDENTITY
 
 
-def case_ids_shared_with(organisation: Organisation, category: str | None = None) -> QuerySet:
-    """Ids of cases other organisations share with this one now (sharing `category`, if
-    given). The referrals holding access are the grants: whether a receiver lists a case and
-    what it sees of it come from the same rows, with their dates checked at read time."""
+def shared_with(organisation: Organisation, category: str | None = None) -> Q:
+    """Other organisations' cases this one reads now (reading `category`, if given): those
+    shared through referrals holding access, and those it transferred to another organisation
+    while its grace period lasts. These rows are the grants: whether a case is listed and
+    what is seen of it come from the same rows, with their dates checked at read time."""
     from referrals.selectors import referral_case_ids_shared_with
+    from transfers.selectors import transferred_case_ids_readable_by
 
-    return referral_case_ids_shared_with(organisation, category)
+    shared = Q(pk__any_of=referral_case_ids_shared_with(organisation, category))
+    kept = transferred_case_ids_readable_by(organisation, category)
+    return shared if kept is None else shared | Q(pk__any_of=kept)
 
 
 def _visibility(user: User) -> tuple[Q, Q | None] | None:
@@ -59,13 +63,28 @@ def _visibility(user: User) -> tuple[Q, Q | None] | None:
     membership = active_membership(user)
     if membership is None:
         return None
-    shared = Q(pk__any_of=case_ids_shared_with(membership.organisation))
+    shared = shared_with(membership.organisation)
     if not works_on_cases(membership):
         return shared, None
     own = Q(organisation_id=membership.organisation_id)
     if not sees_whole_organisation(membership):
         own &= Q(assigned_worker_id=user.pk)
     return shared, own
+
+
+def own_cases_visible_to(user: User) -> QuerySet[Case]:
+    """The part of `case_list_visible_to` that is the user's own organisation's cases: for
+    lists of the organisation's own work (a case is assigned, and its visits planned, only
+    within the organisation that holds it), read from an index without the sharing subquery."""
+    rule = _visibility(user)
+    if rule is None or rule[1] is None:
+        return Case.objects.none()
+    return Case.objects.filter(rule[1])
+
+
+def open_cases_assigned_to(user: User) -> QuerySet[Case]:
+    """The user's own open cases: their organisation's cases assigned to them."""
+    return own_cases_visible_to(user).filter(assigned_worker_id=user.pk).exclude(phase=Phase.CLOSED)
 
 
 def case_list_visible_to(user: User) -> QuerySet[Case]:
@@ -85,7 +104,7 @@ Reveals = dict[str, Q | None]
 def _shared_reveals(user: User) -> Reveals:
     membership = active_membership(user)
     return {
-        category: Q(pk__any_of=case_ids_shared_with(membership.organisation, category))
+        category: shared_with(membership.organisation, category)
         for category in (IDENTITY, CASE_FACTS, HEALTH)
     }
 
@@ -159,14 +178,29 @@ def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
 
 
 def organisations_with_access(case: Case, categories: set[str]) -> QuerySet[Organisation]:
-    """Organisations the case is shared with now (referrals holding access); those it went
-    to for a health service only to a reader who sees health facts (cases.visibility)."""
+    """Organisations the case is shared with now (referrals holding access, and a former
+    owner in its grace period); those it went to for a health service only to a reader who
+    sees health facts (cases.visibility)."""
     from referrals.selectors import holding_access
+    from transfers.selectors import sender_holding_access
 
     referrals = case.referrals.filter(holding_access())
     if HEALTH not in categories:
         referrals = referrals.exclude(service__in=visibility.HEALTH_SERVICES)
-    return Organisation.objects.filter(pk__in=referrals.values("to_organisation_id"))
+    # An organisation that transferred the case away reads it during its grace period.
+    kept = case.transfers.filter(sender_holding_access())
+    return Organisation.objects.filter(
+        Q(pk__in=referrals.values("to_organisation_id"))
+        | Q(pk__in=kept.values("from_organisation_id"))
+    )
+
+
+def exploitation_list_for_case(case: Case, categories: set[str]) -> list:
+    """The forms of exploitation, where and when: for a reader who sees the case facts."""
+    if visibility.field_category(Case, "exploitations") not in categories:
+        return []
+    rows = case.exploitations.select_related("province")
+    return [visibility.shown(row, categories) for row in rows]
 
 
 def consent_list_for_case(case: Case, categories: set[str]) -> list:
@@ -255,24 +289,26 @@ class LatestDate(Greatest):
         return compiler.compile(both)
 
 
+def last_contact_expression() -> LatestDate:
+    """A case's last contact computed from its rows: the later of its latest counselling
+    session and its latest visit that took place. Stored in `Case.last_contact_on` by
+    `case_last_contact_refresh`, the one writer."""
+    visit = apps.get_model("followup", "FollowUpVisit")
+    last_visit = visit.objects.filter(case=OuterRef("pk"), status="done").order_by("-visited_on")
+    last_session = CounsellingSession.objects.filter(case=OuterRef("pk")).order_by("-session_date")
+    return LatestDate(
+        Subquery(last_session.values("session_date")[:1]),
+        Subquery(last_visit.values("visited_on")[:1]),
+    )
+
+
 def _with_contact_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Next planned follow-up visit and the last contact (counselling session or visit).
-    The last contact is written once, as one expression over one subquery per kind of
-    contact: every reference to an annotation repeats its SQL, and the Team page's filter
-    on it once cost four correlated subqueries per open case, and PostgreSQL's JIT."""
+    """Next planned follow-up visit; the last contact is stored on the case."""
     visit = apps.get_model("followup", "FollowUpVisit")
     next_visit = visit.objects.filter(case=OuterRef("pk"), status="planned").order_by(
         "scheduled_for"
     )
-    last_visit = visit.objects.filter(case=OuterRef("pk"), status="done").order_by("-visited_on")
-    last_session = CounsellingSession.objects.filter(case=OuterRef("pk")).order_by("-session_date")
-    return queryset.annotate(
-        next_visit_on=Subquery(next_visit.values("scheduled_for")[:1]),
-        last_contact_on=LatestDate(
-            Subquery(last_session.values("session_date")[:1]),
-            Subquery(last_visit.values("visited_on")[:1]),
-        ),
-    )
+    return queryset.annotate(next_visit_on=Subquery(next_visit.values("scheduled_for")[:1]))
 
 
 def _revealed(user: User) -> dict[str, ExpressionWrapper]:
@@ -381,15 +417,18 @@ def cases_without_recent_contact(user: User, *, days: int = NO_CONTACT_DAYS) -> 
         return Case.objects.none()
     since = timezone.localdate() - dt.timedelta(days=days)
     queryset = _with_contact_dates(
-        case_list_visible_to(user)
+        own_cases_visible_to(user)
         .filter(organisation_id=membership.organisation_id)
-        .exclude(phase="closed")
+        .exclude(phase=Phase.CLOSED)
         .select_related("assigned_worker", "origin_province")
     )
-    # Last contact before `since`, or none and taken in before it: one reference to the
-    # last contact in the WHERE clause; the ORDER BY names the selected column.
+    # Last contact before `since`, or none and taken in before it, oldest contact first (the
+    # never seen last): read in the order of the `team_no_contact` index, which stops at the
+    # page's end instead of sorting every open case.
     queryset = queryset.alias(quiet_since=Coalesce("last_contact_on", "intake_date"))
-    return queryset.filter(quiet_since__lt=since).order_by("last_contact_on", "intake_date")
+    return queryset.filter(quiet_since__lt=since).order_by(
+        F("last_contact_on").asc(nulls_last=True), "intake_date"
+    )
 
 
 def workers_of(organisation: Organisation) -> QuerySet[User]:
@@ -398,7 +437,16 @@ def workers_of(organisation: Organisation) -> QuerySet[User]:
 
 
 def team_of(organisation: Organisation) -> QuerySet[User]:
-    """The organisation's workers with their open caseload."""
+    """The organisation's workers with their open caseload, each counted from the
+    `open_cases_by_worker` index alone rather than by reading every case of the team."""
+    open_cases = (
+        Case.objects.filter(organisation=organisation, assigned_worker=OuterRef("pk"))
+        .exclude(phase=Phase.CLOSED)
+        .order_by()
+        .values("assigned_worker")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return workers_of(organisation).annotate(
-        open_cases=Count("assigned_cases", filter=~Q(assigned_cases__phase="closed"))
+        open_cases=Coalesce(Subquery(open_cases), Value(0), output_field=IntegerField())
     )

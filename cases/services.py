@@ -1,6 +1,7 @@
 """Every write to a case goes through these functions; each runs in one transaction."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,15 +10,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisations.models import Commune, Organisation, User, Village
+from organisations.models import Commune, Organisation, Province, User, Village
 from webforms.versions import check_version
 from webhooks import emit as webhooks
 
 from . import timeline
+from .countries import CAMBODIA
 from .models import (
     ALLOWED_TRANSITIONS,
     Case,
     CaseEvent,
+    CaseExploitation,
     CaseNumberSequence,
     CaseSensitiveFacts,
     Consent,
@@ -25,6 +28,8 @@ from .models import (
     ConsentPurpose,
     CounsellingSession,
     EventKind,
+    ExploitationForm,
+    Language,
     Movement,
     Phase,
 )
@@ -121,6 +126,84 @@ def _validate_identity(
         raise ValidationError(errors)
 
 
+@dataclass(frozen=True)
+class Exploitation:
+    """One form of exploitation as a form or the API gives it: where and when, if known."""
+
+    form: str
+    country: str = ""
+    province: Province | None = None
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+
+    def placed(self) -> "Exploitation":
+        """A province is in Cambodia: the country follows from it."""
+        if self.province is not None and not self.country:
+            return Exploitation(self.form, CAMBODIA, self.province, self.started_on, self.ended_on)
+        return self
+
+    def as_tuple(self) -> tuple:
+        province = self.province.pk if self.province is not None else None
+        return (self.form, self.country, province, self.started_on, self.ended_on)
+
+
+def exploitation_errors(exploitations: Sequence[Exploitation]) -> str | None:
+    """What is wrong with a case's forms of exploitation, in one message, or None."""
+    if not exploitations:
+        return _("Give at least one form of exploitation.")
+    forms = [item.form for item in exploitations]
+    if any(form not in ExploitationForm.values for form in forms):
+        return _("Unknown form of exploitation.")
+    if len(set(forms)) != len(forms):
+        return _("Give each form of exploitation once.")
+    today = timezone.localdate()
+    for item in exploitations:
+        if item.province is not None and item.country not in ("", CAMBODIA):
+            return _("A province is given only for a place in Cambodia.")
+        if item.started_on and item.ended_on and item.ended_on < item.started_on:
+            return _("A form of exploitation ends before it starts.")
+        if any(day and day > today for day in (item.started_on, item.ended_on)):
+            return _("The dates of the exploitation are in the future.")
+    return None
+
+
+def _validate_exploitations(exploitations: Sequence[Exploitation]) -> list[Exploitation]:
+    error = exploitation_errors(exploitations)
+    if error:
+        raise ValidationError({"exploitations": error})
+    return [item.placed() for item in exploitations]
+
+
+def _validate_languages(languages: Sequence[str]) -> list[str]:
+    if any(code not in Language.values for code in languages):
+        raise ValidationError({"languages": _("Unknown language.")})
+    return list(dict.fromkeys(languages))
+
+
+def _save_exploitations(case: Case, exploitations: Sequence[Exploitation]) -> None:
+    """Row by row, so that the change history (audit.registry) records each; a form kept
+    keeps its row. The rules were checked by `exploitation_errors`; the database holds them
+    too (one row per form, a province only in Cambodia)."""
+    existing = {row.form: row for row in case.exploitations.all()}
+    wanted = {item.form for item in exploitations}
+    for form, row in existing.items():
+        if form not in wanted:
+            row.delete()
+    for item in exploitations:
+        row = existing.get(item.form) or CaseExploitation(case=case, form=item.form)
+        row.country, row.province = item.country, item.province
+        row.started_on, row.ended_on = item.started_on, item.ended_on
+        row.full_clean(exclude=["case"], validate_unique=False, validate_constraints=False)
+        row.save()
+
+
+def exploitations_of(case: Case) -> list[Exploitation]:
+    return [
+        Exploitation(row.form, row.country.code or "", row.province, row.started_on, row.ended_on)
+        for row in case.exploitations.all()
+    ]
+
+
 def _validate_worker(organisation: Organisation, worker: User | None) -> None:
     if worker is None:
         return
@@ -142,13 +225,16 @@ def case_create(
     name_latin: str,
     sex: str,
     date_of_birth: dt.date,
-    exploitation_form: str,
+    exploitations: Sequence[Exploitation],
     movement: str,
     how_identified: str,
     intake_date: dt.date,
     origin_commune: Commune | None = None,
     origin_village: Village | None = None,
     name_khmer: str = "",
+    nationality: str = CAMBODIA,
+    languages: Sequence[str] = (),
+    interpreter_needed: bool = False,
     date_of_birth_estimated: bool = False,
     family_contact: str = "",
     destination_country: str = "",
@@ -171,6 +257,8 @@ def case_create(
         destination_country=destination_country,
     )
     origin = _validate_origin(origin_commune, origin_village)
+    exploitations = _validate_exploitations(exploitations)
+    languages = _validate_languages(languages)
     if assigned_worker is None and is_assigned_what_they_register(actor):
         assigned_worker = actor
     _validate_worker(organisation, assigned_worker)
@@ -182,6 +270,9 @@ def case_create(
         phase=phase,
         name_latin=name_latin.strip(),
         name_khmer=name_khmer.strip(),
+        nationality=nationality,
+        languages=languages,
+        interpreter_needed=interpreter_needed,
         sex=sex,
         date_of_birth=date_of_birth,
         date_of_birth_estimated=date_of_birth_estimated,
@@ -190,7 +281,6 @@ def case_create(
         origin_commune=origin.commune,
         origin_village=origin.village,
         family_contact=family_contact,
-        exploitation_form=exploitation_form,
         movement=movement,
         destination_country=destination_country,
         how_identified=how_identified,
@@ -205,6 +295,7 @@ def case_create(
     )
     facts.full_clean()
     facts.save()
+    _save_exploitations(case, exploitations)
     _event(case, EventKind.CREATED, actor, to_phase=phase)
     return case
 
@@ -214,13 +305,15 @@ def case_create(
 EDITABLE_FIELDS = (
     "name_latin",
     "name_khmer",
+    "nationality",
+    "languages",
+    "interpreter_needed",
     "sex",
     "date_of_birth",
     "date_of_birth_estimated",
     "origin_commune",
     "origin_village",
     "family_contact",
-    "exploitation_form",
     "movement",
     "destination_country",
     "how_identified",
@@ -230,9 +323,17 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def case_update(*, actor: User, case: Case, version: str | None = None, **changes) -> Case:
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    version: str | None = None,
+    exploitations: Sequence[Exploitation] | None = None,
+    **changes,
+) -> Case:
     """`version` is the edit form's (see webforms.versions): a case changed since the form
-    was opened is refused, never silently overwritten."""
+    was opened is refused, never silently overwritten. `exploitations`, when given, replaces
+    the case's forms of exploitation."""
     if not can_edit_case(actor, case):
         raise PermissionDenied(_("You cannot edit this case."))
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -242,8 +343,17 @@ def case_update(*, actor: User, case: Case, version: str | None = None, **change
         )
     case = Case.objects.select_for_update().get(pk=case.pk)
     check_version(case, version, EDITABLE_FIELDS)
+    if "languages" in changes:
+        changes["languages"] = _validate_languages(changes["languages"])
     changed = [name for name, value in changes.items() if getattr(case, name) != value]
-    if not changed:
+    labels = []
+    if exploitations is not None:
+        exploitations = _validate_exploitations(exploitations)
+        before = [item.as_tuple() for item in exploitations_of(case)]
+        if [item.as_tuple() for item in exploitations] != before:
+            _save_exploitations(case, exploitations)
+            labels.append(timeline.label(CaseExploitation._meta.verbose_name_plural))
+    if not changed and not labels:
         return case
     for name in changed:
         setattr(case, name, changes[name])
@@ -260,7 +370,7 @@ def case_update(*, actor: User, case: Case, version: str | None = None, **change
     case.full_clean()
     case.save()
     # The timeline names the fields, never their values: it is read more widely than the facts.
-    labels = [timeline.label(Case._meta.get_field(name).verbose_name) for name in sorted(changed)]
+    labels += [timeline.label(Case._meta.get_field(name).verbose_name) for name in sorted(changed)]
     _event(case, EventKind.UPDATED, actor, **timeline.message("case.fields_changed", fields=labels))
     return case
 
@@ -528,6 +638,7 @@ def counselling_session_log(
     )
     session.full_clean()
     session.save()
+    case_last_contact_refresh(case_ids=[case.pk])
     kind = timeline.choice(session, "kind")
     _event(case, EventKind.SESSION_LOGGED, actor, **timeline.message("session", kind=kind))
     return session
@@ -565,3 +676,12 @@ def case_intake(*, actor: User, consent: dict, **case_fields) -> Case:
     case = case_create(actor=actor, **case_fields)
     consent_record(actor=actor, case=case, **consent)
     return case
+
+
+def case_last_contact_refresh(*, case_ids) -> int:
+    """Set each case's last contact from its counselling sessions and the visits that took
+    place: called in the transaction of every write that adds or changes one, so the stored
+    day always equals what the rows say (tests/cases/test_last_contact.py)."""
+    from .selectors import last_contact_expression
+
+    return Case.objects.filter(pk__in=case_ids).update(last_contact_on=last_contact_expression())

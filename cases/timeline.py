@@ -115,11 +115,24 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "plan.returned": lambda a: _("Plan version %(version)s returned for changes") % a,
     "closure.requested": lambda a: _("Closure requested: %(reason)s") % a,
     "closure.returned": lambda a: _("Closure request returned") % a,
+    # Transfers of the case to another organisation: who, never the reasons.
+    "transfer.requested": lambda a: _("Transfer to %(organisation)s requested") % a,
+    "transfer.accepted": lambda a: (
+        _("Transferred to %(organisation)s, which now owns the case; assigned to %(worker)s") % a
+    ),
+    "transfer.declined": lambda a: _("Transfer declined by %(organisation)s") % a,
+    "transfer.cancelled": lambda a: _("Transfer to %(organisation)s cancelled") % a,
+    "transfer.sender_access_ended": lambda a: (
+        _("Access of %(organisation)s ended after the transfer") % a
+    ),
     # Legal proceedings: that something happened, never when, where, the charges or notes
-    # (legal detail is restricted like health facts; the timeline is not).
+    # (legal detail is restricted like health facts, and so are these lines: see
+    # cases.visibility.event_category).
     "legal.proceeding_added": lambda a: _("Legal proceeding recorded"),
     "legal.hearing_scheduled": lambda a: _("Hearing scheduled"),
     "legal.hearing_recorded": lambda a: _("Hearing outcome recorded"),
+    "legal.hearing_moved": lambda a: _("Hearing moved to another day"),
+    "legal.hearing_cancelled": lambda a: _("Hearing cancelled"),
     "legal.protection_added": lambda a: _("Protection measure recorded"),
     "legal.compensation_recorded": lambda a: _("Compensation recorded"),
 }

@@ -136,6 +136,7 @@ def case_detail(request, pk: int):
         "show_sensitive": sensitive,
         "can_edit_sensitive": sensitive and can_edit_sensitive_facts(request.user, case),
         "sensitive_facts": shown(facts, seen) if facts is not None else None,
+        "exploitations": selectors.exploitation_list_for_case(case, seen),
         "consents": selectors.consent_list_for_case(case, seen),
         "sessions": selectors.counselling_session_list_for_case(case, seen),
         "timeline": selectors.case_timeline(case, seen),

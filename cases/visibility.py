@@ -5,7 +5,8 @@ Every field of a model that holds survivor data belongs to one category:
 - "bookkeeping": that the record exists and who holds it (number, organisation, dates of the
   record itself), shown to whoever may open the case;
 - "identity": who the survivor is (names, sex, date of birth, minor status, commune and
-  village of origin, family contact);
+  village of origin, family contact; nationality, languages and the need of an interpreter,
+  which in a shelter of Cambodians single out the one foreign national);
 - "case_facts": what happened and where the case stands (phase, risk, province of origin,
   trafficking facts, follow-up records);
 - "health": HIV status, health and legal notes, and counselling, wholly.
@@ -37,14 +38,22 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         IDENTITY: (
             "name_latin", "name_khmer", "sex", "date_of_birth", "date_of_birth_estimated",
             "minor_at_intake", "origin_commune", "origin_village", "family_contact",
+            "nationality", "languages", "interpreter_needed",
         ),
         CASE_FACTS: (
-            "phase", "closure_reason", "closed_on", "origin_province", "exploitation_form",
+            "phase", "closure_reason", "closed_on", "origin_province", "exploitations",
+            # Deprecated in the API: the first of the forms of exploitation.
+            "exploitation_form",
             "movement", "destination_country", "how_identified", "intake_date", "risk_level",
             # Caseload columns (annotations): when the survivor was last and will next be seen.
             "next_visit_on", "last_visit_on", "last_contact_on",
         ),
         HEALTH: ("sensitive_facts", "last_session_on"),
+    },
+    # What was done to the survivor, where and when: trafficking facts.
+    "cases.CaseExploitation": {
+        BOOKKEEPING: ("id", "case"),
+        CASE_FACTS: ("form", "htcds_term", "country", "province", "started_on", "ended_on"),
     },
     "cases.CaseSensitiveFacts": {
         BOOKKEEPING: ("id", "case"),
@@ -85,19 +94,30 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "reason", "decline_reason", "outcome",
         ),
     },
+    # A transfer names the case, the two organisations and why: written for the receiver,
+    # who reads it before accepting (as a referral's reason).
+    "transfers.Transfer": {
+        BOOKKEEPING: (
+            "id", "case", "from_organisation", "to_organisation", "consent", "reason", "status",
+            "requested_by", "requested_at", "answered_by", "answered_at", "decline_reason",
+            "sender_access_ends_on", "sender_access_revoked_at",
+        ),
+    },
     # Legal proceedings are legal detail, health wholly: even that a survivor has a hearing
     # or a safe house is shared only where a referral's consent covers health facts.
     "legal.LegalProceeding": {
         HEALTH: (
             "id", "case", "kind", "court", "file_number", "lawyer", "charges", "survivor_role",
             "status", "created_by", "created_at",
+            # What is recorded under it, shown with it (the API nests them).
+            "hearings", "protection_measures", "compensations",
         ),
     },
     "legal.Hearing": {
         HEALTH: (
             "id", "proceeding", "date", "time", "court", "purpose", "accompanied_by",
             "transport", "testimony_arrangement", "attendance", "outcome", "scheduled_by",
-            "recorded_at",
+            "recorded_at", "cancelled_at", "is_open",
         ),
     },
     "legal.ProtectionMeasure": {
@@ -269,14 +289,19 @@ def consent_category(consent, health_organisation_ids: Iterable[int]) -> str:
 
 
 HEALTH_MESSAGES = frozenset({"session", "case.sensitive_facts_changed"})
+# Legal detail is restricted like health facts, and that a survivor has a court case, a
+# hearing or a protection measure is itself legal detail: every such line is read as health.
+HEALTH_MESSAGE_PREFIXES = ("legal.",)
 CASE_FACTS_EVENTS = frozenset({"phase_changed", "follow_up"})
 
 
 def event_category(event, health_organisation_ids: Iterable[int]) -> str:
-    """A timeline line about counselling, health facts, or an organisation the case was
-    referred to for a health service is health; a phase change or a follow-up visit is a
-    case fact."""
+    """A timeline line about counselling, health facts, legal proceedings, or an organisation
+    the case was referred to for a health service is health; a phase change or a follow-up
+    visit is a case fact."""
     if event.kind == "session_logged" or event.message in HEALTH_MESSAGES:
+        return HEALTH
+    if event.message.startswith(HEALTH_MESSAGE_PREFIXES):
         return HEALTH
     if event.organisation_id is not None and event.organisation_id in set(health_organisation_ids):
         return HEALTH

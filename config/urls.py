@@ -35,6 +35,7 @@ urlpatterns = [
     path("organisation/", include("organisations.urls")),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
+    path("transfers/", include("transfers.urls")),
     path("followup/", include("followup.urls")),
     path("plans/", include("plans.urls")),
     path("documents/", include("documents.urls")),

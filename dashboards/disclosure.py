@@ -71,16 +71,17 @@ def _secret_ints() -> tuple[int, int]:
     return a, b
 
 
-def record_key():
-    """The SQL expression of a row's key (0-255), from its own id."""
+def record_key(field: str = "id"):
+    """The SQL expression of a row's key (0-255), from its own id, or from the id of the record
+    it stands for (a case's form of exploitation counts the case: `case_id`)."""
     a, b = _secret_ints()
-    permuted = Mod(F("id") * Value(a) + Value(b), Value(PRIME))
+    permuted = Mod(F(field) * Value(a) + Value(b), Value(PRIME))
     return Mod(permuted, Value(KEY_RANGE), output_field=IntegerField())
 
 
-def key_sum(**extra):
+def key_sum(field: str = "id", **extra):
     """SUM of the record keys of the rows counted (0 for none), for `.annotate`/`.aggregate`."""
-    return Coalesce(Sum(record_key(), **extra), Value(0), output_field=IntegerField())
+    return Coalesce(Sum(record_key(field), **extra), Value(0), output_field=IntegerField())
 
 
 class Tally(int):

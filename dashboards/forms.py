@@ -42,7 +42,8 @@ class DashboardFilters:
         if self.age:
             q &= Q(**{f"{prefix}minor_at_intake": self.age == MINOR})
         if self.exploitation_form:
-            q &= Q(**{f"{prefix}exploitation_form": self.exploitation_form})
+            # A case has each form at most once: the join never counts a case twice.
+            q &= Q(**{f"{prefix}exploitations__form": self.exploitation_form})
         return q
 
     def date_q(self, field: str) -> Q:

@@ -19,7 +19,8 @@ from collections import defaultdict
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 
-from cases.models import Case, Phase
+from cases.countries import CAMBODIA
+from cases.models import Case, CaseExploitation, Phase
 from followup.models import RATING_FIELDS, FollowUpVisit, SchoolOrWork, VisitStatus
 from plans.models import (
     Approval,
@@ -92,10 +93,45 @@ def caseload_by_sex_and_age(
     return _count_by(cases_in_scope(scope, filters), "sex", "minor_at_intake")
 
 
+def exploitations_in_scope(
+    scope: DashboardScope, filters: DashboardFilters
+) -> QuerySet[CaseExploitation]:
+    """The forms of exploitation of the cases a dashboard counts: a case once under each."""
+    q = scope.case_q("case__") & filters.case_q("case__") & filters.date_q("case__intake_date")
+    return CaseExploitation.objects.filter(q).order_by()
+
+
+def _count_cases_by(queryset: QuerySet[CaseExploitation], *fields: str) -> dict:
+    """Forms of exploitation counted as the cases they belong to: each carries its case's key,
+    so a cell of the cases with one form shows the same as before forms became a set."""
+    rows = queryset.values(*fields).annotate(n=Count("*"), k=key_sum("case_id")).order_by()
+    return {tuple(row[f] for f in fields): Tally(row["n"], row["k"]) for row in rows}
+
+
 def caseload_by_exploitation(
     scope: DashboardScope, filters: DashboardFilters
 ) -> dict[tuple[str, str], int]:
-    return _count_by(cases_in_scope(scope, filters), "exploitation_form", "movement")
+    """Cases by form of exploitation and movement; a case with two forms counts under each."""
+    return _count_cases_by(exploitations_in_scope(scope, filters), "form", "case__movement")
+
+
+def caseload_by_movement(scope: DashboardScope, filters: DashboardFilters) -> dict[str, int]:
+    """Cases by movement, each once: the totals of the table by form of exploitation."""
+    return _count_by(cases_in_scope(scope, filters), "movement")
+
+
+def foreign_nationals_by_exploitation(
+    scope: DashboardScope, filters: DashboardFilters
+) -> dict[tuple[str, str], int]:
+    """Survivors of another nationality than Cambodian, by nationality and form of
+    exploitation (a case under each of its forms)."""
+    foreign = exploitations_in_scope(scope, filters).exclude(case__nationality=CAMBODIA)
+    return _count_cases_by(foreign, "case__nationality", "form")
+
+
+def foreign_nationals(scope: DashboardScope, filters: DashboardFilters) -> dict[str, int]:
+    """Survivors of another nationality than Cambodian, by nationality, each case once."""
+    return _count_by(cases_in_scope(scope, filters).exclude(nationality=CAMBODIA), "nationality")
 
 
 def new_cases_by_month(scope: DashboardScope, filters: DashboardFilters) -> dict[str, int]:
@@ -343,6 +379,9 @@ def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: d
         "phase": caseload_by_phase(scope, filters),
         "sex_age": caseload_by_sex_and_age(scope, filters),
         "exploitation": caseload_by_exploitation(scope, filters),
+        "movement": caseload_by_movement(scope, filters),
+        "foreign_by_exploitation": foreign_nationals_by_exploitation(scope, filters),
+        "foreign": foreign_nationals(scope, filters),
         "new_cases": new_cases_by_month(scope, filters),
         "closed": cases_closed_by_reason(scope, filters),
         "referrals": referrals,

@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from cases.countries import countries
 from cases.models import ClosureReason, ExploitationForm, Movement, Phase, Sex
 from followup.models import Rating, SchoolOrWork
 from organisations.models import Organisation, OrganisationKind, Province
@@ -43,7 +44,7 @@ from .disclosure import (
 from .forms import DashboardFilters
 from .scope import ORGANISATION, DashboardScope
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 HIDDEN = f"<{SMALL}"
 
 
@@ -64,6 +65,10 @@ class Table:
     extra_label: str = ""  # a column of other figures (e.g. medians) shown after the counts
     extra: list[str] = field(default_factory=list)
     protection: Protection = PERTURBED
+    # Where one record can count in several cells (a case under each of its forms of
+    # exploitation), the totals are counted on their own, each record once.
+    row_counts: list | None = None
+    column_counts: list | None = None
 
     def apply(self, protection: Protection) -> "Table":
         self.protection = protection
@@ -79,12 +84,20 @@ class Table:
 
     # Totals are counts of their own rows, with their own cell keys.
     def row_total(self, i: int) -> Tally:
+        if self.row_counts is not None:
+            return self.row_counts[i]
         return tally_add(*self.cells[i])
 
     def column_total(self, j: int) -> Tally:
+        if self.column_counts is not None:
+            return self.column_counts[j]
         return tally_add(*(row[j] for row in self.cells))
 
     def grand_total(self) -> Tally:
+        if self.row_counts is not None:
+            return tally_add(*self.row_counts)
+        if self.column_counts is not None:
+            return tally_add(*self.column_counts)
         return tally_add(*(count for row in self.cells for count in row))
 
     def cell_text(self, i: int, j: int) -> str:
@@ -255,6 +268,13 @@ def table_sex_age(numbers) -> Table:
     )
 
 
+def several_forms_note() -> str:
+    return _(
+        "A survivor who suffered several forms of exploitation counts under each of them; "
+        "the totals count each survivor once."
+    )
+
+
 def table_exploitation(numbers) -> Table:
     counts = numbers["exploitation"]
     movements = list(Movement.values)
@@ -267,6 +287,45 @@ def table_exploitation(numbers) -> Table:
         column_labels=[_("Internal"), _("Cross-border")],
         cells=[[counts.get((form, m), 0) for m in movements] for form in ExploitationForm.values],
         row_totals=True,
+        column_counts=[numbers["movement"].get(m, 0) for m in movements],
+        note=several_forms_note(),
+    )
+
+
+def table_foreign_nationals(numbers, protection: Protection) -> Table:
+    """Survivors of another nationality by nationality and form of exploitation. Where the
+    figures are perturbed, a nationality with fewer than five survivors shown is not named:
+    it counts in "other nationalities", so that no row tells that one such person exists."""
+    by_form, cases = numbers["foreign_by_exploitation"], numbers["foreign"]
+    named = [
+        code
+        for code, count in cases.items()
+        if not protection.perturbed or (shown_or_hidden(count) or 0) >= SMALL
+    ]
+    named.sort(key=countries.name)
+    pooled = [code for code in cases if code not in named]
+    forms = list(ExploitationForm.values)
+    keys, labels = list(named), [countries.name(code) for code in named]
+    cells = [[by_form.get((code, form), 0) for form in forms] for code in named]
+    row_counts = [cases[code] for code in named]
+    if pooled:
+        keys.append("other")
+        labels.append(_("Other nationalities"))
+        cells.append(
+            [tally_add(*(by_form.get((code, form), 0) for code in pooled)) for form in forms]
+        )
+        row_counts.append(tally_add(*(cases[code] for code in pooled)))
+    return Table(
+        slug="foreign-nationals",
+        title=_("Foreign nationals by nationality and form of exploitation"),
+        row_header=_("Nationality"),
+        row_keys=keys,
+        row_labels=labels,
+        column_labels=[str(label) for label in ExploitationForm.labels],
+        cells=cells,
+        row_totals=True,
+        row_counts=row_counts,
+        note=several_forms_note(),
     )
 
 
@@ -545,6 +604,7 @@ def dashboard_tables(
         table_phase(numbers),
         table_sex_age(numbers),
         table_exploitation(numbers),
+        table_foreign_nationals(numbers, protection),
         table_new_cases(numbers, filters, today),
         table_referrals(numbers, protection),
         table_visits(numbers),
@@ -577,6 +637,7 @@ TABLE_SLUGS = (
     "phase",
     "sex-age",
     "exploitation",
+    "foreign-nationals",
     "new-cases",
     "referrals",
     "visits",

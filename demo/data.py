@@ -301,8 +301,25 @@ MINOR_SHARE = {
     ExploitationForm.DOMESTIC_SERVITUDE: 0.45,
     ExploitationForm.BEGGING: 0.9,
     ExploitationForm.FORCED_MARRIAGE: 0.2,
+    ExploitationForm.FORCED_CRIMINALITY: 0.05,
     ExploitationForm.OTHER: 0.3,
 }
+# Some survivors suffered a second form as well (forced labour, then sold into a brothel).
+SECOND_FORM_SHARE = 0.12
+# Survivors of other nationalities, held in scam compounds in Cambodia and freed in raids:
+# nationality, the language they speak, names (women's, men's).
+FOREIGN_NATIONAL_SHARE = 0.08
+FOREIGN_NATIONALS = {
+    "ID": (35, "id", ("Siti Rahayu", "Dewi Lestari"), ("Agus Santoso", "Budi Hartono")),
+    "VN": (20, "vi", ("Nguyen Thi Lan", "Pham Thu Ha"), ("Tran Van Minh", "Le Quoc Bao")),
+    "CN": (15, "zh", ("Li Na", "Zhang Min"), ("Wang Lei", "Chen Jie")),
+    "PH": (12, "tl", ("Maria Santos", "Ana Dela Cruz"), ("Jose Reyes", "Mark Bautista")),
+    "TH": (8, "th", ("Malee Srisuk", "Siriporn Kaewta"), ("Somchai Wongsakul", "Anan Boonmee")),
+    "KE": (5, "sw", ("Wanjiru Kamau", "Akinyi Odhiambo"), ("Otieno Ochieng", "Kiprop Rotich")),
+    "MY": (5, "ms", ("Nur Aisyah", "Siti Hajar"), ("Ahmad Faiz", "Muhammad Hafiz")),
+}
+# Where compounds held them: Preah Sihanouk, Koh Kong, Banteay Meanchey (Poipet).
+COMPOUND_PROVINCES = {"18": 60, "09": 25, "01": 15}
 CROSS_BORDER_SHARE = 0.48
 DESTINATIONS = {
     DestinationCountry.THAILAND: 62,

@@ -8,8 +8,10 @@ from cases.models import (
     ClosureReason,
     ConsentGiver,
     ConsentPurpose,
+    DestinationCountry,
     ExploitationForm,
     HivStatus,
+    HowIdentified,
     Movement,
     Phase,
     SessionPhase,
@@ -24,6 +26,7 @@ from organisations.models import OrganisationKind
 
 from .data import (
     CLOSURES,
+    COMPOUND_PROVINCES,
     CROSS_BORDER_SHARE,
     DESTINATIONS,
     ESTIMATED_BIRTH_DATE_SHARE,
@@ -32,6 +35,8 @@ from .data import (
     FEMALE_EXPLOITATION,
     FEMALE_GIVEN_NAMES,
     FORCED_MARRIAGE_DESTINATIONS,
+    FOREIGN_NATIONAL_SHARE,
+    FOREIGN_NATIONALS,
     GUARDIANS,
     HANDOVER_SHARE,
     HEALTH_NOTES,
@@ -54,6 +59,7 @@ from .data import (
     REOPEN_NOTE,
     REOPENED_SHARE,
     RISK_LEVELS,
+    SECOND_FORM_SHARE,
     SESSION_COUNTS,
     SESSION_MINUTES,
     SESSION_NOTES,
@@ -202,6 +208,8 @@ class CasePlanner:
     def survivor(self, intake_date: dt.date) -> tuple[dict, tuple[str, str]]:
         """The survivor's identity, and the closest relative: (relationship, name)."""
         rng = self.rng
+        if rng.random() < FOREIGN_NATIONAL_SHARE:
+            return self.foreign_national(intake_date)
         sex = Sex.FEMALE if rng.random() < 0.8 else Sex.MALE
         family = rng.choice(FAMILY_NAMES)
         given = rng.choice(FEMALE_GIVEN_NAMES if sex == Sex.FEMALE else MALE_GIVEN_NAMES)
@@ -219,6 +227,31 @@ class CasePlanner:
             "family_contact": rng.choice(FAMILY_CONTACTS).format(
                 relative=relationship.capitalize(), name=relative[1]
             ),
+        }
+        return identity, relative
+
+    def foreign_national(self, intake_date: dt.date) -> tuple[dict, tuple[str, str]]:
+        """A survivor of another nationality freed from a scam compound: no Khmer name, an
+        interpreter most often."""
+        rng = self.rng
+        nationality = self.pick({code: spec[0] for code, spec in FOREIGN_NATIONALS.items()})
+        _weight, language, women, men = FOREIGN_NATIONALS[nationality]
+        sex = Sex.FEMALE if rng.random() < 0.5 else Sex.MALE
+        name = rng.choice(women if sex == Sex.FEMALE else men)
+        form = ExploitationForm.FORCED_CRIMINALITY
+        born, estimated = self.birth_date(form, intake_date)
+        relative = ("sister", rng.choice(women).split()[-1])
+        identity = {
+            "name_latin": name,
+            "name_khmer": "",
+            "nationality": nationality,
+            "languages": [language] if rng.random() < 0.7 else [language, "en"],
+            "interpreter_needed": rng.random() < 0.8,
+            "sex": sex,
+            "date_of_birth": born,
+            "date_of_birth_estimated": estimated,
+            "exploitation_form": form,
+            "family_contact": f"Sister {relative[1]}, reachable through the embassy.",
         }
         return identity, relative
 
@@ -250,8 +283,38 @@ class CasePlanner:
     # The facts ------------------------------------------------------------------------------
 
     def facts(self, organisation: str, survivor: dict) -> dict:
-        journey = self.journey(survivor["exploitation_form"])
-        return survivor | journey | self.sensitive(organisation)
+        survivor = dict(survivor)
+        form = survivor.pop("exploitation_form")
+        if survivor.get("nationality", "KH") != "KH":
+            journey = {
+                "movement": Movement.CROSS_BORDER,
+                "destination_country": DestinationCountry.CAMBODIA,
+                "how_identified": HowIdentified.POLICE_RAID,
+                "risk_level": self.pick(RISK_LEVELS),
+            }
+            where = ("KH", self.pick(COMPOUND_PROVINCES))
+        else:
+            journey = self.journey(form)
+            where = (journey["destination_country"] or "KH", None)
+        forms = [form]
+        second = self.pick(
+            FEMALE_EXPLOITATION if survivor["sex"] == Sex.FEMALE else MALE_EXPLOITATION
+        )
+        if self.rng.random() < SECOND_FORM_SHARE and second != form:
+            forms.append(second)
+        exploitations = [self.exploitation(f, *where) for f in forms]
+        return survivor | journey | {"exploitations": exploitations} | self.sensitive(organisation)
+
+    def exploitation(self, form: str, country: str, province_id: str | None) -> dict:
+        """Where and when, as a worker records it: the dates often only roughly known."""
+        rng = self.rng
+        return {
+            "form": form,
+            "country": country,
+            "province_id": province_id,
+            "months_before_intake": (rng.randint(3, 24), rng.randint(0, 1)),
+            "dated": rng.random() < 0.6,
+        }
 
     def journey(self, form: str) -> dict:
         forced_marriage = form == ExploitationForm.FORCED_MARRIAGE

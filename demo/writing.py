@@ -14,6 +14,7 @@ from cases.models import (
     Phase,
 )
 from cases.services import (
+    Exploitation,
     case_assign,
     case_change_phase,
     case_create,
@@ -165,8 +166,12 @@ def case_write(
     plan: CasePlan, team: Team, village: Village, organisations: dict[str, Organisation]
 ) -> None:
     worker, colleague = team.workers[::-1] if plan.by_second_worker else team.workers
+    facts = dict(plan.case)
+    facts["exploitations"] = [
+        exploitation_of(item, facts["intake_date"]) for item in facts["exploitations"]
+    ]
     case = case_create(
-        actor=worker, origin_village=village, origin_commune=village.commune, **plan.case
+        actor=worker, origin_village=village, origin_commune=village.commune, **facts
     )
     consents_write(plan, case, worker, organisations)
     # A supervisor closes the case once the counselling is over, so closure comes last.
@@ -187,6 +192,19 @@ def case_write(
         case_change_phase(actor=team.supervisor, case=case, **step)
     if plan.reintegrated_on and not closing:
         followup_write(plan, case, worker)
+
+
+def exploitation_of(planned: dict, intake_date: dt.date) -> Exploitation:
+    started_months, ended_months = planned["months_before_intake"]
+    dated = planned["dated"]
+    province_id = planned["province_id"]
+    return Exploitation(
+        form=planned["form"],
+        country=planned["country"],
+        province=Province.objects.get(pk=province_id) if province_id else None,
+        started_on=intake_date - dt.timedelta(days=30 * started_months) if dated else None,
+        ended_on=intake_date - dt.timedelta(days=30 * ended_months) if dated else None,
+    )
 
 
 PLAN_OUTCOMES = ("draft", "submitted", "returned")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.reads import AuditedAdminMixin
+from cases.services import case_last_contact_refresh
 from organisations.admin import OrganisationScopedAdmin
 from organisations.permissions import is_platform_administrator
 
@@ -29,6 +30,21 @@ class FollowUpVisitAdmin(AuditedAdminMixin, OrganisationScopedAdmin):
     list_select_related = ["case", "assigned_worker"]
     raw_id_fields = ["case"]
     search_fields = ["case__case_number"]
+
+    # A visit changed here may change its case's last contact (and a visit moved to another
+    # case, both cases'): the stored day follows, as after the services' writes.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        case_last_contact_refresh(case_ids=[obj.case_id, form.initial.get("case")])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        case_last_contact_refresh(case_ids=[obj.case_id])
+
+    def delete_queryset(self, request, queryset):
+        case_ids = list(queryset.values_list("case_id", flat=True))
+        super().delete_queryset(request, queryset)
+        case_last_contact_refresh(case_ids=case_ids)
 
 
 @admin.register(Reminder)

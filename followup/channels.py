@@ -43,8 +43,11 @@ def reminder_text(reminder: Reminder, recipient: User) -> str:
     """The message, in the recipient's language. Names only the case number: e-mail and phone
     screens are not the place for a survivor's name."""
     if not reminder.visit_id:
+        from legal.reminders import hearing_reminder_text, is_hearing_reminder
         from plans.reminders import plan_reminder_text
 
+        if is_hearing_reminder(reminder):
+            return hearing_reminder_text(reminder, recipient)
         return plan_reminder_text(reminder, recipient)
     visit = reminder.visit
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
@@ -61,6 +64,10 @@ def reminder_text(reminder: Reminder, recipient: User) -> str:
 
 def reminder_url(reminder: Reminder) -> str:
     if not reminder.visit_id:
+        from legal.reminders import hearing_reminder_url, is_hearing_reminder
+
+        if is_hearing_reminder(reminder):
+            return hearing_reminder_url(reminder)
         return reverse("plans:plan", args=[reminder.case_id])
     return reverse("followup:visit", args=[reminder.visit_id])
 

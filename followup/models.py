@@ -193,6 +193,7 @@ VISIT_RECORD_FIELDS = (
 
 class ReminderKind(models.TextChoices):
     UPCOMING = "upcoming", _("Visit coming up")
+    DAY_BEFORE = "day_before", _("The day before")
     DUE = "due", _("Visit due")
     OVERDUE = "overdue", _("Visit overdue")
 
@@ -215,7 +216,8 @@ class Reminder(models.Model):
 
     A reminder about the reintegration plan (an action or a review due, a request waiting for a
     decision) has no visit: it names its case and its topic ("action:<pk>", "review:<plan>:<day>",
-    "approval:<pk>"), one row per topic and kind; plans.reminders writes and words them."""
+    "approval:<pk>"), one row per topic and kind; plans.reminders writes and words them. A
+    court hearing's ("hearing:<pk>:<day>") are legal.reminders'."""
 
     visit = models.ForeignKey(
         FollowUpVisit, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.models import Case, Phase
 from cases.permissions import active_membership, assignable_workers, can_edit_case
-from cases.selectors import case_list_visible_to
+from cases.selectors import case_list_visible_to, own_cases_visible_to
 from organisations.models import Organisation, User
 from organisations.permissions import can_deactivate_person
 
@@ -50,10 +50,11 @@ def visits_overdue_for(user: User, *, today: dt.date | None = None) -> QuerySet[
     if membership is None:
         return FollowUpVisit.objects.none()
     today = today or timezone.localdate()
-    visits = visits_visible_to(user).filter(status=VisitStatus.PLANNED, scheduled_for__lt=today)
-    if sees_overdue_visits_of_organisation(membership):
-        visits = visits.filter(case__organisation_id=membership.organisation_id)
-    else:
+    # Visits are planned within the organisation holding the case: its own cases only.
+    visits = FollowUpVisit.objects.filter(
+        case__in=own_cases_visible_to(user), status=VisitStatus.PLANNED, scheduled_for__lt=today
+    )
+    if not sees_overdue_visits_of_organisation(membership):
         visits = visits.filter(assigned_worker_id=user.pk)
     return visits.select_related("case", "assigned_worker").order_by("scheduled_for", "id")
 

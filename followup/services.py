@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cases import timeline
 from cases.models import Case, CaseEvent, EventKind
 from cases.permissions import active_membership, can_be_assigned_case, can_edit_case
-from cases.services import case_assign
+from cases.services import case_assign, case_last_contact_refresh
 from organisations.models import Commune, Province, User
 from organisations.permissions import can_deactivate_person
 from organisations.services import user_set_active
@@ -298,6 +298,7 @@ def visit_record(
         setattr(visit, name, value)
     visit.full_clean(exclude=["case", "assigned_worker", "resources"])
     visit.save()
+    case_last_contact_refresh(case_ids=[visit.case_id])
     if resources is not None:
         visit.resources.set(resources)
     _reminders_end(visit)

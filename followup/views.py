@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,10 +47,47 @@ def week(request):
     return render(request, "followup/week.html", {"visits": visits})
 
 
+@dataclass(frozen=True)
+class PageWithoutCount:
+    """A page of a list too long to count on every view (an organisation's overdue visits
+    are thousands, and counting them cost more than the rest of the page): one row more
+    than the page is read to know whether a next page exists."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, queryset, number: str | None, per_page: int) -> "PageWithoutCount":
+        try:
+            page = max(int(number or 1), 1)
+        except ValueError:
+            page = 1
+        start = (page - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        return cls(rows[:per_page], page, len(rows) > per_page)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
 @login_required
 def overdue(request):
-    page = Paginator(selectors.visits_overdue_for(request.user), PER_PAGE).get_page(
-        request.GET.get("page")
+    page = PageWithoutCount.of(
+        selectors.visits_overdue_for(request.user), request.GET.get("page"), PER_PAGE
     )
     record(request, action=Action.LIST, cases=[visit.case_id for visit in page])
     return render(request, "followup/overdue.html", {"page": page})

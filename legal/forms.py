@@ -35,6 +35,20 @@ class HearingForm(forms.ModelForm):
         }
 
 
+class HearingMoveForm(forms.ModelForm):
+    class Meta:
+        model = Hearing
+        fields = ["date", "time"]
+        widgets = {
+            "date": DATE,
+            "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+
+class HearingCancelForm(forms.Form):
+    """Nothing to fill in: the page asks, the button confirms."""
+
+
 class HearingRecordForm(forms.ModelForm):
     class Meta:
         model = Hearing

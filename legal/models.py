@@ -79,6 +79,9 @@ class TestimonyArrangement(models.TextChoices):
 
 
 class Hearing(models.Model):
+    # The audit log names the case of a record kept under a proceeding (audit.services).
+    audit_parent = "proceeding"
+
     proceeding = models.ForeignKey(
         LegalProceeding,
         verbose_name=_("legal proceeding"),
@@ -105,6 +108,7 @@ class Hearing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("hearing")
@@ -114,6 +118,11 @@ class Hearing(models.Model):
     def __str__(self) -> str:
         return f"{self.proceeding} · {self.date}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still to take place or to be recorded: it may be moved, cancelled or recorded."""
+        return self.cancelled_at is None and self.recorded_at is None
+
 
 class ProtectionKind(models.TextChoices):
     WITNESS_PROTECTION = "witness_protection", _("Witness protection")
@@ -122,6 +131,9 @@ class ProtectionKind(models.TextChoices):
 
 
 class ProtectionMeasure(models.Model):
+    # The audit log names the case of a record kept under a proceeding (audit.services).
+    audit_parent = "proceeding"
+
     proceeding = models.ForeignKey(
         LegalProceeding,
         verbose_name=_("legal proceeding"),
@@ -153,6 +165,9 @@ class ProtectionMeasure(models.Model):
 
 
 class Compensation(models.Model):
+    # The audit log names the case of a record kept under a proceeding (audit.services).
+    audit_parent = "proceeding"
+
     proceeding = models.ForeignKey(
         LegalProceeding,
         verbose_name=_("legal proceeding"),

@@ -1,11 +1,11 @@
 """Reads of legal proceedings. Every read goes through the case and the legal policy: what a
 user may not see is absent from lists and a 404 when named."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from cases.models import Case
-from cases.selectors import case_get_for_user
+from cases.selectors import case_get_for_user, case_reveals
 from organisations.models import User
 
 from .models import Compensation, Hearing, LegalProceeding, ProtectionMeasure
@@ -26,6 +26,31 @@ def legal_proceedings_for_case(
             Prefetch("protection_measures", queryset=ProtectionMeasure.objects.all()),
             Prefetch("compensations", queryset=Compensation.objects.all()),
         )
+    )
+
+
+def proceedings_visible_to(user: User) -> QuerySet[LegalProceeding]:
+    """The proceedings of every case whose legal detail the user sees: where the case's health
+    facts are revealed to them (cases.selectors.case_reveals, the rule of the case pages),
+    with their hearings, protection measures and compensation in three more queries."""
+    from .permissions import LEGAL_CATEGORY
+
+    revealing = Case.objects.filter(case_reveals(user)[LEGAL_CATEGORY])
+    return (
+        LegalProceeding.objects.filter(case__in=revealing.values("pk"))
+        .select_related("case")
+        .prefetch_related(
+            Prefetch("hearings", queryset=Hearing.objects.order_by("date", "time", "id")),
+            Prefetch("protection_measures", queryset=ProtectionMeasure.objects.all()),
+            Prefetch("compensations", queryset=Compensation.objects.all()),
+        )
+    )
+
+
+def hearings_visible_to(user: User) -> QuerySet[Hearing]:
+    proceedings = proceedings_visible_to(user).prefetch_related(None)
+    return Hearing.objects.filter(proceeding__in=proceedings.values("pk")).select_related(
+        "proceeding__case"
     )
 
 

@@ -20,6 +20,7 @@ from .models import (
     ProtectionMeasure,
 )
 from .permissions import can_record_legal
+from .reminders import hearing_reminders, hearing_reminders_end, hearing_reminders_move
 
 
 def _check(actor: User, case: Case) -> None:
@@ -88,7 +89,42 @@ def hearing_schedule(
     )  # fmt: skip
     hearing.full_clean()
     hearing.save()
+    hearing_reminders(hearing, proceeding.case_id)
     _event(proceeding.case, actor, "legal.hearing_scheduled")
+    return hearing
+
+
+def _open_hearing(actor: User, hearing: Hearing) -> tuple[Hearing, LegalProceeding]:
+    hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    proceeding = _proceeding(actor, hearing.proceeding)
+    if not hearing.is_open:
+        raise ValidationError(_("This hearing was already recorded or cancelled."))
+    return hearing, proceeding
+
+
+@transaction.atomic
+def hearing_move(
+    *, actor: User, hearing: Hearing, date: dt.date, time: dt.time | None = None
+) -> Hearing:
+    """The court set a new day: the reminders follow it."""
+    hearing, proceeding = _open_hearing(actor, hearing)
+    if date < timezone.localdate():
+        raise ValidationError({"date": _("A hearing cannot be moved to a day already past.")})
+    hearing.date, hearing.time = date, time
+    hearing.full_clean()
+    hearing.save(update_fields=["date", "time"])
+    hearing_reminders_move(hearing, proceeding.case_id)
+    _event(proceeding.case, actor, "legal.hearing_moved")
+    return hearing
+
+
+@transaction.atomic
+def hearing_cancel(*, actor: User, hearing: Hearing) -> Hearing:
+    hearing, proceeding = _open_hearing(actor, hearing)
+    hearing.cancelled_at = timezone.now()
+    hearing.save(update_fields=["cancelled_at"])
+    hearing_reminders_end(hearing)
+    _event(proceeding.case, actor, "legal.hearing_cancelled")
     return hearing
 
 
@@ -105,6 +141,8 @@ def hearing_record(
     """What happened at a hearing: only once its day has come (Phnom Penh's day)."""
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     proceeding = _proceeding(actor, hearing.proceeding)
+    if hearing.cancelled_at is not None:
+        raise ValidationError(_("This hearing was cancelled."))
     if hearing.date > timezone.localdate():
         not_yet = _("This hearing has not taken place yet: record it on or after its day.")
         raise ValidationError({"attendance": not_yet})
@@ -118,6 +156,7 @@ def hearing_record(
     hearing.recorded_at = timezone.now()
     hearing.full_clean()
     hearing.save()
+    hearing_reminders_end(hearing)
     _event(proceeding.case, actor, "legal.hearing_recorded")
     return hearing
 

@@ -20,6 +20,16 @@ urlpatterns = audited_urls(
             name="hearing-record",
         ),
         path(
+            "cases/<int:case_pk>/hearings/<int:pk>/move/",
+            views.hearing_move,
+            name="hearing-move",
+        ),
+        path(
+            "cases/<int:case_pk>/hearings/<int:pk>/cancel/",
+            views.hearing_cancel,
+            name="hearing-cancel",
+        ),
+        path(
             "cases/<int:case_pk>/proceedings/<int:pk>/protection/new/",
             views.protection_create,
             name="protection-create",

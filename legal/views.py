@@ -15,7 +15,9 @@ from cases.forms import show_service_errors
 from . import selectors, services
 from .forms import (
     CompensationForm,
+    HearingCancelForm,
     HearingForm,
+    HearingMoveForm,
     HearingRecordForm,
     LegalProceedingForm,
     ProtectionMeasureForm,
@@ -65,6 +67,30 @@ def hearing_record(request, case_pk: int, pk: int):
         request, hearing.proceeding.case, form, _("Record the hearing"),
         save=lambda data: services.hearing_record(actor=request.user, hearing=hearing, **data),
         done=_("Hearing recorded."),
+    )  # fmt: skip
+
+
+@login_required
+def hearing_move(request, case_pk: int, pk: int):
+    hearing = selectors.hearing_get_for_recording(user=request.user, case_pk=case_pk, pk=pk)
+    form = HearingMoveForm(request.POST or None, instance=hearing)
+    return _form_page(
+        request, hearing.proceeding.case, form, _("Move the hearing"),
+        save=lambda data: services.hearing_move(actor=request.user, hearing=hearing, **data),
+        done=_("Hearing moved; its reminders follow the new day."),
+    )  # fmt: skip
+
+
+@login_required
+def hearing_cancel(request, case_pk: int, pk: int):
+    hearing = selectors.hearing_get_for_recording(user=request.user, case_pk=case_pk, pk=pk)
+    return _form_page(
+        request, hearing.proceeding.case,
+        # Bound on any POST: the form has no field, so an empty POST is a confirmation.
+        HearingCancelForm(request.POST if request.method == "POST" else None),
+        _("Cancel the hearing"),
+        save=lambda data: services.hearing_cancel(actor=request.user, hearing=hearing),
+        done=_("Hearing cancelled; no more reminders will be sent for it."),
     )  # fmt: skip
 
 

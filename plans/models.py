@@ -217,6 +217,12 @@ class Plan(models.Model):
                 fields=["case"], condition=Q(status="approved"), name="one_approved_plan_per_case"
             ),
         ]
+        indexes = [
+            # "My work": the plans returned to the person who submitted them.
+            models.Index(
+                fields=["submitted_by"], condition=Q(status="returned"), name="plan_returned_to"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · v{self.version}"

@@ -289,6 +289,6 @@ def approvals(request):
 @login_required
 def my_work(request):
     """A person's work for today, most urgent first."""
-    items = work.my_work(request.user)
-    record(request, action=AuditAction.LIST, cases=sorted({item.case_pk for item in items}))
-    return render(request, "plans/my_work.html", {"items": items})
+    mine = work.my_work(request.user)
+    record(request, action=AuditAction.LIST, cases=sorted({item.case_pk for item in mine.items}))
+    return render(request, "plans/my_work.html", {"work": mine, "items": mine.items})

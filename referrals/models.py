@@ -148,6 +148,10 @@ class Referral(models.Model):
         ordering = ["-sent_at", "-id"]
         indexes = [
             models.Index(fields=["to_organisation", "status"], name="referral_inbox"),
+            # The inbox's page, newest first, read in order rather than sorted.
+            models.Index(
+                fields=["to_organisation", "-sent_at", "-id"], name="referral_inbox_order"
+            ),
             models.Index(fields=["from_organisation", "status"], name="referral_outbox"),
             models.Index(fields=["case", "to_organisation"], name="referral_case_receiver"),
         ]

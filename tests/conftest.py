@@ -1,10 +1,18 @@
 """Personas every access test is built on: the owner worker, a colleague, a supervisor and the
-organisation's admin in one NGO; an outsider in another NGO; a ministry officer."""
+organisation's admin in one NGO; an outsider in another NGO; a ministry officer.
 
+`make test` runs the suite in parallel worker processes (pytest-xdist). Each worker has a test
+database of its own (pytest-django puts the worker id in its name) and a Redis database of its
+own (`pytest_configure` below); the services a test stops or kills are its own, on free ports
+(tests/followup/services.py), and so are its files (tmp_path)."""
+
+import contextlib
 import os
 import shutil
+import urllib.parse
 
 import pytest
+from django.conf import settings as django_settings
 
 from organisations.models import OrganisationKind, Role
 from tests.cases.factories import CaseFactory
@@ -20,6 +28,34 @@ def need_service(available: bool, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
     pytest.skip(reason)
+
+
+# Redis's default number of databases (`databases 16` in redis.conf).
+REDIS_DATABASES = 16
+# As the settings read it, before a worker takes its own database (pytest_configure).
+CONFIGURED_REDIS_URL = django_settings.REDIS_URL
+
+
+def redis_url_for_worker(url: str, worker: int) -> str:
+    """The configured Redis database for worker 0 (and a run without workers), the next ones
+    for the others: redis://host:6379/9 is /9 for gw0, /10 for gw1."""
+    parts = urllib.parse.urlsplit(url)
+    configured = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{(configured + worker) % REDIS_DATABASES}").geturl()
+
+
+def pytest_configure(config):
+    """In an xdist worker, point the broker the tests publish to, and the REDIS_URL the
+    processes they start inherit, at the worker's own Redis database."""
+    worker_id = getattr(config, "workerinput", {}).get("workerid")
+    if not worker_id:
+        return
+    from config.celery_app import app as celery_app
+
+    url = redis_url_for_worker(CONFIGURED_REDIS_URL, int(worker_id.removeprefix("gw")))
+    os.environ["REDIS_URL"] = url
+    django_settings.REDIS_URL = django_settings.CELERY_BROKER_URL = url
+    celery_app.conf.broker_url = url
 
 
 def pytest_addoption(parser):
@@ -49,6 +85,18 @@ def clock_at(request):
     moment = dt.datetime.now(dt.UTC).replace(hour=hour, minute=minute, second=0, microsecond=0)
     with time_machine.travel(moment, tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Nothing cached outlives a test: the API throttle counts requests per key and per person,
+    the dashboards keep numbers per scope, and on SQLite a rolled-back test hands its ids to the
+    next one, which would inherit the counts (a 429) or the numbers of a test gone by."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -129,14 +177,19 @@ def case(owner):
 
 
 @pytest.fixture
-def document_dir(tmp_path, settings):
+def document_dir(tmp_path):
     """Documents stored in a directory of the test's own, so that a test can look at every
     byte written and nothing is left behind."""
+    with documents_stored_in(tmp_path / "documents") as root:
+        yield root
+
+
+@contextlib.contextmanager
+def documents_stored_in(root):
     from django.test import override_settings
 
-    root = tmp_path / "documents"
     storages = {
-        **settings.STORAGES,
+        **django_settings.STORAGES,
         "documents": {
             "BACKEND": "documents.storage.PrivateFileSystemStorage",
             "OPTIONS": {"location": str(root), "base_url": None},

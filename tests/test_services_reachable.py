@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery_app import app as celery_app
-from tests.conftest import need_service
+from tests.conftest import CONFIGURED_REDIS_URL, need_service, redis_url_for_worker
 
 
 @pytest.mark.django_db
@@ -32,3 +32,17 @@ def test_the_celery_broker_answers():
     except Exception:  # noqa: BLE001 - any failure means the broker is not there
         reachable = False
     need_service(reachable, f"Redis is not reachable at {settings.REDIS_URL}")
+
+
+def test_each_parallel_worker_has_a_redis_database_of_its_own(request):
+    """Parallel workers publish to their own Redis databases; the broker the application uses
+    and the REDIS_URL the processes a test starts inherit are the same one."""
+    assert redis_url_for_worker("redis://127.0.0.1:6379/9", 0) == "redis://127.0.0.1:6379/9"
+    assert redis_url_for_worker("redis://127.0.0.1:6379/9", 1) == "redis://127.0.0.1:6379/10"
+    assert redis_url_for_worker("redis://127.0.0.1:6379/15", 1) == "redis://127.0.0.1:6379/0"
+    assert redis_url_for_worker("redis://:secret@redis:6380", 2) == "redis://:secret@redis:6380/2"
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "gw0")
+    expected = redis_url_for_worker(CONFIGURED_REDIS_URL, int(worker.removeprefix("gw")))
+    assert settings.REDIS_URL == settings.CELERY_BROKER_URL == expected
+    assert celery_app.conf.broker_url == expected
+    assert os.environ.get("REDIS_URL", expected) == expected

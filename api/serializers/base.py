@@ -31,6 +31,10 @@ class ReadModelSerializer(serializers.ModelSerializer):
             kwargs["allow_null"] = True
         return field_class, kwargs
 
+    def case_id_of(self, instance) -> int:
+        """The case the instance belongs to; a record under another record says how."""
+        return instance.pk if instance._meta.label == "cases.Case" else instance.case_id
+
     def to_representation(self, instance):
         """Survivor data as the caller may see it: every field of the model that is not in a
         category the caller sees of the case (cases.visibility) is null, undeclared ones too."""
@@ -38,7 +42,7 @@ class ReadModelSerializer(serializers.ModelSerializer):
         label = instance._meta.label
         if label not in visibility.FIELDS or "categories" not in self.context:
             return data
-        case_id = instance.pk if label == "cases.Case" else instance.case_id
+        case_id = self.case_id_of(instance)
         shown = visibility.visible_fields(label, self.context["categories"].get(case_id, ()))
         model_fields = {field.name for field in instance._meta.get_fields()}
         for name in data:

@@ -5,19 +5,26 @@ category are declared in cases.visibility, and a field outside them is null."""
 
 from functools import cached_property
 
+from django_countries.serializer_fields import CountryField
+from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import visibility
+from cases.countries import CAMBODIA, HomecomingCountries
 from cases.models import (
     Case,
+    CaseExploitation,
     CaseSensitiveFacts,
     ConsentGiver,
     ConsentPurpose,
+    ExploitationForm,
+    Language,
     Phase,
 )
 from cases.permissions import CASE_FACTS, HEALTH, IDENTITY
-from organisations.models import Commune, Organisation, OrganisationKind, User, Village
+from cases.services import Exploitation
+from organisations.models import Commune, Organisation, OrganisationKind, Province, User, Village
 
 from ..fields import SaneDateField, VisiblePrimaryKeyField
 from ..selectors import colleagues_of
@@ -28,7 +35,7 @@ def categories_of(serializer: serializers.Serializer, case_id: int) -> set[str]:
     return serializer.context["categories"].get(case_id, set())
 
 
-class CaseIdentitySerializer(ReadModelSerializer):
+class CaseIdentitySerializer(CountryFieldMixin, ReadModelSerializer):
     family_contact = serializers.CharField(
         allow_null=True,
         help_text="With the identity: to another organisation only where its referral shares "
@@ -40,6 +47,9 @@ class CaseIdentitySerializer(ReadModelSerializer):
         fields = [
             "name_latin",
             "name_khmer",
+            "nationality",
+            "languages",
+            "interpreter_needed",
             "date_of_birth",
             "date_of_birth_estimated",
             "minor_at_intake",
@@ -47,10 +57,52 @@ class CaseIdentitySerializer(ReadModelSerializer):
         ]
 
 
+class CaseExploitationSerializer(CountryFieldMixin, ReadModelSerializer):
+    htcds_term = serializers.CharField(
+        read_only=True,
+        help_text="The form as the Human Trafficking Case Data Standard names it: its type of "
+        "exploitation, and for forced labour its type of labour exploitation "
+        "(e.g. ForcedLabour/IllicitActivities for forced criminality).",
+    )
+
+    class Meta:
+        model = CaseExploitation
+        fields = ["form", "htcds_term", "country", "province", "started_on", "ended_on"]
+
+
 class CaseFactsSerializer(ReadModelSerializer):
+    exploitations = CaseExploitationSerializer(
+        many=True,
+        read_only=True,
+        help_text="Every form of exploitation the survivor suffered, where and when.",
+    )
+    exploitation_form = serializers.SerializerMethodField(
+        help_text="Deprecated, to be removed in the next API version: the first form of "
+        "exploitation recorded (for a case registered before forms became a set, its only "
+        "one). Read `exploitations`."
+    )
+
     class Meta:
         model = Case
-        fields = ["exploitation_form", "movement", "destination_country", "how_identified"]
+        fields = [
+            "exploitations",
+            "exploitation_form",
+            "movement",
+            "destination_country",
+            "how_identified",
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": ExploitationForm.values,
+            "nullable": True,
+            "deprecated": True,
+        }
+    )
+    def get_exploitation_form(self, case: Case) -> str | None:
+        first = next(iter(case.exploitations.all()), None)
+        return first.form if first else None
 
 
 class SensitiveFactsSerializer(ReadModelSerializer):
@@ -158,15 +210,81 @@ class ConsentInputSerializer(serializers.Serializer):
     child_assent = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class ExploitationInputSerializer(serializers.Serializer):
+    form = serializers.ChoiceField(choices=ExploitationForm.choices)
+    country = CountryField(
+        countries=HomecomingCountries(),
+        required=False,
+        allow_blank=True,
+        help_text="ISO 3166-1 alpha-2 code of the country where it happened, if known.",
+    )
+    province = serializers.PrimaryKeyRelatedField(
+        queryset=Province.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Province code, only when it happened in Cambodia.",
+    )
+    started_on = SaneDateField(required=False, allow_null=True)
+    ended_on = SaneDateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        return Exploitation(
+            form=attrs["form"],
+            country=attrs.get("country") or "",
+            province=attrs.get("province"),
+            started_on=attrs.get("started_on"),
+            ended_on=attrs.get("ended_on"),
+        )
+
+
+LEGACY_FORM_HELP = (
+    "Deprecated, to be removed in the next API version: one form of exploitation, "
+    "recorded as `exploitations` holding that form alone. Send `exploitations` instead."
+)
+
+
+class ExploitationsInputMixin(serializers.Serializer):
+    exploitations = ExploitationInputSerializer(
+        many=True,
+        required=False,
+        help_text="Every form of exploitation the survivor suffered, each once.",
+    )
+    exploitation_form = serializers.ChoiceField(
+        choices=ExploitationForm.choices, required=False, help_text=LEGACY_FORM_HELP
+    )
+
+    def validate(self, attrs):
+        legacy = attrs.pop("exploitation_form", None)
+        if legacy is not None:
+            if "exploitations" in attrs:
+                raise serializers.ValidationError(
+                    {"exploitation_form": "Send either exploitations or exploitation_form."}
+                )
+            attrs["exploitations"] = [Exploitation(form=legacy)]
+        return attrs
+
+
+class IdentityInputMixin(serializers.Serializer):
+    nationality = CountryField(
+        countries=HomecomingCountries(),
+        required=False,
+        help_text="ISO 3166-1 alpha-2 code; KH (Cambodian) when not sent at registration.",
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Language.choices),
+        required=False,
+        max_length=len(Language.choices),
+        help_text="For a foreign national: the languages they speak (ISO 639-1 codes).",
+    )
+    interpreter_needed = serializers.BooleanField(required=False)
+
+
+class CaseCreateSerializer(ExploitationsInputMixin, IdentityInputMixin):
     name_latin = serializers.CharField(max_length=150)
     name_khmer = serializers.CharField(max_length=150, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=Case._meta.get_field("sex").choices)
     date_of_birth = SaneDateField()
     date_of_birth_estimated = serializers.BooleanField(required=False, default=False)
-    exploitation_form = serializers.ChoiceField(
-        choices=Case._meta.get_field("exploitation_form").choices
-    )
     movement = serializers.ChoiceField(choices=Case._meta.get_field("movement").choices)
     destination_country = serializers.ChoiceField(
         choices=Case._meta.get_field("destination_country").choices,
@@ -201,9 +319,19 @@ class CaseCreateSerializer(serializers.Serializer):
         required=False, help_text="Record the consent given at intake with the case."
     )
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not attrs.get("exploitations"):
+            raise serializers.ValidationError(
+                {"exploitations": "Give at least one form of exploitation."}
+            )
+        attrs.setdefault("nationality", CAMBODIA)
+        return attrs
 
-class CaseUpdateSerializer(serializers.Serializer):
-    """The fields cases.services.case_update may change; send only those that change."""
+
+class CaseUpdateSerializer(ExploitationsInputMixin, IdentityInputMixin):
+    """The fields cases.services.case_update may change; send only those that change.
+    `exploitations` replaces the case's whole set."""
 
     name_latin = serializers.CharField(max_length=150, required=False)
     name_khmer = serializers.CharField(max_length=150, required=False, allow_blank=True)
@@ -217,9 +345,6 @@ class CaseUpdateSerializer(serializers.Serializer):
         queryset=Village.objects.all(), required=False, allow_null=True
     )
     family_contact = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    exploitation_form = serializers.ChoiceField(
-        choices=Case._meta.get_field("exploitation_form").choices, required=False
-    )
     movement = serializers.ChoiceField(
         choices=Case._meta.get_field("movement").choices, required=False
     )

@@ -1,6 +1,7 @@
 """Cases, consents and counselling sessions."""
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -69,12 +70,19 @@ class CaseViewSet(PartnerViewSet):
         return instance
 
     def get_queryset(self):
-        return case_list_visible_to(self.request.user).select_related(
-            "organisation", "sensitive_facts"
+        return (
+            case_list_visible_to(self.request.user)
+            .select_related("organisation", "sensitive_facts")
+            .prefetch_related("exploitations")
         )
 
     def retrieve(self, request, pk=None):
         return self.respond(case_get_for_user(user=request.user, pk=pk), etag=True)
+
+    def respond(self, instance, **kwargs):
+        # The forms of exploitation are read twice (the set, and the deprecated single form).
+        prefetch_related_objects([instance], "exploitations")
+        return super().respond(instance, **kwargs)
 
     @idempotent
     def create(self, request):

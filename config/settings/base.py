@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "plans",
     "documents",
     "legal",
+    "transfers",
     "dashboards",
     "api",
     "audit",
@@ -312,6 +313,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    "transfers-end-sender-access": {
+        "task": "transfers.tasks.transfer_sender_access_expire",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     # Webhook deliveries wait in the database; each run claims them one at a time.
     "webhooks-send-due-deliveries": {
         "task": "webhooks.tasks.webhook_deliveries_send_due",
@@ -379,6 +385,10 @@ DOCUMENTS_STORAGE = {
 }
 STORAGES["documents"] = DOCUMENTS_STORAGE
 DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Days the organisation that transferred a case keeps reading its identity and case facts
+# after the receiver accepts; 0 ends its access on acceptance.
+CASE_TRANSFER_SENDER_GRACE_DAYS = env.int("CASE_TRANSFER_SENDER_GRACE_DAYS", default=30)
 
 from .api import *  # noqa: E402,F403  (the partner API's settings, kept with the API)
 from .api import API_INSTALLED_APPS  # noqa: E402

@@ -5,7 +5,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -29,16 +28,9 @@ from plans.services import (
     service_record,
 )
 from tests.cases.factories import log_session
+from tests.legal.factories import full_proceeding
 from tests.organisations.factories import OrganisationFactory
 from tests.referrals.helpers import give_consent, send
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    # The throttle counts requests in the cache; every test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -103,6 +95,11 @@ def world(owner, supervisor, case, third_ngo, document_dir):
     """The owner's organisation's objects of every kind: a case with a consent, a counselling
     session, a referral to a third organisation and a planned visit; a community resource no
     longer listed, and an organisation no longer active."""
+    return world_build(owner=owner, supervisor=supervisor, case=case, third_ngo=third_ngo)
+
+
+def world_build(*, owner, supervisor, case, third_ngo) -> SimpleNamespace:
+    """What the `world` fixture holds, for a module that builds it once (test_access_matrix)."""
     consent = give_consent(case, owner, organisation=third_ngo, health=True)
     session = log_session(actor=owner, case=case, confidential_notes="Nightmares about the boat.")
     referral = send(case, owner, third_ngo)
@@ -122,6 +119,7 @@ def world(owner, supervisor, case, third_ngo, document_dir):
     inactive_organisation = OrganisationFactory(name="Closed NGO", short_name="CLO")
     Organisation.objects.filter(pk=inactive_organisation.pk).update(is_active=False)
     plan = plan_approved(case, owner, supervisor)
+    proceeding = full_proceeding(case, owner)
     assessment = assessment_record(
         actor=owner, case=case, assessed_on=timezone.localdate(), occasion="intake",
         scores={domain: (2, "Needs a lawyer") for domain in Domain.values},
@@ -161,6 +159,8 @@ def world(owner, supervisor, case, third_ngo, document_dir):
         referral=referral,
         visit=visit,
         document=document,
+        proceeding=proceeding,
+        hearing=proceeding.hearings.get(),
         hidden_resource=hidden_resource,
         inactive_organisation=inactive_organisation,
     )

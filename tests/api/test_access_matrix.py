@@ -4,10 +4,21 @@ they may not see, answers 404 and leaks nothing; no list shows them the owner's 
 
 A new operation fails `test_the_matrix_covers_every_operation` until it is given an entry."""
 
+import copy
 import json
+from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
+
+from api.services import api_key_create
+from organisations.models import OrganisationKind, Role
+from tests.api.conftest import world_build
+from tests.cases.factories import CaseFactory
+from tests.conftest import documents_stored_in
+from tests.legal.factories import CHARGES
+from tests.organisations.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +60,20 @@ OBJECT_OPERATIONS = {
     ("/api/v1/approvals/{id}/", "get"): ("approval", None),
     ("/api/v1/approvals/{id}/decide/", "post"): ("approval", {"decision": "approve"}),
     ("/api/v1/services-delivered/{id}/", "get"): ("delivery", None),
+    ("/api/v1/legal-proceedings/{id}/", "get"): ("proceeding", None),
+    ("/api/v1/legal-proceedings/{id}/hearings/", "post"): ("proceeding", {"date": "2199-01-01"}),
+    ("/api/v1/legal-proceedings/{id}/protection-measures/", "post"): (
+        "proceeding",
+        {"kind": "safe_house", "starts_on": "2026-01-01"},
+    ),
+    ("/api/v1/legal-proceedings/{id}/compensations/", "post"): (
+        "proceeding",
+        {"ordered_riel": 1000, "ordered_on": "2026-01-01"},
+    ),
+    ("/api/v1/hearings/{id}/", "get"): ("hearing", None),
+    ("/api/v1/hearings/{id}/record/", "post"): ("hearing", {"attendance": "attended"}),
+    ("/api/v1/hearings/{id}/move/", "post"): ("hearing", {"date": "2199-01-01"}),
+    ("/api/v1/hearings/{id}/cancel/", "post"): ("hearing", {}),
     ("/api/v1/family-assessments/{id}/", "get"): ("family_assessment", None),
     ("/api/v1/community-preparation/{id}/", "get"): ("preparation", None),
     ("/api/v1/livelihood-facts/{id}/", "get"): ("livelihood", None),
@@ -69,6 +94,8 @@ LIST_OPERATIONS = {
     "/api/v1/assessments/": "assessment",
     "/api/v1/approvals/": "approval",
     "/api/v1/services-delivered/": "delivery",
+    "/api/v1/legal-proceedings/": "proceeding",
+    "/api/v1/hearings/": "hearing",
     "/api/v1/family-assessments/": "family_assessment",
     "/api/v1/community-preparation/": "preparation",
     "/api/v1/livelihood-facts/": "livelihood",
@@ -110,8 +137,64 @@ def test_the_matrix_covers_every_operation():
     )
 
 
+@pytest.fixture(scope="module")
+def built_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The personas of tests/conftest.py, the world of tests/api/conftest.py and the other
+    organisation's key, built once for the module's ~160 tests in a transaction rolled back
+    when the module is done; each test runs in its own savepoint inside it, so what one test
+    writes the next never sees."""
+    documents = tmp_path_factory.mktemp("documents")
+    with django_db_blocker.unblock(), documents_stored_in(documents), transaction.atomic():
+        ngo = OrganisationFactory(name="Homecoming Test Shelter", short_name="HTS")
+        other_ngo = OrganisationFactory(name="Other Province NGO", short_name="OPN")
+        ministry = OrganisationFactory(
+            name="Ministry of Social Affairs", short_name="MOSALVY", kind=OrganisationKind.MINISTRY
+        )
+        owner = UserFactory(username="owner", organisation=ngo, role=Role.SOCIAL_WORKER)
+        supervisor = UserFactory(username="supervisor", organisation=ngo, role=Role.SUPERVISOR)
+        people = SimpleNamespace(
+            owner=owner,
+            outsider=UserFactory(username="outsider", organisation=other_ngo, role=Role.SUPERVISOR),
+            officer=UserFactory(
+                username="officer", organisation=ministry, role=Role.MINISTRY_OFFICER
+            ),
+            other_key=api_key_create(actor=None, organisation=other_ngo, name="Other NGO database"),
+            world=world_build(
+                owner=owner,
+                supervisor=supervisor,
+                case=CaseFactory(actor=owner, name_latin="Sok Sreyneang", hiv_status="positive"),
+                third_ngo=OrganisationFactory(name="Legal Aid Cambodia", short_name="LAC"),
+            ),
+        )
+        yield people
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def caller(request, other_api, session_api, outsider, officer):
+def built(built_once, db):
+    # A copy per test, as Django's setUpTestData gives: objects a test changes in memory
+    # are not the next test's.
+    return copy.deepcopy(built_once)
+
+
+@pytest.fixture
+def world(built):
+    return built.world
+
+
+@pytest.fixture
+def owner(built):
+    return built.owner
+
+
+@pytest.fixture
+def other_api(built, key_client):
+    return key_client(built.other_key[1])
+
+
+@pytest.fixture
+def caller(request, other_api, session_api, built):
+    outsider, officer = built.outsider, built.officer
     return {
         "other_organisations_key": lambda: other_api,
         "other_organisations_supervisor": lambda: session_api(outsider),
@@ -129,6 +212,7 @@ def secrets_of(world) -> list[str]:
         "Nightmares",
         "Needs a lawyer",
         "Uncle arranged the journey",
+        CHARGES,
     ]
 
 

@@ -21,6 +21,7 @@ from plans.services import (
 from referrals.services import referral_accept
 from tests.api.conftest import plan_approved
 from tests.cases.factories import CaseFactory, log_session
+from tests.legal.factories import full_proceeding
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.referrals.helpers import give_consent, send, share, unshare
 
@@ -30,9 +31,9 @@ pytestmark = pytest.mark.django_db
 # Then per list: the page, plus what the page needs in one query each, plus the audit row
 # on lists of survivor data (all but the directories of resources, organisations, provinces).
 BUDGETS = {
-    # + page of cases with organisation and sensitive facts; + referral shares for the page's
-    # cases of other organisations.
-    "/api/v1/cases/": 4,
+    # + page of cases with organisation and sensitive facts; + their forms of exploitation;
+    # + referral shares for the page's cases of other organisations.
+    "/api/v1/cases/": 5,
     # + page with case and organisation shared with; + referral shares.
     "/api/v1/consents/": 4,
     "/api/v1/counselling-sessions/": 4,
@@ -40,6 +41,11 @@ BUDGETS = {
     "/api/v1/referrals/": 4,
     # + page with case; + resources of the page's visits; + referral shares.
     "/api/v1/visits/": 5,
+    # + page with case; + hearings, protection measures and compensation of the page's
+    # proceedings; + referral shares.
+    "/api/v1/legal-proceedings/": 7,
+    # + page with proceeding and case; + referral shares.
+    "/api/v1/hearings/": 4,
     "/api/v1/community-resources/": 2,
     "/api/v1/organisations/": 2,
     "/api/v1/provinces/": 2,
@@ -90,6 +96,7 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
         log_session(actor=owner, case=case)
         send(case, owner, third_ngo)
         visit_add(actor=owner, case=case, scheduled_for=next_year)
+        full_proceeding(case, owner)
         resource = community_resource_create(
             actor=owner, kind="pagoda", name=f"Wat {tag} {n}", province=province
         )
@@ -106,6 +113,7 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
         referral_accept(actor=receiver, referral=referral)
         log_session(actor=partner_worker, case=theirs)
         visit_add(actor=partner_worker, case=theirs, scheduled_for=next_year)
+        full_proceeding(theirs, partner_worker)
         gone = CaseFactory(actor=partner_worker)
         share(gone, owner.membership.organisation)
         unshare(gone, owner.membership.organisation)

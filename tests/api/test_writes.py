@@ -23,7 +23,7 @@ def new_case(**overrides):
         "name_latin": "Chan Dara",
         "sex": "female",
         "date_of_birth": "2009-03-01",
-        "exploitation_form": "domestic_servitude",
+        "exploitations": [{"form": "domestic_servitude", "country": "MY"}],
         "movement": "cross_border",
         "destination_country": "MY",
         "how_identified": "hotline",

@@ -63,6 +63,7 @@ def test_every_survivor_model_is_registered():
     for label in (
         "cases.Case",
         "cases.CaseSensitiveFacts",
+        "cases.CaseExploitation",
         "cases.Consent",
         "cases.CounsellingSession",
         "referrals.Referral",
@@ -70,3 +71,22 @@ def test_every_survivor_model_is_registered():
     ):
         assert auditlog.contains(apps.get_model(label)), label
     assert Case in auditlog.get_models() and Consent in auditlog.get_models()
+
+
+def test_a_form_of_exploitation_added_and_removed_is_in_the_history_without_its_value(owner, case):
+    from cases.models import CaseExploitation
+    from cases.services import Exploitation
+
+    kept = case.exploitations.get()
+    case_update(
+        actor=owner,
+        case=case,
+        exploitations=[Exploitation(kept.form), Exploitation("begging", "TH")],
+    )
+    added = CaseExploitation.objects.get(case=case, form="begging")
+    created = entries_for(added, LogEntry.Action.CREATE).get()
+    assert created.changes_dict["form"][1] == REDACTED
+    assert created.changes_dict["country"][1] == REDACTED
+    assert case.exploitations.get(form=kept.form).pk == kept.pk  # a kept form keeps its row
+    case_update(actor=owner, case=case, exploitations=[Exploitation(kept.form)])
+    assert entries_for(added, LogEntry.Action.DELETE).exists()

@@ -40,7 +40,7 @@ def register_survivor(page, *, name: str, name_khmer: str, shots: str) -> Case:
     page.fill("#id_date_of_birth", (today - dt.timedelta(days=365 * 15)).isoformat())
     village = Village.objects.filter(commune__isnull=False, district__province_id="17").first()
     choose_place(page, village)
-    page.select_option("#id_exploitation_form", "domestic_servitude")
+    page.check("input[name=exploitations][value=domestic_servitude]")
     page.select_option("#id_movement", "cross_border")
     page.select_option("#id_destination_country", "TH")
     page.select_option("#id_how_identified", "cross_border_return")

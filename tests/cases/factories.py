@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from cases.models import ExploitationForm, HowIdentified, Movement, Sex
-from cases.services import case_create, counselling_session_log
+from cases.services import Exploitation, case_create, counselling_session_log
 from organisations.models import Village
 
 
@@ -24,6 +24,7 @@ class CaseFactory(factory.Factory):
     name_khmer = "ស្រីពៅ"
     sex = Sex.FEMALE
     date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=365 * 20))
+    # One form, for brevity: pass `exploitations` for several, with places and dates.
     exploitation_form = ExploitationForm.FORCED_LABOUR
     movement = Movement.CROSS_BORDER
     destination_country = "TH"
@@ -33,6 +34,8 @@ class CaseFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        form = kwargs.pop("exploitation_form")
+        kwargs.setdefault("exploitations", [Exploitation(form=form)])
         return case_create(**kwargs)
 
     @classmethod

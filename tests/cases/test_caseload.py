@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Consent, EventKind
-from cases.services import consent_record
-from followup.models import FollowUpVisit
+from cases.services import Exploitation, consent_record
+from followup.services import visit_record
 from organisations.models import Role
 from tests.cases.factories import CaseFactory, log_session
+from tests.followup.factories import planned_visit
 from tests.organisations.factories import UserFactory
+from tests.referrals.helpers import share
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -96,9 +98,8 @@ def test_team_page_takes_the_later_of_session_and_visit_as_last_contact(
         if session is not None:
             log_session(actor=owner, case=case, session_date=days_ago(session))
         if visit is not None:
-            FollowUpVisit.objects.create(
-                case=case, scheduled_for=days_ago(visit), status="done", visited_on=days_ago(visit)
-            )
+            planned = planned_visit(case, on=days_ago(visit))
+            visit_record(actor=owner, visit=planned, visited_on=days_ago(visit))
         return case
 
     old_session = case_with(intake=90, session=40)
@@ -352,3 +353,28 @@ def test_the_caseload_is_exactly_what_the_person_may_see_with_shared_cases_merge
     # A ministry officer has no caseload of their own: only what was shared with the ministry.
     share(theirs_low, officer.membership.organisation)
     assert listed(client_for(officer)) == [theirs_low.case_number]
+
+
+def test_filters_by_nationality_and_form_of_exploitation(client_for, owner):
+    siti = CaseFactory(
+        actor=owner,
+        name_latin="Siti Rahayu",
+        name_khmer="",
+        nationality="ID",
+        exploitations=[Exploitation("forced_criminality"), Exploitation("sexual_exploitation")],
+    )
+    sokha = CaseFactory(actor=owner)
+    client = client_for(owner)
+    assert listed(client, nationality="foreign") == [siti.case_number]
+    assert listed(client, nationality="cambodian") == [sokha.case_number]
+    assert listed(client, form="sexual_exploitation") == [siti.case_number]
+    assert listed(client, form="forced_labour") == [sokha.case_number]
+
+
+def test_nationality_matches_only_cases_that_show_the_identity(client_for, owner, other_ngo):
+    siti = CaseFactory(actor=owner, nationality="ID")
+    share(siti, other_ngo, identity=False, case_facts=True)
+    client = client_for(UserFactory(organisation=other_ngo, role=Role.SOCIAL_WORKER))
+    assert listed(client) == [siti.case_number]
+    assert listed(client, nationality="foreign") == []
+    assert listed(client, form="forced_labour") == [siti.case_number]

@@ -55,8 +55,9 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     # + organisations it is shared with; + timeline with actors; + the reintegration plan's
     # versions; + legal proceedings (none here; their details cost 3 more, tests/legal);
     # + the audit row ("Opened by" is for supervisors: none for the worker); + documents;
-    # + the consents and plan versions a document may be attached to.
-    assert count == REQUEST_OVERHEAD + 15, sql
+    # + the consents and plan versions a document may be attached to; + the forms of
+    # exploitation with their provinces.
+    assert count == REQUEST_OVERHEAD + 16, sql
 
 
 @pytest.mark.parametrize("cases", [2, 12])
@@ -98,6 +99,23 @@ def test_a_receivers_case_page_costs_the_same_however_many_rows(client_for, owne
     count, sql = queries_for(client_for(receiver), reverse("cases:detail", args=[case.pk]))
     # + the case; + what its referrals share; + consents; + health-service organisations
     # (consents); + referrals; + next visits; + last visit; + health-service organisations
-    # (timeline); + timeline; + the audit row; + the documents it may see. No sessions: they
-    # are health.
-    assert count == REQUEST_OVERHEAD + 11, sql
+    # (timeline); + timeline; + the audit row; + the documents it may see; + the forms of
+    # exploitation. No sessions: they are health.
+    assert count == REQUEST_OVERHEAD + 12, sql
+
+
+@pytest.mark.parametrize("cases", [2, 20])
+def test_team_page_query_budget(client_for, owner, supervisor, cases):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    for number in range(cases):
+        case = CaseFactory(actor=owner, intake_date=timezone.localdate() - dt.timedelta(days=90))
+        if number % 2:
+            log_session(actor=owner, case=case, session_date=case.intake_date)
+    count, sql = queries_for(client_for(supervisor), reverse("cases:team"))
+    # + open cases without contact (the last contact stored on the case, the next visit as a
+    # subquery); + cases needing a worker; + the audit row; + the team with open cases
+    # counted in a subquery; + addresses refusing e-mail.
+    assert count == REQUEST_OVERHEAD + 5, sql

@@ -20,7 +20,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from cases.services import case_change_phase, consent_record
@@ -39,14 +38,6 @@ def _small_population_shown(settings):
     """The hand-counted data set has 19 cases, under the production minimum of a view
     (disclosure.MIN_POPULATION); the tests of that rule set it back."""
     settings.DASHBOARD_MIN_POPULATION = 5
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Cached numbers must never outlive a test (ids are reused between tests on SQLite)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from cases.models import Case, CaseNumberSequence, CounsellingSession
+from cases.selectors import last_contact_expression
 from followup.models import FollowUpVisit
 from organisations.models import Membership, Organisation, Role
+from plans.models import Action, PlanStatus
 from referrals.models import Referral
 from tests.cases.factories import CaseFactory
 
@@ -47,6 +49,13 @@ def test_seed_bench_builds_consistent_rows(seeded):
     assert all(r.answer_days == r.days_waiting() for r in answered)
     assert not Referral.objects.filter(answered_at__isnull=True, answer_days__isnull=False).exists()
     assert "peak memory" in seeded and "seconds" in seeded
+    # Each case's stored last contact is the one its sessions and visits say.
+    contacts = Case.objects.annotate(computed=last_contact_expression())
+    pairs = list(contacts.values_list("last_contact_on", "computed"))
+    assert all(stored == computed for stored, computed in pairs)
+    assert any(stored is not None for stored, _computed in pairs)
+    # Plans in force with actions, for "my work" to find.
+    assert Action.objects.filter(goal__plan__status=PlanStatus.APPROVED).exists()
 
 
 def test_case_numbers_are_unique_and_sequences_continue(seeded):

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Consent, CounsellingSession, EventKind, Phase
@@ -89,7 +89,19 @@ def test_about_two_hundred_cases_over_four_ngos_provinces_and_every_phase(seeded
     assert all(40 <= n <= 60 for n in per_ngo.values()), per_ngo
     assert cases.values("origin_province").distinct().count() >= 8
     assert set(cases.values_list("phase", flat=True)) == set(Phase.values)
-    assert not cases.filter(name_khmer="").exists()
+    assert not cases.filter(nationality="KH", name_khmer="").exists()
+
+
+def test_scam_compound_survivors_of_other_nationalities_and_cases_with_several_forms(seeded):
+    foreign = Case.objects.exclude(nationality="KH")
+    assert foreign.exists()
+    assert foreign.filter(interpreter_needed=True).exists()
+    assert not foreign.filter(languages=[]).exists()
+    assert set(foreign.values_list("exploitations__form", flat=True)) >= {"forced_criminality"}
+    assert foreign.filter(exploitations__country="KH", exploitations__province="18").exists()
+    several = Case.objects.annotate(forms=Count("exploitations")).filter(forms__gt=1)
+    assert several.exists()
+    assert not Case.objects.filter(exploitations__isnull=True).exists()
 
 
 def test_children_are_a_realistic_share_and_consented_for_by_a_guardian(seeded):
@@ -154,7 +166,7 @@ def test_each_ngo_has_a_child_turning_18_next_month_in_her_workers_work(seeded):
             == (next_month.year, next_month.month)
         ]
         assert turning, slug
-        items = my_work(turning[0].assigned_worker)
+        items = my_work(turning[0].assigned_worker).items
         assert any(item.case_pk == turning[0].pk and item.kind == "turning_18" for item in items)
 
 

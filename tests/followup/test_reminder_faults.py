@@ -34,6 +34,10 @@ VISITS = 80  # every fifth overdue, so 96 e-mails and 96 notifications per scena
 PAUSE_PER_EMAIL = 0.02  # between sending a message and marking it sent
 DEADLINE_SECONDS = 45
 
+# One PostgreSQL cluster, migrated once, serves every scenario: in parallel runs the module's
+# tests stay in one worker process rather than each worker building a cluster of its own.
+pytestmark = pytest.mark.xdist_group("reminder_faults")
+
 
 @pytest.fixture(scope="module")
 def postgres():

@@ -38,6 +38,8 @@ def form_urls(case, made):
         reverse("legal:create", args=[case.pk]),
         reverse("legal:hearing-create", args=[case.pk, made.pk]),
         reverse("legal:hearing-record", args=[case.pk, hearing.pk]),
+        reverse("legal:hearing-move", args=[case.pk, hearing.pk]),
+        reverse("legal:hearing-cancel", args=[case.pk, hearing.pk]),
         reverse("legal:protection-create", args=[case.pk, made.pk]),
         reverse("legal:compensation-create", args=[case.pk, made.pk]),
     ]
@@ -198,3 +200,48 @@ def test_the_case_page_section_costs_the_same_however_much_is_recorded(
 def test_no_legal_query_for_who_may_not_see_it(client_for, case, owner, colleague):
     full_proceeding(case, owner)
     assert section_queries(client_for(colleague), case) == []
+
+
+def test_the_worker_moves_then_cancels_a_hearing(client_for, case, owner):
+    made = full_proceeding(case, owner)
+    hearing = made.hearings.get()
+    client = client_for(owner)
+    new_day = timezone.localdate() + dt.timedelta(days=30)
+    moved = client.post(
+        reverse("legal:hearing-move", args=[case.pk, hearing.pk]),
+        {"date": new_day.isoformat(), "time": "09:30"},
+    )
+    assert moved.status_code == 302
+    assert Hearing.objects.get(pk=hearing.pk).date == new_day
+    past = client.post(
+        reverse("legal:hearing-move", args=[case.pk, hearing.pk]),
+        {"date": (timezone.localdate() - dt.timedelta(days=1)).isoformat()},
+    )
+    assert "already past" in past.content.decode()
+    cancelled = client.post(reverse("legal:hearing-cancel", args=[case.pk, hearing.pk]))
+    assert cancelled.status_code == 302
+    page = case_page(client, case).content.decode()
+    assert "Cancelled." in page
+    assert reverse("legal:hearing-move", args=[case.pk, hearing.pk]) not in page
+    again = client.post(reverse("legal:hearing-cancel", args=[case.pk, hearing.pk]))
+    assert "already recorded or cancelled" in again.content.decode()
+
+
+LEGAL_LINES = (
+    "Legal proceeding recorded",
+    "Hearing scheduled",
+    "Protection measure recorded",
+    "Compensation recorded",
+)
+
+
+def test_the_timeline_tells_of_proceedings_only_to_who_may_see_legal_detail(
+    client_for, case, owner, colleague, other_ngo, receiver
+):
+    full_proceeding(case, owner)
+    share(case, owner, other_ngo, receiver, health=False)
+    owners_page = case_page(client_for(owner), case).content.decode()
+    assert all(line in owners_page for line in LEGAL_LINES)
+    for reader in (colleague, receiver):
+        page = case_page(client_for(reader), case).content.decode()
+        assert not [line for line in LEGAL_LINES if line in page], reader

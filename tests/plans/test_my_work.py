@@ -66,7 +66,7 @@ def test_my_work_lists_everything_due_most_urgent_first(frozen, owner, superviso
     someone_elses = CaseFactory(actor=colleague)
     planned_visit(someone_elses, on=TODAY - dt.timedelta(days=9), worker=colleague)
 
-    items = work.my_work(owner)
+    items = work.my_work(owner).items
     kinds = [(item.kind, item.case_number) for item in items]
     assert kinds == [
         (work.VISIT, case.case_number),  # overdue, 29 Nov
@@ -84,8 +84,8 @@ def test_my_work_lists_everything_due_most_urgent_first(frozen, owner, superviso
 def test_a_supervisor_also_sees_what_waits_for_approval(frozen, owner, supervisor):
     case = CaseFactory(actor=owner)
     services.closure_request(actor=owner, case=case, reason="lost_contact")
-    assert [i.kind for i in work.my_work(supervisor)] == [work.APPROVAL]
-    assert work.my_work(owner) == []  # the worker waits, nothing to do
+    assert [i.kind for i in work.my_work(supervisor).items] == [work.APPROVAL]
+    assert work.my_work(owner).items == []  # the worker waits, nothing to do
 
 
 def test_referrals_waiting_for_an_answer_show_in_the_receivers_work(
@@ -98,7 +98,7 @@ def test_referrals_waiting_for_an_answer_show_in_the_receivers_work(
         given_on=TODAY,
     )  # fmt: skip
     send(case, owner, other_ngo)
-    assert [i.kind for i in work.my_work(outsider)] == [work.REFERRAL]
+    assert [i.kind for i in work.my_work(outsider).items] == [work.REFERRAL]
 
 
 def test_my_work_page_costs_the_same_with_more_work(frozen, client_for, owner):
@@ -117,6 +117,20 @@ def test_my_work_page_costs_the_same_with_more_work(frozen, client_for, owner):
         planned_visit(other, on=TODAY, worker=owner)
         approved_plan(other, owner).goals.get().actions.update(target_date=TODAY)
     assert queries() == few
+
+
+def test_a_long_list_shows_the_most_urgent_and_counts_the_rest(
+    frozen, client_for, owner, monkeypatch
+):
+    monkeypatch.setattr(work, "SHOWN", 2)
+    cases = [CaseFactory(actor=owner) for _ in range(3)]
+    for days, case in zip((5, 1, 3), cases, strict=True):
+        planned_visit(case, on=TODAY - dt.timedelta(days=days), worker=owner)
+    page = client_for(owner).get(reverse("plans:my-work")).content.decode()
+    assert "3 things to do" in page
+    assert "The most urgent 2 are shown here." in page
+    assert cases[0].case_number in page and cases[2].case_number in page
+    assert cases[1].case_number not in page  # the least overdue
 
 
 @pytest.mark.parametrize(

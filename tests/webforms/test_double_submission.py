@@ -25,12 +25,10 @@ REFERRAL = {
 
 @pytest.fixture
 def ngo_api(ngo):
-    from django.core.cache import cache
     from rest_framework.test import APIClient
 
     from api.services import api_key_create
 
-    cache.clear()  # the throttle's counts
     _key, plaintext = api_key_create(actor=None, organisation=ngo, name="Shelter database")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
@@ -159,7 +157,8 @@ def test_an_intake_sent_twice_registers_one_survivor(places, owner, client_for):
         "origin_district": commune.district_id,
         "origin_commune": commune.pk,
         "origin_village": village.pk,
-        "exploitation_form": "forced_labour",
+        "nationality": "KH",
+        "exploitations": ["forced_labour"],
         "movement": "cross_border",
         "destination_country": "TH",
         "how_identified": "police_raid",

@@ -6,8 +6,9 @@
 international organisations, courts) created through `organisation_create`; a few users per
 organisation sharing one unusable password (no hashing cost); cases with real places of origin
 and unique numbers; sensitive facts, consents, counselling sessions (~5 a case), referrals
-(~1.5 a case, with the access they grant) and follow-up visits (~5 a case: schedules of up to
-three years for the cases that returned home). One NGO holds 20,000 cases (the caseload-page
+(~1.5 a case, with the access they grant), follow-up visits (~5 a case: schedules of up to
+three years for the cases that returned home) and plans (two goals of two actions) for the cases
+in planning or reintegrated. One NGO holds 20,000 cases (the caseload-page
 benchmark). Rows go in with bulk_create, a batch of cases at a time, each batch in its own
 transaction. Refuses to run twice, and under production settings.
 """
@@ -28,6 +29,7 @@ from django.utils import timezone
 from cases.models import (
     Case,
     CaseEvent,
+    CaseExploitation,
     CaseNumberSequence,
     CaseSensitiveFacts,
     ClosureReason,
@@ -35,6 +37,7 @@ from cases.models import (
     CounsellingSession,
     EventKind,
 )
+from cases.services import case_last_contact_refresh
 from followup.models import FollowUpVisit
 from organisations.models import (
     Membership,
@@ -46,9 +49,11 @@ from organisations.models import (
     Village,
 )
 from organisations.services import organisation_create
+from plans.models import Action, ActionStatus, Domain, Goal, Plan, PlanStatus
 from referrals.models import Referral
 
 OPEN_REFERRAL = ("sent", "accepted", "in_progress")
+PLANNED_PHASES = ("reintegration_planning", "reintegrated")
 PREFIX = "BN"  # short names BN01 … BN60
 # Where survivors come from: the border provinces and the populous south-east weigh most.
 PROVINCE_WEIGHTS = {
@@ -62,8 +67,20 @@ PHASES = [
 ]  # fmt: skip
 FORMS = [
     ("sexual_exploitation", 35), ("forced_labour", 35), ("domestic_servitude", 10),
-    ("begging", 8), ("forced_marriage", 8), ("other", 4),
+    ("begging", 8), ("forced_marriage", 8), ("forced_criminality", 4), ("other", 4),
 ]  # fmt: skip
+# One survivor in six suffered a second form of exploitation.
+SECOND_FORM_SHARE = 1 / 6
+# Survivors of other nationalities, trafficked into Cambodia (mostly into scam compounds).
+FOREIGN_SHARE = 0.08
+NATIONALITIES = [
+    ("ID", 25), ("VN", 20), ("CN", 15), ("TH", 10), ("MY", 8), ("PH", 8), ("KE", 4), ("MM", 4),
+    ("LA", 3), ("IN", 3),
+]  # fmt: skip
+LANGUAGES = {"ID": "id", "VN": "vi", "CN": "zh", "TH": "th", "MY": "ms", "PH": "tl", "KE": "sw",
+             "MM": "my", "LA": "lo", "IN": "hi"}  # fmt: skip
+# Where compounds hold foreign nationals: Preah Sihanouk, Koh Kong, Banteay Meanchey (Poipet).
+COMPOUND_PROVINCES = [("18", 60), ("09", 25), ("01", 15)]
 DESTINATIONS = [("TH", 50), ("VN", 12), ("MY", 12), ("CN", 10), ("ID", 4), ("KR", 4), ("ZZ", 8)]
 REFERRAL_STATUSES = [
     ("sent", 8), ("accepted", 15), ("declined", 12), ("in_progress", 20), ("completed", 40),
@@ -145,8 +162,10 @@ class Command(BaseCommand):
             update_fields=["last_value"],
         )
         if connection.vendor == "postgresql":
+            # As autovacuum would in time: statistics for the planner, and the visibility map
+            # that lets a count read an index alone (VACUUM cannot run in a transaction).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         elapsed = time.monotonic() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         for name, count in self.counts.items():
@@ -227,6 +246,8 @@ class Command(BaseCommand):
         self.pick_phase = Weighted(rng, PHASES)
         self.pick_form = Weighted(rng, FORMS)
         self.pick_destination = Weighted(rng, DESTINATIONS)
+        self.pick_nationality = Weighted(rng, NATIONALITIES)
+        self.pick_compound = Weighted(rng, COMPOUND_PROVINCES)
         self.pick_status = Weighted(rng, REFERRAL_STATUSES)
         self.pick_sex = Weighted(rng, [("female", 72), ("male", 26), ("other", 2)])
         self.pick_referrals = Weighted(rng, [(0, 25), (1, 30), (2, 25), (3, 15), (4, 5)])
@@ -256,7 +277,13 @@ class Command(BaseCommand):
             born = intake - dt.timedelta(days=rng.randint(11 * 365, 40 * 365))
             age = intake.year - born.year - ((intake.month, intake.day) < (born.month, born.day))
             phase = self.pick_phase()
-            movement = "cross_border" if rng.random() < 0.6 else "internal"
+            foreign = rng.random() < FOREIGN_SHARE
+            nationality = self.pick_nationality() if foreign else "KH"
+            movement = "cross_border" if foreign or rng.random() < 0.6 else "internal"
+            if foreign:
+                destination = "KH"
+            else:
+                destination = self.pick_destination() if movement == "cross_border" else ""
             sequences[(org, intake.year)] += 1
             number = sequences[(org, intake.year)]
             closed_on = None
@@ -272,6 +299,9 @@ class Command(BaseCommand):
                     closure_reason=rng.choice(ClosureReason.values) if closed_on else "",
                     closed_on=closed_on,
                     name_latin=f"Bench Survivor {org}-{number}",
+                    nationality=nationality,
+                    languages=[LANGUAGES[nationality], "en"] if foreign else [],
+                    interpreter_needed=foreign and rng.random() < 0.7,
                     sex=self.pick_sex(),
                     date_of_birth=born,
                     date_of_birth_estimated=rng.random() < 0.3,
@@ -279,11 +309,8 @@ class Command(BaseCommand):
                     origin_province_id=province,
                     origin_commune_id=commune_id,
                     origin_village_id=village_id,
-                    exploitation_form=self.pick_form(),
                     movement=movement,
-                    destination_country=self.pick_destination()
-                    if movement == "cross_border"
-                    else "",
+                    destination_country=destination,
                     how_identified=rng.choice(
                         [
                             "police_raid",
@@ -300,6 +327,7 @@ class Command(BaseCommand):
             )
         new_cases = Case.objects.bulk_create(new_cases)
         self.counts["cases"] += len(new_cases)
+        self._insert(CaseExploitation, [e for c in new_cases for e in self._exploitations(c)])
         statuses = ["unknown", "negative", "negative", "positive", "not_disclosed"]
         self._insert(
             CaseSensitiveFacts,
@@ -319,6 +347,7 @@ class Command(BaseCommand):
         sharing_consent = {c.case_id: c.pk for c in consents if c.purpose == "sharing"}
         self._insert(CounsellingSession, [s for c in new_cases for s in self._sessions(c)])
         self._insert(FollowUpVisit, [v for c in new_cases for v in self._visits(c)])
+        case_last_contact_refresh(case_ids=[c.pk for c in new_cases])
         # The referrals holding access are the grants (referrals.selectors.holding_access).
         referrals = []
         for case in referring:
@@ -331,6 +360,84 @@ class Command(BaseCommand):
                     open_to.add((referral.to_organisation_id, referral.service))
                 referrals.append(referral)
         self._insert(Referral, referrals)
+        self._plans([c for c in new_cases if c.phase in PLANNED_PHASES])
+
+    def _plans(self, cases: list[Case]) -> None:
+        """An approved plan for the cases past planning (a draft for those in it), two goals
+        each with two actions spread around today, so "my work" has plan items to find."""
+        rng, today = self.rng, self.today
+        plans = self._insert(
+            Plan,
+            [
+                Plan(
+                    case_id=c.pk,
+                    version=1,
+                    status=PlanStatus.APPROVED
+                    if c.phase == "reintegrated" or rng.random() < 0.5
+                    else PlanStatus.DRAFT,
+                    review_date=today + dt.timedelta(days=rng.randint(-30, 90)),
+                    created_by_id=c.assigned_worker_id,
+                    submitted_by_id=c.assigned_worker_id,
+                )
+                for c in cases
+            ],
+        )
+        domains = Domain.values
+        goals = self._insert(
+            Goal,
+            [
+                Goal(plan_id=p.pk, domain=domain, description="Steady income for the family.")
+                for p in plans
+                for domain in rng.sample(domains, 2)
+            ],
+        )
+        statuses = [ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE]
+        self._insert(
+            Action,
+            [
+                Action(
+                    goal_id=g.pk,
+                    what="Vocational training course",
+                    provider_kind="own",
+                    target_date=today + dt.timedelta(days=rng.randint(-60, 180)),
+                    status=rng.choice(statuses),
+                )
+                for g in goals
+                for _ in range(2)
+            ],
+        )
+
+    def _exploitations(self, case: Case) -> list[CaseExploitation]:
+        """A form or two, placed where the case says the survivor was taken: a foreign
+        national mostly to a scam compound in a border or coastal province."""
+        rng = self.rng
+        if case.nationality != "KH":
+            first = "forced_criminality" if rng.random() < 0.8 else self.pick_form()
+            country, province = "KH", self.pick_compound()
+        else:
+            first = self.pick_form()
+            country = case.destination_country if case.movement == "cross_border" else "KH"
+            country = "" if country == "ZZ" else country
+            province = None
+        forms = [first]
+        if rng.random() < SECOND_FORM_SHARE:
+            second = self.pick_form()
+            if second != first:
+                forms.append(second)
+        started = case.intake_date - dt.timedelta(days=rng.randint(30, 720))
+        return [
+            CaseExploitation(
+                case_id=case.pk,
+                form=form,
+                country=country,
+                province_id=province,
+                started_on=started if rng.random() < 0.6 else None,
+                ended_on=case.intake_date - dt.timedelta(days=rng.randint(0, 20))
+                if rng.random() < 0.6
+                else None,
+            )
+            for form in forms
+        ]
 
     def _insert(self, model, rows):
         created = model.objects.bulk_create(rows, batch_size=5_000)
