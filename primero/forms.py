@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, PlaceFields
 from cases.models import ExploitationForm, HowIdentified, Movement, Sex
+from cases.services import Exploitation
 from organisations.models import Organisation
 
 from .models import AuthMode
@@ -88,6 +89,7 @@ class InboundAcceptForm(PlaceFields):
 
     def case_arguments(self) -> dict:
         data = dict(self.cleaned_data)
+        data["exploitations"] = [Exploitation(form=data.pop("exploitation_form"))]
         for name in ("origin_province", "origin_district", "origin_commune", "origin_village"):
             data.pop(name, None)
         return {**data, **self.place_arguments()}

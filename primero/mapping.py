@@ -79,6 +79,9 @@ def case_record(*, connection: PrimeroConnection, referral: Referral) -> dict:
     for name, target in fields_for(connection).items():
         if _category(name) not in shared:
             continue
+        if name == "exploitation_form":  # every form the survivor suffered
+            record[target] = [exploitation.form for exploitation in case.exploitations.all()]
+            continue
         source = case.sensitive_facts if name in SENSITIVE else case
         record[target] = _value(getattr(source, name))
     today = timezone.localdate()

@@ -42,7 +42,7 @@ def test_an_outbound_referral_carries_only_what_the_consent_covers(
     record = only_case(primero)
     assert record["name"] == "Sok Sreyneang"
     assert record["registration_date"] == case.intake_date.isoformat()
-    assert record["homecoming_exploitation_form"] == "forced_labour"
+    assert record["homecoming_exploitation_form"] == ["forced_labour"]
     assert record["consent_for_services"] is True
     assert record["disclosure_other_orgs"] is True
     # HIV positive, but health was not shared: nothing of it goes.
