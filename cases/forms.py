@@ -11,7 +11,6 @@ from webforms.forms import OnceFormMixin, VersionedFormMixin, show_stale_or
 from .countries import HomecomingCountries
 from .models import (
     Case,
-    ClosureReason,
     ConsentGiver,
     ConsentPurpose,
     CounsellingSession,
@@ -23,6 +22,7 @@ from .models import (
 from .permissions import allowed_phase_moves
 from .services import (
     ADULT_AGE,
+    CLOSE_BY_REQUEST,
     EDITABLE_FIELDS,
     SENSITIVE_FACT_FIELDS,
     Exploitation,
@@ -391,28 +391,24 @@ class SensitiveFactsForm(VersionedFormMixin, forms.Form):
 
 class PhaseChangeForm(forms.Form):
     to_phase = forms.ChoiceField(label=_("Move to"), choices=Phase.choices)
-    closure_reason = forms.ChoiceField(
-        label=_("Closure reason"),
-        choices=[("", "—"), *ClosureReason.choices],
-        required=False,
-        help_text=_("Only when closing the case."),
-    )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
     def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Offer only the moves this person may make on this case from its phase.
+        # Offer only the moves this person may make on this case from its phase; closing is
+        # asked for, not chosen here (cases.services.case_change_phase).
         allowed = allowed_phase_moves(user, case)
         self.fields["to_phase"].choices = [c for c in Phase.choices if c[0] in allowed]
-        refusal = _("A case in “%(phase)s” cannot move to that phase; choose one of those offered.")
+        if self.data.get("to_phase") == Phase.CLOSED:
+            refusal = CLOSE_BY_REQUEST
+        else:
+            refusal = _(
+                "A case in “%(phase)s” cannot move to that phase; choose one of those offered."
+            ) % {"phase": Phase(case.phase).label}
         # Django formats this message again with the value: keep its own % signs literal.
-        self.fields["to_phase"].error_messages["invalid_choice"] = (
-            refusal % {"phase": Phase(case.phase).label}
-        ).replace("%", "%%")
-        if Phase.CLOSED not in allowed:
-            del self.fields["closure_reason"]
+        self.fields["to_phase"].error_messages["invalid_choice"] = str(refusal).replace("%", "%%")
 
 
 class AssignForm(forms.Form):

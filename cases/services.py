@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organisations.models import Commune, Organisation, Province, User, Village
 from webforms.versions import check_version
@@ -406,13 +407,49 @@ def case_sensitive_facts_update(
     return facts
 
 
+CLOSE_BY_REQUEST = gettext_lazy(
+    "A case is closed only when a supervisor approves a request to close it: "
+    "ask to close the case instead."
+)
+
+
 @transaction.atomic
-def case_change_phase(
-    *, actor: User, case: Case, to_phase: str, closure_reason: str = "", note: str = ""
-) -> Case:
-    """Move a case along the survivor's path; the only way a phase changes."""
+def case_change_phase(*, actor: User, case: Case, to_phase: str, note: str = "") -> Case:
+    """Move a case along the survivor's path, as a person chooses on the case page or through
+    the API. Closing is not such a move: a case closes when a supervisor approves a closure
+    request (`case_close`), so that nobody closes a case on their own say-so."""
     if not can_edit_case(actor, case):
         raise PermissionDenied(_("You cannot change this case."))
+    if to_phase == Phase.CLOSED:
+        raise ValidationError({"to_phase": CLOSE_BY_REQUEST})
+    return _phase_move(actor=actor, case=case, to_phase=to_phase, note=note)
+
+
+@transaction.atomic
+def case_close(*, actor: User, approval) -> Case:
+    """Close the case of an approved closure request, with the request's reason: the only way a
+    case reaches "closed". Called when a supervisor approves the request
+    (plans.services.approval_approve); the demo seeding writes its closed cases through the
+    same request and approval. Cases are never closed by the system: retention anonymises
+    cases already closed, and a closed case's visits are cancelled here, as a consequence."""
+    # Function-level import: plans depends on cases, not the other way round.
+    from plans.models import ApprovalKind, ApprovalStatus
+
+    if approval.kind != ApprovalKind.CLOSURE or approval.status != ApprovalStatus.APPROVED:
+        raise ValidationError({"to_phase": CLOSE_BY_REQUEST})
+    case = approval.case
+    if not (can_edit_case(actor, case) and can_close_case(actor, case)):
+        raise PermissionDenied(_("Only a supervisor can close a case."))
+    return _phase_move(
+        actor=actor, case=case, to_phase=Phase.CLOSED, closure_reason=approval.closure_reason
+    )
+
+
+def _phase_move(
+    *, actor: User, case: Case, to_phase: str, closure_reason: str = "", note: str = ""
+) -> Case:
+    """The move itself, once the caller has decided it may happen: the survivor's path, what
+    each phase needs, the timeline, and what the move causes."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     from_phase = case.phase
     if to_phase not in Phase.values:
@@ -434,17 +471,11 @@ def case_change_phase(
                 {"to_phase": _("A case moves to “reintegrated” only with an approved plan.")}
             )
     if to_phase == Phase.CLOSED:
-        if not can_close_case(actor, case):
-            raise PermissionDenied(_("Only a supervisor can close a case."))
         if not closure_reason:
             raise ValidationError({"closure_reason": _("Give the reason for closing the case.")})
         case.closure_reason = closure_reason
         case.closed_on = timezone.localdate()
     else:
-        if closure_reason:
-            raise ValidationError(
-                {"closure_reason": _("A closure reason is given only when closing.")}
-            )
         if from_phase == Phase.CLOSED and not note.strip():
             raise ValidationError({"note": _("Say why the case is reopened.")})
         case.closure_reason = ""

@@ -89,7 +89,7 @@ class CasePlan:
     by_second_worker: bool
     handover: bool
     case: dict  # keyword arguments of case_create, except the actor and the place
-    steps: list[dict]  # keyword arguments of case_change_phase, in order
+    steps: list[dict]  # to_phase, note, and closure_reason when closing; in order
     consents: list[dict]  # keyword arguments of consent_record; "shared_with" is a slug
     sessions: list[dict]  # keyword arguments of counselling_session_log, with "by_supervisor"
     reintegrated_on: dt.date | None = None  # when a case that reached reintegration did

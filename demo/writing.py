@@ -174,14 +174,13 @@ def case_write(
         actor=worker, origin_village=village, origin_commune=village.commune, **facts
     )
     consents_write(plan, case, worker, organisations)
-    # A supervisor closes the case once the counselling is over, so closure comes last.
+    # A case is closed once the counselling is over, so closure comes last.
     closing = [step for step in plan.steps[-1:] if step["closure_reason"]]
     moves = plan.steps[: len(plan.steps) - len(closing)]
     for step in moves:
-        actor = team.supervisor if step["closure_reason"] else worker
         if step["to_phase"] == Phase.REINTEGRATED:
             plan_write(case, worker, team.supervisor, outcome="approved")
-        case = case_change_phase(actor=actor, case=case, **step)
+        case = phase_move(case, step, worker, team.supervisor)
     if case.phase == Phase.REINTEGRATION_PLANNING:
         plan_write(case, worker, team.supervisor, outcome=PLAN_OUTCOMES[case.pk % 3])
     if plan.handover:
@@ -189,7 +188,7 @@ def case_write(
         worker = colleague
     sessions_write(plan, case, worker, team.supervisor)
     for step in closing:
-        case_change_phase(actor=team.supervisor, case=case, **step)
+        phase_move(case, step, worker, team.supervisor)
     if plan.reintegrated_on and not closing:
         followup_write(plan, case, worker)
 
@@ -205,6 +204,22 @@ def exploitation_of(planned: dict, intake_date: dt.date) -> Exploitation:
         started_on=intake_date - dt.timedelta(days=30 * started_months) if dated else None,
         ended_on=intake_date - dt.timedelta(days=30 * ended_months) if dated else None,
     )
+
+
+def phase_move(case: Case, step: dict, worker: User, supervisor: User) -> Case:
+    """A step of the survivor's path as the team takes it: the worker moves the case, and
+    closing it is the worker's request that the supervisor approves."""
+    from plans import services as plans
+
+    if step["to_phase"] != Phase.CLOSED:
+        return case_change_phase(
+            actor=worker, case=case, to_phase=step["to_phase"], note=step["note"]
+        )
+    approval = plans.closure_request(
+        actor=worker, case=case, reason=step["closure_reason"], note=step["note"]
+    )
+    plans.approval_approve(actor=supervisor, approval=approval)
+    return Case.objects.get(pk=case.pk)
 
 
 PLAN_OUTCOMES = ("draft", "submitted", "returned")

@@ -86,6 +86,9 @@ class CommunityPreparationForm(OnceFormMixin, forms.ModelForm):
             "People and places of the survivor's home province, from the community resource "
             "directory (Follow-up → Community resources) where you can add one."
         )
+        self.fields["resource"].error_messages["invalid_choice"] = _(
+            "Choose a community resource of the survivor's home province."
+        )
 
     def _post_clean(self):
         pass

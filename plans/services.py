@@ -144,6 +144,11 @@ def community_preparation_record(
     *, actor: User, case: Case, resource, met_on: dt.date, agreed_to: str
 ) -> CommunityPreparation:
     _check_work(actor, case)
+    # Preparing the community means the survivor's own: the province she returns to.
+    if not resource.is_active or resource.province_id != case.origin_province_id:
+        raise ValidationError(
+            {"resource": _("Choose a community resource of the survivor's home province.")}
+        )
     step = CommunityPreparation(
         case=case, resource=resource, met_on=met_on, agreed_to=agreed_to, recorded_by=actor
     )
@@ -325,14 +330,9 @@ def approval_approve(*, actor: User, approval: Approval, comment: str = "") -> A
         approved_plan_reminders(plan)
         _event(plan.case, actor, "plan.approved", version=plan.version)
     else:
-        from cases.services import case_change_phase
+        from cases.services import case_close
 
-        case_change_phase(
-            actor=actor,
-            case=approval.case,
-            to_phase=Phase.CLOSED,
-            closure_reason=approval.closure_reason,
-        )
+        case_close(actor=actor, approval=approval)
     return approval
 
 

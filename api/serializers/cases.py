@@ -363,8 +363,11 @@ class CaseUpdateSerializer(ExploitationsInputMixin, IdentityInputMixin):
 
 
 class PhaseChangeSerializer(serializers.Serializer):
-    to_phase = serializers.ChoiceField(choices=Phase.choices)
-    closure_reason = serializers.ChoiceField(
-        choices=Case._meta.get_field("closure_reason").choices, required=False, allow_blank=True
+    to_phase = serializers.ChoiceField(
+        choices=Phase.choices,
+        help_text=(
+            "Not “closed”: a case closes when a supervisor approves a closure request "
+            "(POST /api/v1/approvals/, then /api/v1/approvals/{id}/decide/)."
+        ),
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)

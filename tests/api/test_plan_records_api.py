@@ -11,8 +11,8 @@ from audit.models import AccessEvent
 from cases.models import Case, Phase
 from cases.services import case_change_phase
 from followup.services import community_resource_create
-from organisations.models import Role
-from plans.models import Approval, ApprovalStatus, Plan
+from organisations.models import Province, Role
+from plans.models import Approval, ApprovalStatus, CommunityPreparation, Plan
 from plans.services import closure_request
 from referrals.services import referral_accept
 from tests.api.conftest import plan_approved
@@ -112,6 +112,49 @@ def test_community_preparation_names_a_resource_of_the_directory(case, owner, se
         "/api/v1/community-preparation/", {**step, "resource": pagoda.pk + 1000}, format="json"
     )
     assert missing.status_code == 400 and "resource" in missing.json()["errors"]
+
+
+def test_community_preparation_refuses_a_resource_of_another_province(case, owner, session_api):
+    elsewhere = Province.objects.exclude(pk=case.origin_province_id).first()
+    pagoda = community_resource_create(
+        actor=owner, kind="pagoda", name="Wat Phnom", province=elsewhere
+    )
+    refused = session_api(owner).post(
+        "/api/v1/community-preparation/",
+        {
+            "case": case.pk,
+            "resource": pagoda.pk,
+            "met_on": TODAY().isoformat(),
+            "agreed_to": "Visit",
+        },
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "home province" in refused.json()["errors"]["resource"][0]
+    assert not CommunityPreparation.objects.exists()
+
+
+def test_a_supervisor_cannot_close_a_case_through_the_phase_endpoint(
+    case, owner, supervisor, session_api
+):
+    boss = session_api(supervisor)
+    pending = closure_request(actor=owner, case=case, reason="reintegration_completed")
+    refused = boss.post(
+        f"/api/v1/cases/{case.pk}/phase/",
+        {"to_phase": "closed", "closure_reason": "lost_contact"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "request to close it" in refused.json()["errors"]["to_phase"][0]
+    assert Case.objects.get(pk=case.pk).phase != Phase.CLOSED
+    # The request waiting for a decision still closes the case, with its own reason.
+    approved = boss.post(
+        f"/api/v1/approvals/{pending.pk}/decide/", {"decision": "approve"}, format="json"
+    )
+    assert approved.status_code == 200, approved.content
+    case.refresh_from_db()
+    assert case.phase == Phase.CLOSED and case.closure_reason == "reintegration_completed"
 
 
 def test_livelihood_facts_are_recorded_against_a_livelihood_goal(

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from followup.services import community_resource_create, visit_add
-from organisations.models import Province, Role
+from organisations.models import Role
 from plans.models import Action, Domain
 from plans.services import (
     assessment_record,
@@ -88,7 +88,6 @@ def add_plan_records(case, *, owner, supervisor, resource) -> None:
 
 
 def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
-    province = Province.objects.get(code="12")
     next_year = timezone.localdate() + dt.timedelta(days=300)
     for n in range(count):
         case = CaseFactory(actor=owner)
@@ -98,7 +97,7 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
         visit_add(actor=owner, case=case, scheduled_for=next_year)
         full_proceeding(case, owner)
         resource = community_resource_create(
-            actor=owner, kind="pagoda", name=f"Wat {tag} {n}", province=province
+            actor=owner, kind="pagoda", name=f"Wat {tag} {n}", province=case.origin_province
         )
         add_plan_records(case, owner=owner, supervisor=receiver, resource=resource)
         OrganisationFactory()

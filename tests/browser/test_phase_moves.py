@@ -1,4 +1,5 @@
-"""The phase form offers only the moves this person may make; a closed case takes no new work."""
+"""The phase form offers only the moves this person may make, closing is asked for and approved,
+and a closed case takes no new work."""
 
 import pytest
 
@@ -6,6 +7,7 @@ from cases.models import Phase
 from cases.services import case_change_phase
 from tests.browser.conftest import LANGUAGES, PHONE, signed_in
 from tests.cases.factories import CaseFactory
+from tests.plans.factories import close_case
 
 WORDS = {
     "en": {"session": "Log a counselling session", "consent": "Record consent", "edit": "Edit"},
@@ -18,12 +20,29 @@ def offered(page) -> set[str]:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_worker_is_not_offered_closing(open_page, owner, password, language):
+def test_closing_is_asked_for_and_a_supervisor_approves_it(
+    open_page, owner, supervisor, password, language
+):
     case = case_change_phase(actor=owner, case=CaseFactory(actor=owner), to_phase=Phase.INTAKE)
     page = signed_in(open_page, owner, password, language, viewport=PHONE)
     page.goto(f"/cases/{case.pk}/")
     assert offered(page) == {Phase.RECOVERY, Phase.REINTEGRATION_PLANNING}
     assert page.locator("#id_closure_reason").count() == 0
+    page.locator(f"a[href='/plans/cases/{case.pk}/closure/new/']").first.click()
+    page.select_option("#id_reason", "lost_contact")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    case.refresh_from_db()
+    assert case.phase == Phase.INTAKE  # asked, not closed
+
+    boss = signed_in(open_page, supervisor, password, language, viewport=PHONE)
+    boss.goto(f"/cases/{case.pk}/")
+    assert offered(boss) == {Phase.RECOVERY, Phase.REINTEGRATION_PLANNING}
+    boss.goto(f"/plans/cases/{case.pk}/")
+    boss.locator("button[name=decision][value=approve]").click()
+    boss.wait_for_load_state()
+    case.refresh_from_db()
+    assert (case.phase, case.closure_reason) == (Phase.CLOSED, "lost_contact")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -33,22 +52,21 @@ def test_after_a_refusal_only_the_allowed_moves_are_offered(
     case = case_change_phase(actor=owner, case=CaseFactory(actor=owner), to_phase=Phase.INTAKE)
     page = signed_in(open_page, supervisor, password, language, viewport=PHONE)
     page.goto(f"/cases/{case.pk}/")
-    allowed = {Phase.RECOVERY, Phase.REINTEGRATION_PLANNING, Phase.CLOSED}
-    assert offered(page) == allowed
-    page.select_option("#id_to_phase", Phase.CLOSED)
+    assert offered(page) == {Phase.RECOVERY, Phase.REINTEGRATION_PLANNING}
+    # Someone else moves the case while this page is open.
+    case_change_phase(actor=owner, case=case, to_phase=Phase.RECOVERY)
+    page.select_option("#id_to_phase", Phase.RECOVERY)
     console.expect("status of 400")
-    page.locator("form[action$='/phase/'] button[type=submit]").click()  # no reason given
+    page.locator("form[action$='/phase/'] button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator("#id_closure_reason").is_visible()
-    assert offered(page) == allowed
+    assert page.locator(".errorlist").count() == 1
+    assert offered(page) == {Phase.REINTEGRATION_PLANNING}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_closed_case_offers_no_new_work(open_page, owner, supervisor, password, language):
     case = CaseFactory(actor=owner)
-    case_change_phase(
-        actor=supervisor, case=case, to_phase=Phase.CLOSED, closure_reason="lost_contact"
-    )
+    close_case(case, requested_by=owner, approved_by=supervisor)
     page = signed_in(open_page, owner, password, language, viewport=PHONE)
     page.goto(f"/cases/{case.pk}/")
     for name in WORDS[language].values():

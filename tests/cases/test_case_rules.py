@@ -4,7 +4,7 @@ refusals that leave nothing half-written."""
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -13,6 +13,7 @@ from cases.services import case_change_phase, case_update, consent_record, conse
 from cases.templatetags.local_dates import local_date
 from organisations.models import Village
 from tests.cases.factories import CaseFactory, log_session
+from tests.plans.factories import close_case
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -141,6 +142,28 @@ def test_forbidden_phase_jump_is_refused_and_changes_nothing(client_for, case, o
     assert not case.events.filter(kind=EventKind.PHASE_CHANGED).exists()
 
 
+def test_the_phase_form_offers_a_closure_request_not_closed(client_for, case, supervisor):
+    page = client_for(supervisor).get(reverse("cases:detail", args=[case.pk]))
+    offered = [value for value, _label in page.context["phase_form"].fields["to_phase"].choices]
+    assert offered == [Phase.INTAKE]
+    assert "closure_reason" not in page.context["phase_form"].fields
+    assert reverse("plans:closure-request", args=[case.pk]) in page.content.decode()
+
+
+def test_closing_through_the_phase_page_is_refused_with_the_way_to_ask(
+    client_for, case, supervisor
+):
+    response = client_for(supervisor).post(
+        reverse("cases:phase", args=[case.pk]),
+        {"to_phase": Phase.CLOSED, "closure_reason": "lost_contact"},
+    )
+    assert response.status_code == 400
+    error = response.context["form"].errors["to_phase"][0]
+    assert "approves a request to close it" in error and "ask to close the case" in error
+    case.refresh_from_db()
+    assert case.phase == Phase.IDENTIFICATION and case.closure_reason == ""
+
+
 def test_phase_path_is_recorded_on_the_timeline(client_for, case, owner):
     client = client_for(owner)
     for phase in [Phase.INTAKE, Phase.RECOVERY, Phase.REINTEGRATION_PLANNING]:
@@ -154,15 +177,22 @@ def test_phase_path_is_recorded_on_the_timeline(client_for, case, owner):
     ]
 
 
-def test_only_a_supervisor_closes_and_must_give_a_reason(case, owner, supervisor):
-    with pytest.raises(PermissionDenied):
-        case_change_phase(actor=owner, case=case, to_phase=Phase.CLOSED, closure_reason="other")
-    with pytest.raises(ValidationError, match="reason"):
-        case_change_phase(actor=supervisor, case=case, to_phase=Phase.CLOSED)
-    closed = case_change_phase(
-        actor=supervisor, case=case, to_phase=Phase.CLOSED, closure_reason="lost_contact"
-    )
+def test_nobody_closes_a_case_by_changing_its_phase(case, owner, supervisor, org_admin):
+    for actor in (owner, supervisor, org_admin):
+        with pytest.raises(ValidationError, match="approves a request to close it") as refused:
+            case_change_phase(actor=actor, case=case, to_phase=Phase.CLOSED)
+        assert "to_phase" in refused.value.message_dict
+    case.refresh_from_db()
+    assert case.phase == Phase.IDENTIFICATION and case.closed_on is None
+    assert not case.events.filter(kind=EventKind.PHASE_CHANGED).exists()
+
+
+def test_an_approved_closure_request_closes_and_a_reopening_needs_a_reason(case, owner, supervisor):
+    closed = close_case(case, requested_by=owner, approved_by=supervisor, reason="lost_contact")
+    assert closed.phase == Phase.CLOSED
     assert closed.closure_reason == "lost_contact" and closed.closed_on == TODAY()
+    move = closed.events.get(kind=EventKind.PHASE_CHANGED)
+    assert (move.to_phase, move.actor) == (Phase.CLOSED, supervisor)
     with pytest.raises(ValidationError, match="reopened"):
         case_change_phase(actor=supervisor, case=closed, to_phase=Phase.INTAKE)
     reopened = case_change_phase(

@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from cases.models import Case, CaseSensitiveFacts, CounsellingSession
 from cases.retention import cases_due_for_anonymising
-from cases.services import case_change_phase
 from tests.cases.factories import CaseFactory, log_session
+from tests.plans.factories import close_case
 
 pytestmark = pytest.mark.django_db
 
 
 def closed_case(*, owner, supervisor, years_ago: int, **kwargs):
     case = CaseFactory(actor=owner, **kwargs)
-    case_change_phase(actor=supervisor, case=case, to_phase="closed", closure_reason="lost_contact")
+    close_case(case, requested_by=owner, approved_by=supervisor, reason="lost_contact")
     Case.objects.filter(pk=case.pk).update(
         closed_on=timezone.localdate() - dt.timedelta(days=365 * years_ago + 2)
     )

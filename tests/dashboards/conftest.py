@@ -30,6 +30,7 @@ from referrals.services import referral_accept, referral_cancel, referral_declin
 from tests.cases.factories import CaseFactory
 from tests.followup.factories import reintegrate
 from tests.organisations.factories import OrganisationFactory, UserFactory
+from tests.plans.factories import close_case
 from tests.referrals.helpers import send
 
 
@@ -154,13 +155,11 @@ def dataset(
     reintegrate(c[1], owner)
     reintegrate(c[2], owner)
     reintegrate(c[3], owner)
-    case_change_phase(
-        actor=supervisor, case=c[3], to_phase="closed", closure_reason="reintegration_completed"
-    )
-    case_change_phase(actor=supervisor, case=c[4], to_phase="closed", closure_reason="lost_contact")
+    close_case(c[3], requested_by=owner, approved_by=supervisor, reason="reintegration_completed")
+    close_case(c[4], requested_by=owner, approved_by=supervisor, reason="lost_contact")
     case_change_phase(actor=owner, case=c[8], to_phase="intake")
-    case_change_phase(
-        actor=other_supervisor, case=c[13], to_phase="closed", closure_reason="declined_services"
+    close_case(
+        c[13], requested_by=other_worker, approved_by=other_supervisor, reason="declined_services"
     )
 
     # Referrals from HTS. To OPN (NGO → NGO): accepted after 2, 4 days; started after 10 days;

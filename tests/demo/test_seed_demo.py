@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Consent, CounsellingSession, EventKind, Phase
 from organisations.models import Organisation, OrganisationKind, Role, User
+from plans.models import Approval, ApprovalKind, ApprovalStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +121,11 @@ def test_every_case_has_consent_and_every_closure_a_reason_given_by_a_supervisor
     assert not closed.filter(closure_reason="").exists()
     closers = CaseEvent.objects.filter(kind=EventKind.PHASE_CHANGED, to_phase=Phase.CLOSED)
     assert set(closers.values_list("actor__membership__role", flat=True)) == {Role.SUPERVISOR}
+    # Each closing is a worker's request that a supervisor approved.
+    approved = Approval.objects.filter(kind=ApprovalKind.CLOSURE, status=ApprovalStatus.APPROVED)
+    assert approved.count() == closers.count()
+    assert set(approved.values_list("decided_by__membership__role", flat=True)) == {Role.SUPERVISOR}
+    assert not approved.filter(requested_by=F("decided_by")).exists()
 
 
 def test_counselling_sessions_fall_between_intake_and_today(seeded):

@@ -11,7 +11,7 @@ from cases.services import case_change_phase
 from followup import services
 from followup.models import FollowUpVisit, Reminder, ReminderKind, VisitStatus
 from tests.followup.factories import reintegrate
-from tests.plans.factories import approved_plan
+from tests.plans.factories import approved_plan, close_case
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +51,7 @@ def test_the_organisations_own_plan_is_used(owner, case, ngo):
 
 def test_closing_the_case_cancels_planned_visits(owner, supervisor, case):
     case = reintegrate(case, owner)
-    case_change_phase(
-        actor=supervisor, case=case, to_phase="closed", closure_reason="reintegration_completed"
-    )
+    close_case(case, requested_by=owner, approved_by=supervisor, reason="reintegration_completed")
     assert set(case.followup_visits.values_list("status", flat=True)) == {VisitStatus.CANCELLED}
     assert not Reminder.objects.filter(visit__case=case).exists()
 

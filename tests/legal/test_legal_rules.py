@@ -9,10 +9,10 @@ from django.db import connection
 from django.utils import timezone
 
 from cases.models import CaseEvent
-from cases.services import case_change_phase
 from legal import services
 from legal.models import Compensation, Hearing, LegalProceeding
 from tests.cases.factories import CaseFactory
+from tests.plans.factories import close_case
 
 from .factories import CHARGES, full_proceeding, proceeding
 
@@ -42,9 +42,7 @@ def test_only_who_may_record_legal_detail_records_it(case, colleague, outsider, 
 
 def test_a_closed_case_takes_no_new_proceeding(case, owner, supervisor):
     closed = CaseFactory(actor=owner)
-    closed = case_change_phase(
-        actor=supervisor, case=closed, to_phase="closed", closure_reason="lost_contact"
-    )
+    closed = close_case(closed, requested_by=owner, approved_by=supervisor)
     with pytest.raises(PermissionDenied):
         proceeding(closed, supervisor)
 

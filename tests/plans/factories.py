@@ -23,3 +23,13 @@ def approved_plan(case, actor) -> Plan:
         target_date=timezone.localdate() + dt.timedelta(days=30),
     )
     return plan
+
+
+def close_case(case, *, requested_by, approved_by, reason: str = "lost_contact", note: str = ""):
+    """Close a case the only way it closes: a closure request, approved by someone else."""
+    from cases.models import Case
+    from plans import services
+
+    approval = services.closure_request(actor=requested_by, case=case, reason=reason, note=note)
+    services.approval_approve(actor=approved_by, approval=approval)
+    return Case.objects.get(pk=case.pk)

@@ -6,9 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessEvent
 from cases.models import Phase
+from followup.services import community_resource_create
+from organisations.models import Province
 from plans.models import Approval, ApprovalStatus, Domain, Plan, PlanStatus, ServiceDelivery
 from tests.cases.factories import CaseFactory
 from tests.plans.factories import approved_plan
@@ -153,3 +156,31 @@ def _plan_page_queries(client, owner, goals: int) -> int:
 def test_plan_page_query_count_does_not_grow_with_the_plan(client_for, owner):
     client = client_for(owner)
     assert _plan_page_queries(client, owner, 1) == _plan_page_queries(client, owner, 8)
+
+
+def test_community_preparation_offers_and_takes_only_home_province_resources(
+    client_for, case, owner
+):
+    home = community_resource_create(
+        actor=owner, kind="pagoda", name="Wat Kien Svay", province=case.origin_province
+    )
+    elsewhere = community_resource_create(
+        actor=owner,
+        kind="pagoda",
+        name="Wat Phnom",
+        province=Province.objects.exclude(pk=case.origin_province_id).first(),
+    )
+    client = client_for(owner)
+    url = reverse("plans:community-preparation-create", args=[case.pk])
+    offered = client.get(url).context["form"].fields["resource"].queryset
+    assert list(offered) == [home]
+    posted = client.post(
+        url,
+        {
+            "resource": elsewhere.pk,
+            "met_on": timezone.localdate().isoformat(),
+            "agreed_to": "Visit",
+        },
+    )
+    assert "home province" in posted.context["form"].errors["resource"][0]
+    assert not case.community_preparation.exists()

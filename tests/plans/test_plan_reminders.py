@@ -6,13 +6,12 @@ import datetime as dt
 
 import pytest
 
-from cases.models import Phase
-from cases.services import case_change_phase
 from followup.models import Notification, Reminder, ReminderKind
 from followup.sending import reminders_send_due
 from followup.services import reminder_due_times
 from plans import reminders, services
 from plans.models import Action, ActionStatus, Domain, Goal, GoalProgress
+from tests.plans.factories import close_case
 from tests.plans.test_plan_rules import SCORES, TODAY, _approved, _draft
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +169,6 @@ def test_a_new_version_replaces_the_old_versions_unsent_reminders(case, owner, s
 def test_a_closed_case_is_not_recalled(case, owner, supervisor):
     plan = _approved(case, owner, supervisor)
     action = Action.objects.get(goal__plan=plan)
-    case_change_phase(actor=supervisor, case=case, to_phase=Phase.CLOSED, closure_reason="other")
+    close_case(case, requested_by=owner, approved_by=supervisor, reason="other")
     reminders_send_due(now=reminder_due_times(action.target_date)[ReminderKind.OVERDUE])
     assert kinds(owner) == kinds(supervisor) == []

@@ -171,6 +171,42 @@ def test_closure_is_requested_and_approved_by_someone_else(case, owner, supervis
     assert case.phase == Phase.CLOSED and case.closure_reason == "reintegration_completed"
 
 
+def test_a_case_closes_only_through_an_approved_closure_request(case, owner, supervisor):
+    from cases.services import case_close
+
+    pending = services.closure_request(actor=owner, case=case, reason="moved_away")
+    with pytest.raises(ValidationError, match="request to close it"):
+        case_change_phase(actor=supervisor, case=case, to_phase=Phase.CLOSED)
+    with pytest.raises(ValidationError, match="request to close it"):
+        case_close(actor=supervisor, approval=pending)  # not decided yet
+    case.refresh_from_db()
+    assert case.phase != Phase.CLOSED
+    services.approval_approve(actor=supervisor, approval=pending)
+    case.refresh_from_db()
+    assert case.phase == Phase.CLOSED and case.closure_reason == "moved_away"
+    assert case.closed_on == timezone.localdate()
+
+
+def test_community_preparation_engages_only_the_home_provinces_resources(case, owner):
+    from followup.services import community_resource_create
+    from organisations.models import Province
+
+    elsewhere = Province.objects.exclude(pk=case.origin_province_id).first()
+    far = community_resource_create(actor=owner, kind="pagoda", name="Wat Sok", province=elsewhere)
+    with pytest.raises(ValidationError) as refused:
+        services.community_preparation_record(
+            actor=owner, case=case, resource=far, met_on=TODAY, agreed_to="Visit"
+        )
+    assert "home province" in refused.value.message_dict["resource"][0]
+    near = community_resource_create(
+        actor=owner, kind="pagoda", name="Wat Chan", province=case.origin_province
+    )
+    step = services.community_preparation_record(
+        actor=owner, case=case, resource=near, met_on=TODAY, agreed_to="Visit"
+    )
+    assert step.resource == near
+
+
 def test_a_supervisors_own_closure_request_needs_another_supervisor(case, supervisor, ngo):
     approval = services.closure_request(actor=supervisor, case=case, reason="lost_contact")
     with pytest.raises(PermissionDenied):

@@ -153,9 +153,9 @@ def test_decline_needs_a_reason_and_complete_an_outcome(
 
 
 def test_a_closed_case_is_not_referred(case, owner, supervisor, other_ngo, consent):
-    from cases.services import case_change_phase
+    from tests.plans.factories import close_case
 
-    case_change_phase(actor=supervisor, case=case, to_phase="closed", closure_reason="other")
+    close_case(case, requested_by=owner, approved_by=supervisor, reason="other")
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="closed case"):
         send(case, owner, other_ngo)

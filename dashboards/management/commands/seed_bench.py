@@ -287,6 +287,8 @@ class Command(BaseCommand):
             sequences[(org, intake.year)] += 1
             number = sequences[(org, intake.year)]
             closed_on = None
+            # Bench rows are written in bulk, not through the services: a closed bench case
+            # has no closure request behind it (seed_demo closes through request and approval).
             if phase == "closed":
                 closed_on = min(intake + dt.timedelta(days=rng.randint(60, 700)), today)
             worker = rng.choice(self.workers[org])
