@@ -82,6 +82,10 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "referral.consent_withdrawn": lambda a: (
         _("Consent withdrawn: the referral to %(organisation)s no longer shares data") % a
     ),
+    # An answer given in the receiver's own system (Primero) and read back from it.
+    "referral.accepted_in_system": lambda a: _("Accepted by %(organisation)s in %(system)s") % a,
+    "referral.declined_in_system": lambda a: _("Declined by %(organisation)s in %(system)s") % a,
+    "referral.completed_in_system": lambda a: _("Completed by %(organisation)s in %(system)s") % a,
     "referral.access_ended": lambda a: _("Access of %(organisation)s ended with the referral") % a,
     # Follow-up visits.
     "visits.planned": lambda a: _("Follow-up planned at %(months)s months") % a,

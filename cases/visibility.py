@@ -144,6 +144,16 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "returns.ReturnStep": {
         HEALTH: ("id", "cross_border_return", "step", "done_on", "done_by", "note", "recorded_at"),
     },
+    # A referral a Primero user sent: read only by the organisation it is addressed to, which
+    # needs its notes to give the service; what Primero shared of the survivor is identity.
+    "primero.InboundReferral": {
+        BOOKKEEPING: (
+            "id", "connection", "primero_case_id", "primero_referral_id", "short_id", "sent_by",
+            "service", "notes", "status", "decline_reason", "case", "received_at",
+            "answered_at", "answered_by",
+        ),
+        IDENTITY: ("shared",),
+    },
     "followup.FollowUpVisit": {
         BOOKKEEPING: (
             "id", "case", "scheduled_for", "assigned_worker", "status", "plan_month",

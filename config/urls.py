@@ -44,6 +44,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("audit/", include("audit.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("primero/", include("primero.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

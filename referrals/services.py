@@ -22,6 +22,7 @@ from .permissions import (
     can_send_referral,
 )
 from .selectors import ACTIVE_STATUSES, holding_access
+from .signals import referral_cancelled, referral_consent_withdrawn, referral_sent
 
 # Which status may follow which, and who moves it there (the service checks the who).
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -242,6 +243,7 @@ def referral_send(
     sent = "referral.sent" if consent is not None else "referral.sent_without_consent"
     _event(referral, actor, sent, service=timeline.choice(referral, "service"))
     webhooks.referral_created(referral)
+    referral_sent.send(sender=Referral, referral=referral)
     return referral
 
 
@@ -368,6 +370,7 @@ def referral_cancel(*, actor: User, referral: Referral) -> Referral:
     _event(referral, actor, "referral.cancelled", sender=referral.from_organisation.name)
     if held_access:
         _end_access(referral, actor, timezone.localdate())
+    referral_cancelled.send(sender=Referral, referral=referral)
     return referral
 
 
@@ -391,7 +394,52 @@ def referrals_revoke_for_withdrawn_consent(*, consent: Consent, actor: User | No
         _event(referral, actor, "referral.consent_withdrawn")
         if held_access:
             _end_access(referral, actor, today)
+        referral_consent_withdrawn.send(sender=Referral, referral=referral)
     return len(concerned)
+
+
+# An answer given in the receiver's own system, read back from it: status → timeline message.
+REMOTE_ANSWER_EVENTS = {
+    Status.ACCEPTED: "referral.accepted_in_system",
+    Status.DECLINED: "referral.declined_in_system",
+    Status.COMPLETED: "referral.completed_in_system",
+}
+
+
+@transaction.atomic
+def referral_record_remote_answer(
+    *, referral: Referral, to_status: str, system: str, note: str = ""
+) -> Referral:
+    """The receiver answered in its own system (Primero): the same changes as its answer in
+    Homecoming, with no Homecoming actor, and a timeline naming the system. A referral done
+    there before it was accepted here is accepted first."""
+    referral = _lock(referral)
+    if to_status == Status.COMPLETED and referral.status == Status.SENT:
+        referral = referral_record_remote_answer(
+            referral=referral, to_status=Status.ACCEPTED, system=system
+        )
+    _check_transition(referral, to_status)
+    referral.status = to_status
+    if to_status in (Status.ACCEPTED, Status.DECLINED):
+        referral.record_answer(None)
+    if to_status == Status.DECLINED:
+        referral.decline_reason = note or system
+    if to_status == Status.COMPLETED:
+        referral.outcome = note or system
+        referral.completed_at = timezone.now()
+        grace = referral.from_organisation.referral_access_grace_days
+        referral.access_ends_on = timezone.localdate() + dt.timedelta(days=grace)
+    referral.save()
+    if to_status == Status.ACCEPTED:
+        case_access_grant(actor=None, case=referral.case, organisation=referral.to_organisation)
+    _event(referral, None, REMOTE_ANSWER_EVENTS[to_status], system=system)
+    if to_status == Status.COMPLETED:
+        webhooks.referral_completed(referral)
+    else:
+        webhooks.referral_answered(referral)
+    if to_status == Status.COMPLETED and referral.access_ends_on <= timezone.localdate():
+        _end_access(referral, None, timezone.localdate())
+    return referral
 
 
 @transaction.atomic

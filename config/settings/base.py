@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "demo",
     "webforms",
     "webhooks",
+    "primero",
 ]
 
 MIDDLEWARE = [
@@ -324,6 +325,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 30.0},
     },
+    "primero-sync": {
+        "task": "primero.tasks.primero_sync",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
     # /readyz reports beat as not ready when no heartbeat arrived for BEAT_HEARTBEAT_MAX_AGE.
     "ops-beat-heartbeat": {
         "task": "ops.tasks.beat_heartbeat",
@@ -351,6 +357,13 @@ WEBHOOKS_MAX_ATTEMPTS = 16
 WEBHOOKS_PAUSE_AFTER_HOURS = 24
 # A claim older than this is taken to be a worker that died mid-delivery.
 WEBHOOKS_CLAIM_SECONDS = 120
+# Primero v2 servers (primero app): every call gives up after this many seconds; new cases
+# are created in this Primero module.
+PRIMERO_TIMEOUT_SECONDS = env.float("PRIMERO_TIMEOUT_SECONDS", default=15.0)
+PRIMERO_MODULE_ID = env("PRIMERO_MODULE_ID", default="primeromodule-cp")
+# The integration account's password goes with every call: plain http only for a server on
+# this machine in development and tests.
+PRIMERO_ALLOW_HTTP = env.bool("PRIMERO_ALLOW_HTTP", default=False)
 
 # Documents attached to cases: encrypted files in their own storage, never under a URL the
 # web server serves. Local disk by default; S3-compatible object storage (django-storages) by

@@ -16,3 +16,4 @@ ALLOW_DEMO_DATA = True
 # A receiver tried on this machine is plain http on loopback.
 WEBHOOKS_REQUIRE_HTTPS = False
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+PRIMERO_ALLOW_HTTP = env.bool("PRIMERO_ALLOW_HTTP", default=True)
