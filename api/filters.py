@@ -123,6 +123,12 @@ class PlanRecordFilter(UpdatedSinceFilterSet):
     case = IdFilter(field_name="case_id")
 
 
+class ReturnFilter(UpdatedSinceFilterSet):
+    """Cross-border returns: by case, and what changed since (a step recorded changes it)."""
+
+    case = IdFilter(field_name="case_id")
+
+
 class PlanFilter(PlanRecordFilter):
     status = filters.ChoiceFilter(choices=PlanStatus.choices)
 

@@ -19,6 +19,7 @@ from .views.plans import (
     ServiceDeliveryViewSet,
 )
 from .views.referrals import ReferralViewSet
+from .views.returns import ReturnViewSet
 
 app_name = "api"
 
@@ -36,6 +37,7 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("services-delivered", ServiceDeliveryViewSet, basename="service-delivered")
+router.register("returns", ReturnViewSet, basename="return")
 router.register("family-assessments", FamilyAssessmentViewSet, basename="family-assessment")
 router.register(
     "community-preparation", CommunityPreparationViewSet, basename="community-preparation"

@@ -36,6 +36,7 @@ URL_TARGETS = {
     "plans": {"pk": "case"},
     "documents": {"case_pk": "case", "pk": "documents.Document"},
     "legal": {"case_pk": "case"},
+    "returns": {"case_pk": "case"},
 }
 
 

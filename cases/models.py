@@ -34,6 +34,8 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 class ClosureReason(models.TextChoices):
     REINTEGRATION_COMPLETED = "reintegration_completed", _("Reintegration completed")
     TRANSFERRED = "transferred", _("Transferred to another organisation")
+    # A foreign national gone home from Cambodia, received by an agency there (returns app).
+    RETURNED_HOME = "returned_home", _("Returned to country of origin")
     DECLINED_SERVICES = "declined_services", _("Survivor declined further services")
     LOST_CONTACT = "lost_contact", _("Lost contact")
     MOVED_AWAY = "moved_away", _("Moved out of the service area")

@@ -89,6 +89,15 @@ def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int
         case_path="proceeding__case_id",
     )  # fmt: skip
     _clear_text("legal", "ProtectionMeasure", case_ids, ["notes"], case_path="proceeding__case_id")
+    # Returns keep their direction, country and dates; the agency, route, who received the
+    # survivor and where, and the steps' notes name people and places.
+    _clear_text(
+        "returns", "CrossBorderReturn", case_ids,
+        ["receiving_agency", "route_other", "received_by", "handover_place"],
+    )  # fmt: skip
+    _clear_text(
+        "returns", "ReturnStep", case_ids, ["note"], case_path="cross_border_return__case_id"
+    )
     return count
 
 

@@ -473,6 +473,10 @@ def _phase_move(
     if to_phase == Phase.CLOSED:
         if not closure_reason:
             raise ValidationError({"closure_reason": _("Give the reason for closing the case.")})
+        # Function-level import: returns depends on cases, not the other way round.
+        from returns.services import closure_reason_check
+
+        closure_reason_check(case=case, reason=closure_reason)
         case.closure_reason = closure_reason
         case.closed_on = timezone.localdate()
     else:

@@ -135,6 +135,11 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "legal.hearing_cancelled": lambda a: _("Hearing cancelled"),
     "legal.protection_added": lambda a: _("Protection measure recorded"),
     "legal.compensation_recorded": lambda a: _("Compensation recorded"),
+    # Cross-border returns: which step, never the country, route, dates, people or agency
+    # (restricted like legal detail; the timeline is not).
+    "return.started": lambda a: _("Cross-border return started"),
+    "return.updated": lambda a: _("Cross-border return corrected"),
+    "return.step": lambda a: _("Cross-border return: %(step)s") % a,
 }
 
 

@@ -129,6 +129,21 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "recorded_by",
         ),
     },
+    # A cross-border return is protection, restricted like legal detail: where and when a
+    # survivor crosses and who receives them is shared only where a referral's consent covers
+    # health facts (returns/permissions.py).
+    "returns.CrossBorderReturn": {
+        HEALTH: (
+            "id", "case", "direction", "country", "identified_on", "receiving_agency",
+            "document_authority", "family_assessment", "route", "route_other", "travelled_on",
+            "received_by", "handover_place", "created_by", "created_at", "updated_at",
+            # Derived: from the steps done.
+            "document_status", "steps",
+        ),
+    },
+    "returns.ReturnStep": {
+        HEALTH: ("id", "cross_border_return", "step", "done_on", "done_by", "note", "recorded_at"),
+    },
     # A referral a Primero user sent: read only by the organisation it is addressed to, which
     # needs its notes to give the service; what Primero shared of the survivor is identity.
     "primero.InboundReferral": {
@@ -291,7 +306,9 @@ def consent_category(consent, health_organisation_ids: Iterable[int]) -> str:
 HEALTH_MESSAGES = frozenset({"session", "case.sensitive_facts_changed"})
 # Legal detail is restricted like health facts, and that a survivor has a court case, a
 # hearing or a protection measure is itself legal detail: every such line is read as health.
-HEALTH_MESSAGE_PREFIXES = ("legal.",)
+# So is that a survivor is being returned across a border, and how far it has gone
+# (returns/permissions.py).
+HEALTH_MESSAGE_PREFIXES = ("legal.", "return.")
 CASE_FACTS_EVENTS = frozenset({"phase_changed", "follow_up"})
 
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("documents/", include("documents.urls")),
     path("legal/", include("legal.urls")),
+    path("returns/", include("returns.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("audit/", include("audit.urls")),
     path("webhooks/", include("webhooks.urls")),

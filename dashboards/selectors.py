@@ -16,7 +16,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 
 from cases.countries import CAMBODIA
@@ -29,6 +29,7 @@ from plans.models import (
     ServiceDelivery,
 )
 from referrals.models import Referral, Status
+from returns.models import CrossBorderReturn
 
 from .disclosure import Tally, key_sum, tally_add
 from .forms import DashboardFilters
@@ -365,13 +366,48 @@ def livelihood_after_return(scope: DashboardScope, filters: DashboardFilters) ->
     return {"counts": counts, "medians": medians, "incomes_recorded": income_keys}
 
 
+# --- cross-border returns ----------------------------------------------------------------------
+
+
+def returns_in_scope(scope: DashboardScope, filters: DashboardFilters) -> QuerySet:
+    """Returns of the cases in scope on which the survivor travelled in the period."""
+    q = scope.case_q("case__") & filters.case_q("case__") & filters.date_q("travelled_on")
+    return CrossBorderReturn.objects.filter(q, travelled_on__isnull=False).order_by()
+
+
+def cross_border_returns(scope: DashboardScope, filters: DashboardFilters) -> dict:
+    """Returns by (direction, country), by (month of travel, direction), and per (direction,
+    country) the histogram of days from identification to the journey (for the median): one
+    query grouping by direction, country, month and days, a few hundred rows at most."""
+    waited = ExpressionWrapper(F("travelled_on") - F("identified_on"), output_field=DurationField())
+    rows = (
+        returns_in_scope(scope, filters)
+        .annotate(month=TruncMonth("travelled_on"), waited=waited)
+        .values("direction", "country", "month", "waited")
+        .annotate(n=Count("*"), k=key_sum())
+        .order_by()
+    )
+    by_country: dict[tuple[str, str], Tally] = {}
+    by_month: dict[tuple[str, str], Tally] = {}
+    days: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        n, pair = Tally(row["n"], row["k"]), (row["direction"], row["country"])
+        month = (row["month"].strftime("%Y-%m"), row["direction"])
+        by_country[pair] = tally_add(by_country.get(pair, 0), n)
+        by_month[month] = tally_add(by_month.get(month, 0), n)
+        waited_days = row["waited"].days
+        days[pair][waited_days] = days[pair].get(waited_days, 0) + row["n"]
+    medians = {pair: _median(histogram) for pair, histogram in days.items()}
+    return {"by_country": by_country, "by_month": by_month, "median_days": medians}
+
+
 # --- the whole dashboard -----------------------------------------------------------------------
 
 
 def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: dt.date) -> dict:
     """Every indicator's raw numbers, in a number of queries that does not grow with the
     caseload (one for each case indicator, one for referrals, two for visits, four for the
-    reintegration plans)."""
+    reintegration plans, one for cross-border returns)."""
     referrals, medians = referral_indicators(scope, filters)
     return {
         "province": caseload_by_province(scope, filters),
@@ -392,4 +428,5 @@ def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: d
         "services_delivered": services_delivered(scope, filters),
         "recommendations": family_recommendations(scope, filters),
         "livelihood_after_return": livelihood_after_return(scope, filters),
+        "returns": cross_border_returns(scope, filters),
     }

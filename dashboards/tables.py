@@ -27,6 +27,7 @@ from plans.models import (
     ProviderKind,
     Recommendation,
 )
+from returns.models import Direction
 
 from . import selectors
 from .disclosure import (
@@ -581,6 +582,66 @@ def _share_and_income(table: Table, row, median, recorded) -> str:
     return f"{share} · {income}"
 
 
+RETURN_DIRECTIONS = (Direction.INTO_CAMBODIA, Direction.OUT_OF_CAMBODIA)
+
+
+def _direction_labels() -> list[str]:
+    return [_("Into Cambodia"), _("Out of Cambodia")]
+
+
+def table_returns(numbers, protection: Protection = PERTURBED) -> Table:
+    """Returns by the other country, in each direction, with the median days from
+    identification to the journey: where survivors come home from, and go home to."""
+    data = numbers["returns"]
+    codes = sorted({code for _direction, code in data["by_country"]}, key=_country_name)
+    cells = [[data["by_country"].get((d, code), 0) for d in RETURN_DIRECTIONS] for code in codes]
+    minimum = MEDIAN_MIN_COUNT if protection.perturbed else SMALL
+    table = Table(
+        slug="returns",
+        title=_("Cross-border returns, by country and direction"),
+        row_header=_("Country"),
+        row_keys=codes,
+        row_labels=[_country_name(code) for code in codes],
+        column_labels=_direction_labels(),
+        cells=cells,
+        row_totals=True,
+        chart="cells",
+        extra_label=_("Median days from identification to return"),
+        note=_(
+            "Returns on which the survivor travelled in the period. A median is shown only "
+            "over at least %(n)s returns in one direction."
+        )
+        % {"n": minimum},
+    )
+    table.extra = [
+        " · ".join(
+            _format_median(data["median_days"].get((d, code)), count, protection, minimum)
+            for d, count in zip(RETURN_DIRECTIONS, row, strict=True)
+        )
+        for code, row in zip(codes, cells, strict=True)
+    ]
+    return table
+
+
+def _country_name(code: str) -> str:
+    return countries.translate_pair(code).name
+
+
+def table_returns_by_month(numbers, filters, today) -> Table:
+    months = _months(numbers, filters, today)
+    counts = numbers["returns"]["by_month"]
+    return Table(
+        slug="returns-by-month",
+        title=_("Cross-border returns per month"),
+        row_header=_("Month of travel"),
+        row_keys=months,
+        row_labels=months,
+        column_labels=_direction_labels(),
+        cells=[[counts.get((month, d), 0) for d in RETURN_DIRECTIONS] for month in months],
+        row_totals=True,
+    )
+
+
 def dashboard_tables(
     scope: DashboardScope,
     filters: DashboardFilters,
@@ -616,6 +677,8 @@ def dashboard_tables(
         table_services(numbers),
         table_recommendations(numbers),
         table_livelihood_after_return(numbers, protection),
+        table_returns(numbers, protection),
+        table_returns_by_month(numbers, filters, today),
     ]
     return [table.apply(protection) for table in tables]
 
@@ -649,4 +712,6 @@ TABLE_SLUGS = (
     "services",
     "recommendations",
     "livelihood-outcomes",
+    "returns",
+    "returns-by-month",
 )

@@ -2,10 +2,12 @@
 court papers, medical reports.
 
 A document always belongs to a case (whose organisation owns it and whose sharing decides who
-else sees it) and, at most, to one record of that case: a consent or a reintegration plan.
-A new kind of record (a legal proceeding, a return) adds one nullable foreign key and its name
-to `ATTACHED_TO`. The file itself is encrypted and stored under a random name through the
-`documents` storage (documents/storage.py); the uploaded name is kept here, encrypted."""
+else sees it) and, at most, to one record of that case: a consent, a reintegration plan, a
+legal proceeding or a cross-border return. A new kind of record adds one nullable foreign key
+and its name to `ATTACHED_TO` (and to `RESTRICTED_ATTACHMENTS` in documents/permissions.py
+when the record itself is restricted). The file itself is encrypted and stored under a random
+name through the `documents` storage (documents/storage.py); the uploaded name is kept here,
+encrypted."""
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.encryption import EncryptedTextField
 from cases.models import Case, Consent
+from legal.models import LegalProceeding
 from plans.models import Plan
+from returns.models import CrossBorderReturn
 
 
 class Category(models.TextChoices):
@@ -34,7 +38,7 @@ class ContentType(models.TextChoices):
 
 
 # The records a document may be attached to besides its case: at most one of them.
-ATTACHED_TO = ("consent", "plan")
+ATTACHED_TO = ("consent", "plan", "proceeding", "cross_border_return")
 
 
 def _at_most_one_attachment() -> Q:
@@ -58,6 +62,22 @@ class Document(models.Model):
     plan = models.ForeignKey(
         Plan,
         verbose_name=_("reintegration plan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    proceeding = models.ForeignKey(
+        LegalProceeding,
+        verbose_name=_("legal proceeding"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    cross_border_return = models.ForeignKey(
+        CrossBorderReturn,
+        verbose_name=_("cross-border return"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -4,11 +4,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.models import Case
+from cases.permissions import visible_case_categories
 from cases.selectors import case_get_for_user
 from organisations.models import User
 
 from .models import Document
-from .permissions import categories_for, visible_categories
+from .permissions import can_view_document, categories_for, hidden_attachments
 
 MAX_ID = 2**63 - 1
 
@@ -18,9 +19,13 @@ def documents_for_case(
 ) -> QuerySet[Document]:
     """The case's documents the user may see (the case itself already found visible). `seen`:
     the case's data categories the user sees, when the page has them already."""
-    categories = categories_for(seen) if seen is not None else visible_categories(user, case)
-    return Document.objects.filter(case=case, category__in=sorted(categories)).select_related(
-        "uploaded_by", "consent", "plan"
+    if seen is None:
+        seen = visible_case_categories(user, case)
+    documents = Document.objects.filter(case=case, category__in=sorted(categories_for(seen)))
+    for name in hidden_attachments(seen):
+        documents = documents.filter(**{f"{name}__isnull": True})
+    return documents.select_related(
+        "uploaded_by", "consent", "plan", "proceeding", "cross_border_return"
     )
 
 
@@ -39,7 +44,7 @@ def document_get_for_user(*, user: User, pk: int | str) -> Document:
         case = case_get_for_user(user=user, pk=document.case_id)
     except Http404:
         raise Http404("No such document.") from None
-    if document.category not in visible_categories(user, case):
-        raise Http404("No such document.")
     document.case = case
+    if not can_view_document(user, document):
+        raise Http404("No such document.")
     return document

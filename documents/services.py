@@ -6,13 +6,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Consent
+from legal.models import LegalProceeding
 from organisations.models import User
 from plans.models import Plan
+from returns.models import CrossBorderReturn
 
 from . import storage
 from .files import checked_content
 from .models import Document
-from .permissions import can_upload_documents, uploadable_categories
+from .permissions import can_attach_to, can_upload_documents, uploadable_categories
 
 NAME_LENGTH = 255
 
@@ -25,9 +27,12 @@ def document_upload(
     category: str,
     consent: Consent | None = None,
     plan: Plan | None = None,
+    proceeding: LegalProceeding | None = None,
+    cross_border_return: CrossBorderReturn | None = None,
 ) -> Document:
-    """Attach a file to a case, or to one of its consents or plans. Nothing is stored unless
-    everything is accepted: a refused file leaves neither a row nor a stored file."""
+    """Attach a file to a case, or to one of its consents, plans, legal proceedings or its
+    cross-border return. Nothing is stored unless everything is accepted: a refused file leaves
+    neither a row nor a stored file."""
     if not can_upload_documents(actor, case):
         raise PermissionDenied
     if category not in uploadable_categories(actor, case):
@@ -36,6 +41,14 @@ def document_upload(
         raise ValidationError({"consent": _("This consent belongs to another case.")})
     if plan is not None and plan.case_id != case.pk:
         raise ValidationError({"plan": _("This plan belongs to another case.")})
+    if proceeding is not None and proceeding.case_id != case.pk:
+        raise ValidationError({"proceeding": _("This legal proceeding belongs to another case.")})
+    if cross_border_return is not None and cross_border_return.case_id != case.pk:
+        raise ValidationError({"cross_border_return": _("This return belongs to another case.")})
+    attached = {"proceeding": proceeding, "cross_border_return": cross_border_return}
+    for name, record in attached.items():
+        if record is not None and not can_attach_to(actor, case, name):
+            raise PermissionDenied
     content, content_type = checked_content(file)
     name = storage.encrypted_save(content)
     try:
@@ -44,6 +57,8 @@ def document_upload(
                 case=case,
                 consent=consent,
                 plan=plan,
+                proceeding=proceeding,
+                cross_border_return=cross_border_return,
                 category=category,
                 content_type=content_type,
                 size=len(content),

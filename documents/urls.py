@@ -16,6 +16,12 @@ urlpatterns = audited_urls(
             name="consent",
         ),
         path("cases/<int:case_pk>/plans/<int:plan_pk>/", views.plan_documents, name="plan"),
+        path(
+            "cases/<int:case_pk>/proceedings/<int:proceeding_pk>/",
+            views.proceeding_documents,
+            name="proceeding",
+        ),
+        path("cases/<int:case_pk>/return/", views.return_documents, name="return"),
         path("<int:pk>/download/", views.download, name="download"),
     ]
 )

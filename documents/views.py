@@ -1,6 +1,7 @@
-"""Pages of documents: the upload form (for a case, a consent or a reintegration plan), the
-consent's and the plan's documents, and the download. Files are only ever served here, after
-the access check, as attachments; each download is in the access log."""
+"""Pages of documents: the upload form (for a case, a consent, a reintegration plan, a legal
+proceeding or the cross-border return), each record's documents, and the download. Files are
+only ever served here, after the access check, as attachments; each download is in the access
+log."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,8 @@ from audit.models import Action
 from audit.services import record
 from cases.forms import show_service_errors
 from cases.selectors import case_get_for_user
+from legal import selectors as legal_selectors
+from returns import selectors as return_selectors
 
 from . import selectors, services
 from .forms import DocumentForm
@@ -22,9 +25,11 @@ from .models import Category
 from .permissions import can_upload_documents, uploadable_categories
 
 
-def _upload_page(request, case, *, done, consent=None, plan=None, initial=None):
+def _upload_page(request, case, *, done, initial=None, **attachment):
+    """`attachment`: at most one of consent, plan, proceeding, cross_border_return."""
     if not can_upload_documents(request.user, case):
         raise Http404("No such case.")
+    record_to = next((value for value in attachment.values() if value is not None), None)
     categories = uploadable_categories(request.user, case)
     posted = request.method == "POST"
     form = DocumentForm(
@@ -40,8 +45,7 @@ def _upload_page(request, case, *, done, consent=None, plan=None, initial=None):
                 case=case,
                 file=form.cleaned_data["file"],
                 category=form.cleaned_data["category"],
-                consent=consent,
-                plan=plan,
+                **attachment,
             )
         except (ValidationError, PermissionDenied) as error:
             show_service_errors(form, error)
@@ -50,20 +54,14 @@ def _upload_page(request, case, *, done, consent=None, plan=None, initial=None):
             messages.success(request, _("Document added."))
             return redirect(done)
     attached = None
-    if consent is not None or plan is not None:
+    if record_to is not None:
         visible = selectors.documents_for_case(user=request.user, case=case)
-        attached = list(visible.filter(consent=consent, plan=plan))
-    record(request, action=Action.VIEW, case=case, obj=consent or plan)
+        attached = list(visible.filter(**{name: value for name, value in attachment.items()}))
+    record(request, action=Action.VIEW, case=case, obj=record_to)
     return render(
         request,
         "documents/upload.html",
-        {
-            "case": case,
-            "consent": consent,
-            "plan": plan,
-            "form": form,
-            "documents": attached,
-        },
+        {"case": case, "form": form, "documents": attached, **attachment},
     )
 
 
@@ -92,11 +90,28 @@ def plan_documents(request, case_pk: int, plan_pk: int):
     """A reintegration plan's documents and the form to add one."""
     case = case_get_for_user(user=request.user, pk=case_pk, perm="change")
     plan = get_object_or_404(case.plans, pk=plan_pk)
+    return _upload_page(request, case, done=request.path, plan=plan)
+
+
+@login_required
+def proceeding_documents(request, case_pk: int, proceeding_pk: int):
+    """A legal proceeding's documents (court papers) and the form to add one: for who may
+    record legal detail, a 404 for anyone else."""
+    proceeding = legal_selectors.proceeding_get_for_recording(
+        user=request.user, case_pk=case_pk, pk=proceeding_pk
+    )
     return _upload_page(
-        request,
-        case,
-        done=request.path,
-        plan=plan,
+        request, proceeding.case, done=request.path, proceeding=proceeding, initial=Category.LEGAL
+    )
+
+
+@login_required
+def return_documents(request, case_pk: int):
+    """The cross-border return's documents (a travel document, the acceptance letter) and the
+    form to add one: for who may record the return, a 404 for anyone else."""
+    ret = return_selectors.return_get_for_recording(user=request.user, case_pk=case_pk)
+    return _upload_page(
+        request, ret.case, done=request.path, cross_border_return=ret, initial=Category.IDENTITY
     )
 
 

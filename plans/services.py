@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cases import timeline
 from cases.models import Case, CaseEvent, ClosureReason, EventKind, Phase
 from organisations.models import User
+from returns.services import closure_reason_check
 
 from .models import (
     Action,
@@ -282,6 +283,10 @@ def closure_request(*, actor: User, case: Case, reason: str, note: str = "") -> 
         raise ValidationError(_("This case is already closed."))
     if reason not in ClosureReason.values:
         raise ValidationError({"reason": _("Choose the reason for closing the case.")})
+    try:
+        closure_reason_check(case=case, reason=reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.message_dict["closure_reason"]}) from None
     try:
         with transaction.atomic():
             approval = Approval.objects.create(

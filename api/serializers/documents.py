@@ -6,7 +6,10 @@ from rest_framework import serializers
 from cases.models import Case, Consent
 from cases.selectors import case_list_visible_to
 from documents.models import Category, Document
+from legal.models import LegalProceeding
 from plans.models import Plan
+from returns.models import CrossBorderReturn
+from returns.selectors import cases_with_protection_visible_to
 
 from ..fields import MAX_ID, VisiblePrimaryKeyField
 from .base import ReadModelSerializer
@@ -23,6 +26,8 @@ class DocumentSerializer(ReadModelSerializer):
             "case",
             "consent",
             "plan",
+            "proceeding",
+            "cross_border_return",
             "category",
             "content_type",
             "size",
@@ -44,6 +49,14 @@ def _plans_visible(user):
     return Plan.objects.filter(case__in=case_list_visible_to(user))
 
 
+def _proceedings_visible(user):
+    return LegalProceeding.objects.filter(case__in=cases_with_protection_visible_to(user))
+
+
+def _returns_visible(user):
+    return CrossBorderReturn.objects.filter(case__in=cases_with_protection_visible_to(user))
+
+
 class DocumentUploadSerializer(serializers.Serializer):
     case = VisiblePrimaryKeyField(scope=case_list_visible_to, model=Case)
     category = serializers.ChoiceField(choices=Category.choices)
@@ -63,6 +76,20 @@ class DocumentUploadSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="The reintegration plan this file belongs to.",
+    )
+    proceeding = VisiblePrimaryKeyField(
+        scope=_proceedings_visible,
+        model=LegalProceeding,
+        required=False,
+        allow_null=True,
+        help_text="The legal proceeding this file belongs to (court papers).",
+    )
+    cross_border_return = VisiblePrimaryKeyField(
+        scope=_returns_visible,
+        model=CrossBorderReturn,
+        required=False,
+        allow_null=True,
+        help_text="The cross-border return this file belongs to (a travel document).",
     )
 
 

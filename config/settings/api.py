@@ -36,6 +36,8 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, so the schema's enums read as the domain's words.
     "ENUM_NAME_OVERRIDES": {
         "CasePhaseEnum": "cases.models.Phase",
+        # Any country but Cambodia: where a survivor returns from or to.
+        "ReturnCountryEnum": "api.serializers.returns.OTHER_COUNTRIES",
         "SessionPhaseEnum": "cases.models.SessionPhase",
         "SessionKindEnum": "cases.models.SessionKind",
         "ResourceKindEnum": "followup.models.ResourceKind",

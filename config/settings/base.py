@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "plans",
     "documents",
     "legal",
+    "returns",
     "transfers",
     "dashboards",
     "api",

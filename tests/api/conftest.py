@@ -31,6 +31,7 @@ from tests.cases.factories import log_session
 from tests.legal.factories import full_proceeding
 from tests.organisations.factories import OrganisationFactory
 from tests.referrals.helpers import give_consent, send
+from tests.returns.factories import started
 
 
 @pytest.fixture
@@ -128,6 +129,7 @@ def world_build(*, owner, supervisor, case, third_ngo) -> SimpleNamespace:
         actor=owner, action=Action.objects.filter(goal__plan=plan).first(),
         delivered_on=timezone.localdate(), provider="Our social worker",
     )  # fmt: skip
+    cross_border_return = started(case, owner)
     family_assessment = family_assessment_record(
         actor=owner, case=case, visited_on=timezone.localdate(), people_met="Mother",
         family_attitude="mixed", community_attitude="hostile", family_member_involved=True,
@@ -146,6 +148,7 @@ def world_build(*, owner, supervisor, case, third_ngo) -> SimpleNamespace:
         monthly_income_riel=700_000, goal=plan.goals.get(),
     )  # fmt: skip
     return SimpleNamespace(
+        cross_border_return=cross_border_return,
         plan=plan,
         assessment=assessment,
         approval=plan.approvals.get(),

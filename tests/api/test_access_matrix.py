@@ -60,6 +60,11 @@ OBJECT_OPERATIONS = {
     ("/api/v1/approvals/{id}/", "get"): ("approval", None),
     ("/api/v1/approvals/{id}/decide/", "post"): ("approval", {"decision": "approve"}),
     ("/api/v1/services-delivered/{id}/", "get"): ("delivery", None),
+    ("/api/v1/returns/{id}/", "get"): ("cross_border_return", None),
+    ("/api/v1/returns/{id}/steps/", "post"): (
+        "cross_border_return",
+        {"step": "nationality_verified", "done_on": "2026-01-01"},
+    ),
     ("/api/v1/legal-proceedings/{id}/", "get"): ("proceeding", None),
     ("/api/v1/legal-proceedings/{id}/hearings/", "post"): ("proceeding", {"date": "2199-01-01"}),
     ("/api/v1/legal-proceedings/{id}/protection-measures/", "post"): (
@@ -94,6 +99,7 @@ LIST_OPERATIONS = {
     "/api/v1/assessments/": "assessment",
     "/api/v1/approvals/": "approval",
     "/api/v1/services-delivered/": "delivery",
+    "/api/v1/returns/": "cross_border_return",
     "/api/v1/legal-proceedings/": "proceeding",
     "/api/v1/hearings/": "hearing",
     "/api/v1/family-assessments/": "family_assessment",
@@ -212,6 +218,7 @@ def secrets_of(world) -> list[str]:
         "Nightmares",
         "Needs a lawyer",
         "Uncle arranged the journey",
+        "Canary Agency",
         CHARGES,
     ]
 

@@ -24,6 +24,7 @@ from tests.cases.factories import CaseFactory, log_session
 from tests.legal.factories import full_proceeding
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.referrals.helpers import give_consent, send, share, unshare
+from tests.returns.factories import started
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,9 @@ BUDGETS = {
     "/api/v1/organisations/": 2,
     "/api/v1/provinces/": 2,
     "/api/v1/tombstones/": 3,
+    # + page of returns with their case and family assessment; + their steps; + referral
+    # shares.
+    "/api/v1/returns/": 5,
     # The plan's records, of the organisation's own cases only: + page with case; + audit row.
     # Plans: + goals of the page; + their actions.
     "/api/v1/plans/": 5,
@@ -111,6 +115,7 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
         referral = send(theirs, partner_worker, owner.membership.organisation, shares_health=True)
         referral_accept(actor=receiver, referral=referral)
         log_session(actor=partner_worker, case=theirs)
+        started(theirs, partner_worker)
         visit_add(actor=partner_worker, case=theirs, scheduled_for=next_year)
         full_proceeding(theirs, partner_worker)
         gone = CaseFactory(actor=partner_worker)

@@ -54,10 +54,11 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     # + sessions with counsellors; + referrals; + next visits; + last visit;
     # + organisations it is shared with; + timeline with actors; + the reintegration plan's
     # versions; + legal proceedings (none here; their details cost 3 more, tests/legal);
+    # + the cross-border return (none here; its steps cost 1 more, tests/returns);
     # + the audit row ("Opened by" is for supervisors: none for the worker); + documents;
     # + the consents and plan versions a document may be attached to; + the forms of
     # exploitation with their provinces.
-    assert count == REQUEST_OVERHEAD + 16, sql
+    assert count == REQUEST_OVERHEAD + 17, sql
 
 
 @pytest.mark.parametrize("cases", [2, 12])

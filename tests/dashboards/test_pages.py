@@ -201,10 +201,11 @@ def test_dashboard_query_count_is_constant(client_for, officer, owner, cases):
         response = client.get(DASHBOARD)
     assert response.status_code == 200
     # Session, user, membership; provinces for the form and the organisations to choose from;
-    # 17 aggregates (one per case indicator, the forms of exploitation's totals by movement and
+    # 18 aggregates (one per case indicator, the forms of exploitation's totals by movement and
     # the foreign nationals among them; one for referrals, two for visits, four for the
-    # plans); provinces for the table and the names of the organisations counted.
-    assert len(captured) == 3 + 2 + 17 + 2, [q["sql"] for q in captured.captured_queries]
+    # plans, one for cross-border returns); provinces for the table and the names of the
+    # organisations counted.
+    assert len(captured) == 3 + 2 + 18 + 2, [q["sql"] for q in captured.captured_queries]
 
 
 def test_cached_dashboard_costs_no_aggregate(client_for, settings, officer, owner):
