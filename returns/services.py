@@ -52,6 +52,15 @@ def _check_direction(case: Case, direction: str, country: str) -> None:
         raise ValidationError({"direction": _("Choose the direction of the return.")})
     if str(country) == CAMBODIA:
         raise ValidationError({"country": _("Name the other country, not Cambodia.")})
+    if direction == Direction.OUT_OF_CAMBODIA and case.nationality == CAMBODIA:
+        raise ValidationError(
+            {
+                "direction": _(
+                    "A return out of Cambodia is for a survivor of another nationality: record "
+                    "the case's nationality first."
+                )
+            }
+        )
     if direction == Direction.INTO_CAMBODIA and case.movement != Movement.CROSS_BORDER:
         raise ValidationError(
             {

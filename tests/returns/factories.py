@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from cases.models import Case
 from plans.services import family_assessment_record
 from returns import services
 
@@ -21,6 +22,10 @@ def started(case, actor, **overrides):
         "receiving_agency": AGENCY,
     }
     arguments.update(overrides)
+    if arguments["direction"] == "out_of_cambodia" and case.nationality == "KH":
+        # A return out of Cambodia is for a survivor of another nationality: an Indonesian.
+        Case.objects.filter(pk=case.pk).update(nationality="ID")
+        case.nationality = "ID"
     return services.return_start(actor=actor, case=case, **arguments)
 
 

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from returns.models import CrossBorderReturn
+from tests.cases.factories import CaseFactory
 from tests.referrals.helpers import share
 
 from .factories import AGENCY, days_ago, started
@@ -17,7 +18,8 @@ def api(user):
     return client
 
 
-def test_the_worker_starts_a_return_and_ticks_its_steps(case, owner):
+def test_the_worker_starts_a_return_and_ticks_its_steps(owner):
+    case = CaseFactory(actor=owner, nationality="ID")
     client = api(owner)
     response = client.post(
         "/api/v1/returns/",
@@ -103,3 +105,17 @@ def test_a_partner_reads_what_its_referral_shares_and_records_nothing(case, owne
     )
     assert response.status_code == 403
     assert ret.steps.count() == 1
+
+
+def test_a_cambodian_cannot_be_returned_out_of_cambodia(case, owner):
+    response = api(owner).post(
+        "/api/v1/returns/",
+        {"case": case.pk, "direction": "out_of_cambodia", "country": "TH",
+         "identified_on": days_ago(30).isoformat()},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.content.decode()
+    assert "direction" in body and "another nationality" in body
+    assert not CrossBorderReturn.objects.exists()

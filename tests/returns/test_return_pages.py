@@ -145,6 +145,14 @@ def test_bad_input_is_a_form_error_and_saves_nothing(client_for, case, owner):
     )
     assert response.status_code == 200
     assert not CrossBorderReturn.objects.exists()
+    response = client.post(
+        reverse("returns:create", args=[case.pk]),
+        {"direction": "out_of_cambodia", "country": "TH",
+         "identified_on": days_ago(30).isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "for a survivor of another nationality" in response.content.decode()
+    assert not CrossBorderReturn.objects.exists()
     started(case, owner)
     response = client.post(
         reverse("returns:step", args=[case.pk, "travelled"]),

@@ -12,6 +12,7 @@ from cases.retention import cases_anonymise
 from cases.services import case_change_phase
 from plans.models import Approval
 from plans.services import approval_approve, closure_request
+from returns import services
 from returns.models import CrossBorderReturn, ReturnStep
 from tests.cases.factories import CaseFactory
 
@@ -200,6 +201,23 @@ def test_anonymisation_clears_who_received_the_survivor_and_where(case, owner):
     assert (ret.receiving_agency, ret.received_by, ret.handover_place) == ("", "", "")
     assert (ret.direction, ret.country, ret.travelled_on) == ("out_of_cambodia", "ID", days_ago(10))
     assert not ReturnStep.objects.exclude(note="").exists()
+
+
+def test_only_a_survivor_of_another_nationality_is_returned_out_of_cambodia(case, owner):
+    assert case.nationality == "KH"
+    with pytest.raises(ValidationError) as error:
+        services.return_start(
+            actor=owner, case=case, direction="out_of_cambodia", country="TH",
+            identified_on=days_ago(30),
+        )  # fmt: skip
+    assert "nationality" in error.value.message_dict["direction"][0]
+    assert not CrossBorderReturn.objects.exists()
+    # The same Cambodian comes home from Thailand: a return into Cambodia.
+    ret = services.return_start(
+        actor=owner, case=case, direction="into_cambodia", country="TH",
+        identified_on=days_ago(30),
+    )  # fmt: skip
+    assert ret.direction == "into_cambodia"
 
 
 # --- how the case ends --------------------------------------------------------------------------
