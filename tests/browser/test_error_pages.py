@@ -1,6 +1,7 @@
 """Not found and not sent: the app's own pages, translated, fitting a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import LANGUAGES, PHONE, signed_in
 from tests.cases.factories import CaseFactory
@@ -35,5 +36,5 @@ def test_not_found_and_not_sent_are_the_apps_own_pages(
     page.context.clear_cookies(name="csrftoken")
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=WORDS[language]["403"]).is_visible()
+    expect(page.get_by_role("heading", name=WORDS[language]["403"])).to_be_visible()
     assert fits(page)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from followup.services import visit_add
 from tests.browser.conftest import choose_language, screenshot, sign_in
@@ -32,7 +33,7 @@ def test_deactivating_a_person_with_open_cases_asks_and_hands_them_over(
 
     page.locator("main form button[type=submit]").click()  # nobody chosen: refused
     error = page.locator("main form .errorlist").first
-    assert error.is_visible()
+    expect(error).to_be_visible()  # waits for the refused form to come back
     if language == "km":
         assert "ជ្រើសរើសអ្នកដែលទទួលបន្ត" in error.inner_text()
     else:

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 
 from cases.models import Phase
 from cases.services import case_change_phase, consent_record
@@ -148,7 +149,7 @@ def test_a_cambodian_home_from_thailand_through_poipet_goes_on_into_reintegratio
     on_the_phone(page, "consent-form-km-phone")
     page.get_by_role("button", name=in_khmer("Upload")).click()
     page.wait_for_load_state()
-    assert page.locator("ul.documents").get_by_text("signed-consent.pdf").is_visible()
+    expect(page.locator("ul.documents").get_by_text("signed-consent.pdf")).to_be_visible()
     assert in_khmer("Consent form") in page.locator("ul.documents").inner_text()
     document = Document.objects.get(case=case)
     assert (document.consent, document.category) == (consent, "consent_form")

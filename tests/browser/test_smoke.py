@@ -1,5 +1,7 @@
 """A worker signs in and finds their case in a real browser; an outsider cannot open it."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import screenshot, sign_in
 from tests.cases.factories import CaseFactory
 
@@ -12,7 +14,7 @@ def test_worker_sees_their_case_and_an_outsider_gets_not_found(
     sign_in(page, owner.username, password)
     page.goto("/cases/")
     page.get_by_role("link", name=case.case_number).click()
-    assert page.get_by_role("heading", name=f"{case.case_number} · Heng Sokha").is_visible()
+    expect(page.get_by_role("heading", name=f"{case.case_number} · Heng Sokha")).to_be_visible()
     screenshot(page, "case-page")
 
     stranger = open_page(viewport={"width": 360, "height": 740})
