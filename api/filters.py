@@ -1,5 +1,6 @@
 """List filters. updated_since lets a partner sync what changed since its last run."""
 
+from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from cases.models import Case, ExploitationForm, Phase
@@ -127,6 +128,21 @@ class ReturnFilter(UpdatedSinceFilterSet):
     """Cross-border returns: by case, and what changed since (a step recorded changes it)."""
 
     case = IdFilter(field_name="case_id")
+
+
+class TransferFilter(filters.FilterSet):
+    """Transfers: by case, and what changed since (requested, answered, the sender's access
+    ended)."""
+
+    case = IdFilter(field_name="case_id")
+    updated_since = SinceFilter(method="filter_updated_since", help_text=UPDATED_SINCE_HELP)
+
+    def filter_updated_since(self, queryset, name, value):
+        return queryset.filter(
+            Q(requested_at__gte=value)
+            | Q(answered_at__gte=value)
+            | Q(sender_access_revoked_at__gte=value)
+        )
 
 
 class PlanFilter(PlanRecordFilter):

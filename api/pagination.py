@@ -33,3 +33,9 @@ class DateCursorPagination(UpdatedCursorPagination):
     """Hearings, by their day."""
 
     ordering = ("date", "id")
+
+
+class RequestedCursorPagination(UpdatedCursorPagination):
+    """Transfers, in the order they were requested (`updated_since` finds those answered)."""
+
+    ordering = ("requested_at", "id")

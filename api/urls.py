@@ -20,6 +20,7 @@ from .views.plans import (
 )
 from .views.referrals import ReferralViewSet
 from .views.returns import ReturnViewSet
+from .views.transfers import TransferViewSet
 
 app_name = "api"
 
@@ -38,6 +39,7 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("services-delivered", ServiceDeliveryViewSet, basename="service-delivered")
 router.register("returns", ReturnViewSet, basename="return")
+router.register("transfers", TransferViewSet, basename="transfer")
 router.register("family-assessments", FamilyAssessmentViewSet, basename="family-assessment")
 router.register(
     "community-preparation", CommunityPreparationViewSet, basename="community-preparation"

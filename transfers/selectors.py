@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.visibility import CASE_FACTS, IDENTITY
 from organisations.models import Organisation, User
-from organisations.permissions import active_membership, supervises
+from organisations.permissions import active_membership, has_whole_organisation_role, supervises
 
 from .models import Transfer, TransferStatus
 
@@ -83,6 +83,20 @@ def transfers_for(user: User) -> QuerySet[Transfer]:
     return Transfer.objects.filter(
         Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
     ).select_related("case", "from_organisation", "to_organisation", "requested_by")
+
+
+def transfers_of_organisation(user: User) -> QuerySet[Transfer]:
+    """Transfers the caller's organisation sent or received, for a role that answers for the
+    whole organisation (a supervisor, its administrator, an API key's account): who handed
+    which case to whom and where the request stands. Callers outside both organisations see
+    none; the free-text reasons stay on the supervisors' pages (`transfers_for`)."""
+    membership = active_membership(user)
+    if not has_whole_organisation_role(membership):
+        return Transfer.objects.none()
+    organisation_id = membership.organisation_id
+    return Transfer.objects.filter(
+        Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
+    ).select_related("case", "from_organisation", "to_organisation")
 
 
 def transfer_get_for_user(*, user: User, pk: int | str) -> Transfer:

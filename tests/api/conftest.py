@@ -32,6 +32,7 @@ from tests.legal.factories import full_proceeding
 from tests.organisations.factories import OrganisationFactory
 from tests.referrals.helpers import give_consent, send
 from tests.returns.factories import started
+from transfers.services import transfer_request
 
 
 @pytest.fixture
@@ -130,6 +131,10 @@ def world_build(*, owner, supervisor, case, third_ngo) -> SimpleNamespace:
         delivered_on=timezone.localdate(), provider="Our social worker",
     )  # fmt: skip
     cross_border_return = started(case, owner)
+    transfer = transfer_request(
+        actor=supervisor, case=case, to_organisation=third_ngo,
+        reason="She moved to Phnom Penh with her aunt.",
+    )  # fmt: skip
     family_assessment = family_assessment_record(
         actor=owner, case=case, visited_on=timezone.localdate(), people_met="Mother",
         family_attitude="mixed", community_attitude="hostile", family_member_involved=True,
@@ -149,6 +154,7 @@ def world_build(*, owner, supervisor, case, third_ngo) -> SimpleNamespace:
     )  # fmt: skip
     return SimpleNamespace(
         cross_border_return=cross_border_return,
+        transfer=transfer,
         plan=plan,
         assessment=assessment,
         approval=plan.approvals.get(),

@@ -65,6 +65,7 @@ OBJECT_OPERATIONS = {
         "cross_border_return",
         {"step": "nationality_verified", "done_on": "2026-01-01"},
     ),
+    ("/api/v1/transfers/{id}/", "get"): ("transfer", None),
     ("/api/v1/legal-proceedings/{id}/", "get"): ("proceeding", None),
     ("/api/v1/legal-proceedings/{id}/hearings/", "post"): ("proceeding", {"date": "2199-01-01"}),
     ("/api/v1/legal-proceedings/{id}/protection-measures/", "post"): (
@@ -100,6 +101,7 @@ LIST_OPERATIONS = {
     "/api/v1/approvals/": "approval",
     "/api/v1/services-delivered/": "delivery",
     "/api/v1/returns/": "cross_border_return",
+    "/api/v1/transfers/": "transfer",
     "/api/v1/legal-proceedings/": "proceeding",
     "/api/v1/hearings/": "hearing",
     "/api/v1/family-assessments/": "family_assessment",
@@ -160,6 +162,7 @@ def built_once(django_db_setup, django_db_blocker, tmp_path_factory):
         supervisor = UserFactory(username="supervisor", organisation=ngo, role=Role.SUPERVISOR)
         people = SimpleNamespace(
             owner=owner,
+            supervisor=supervisor,
             outsider=UserFactory(username="outsider", organisation=other_ngo, role=Role.SUPERVISOR),
             officer=UserFactory(
                 username="officer", organisation=ministry, role=Role.MINISTRY_OFFICER
@@ -191,6 +194,11 @@ def world(built):
 @pytest.fixture
 def owner(built):
     return built.owner
+
+
+@pytest.fixture
+def supervisor(built):
+    return built.supervisor
 
 
 @pytest.fixture
@@ -271,13 +279,18 @@ def test_no_list_shows_another_organisations_objects(world, caller, path):
 
 
 @pytest.mark.parametrize(("path", "method"), sorted(OBJECT_OPERATIONS))
-def test_the_owner_reaches_every_object_the_matrix_names(world, session_api, owner, path, method):
+def test_the_owner_reaches_every_object_the_matrix_names(
+    world, session_api, owner, supervisor, path, method
+):
     """The control: the same calls by the case's own worker do not answer 404, so the matrix
     above tests access, not broken URLs."""
     name, body = OBJECT_OPERATIONS[(path, method)]
     if name in (PUBLIC, "hidden_resource", "inactive_organisation"):
         return
     url = path.replace("{id}", str(getattr(world, name).pk))
+    if path.startswith("/api/v1/transfers/"):
+        # A transfer is for those who answer for the organisation: its supervisor reads it.
+        owner = supervisor
     response = call(session_api(owner), method, url, body)
     if "/referrals/{id}/" in path and method == "post" and not path.endswith("cancel/"):
         # Answering is the receiver's: the sender is refused, but knows the referral exists.

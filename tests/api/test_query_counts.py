@@ -25,6 +25,7 @@ from tests.legal.factories import full_proceeding
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.referrals.helpers import give_consent, send, share, unshare
 from tests.returns.factories import started
+from transfers.services import transfer_request
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,8 @@ BUDGETS = {
     # + page of returns with their case and family assessment; + their steps; + referral
     # shares.
     "/api/v1/returns/": 5,
+    # + page of transfers with case and both organisations (the organisation's own cases).
+    "/api/v1/transfers/": 3,
     # The plan's records, of the organisation's own cases only: + page with case; + audit row.
     # Plans: + goals of the page; + their actions.
     "/api/v1/plans/": 5,
@@ -104,6 +107,7 @@ def add_rows(count, *, owner, third_ngo, receiver, partner_worker, tag):
             actor=owner, kind="pagoda", name=f"Wat {tag} {n}", province=case.origin_province
         )
         add_plan_records(case, owner=owner, supervisor=receiver, resource=resource)
+        transfer_request(actor=receiver, case=case, to_organisation=third_ngo, reason="She moved.")
         OrganisationFactory()
         # A case of another organisation shared with this one, then a tombstone of another.
         theirs = CaseFactory(actor=partner_worker)

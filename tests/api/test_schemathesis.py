@@ -85,6 +85,7 @@ def partner(same_connection, db, ngo, owner, supervisor, third_ngo, world, make_
             "approvals": world.approval.pk,
             "services-delivered": world.delivery.pk,
             "returns": world.cross_border_return.pk,
+            "transfers": world.transfer.pk,
             "legal-proceedings": world.proceeding.pk,
             "hearings": world.hearing.pk,
             "family-assessments": world.family_assessment.pk,
