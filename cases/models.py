@@ -275,18 +275,13 @@ class Case(models.Model):
                 name="destination_only_when_cross_border",
             ),
             models.CheckConstraint(
-                condition=~models.Q(nationality=CAMBODIA) | models.Q(origin_commune__isnull=False),
+                condition=~models.Q(nationality=CAMBODIA) | models.Q(origin_province__isnull=False),
                 name="cambodian_has_origin",
             ),
             models.CheckConstraint(
-                condition=models.Q(origin_province__isnull=True, origin_commune__isnull=True)
-                | models.Q(origin_province__isnull=False, origin_commune__isnull=False),
-                name="origin_province_with_commune",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(origin_commune__isnull=False)
-                | models.Q(origin_village__isnull=True),
-                name="origin_village_with_commune",
+                condition=models.Q(origin_province__isnull=False)
+                | models.Q(origin_commune__isnull=True, origin_village__isnull=True),
+                name="no_origin_place_without_province",
             ),
         ]
 
