@@ -30,6 +30,7 @@ from .services import (
     exploitation_errors,
     exploitations_of,
     identity_errors,
+    origin_errors,
 )
 
 
@@ -69,13 +70,16 @@ class PlaceFields(forms.Form):
     after a submit."""
 
     origin_province = forms.ModelChoiceField(
-        label=_("Province of origin"), queryset=Province.objects.order_by("name_en")
+        label=_("Province of origin"),
+        queryset=Province.objects.order_by("name_en"),
+        required=False,
+        help_text=_("Leave empty for a foreign national with no home in Cambodia."),
     )
     origin_district = forms.ModelChoiceField(
-        label=_("District of origin"), queryset=District.objects.none()
+        label=_("District of origin"), queryset=District.objects.none(), required=False
     )
     origin_commune = forms.ModelChoiceField(
-        label=_("Commune of origin"), queryset=Commune.objects.none()
+        label=_("Commune of origin"), queryset=Commune.objects.none(), required=False
     )
     origin_village = forms.ModelChoiceField(
         label=_("Village of origin"),
@@ -112,6 +116,20 @@ class PlaceFields(forms.Form):
             return self.data.get(self.add_prefix(name)) or None
         value = self.initial.get(name)
         return str(value) if value else None
+
+    def clean_places(self, data: dict, nationality: str | None) -> None:
+        if data.get("origin_province") and not data.get("origin_commune"):
+            if "origin_commune" not in self.errors:
+                self.add_error("origin_commune", _("Give the commune of origin."))
+            return
+        errors = origin_errors(
+            commune=data.get("origin_commune"),
+            village=data.get("origin_village"),
+            nationality=nationality,
+        )
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field, message)
 
     def place_arguments(self) -> dict:
         data = self.cleaned_data
@@ -235,6 +253,7 @@ class CaseForm(VersionedFormMixin, PlaceFields, ExploitationFields, forms.ModelF
         # The date and destination rules are judged with the rest, not after a second submit.
         data = super().clean()
         self.clean_exploitations_together(data)
+        self.clean_places(data, data.get("nationality") or self.instance.nationality)
         if "date_of_birth" not in self.fields:
             return data
         errors = identity_errors(

@@ -178,8 +178,14 @@ class Case(models.Model):
     date_of_birth_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
     minor_at_intake = models.BooleanField(_("minor at intake"), editable=False)
 
+    # A foreign national may have no home in Cambodia: then no province, commune or village.
     origin_province = models.ForeignKey(
-        Province, verbose_name=_("province of origin"), on_delete=models.PROTECT, editable=False
+        Province,
+        verbose_name=_("province of origin"),
+        on_delete=models.PROTECT,
+        editable=False,
+        null=True,
+        blank=True,
     )
     origin_commune = models.ForeignKey(
         Commune,
@@ -267,6 +273,15 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=models.Q(movement="cross_border") | models.Q(destination_country=""),
                 name="destination_only_when_cross_border",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(nationality=CAMBODIA) | models.Q(origin_province__isnull=False),
+                name="cambodian_has_origin",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(origin_province__isnull=False)
+                | models.Q(origin_commune__isnull=True, origin_village__isnull=True),
+                name="no_origin_place_without_province",
             ),
         ]
 

@@ -71,17 +71,34 @@ class Origin:
     village: Village | None
 
     @property
-    def province_id(self) -> str:
+    def province_id(self) -> str | None:
         if self.village is not None:
             return self.village.district.province_id
-        return self.commune.district.province_id
+        if self.commune is not None:
+            return self.commune.district.province_id
+        return None
 
 
-def _validate_origin(commune: Commune | None, village: Village | None) -> Origin:
+def origin_errors(
+    *, commune: Commune | None, village: Village | None, nationality: str | None
+) -> dict[str, str]:
+    """The rule of the place of origin, for the service and the forms alike: a Cambodian
+    has one; a foreign national may have none in Cambodia."""
     if commune is None and village is None:
-        raise ValidationError({"origin_commune": _("Give the village or commune of origin.")})
+        if nationality and nationality != CAMBODIA:
+            return {}
+        return {"origin_commune": _("Give the village or commune of origin.")}
     if village is not None and commune is not None and village.commune_code != commune.code:
-        raise ValidationError({"origin_village": _("This village is not in the commune chosen.")})
+        return {"origin_village": _("This village is not in the commune chosen.")}
+    return {}
+
+
+def _validate_origin(
+    commune: Commune | None, village: Village | None, *, nationality: str
+) -> Origin:
+    errors = origin_errors(commune=commune, village=village, nationality=nationality)
+    if errors:
+        raise ValidationError(errors)
     if village is not None and commune is None:
         commune = village.commune
     return Origin(commune=commune, village=village)
@@ -257,7 +274,7 @@ def case_create(
         movement=movement,
         destination_country=destination_country,
     )
-    origin = _validate_origin(origin_commune, origin_village)
+    origin = _validate_origin(origin_commune, origin_village, nationality=nationality)
     exploitations = _validate_exploitations(exploitations)
     languages = _validate_languages(languages)
     if assigned_worker is None and is_assigned_what_they_register(actor):
@@ -364,7 +381,9 @@ def case_update(
         movement=case.movement,
         destination_country=case.destination_country,
     )
-    origin = _validate_origin(case.origin_commune, case.origin_village)
+    origin = _validate_origin(
+        case.origin_commune, case.origin_village, nationality=case.nationality
+    )
     case.origin_commune, case.origin_village = origin.commune, origin.village
     case.origin_province_id = origin.province_id
     case.minor_at_intake = age_on(born=case.date_of_birth, on=case.intake_date) < ADULT_AGE

@@ -176,7 +176,7 @@ def case_create(request):
             name_latin=arguments["name_latin"],
             name_khmer=arguments["name_khmer"],
             date_of_birth=arguments["date_of_birth"],
-            origin_province_id=form.cleaned_data["origin_province"].pk,
+            origin_province_id=getattr(form.cleaned_data["origin_province"], "pk", None),
         )
         if duplicates:
             record(request, action=Action.LIST, cases=duplicates)

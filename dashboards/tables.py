@@ -223,12 +223,13 @@ def _choices_table(slug, title, row_header, choices, counts, column) -> Table:
 
 
 def table_province(numbers, provinces) -> Table:
+    # A foreign national may have no province in Cambodia: their own row, in the totals too.
     return _one_column(
         "province",
         _("Caseload by province of origin"),
         _("Province"),
-        [p.code for p in provinces],
-        [province_label(p) for p in provinces],
+        [p.code for p in provinces] + [None],
+        [province_label(p) for p in provinces] + [_("No province in Cambodia")],
         numbers["province"],
         _("Cases"),
     )

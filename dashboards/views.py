@@ -70,7 +70,10 @@ def dashboard(request):
     province_table = tables[0]
     tiles = [
         (p.code, str(label), p.name_km, value)
-        for p, (label, value) in zip(provinces, province_table.bars(), strict=True)
+        # The map has the provinces; the table's last row, no province in Cambodia, is not one.
+        for p, (label, value) in zip(
+            provinces, province_table.bars()[: len(provinces)], strict=True
+        )
     ]
     map_title = _("Map of caseload by province of origin")
     largest = max((value for *_rest, value in tiles if value), default=0)

@@ -103,8 +103,10 @@ def visit_detail(request, pk: int):
     editable = visit.status == VisitStatus.PLANNED and can_edit
     if request.method == "POST" and not can_edit:
         raise Http404("No such visit.")
-    resources = selectors.community_resources_for(
-        request.user, province=visit.case.origin_province_id
+    # The resources of the survivor's home province: none for one with no home in Cambodia.
+    province = visit.case.origin_province_id
+    resources = (
+        selectors.community_resources_for(request.user, province=province) if province else None
     )
     form = VisitRecordForm(request.POST or None, instance=visit, resources=resources)
     if request.method == "POST" and form.is_valid():

@@ -294,7 +294,13 @@ class CaseCreateSerializer(ExploitationsInputMixin, IdentityInputMixin):
     how_identified = serializers.ChoiceField(choices=Case._meta.get_field("how_identified").choices)
     intake_date = SaneDateField()
     origin_commune = serializers.PrimaryKeyRelatedField(
-        queryset=Commune.objects.all(), required=False, allow_null=True
+        queryset=Commune.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Commune of origin (or give the village). Required for a Cambodian; a foreign "
+            "national with no home in Cambodia has none, and the case's origin_province is null."
+        ),
     )
     origin_village = serializers.PrimaryKeyRelatedField(
         queryset=Village.objects.all(), required=False, allow_null=True

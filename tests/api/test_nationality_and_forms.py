@@ -132,3 +132,13 @@ def test_cases_filtered_by_nationality_and_form(ngo_api):
     assert names(nationality="KH") == ["Sok Dara"]
     assert names(exploitation_form="begging") == ["Sok Dara"]
     assert names(exploitation_form="sexual_exploitation") == ["Siti Rahayu"]
+
+
+def test_a_foreign_national_without_origin_is_registered_and_a_cambodian_refused(ngo_api):
+    response = ngo_api.post("/api/v1/cases/", new_case(origin_village=None), format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["origin_province"] is None
+    cambodian = new_case(origin_village=None, nationality="KH", destination_country="TH")
+    response = ngo_api.post("/api/v1/cases/", cambodian, format="json")
+    assert response.status_code == 400
+    assert "origin_commune" in str(response.content)

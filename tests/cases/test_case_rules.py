@@ -85,7 +85,7 @@ def test_case_numbers_count_up_per_organisation(owner, outsider):
         ("date_of_birth", "1890-01-01", "more than 100 years ago"),
         ("origin_village", "99999999", "Select a valid choice."),
         ("origin_commune", "999999", "Select a valid choice."),
-        ("origin_province", "", "This field is required."),
+        ("origin_commune", "", "Give the commune of origin."),
         ("destination_country", "", "Give the destination country"),
     ],
 )
