@@ -127,8 +127,22 @@ class PrivatePostgres:
             str(self.dir / "log"), "-w", "start",
         )  # fmt: skip
 
+    # PostgreSQL's shutdown modes and the signal its postmaster takes for each.
+    SHUTDOWN_SIGNALS = {"smart": signal.SIGTERM, "fast": signal.SIGINT, "immediate": signal.SIGQUIT}
+
     def stop(self, mode: str = "immediate") -> None:
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+        """Shut down this cluster only: the postmaster named in its own data directory gets the
+        mode's signal, and the stop is over when it has removed its pid file (as pg_ctl waits).
+        No command here can reach the machine's shared server."""
+        pid_file = self.data / "postmaster.pid"
+        if not pid_file.exists():
+            raise subprocess.CalledProcessError(1, "stop", "this cluster is not running")
+        os.kill(int(pid_file.read_text().split()[0]), self.SHUTDOWN_SIGNALS[mode])
+        deadline = time.monotonic() + 60
+        while pid_file.exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"The test's own PostgreSQL did not stop ({mode}).")
+            time.sleep(0.05)
 
     def restart(self, down_for: float = 0.5) -> None:
         self.stop()
