@@ -27,7 +27,7 @@ from organisations.models import Organisation, User
 from organisations.permissions import supervises
 
 from . import (
-    lookups,  # noqa: F401  (registers pk__any_of)
+    lookups,  # noqa: F401  (registers pk__any_of, pk__in_ids)
     visibility,
 )
 from .models import Case, CaseEvent, Consent, CounsellingSession, Phase
@@ -173,7 +173,7 @@ def _caseload_parts(user: User, grants: Grants) -> list[tuple[QuerySet[Case], Re
     for pk, categories in grants.items():
         by_reveals.setdefault(frozenset(categories), []).append(pk)
     for categories, ids in sorted(by_reveals.items(), key=lambda group: sorted(group[0])):
-        part = Case.objects.filter(pk__in=sorted(ids))
+        part = Case.objects.filter(pk__in_ids=sorted(ids))
         if own is not None:
             part = part.exclude(own)
         reveals = {c: None if c in categories else NOTHING for c in (IDENTITY, CASE_FACTS, HEALTH)}
