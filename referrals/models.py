@@ -161,11 +161,17 @@ class Referral(models.Model):
             models.Index(
                 fields=["to_organisation", "status"],
                 include=[
-                    "case", "consent", "access_ends_on", "access_revoked_at",
-                    "consent_revoked_at", "shares_identity", "shares_case_facts", "shares_health",
+                    "case",
+                    "consent",
+                    "access_ends_on",
+                    "access_revoked_at",
+                    "consent_revoked_at",
+                    "shares_identity",
+                    "shares_case_facts",
+                    "shares_health",
                 ],
                 name="referral_grants",
-            ),  # fmt: skip
+            ),
         ]
         constraints = [
             models.CheckConstraint(
