@@ -75,8 +75,9 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     # + the cross-border return (none here; its steps cost 1 more, tests/returns);
     # + the audit row ("Opened by" is for supervisors: none for the worker); + documents;
     # + the consents and plan versions a document may be attached to; + the forms of
-    # exploitation with their provinces.
-    assert count == REQUEST_OVERHEAD + 17, sql
+    # exploitation with their provinces; + a request to close the case waiting (the phase
+    # section says so rather than offer to ask again).
+    assert count == REQUEST_OVERHEAD + 18, sql
 
 
 @pytest.mark.parametrize("cases", [2, 12])
