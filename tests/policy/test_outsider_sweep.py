@@ -8,22 +8,22 @@ change no row. A new URL whose parameters the table does not name fails
 The world is built once for the module (tests/policy/outsider_world.py) in a transaction rolled
 back at the end; each test runs in a savepoint inside it."""
 
+import functools
 import io
-import json
 import logging
 import re
 import zipfile
-from types import SimpleNamespace
+from collections import Counter
 
 import pytest
 import time_machine
 from django.apps import apps
 from django.contrib import admin
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from dashboards.tables import TABLE_SLUGS
@@ -58,7 +58,10 @@ OBJECT_PARAMETERS: dict[str, dict[str, str]] = {
         for name in ("detail", "accept", "decline", "start", "complete", "cancel")
     },
     "transfers:request": {"case_pk": "case"},
-    **{f"transfers:{name}": {"pk": "transfer"} for name in ("detail", "accept", "decline", "cancel")},
+    **{
+        f"transfers:{name}": {"pk": "transfer"}
+        for name in ("detail", "accept", "decline", "cancel")
+    },
     **{
         f"followup:{name}": {"pk": "visit"}
         for name in ("visit", "visit-missed", "visit-move", "visit-cancel")
@@ -68,8 +71,14 @@ OBJECT_PARAMETERS: dict[str, dict[str, str]] = {
     **{
         f"plans:{name}": {"pk": "case"}
         for name in (
-            "plan", "edit", "submit", "assessment-create", "family-assessment-create",
-            "community-preparation-create", "closure-request", "livelihood-create",
+            "plan",
+            "edit",
+            "submit",
+            "assessment-create",
+            "family-assessment-create",
+            "community-preparation-create",
+            "closure-request",
+            "livelihood-create",
         )  # fmt: skip
     },
     "plans:service-create": {"pk": "case", "action_pk": "action"},
@@ -93,7 +102,11 @@ OBJECT_PARAMETERS: dict[str, dict[str, str]] = {
     **{
         f"webhooks:{name}": {"pk": "endpoint"}
         for name in (
-            "endpoint", "endpoint-edit", "endpoint-secret", "endpoint-pause", "endpoint-resume",
+            "endpoint",
+            "endpoint-edit",
+            "endpoint-secret",
+            "endpoint-pause",
+            "endpoint-resume",
             "endpoint-remove",
         )  # fmt: skip
     },
@@ -178,6 +191,7 @@ BODY = {
 }  # fmt: skip
 
 SESSION_PERSONAS = ("c_supervisor", "c_admin", "c_worker", "officer")
+PERSONAS = (*SESSION_PERSONAS, "c_key")
 API_METHODS = ("get", "post", "put", "patch", "delete")
 
 # The tables whose rows an outsider must not change: every table of survivor data, of the
@@ -186,9 +200,6 @@ WATCHED_APPS = (
     "organisations", "cases", "referrals", "followup", "plans", "legal", "returns", "documents",
     "transfers", "webhooks", "primero", "api",
 )  # fmt: skip
-PLACES = [apps.get_model("organisations", name) for name in ("Province", "District", "Commune", "Village")]
-# Written by every request, whoever sends it: when a person or key was last seen.
-UNWATCHED_COLUMNS = {"organisations_user": {"last_login"}, "api_apikey": {"last_used_at"}}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -255,16 +266,14 @@ def world(built_once, db):
         logging.disable(logging.NOTSET)
 
 
-def clients(world) -> dict[str, APIClient]:
-    signed_in = {}
-    for name in SESSION_PERSONAS:
-        client = APIClient()
-        client.force_login(getattr(world, name))
-        signed_in[name] = client
-    key = APIClient()
-    key.credentials(HTTP_AUTHORIZATION=f"Api-Key {world.c_plaintext}")
-    signed_in["c_key"] = key
-    return signed_in
+def client_of(world, persona: str) -> APIClient:
+    client = APIClient()
+    if persona == "c_key":
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {world.c_plaintext}")
+        client.get(reverse("api:province-list"))  # the key's "last used" is written once
+    else:
+        client.force_login(getattr(world, persona))
+    return client
 
 
 def encode(parameter: str, value: int) -> str:
@@ -297,25 +306,33 @@ def leaks(world, response) -> list[str]:
     return [secret for secret in secrets_of(world) if secret.lower() in text]
 
 
-def row_state() -> tuple:
-    """A digest of every watched table's rows, in one query."""
-    digests = []
-    for model in apps.get_models():
-        if model._meta.app_label not in WATCHED_APPS or model in PLACES or model._meta.proxy:
-            continue
-        table = model._meta.db_table
-        columns = [
-            f'"{field.column}"'
-            for field in model._meta.concrete_fields
-            if field.column not in UNWATCHED_COLUMNS.get(table, ())
-        ]
-        row = f"ROW({', '.join(columns)})::text"
-        digests.append(
-            f"(SELECT md5(coalesce(string_agg({row}, '|' ORDER BY {row}), '')) FROM \"{table}\")"
-        )
+def watched_tables() -> list[str]:
+    return [
+        model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.app_label in WATCHED_APPS and not model._meta.proxy
+    ]
+
+
+def row_state() -> dict[str, tuple]:
+    """Per watched table, the rows this transaction inserted, updated and deleted so far
+    (PostgreSQL counts them, in one cheap query); elsewhere, the tables' row counts."""
+    tables = watched_tables()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(digests))  # noqa: S608 (table names, no input)
-        return cursor.fetchone()
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables "
+                "WHERE relname = ANY(%s)",
+                [tables],
+            )
+            return {table: tuple(counts) for table, *counts in cursor.fetchall()}
+        counts = ", ".join(f'(SELECT COUNT(*) FROM "{table}")' for table in tables)  # noqa: S608
+        cursor.execute(f"SELECT {counts}")  # noqa: S608 (model tables, no input)
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def changed(before: dict, after: dict) -> list[str]:
+    return sorted(table for table in after if after[table] != before.get(table, after[table]))
 
 
 def send(client, method: str, url: str, *, api: bool):
@@ -331,7 +348,7 @@ def shape(response, ids: dict[str, str]) -> tuple:
     goes with the ids asked for blanked."""
     location = response.get("Location", "")
     for value in ids.values():
-        location = location.replace(value, "{id}")
+        location = re.sub(rf"(?<=/){re.escape(value)}(?=/)", "{id}", location)
     return response.status_code, location
 
 
@@ -341,19 +358,23 @@ def shape(response, ids: dict[str, str]) -> tuple:
 
 def object_routes():
     return [
-        (name, route, methods_of(route, callback))
+        (name, is_api(callback), methods_of(callback))
         for name, route, _parameters, callback in walk()
         if name in OBJECT_PARAMETERS and name not in NOT_SWEPT
     ]
 
 
-def methods_of(route: str, callback) -> tuple[str, ...]:
+def methods_of(callback) -> tuple[str, ...]:
     """GET and POST on a page; on the API, the methods its view set answers (DRF refuses any
     other with 405 before it looks at the object)."""
-    if not route.startswith("api/v1/"):
+    if not is_api(callback):
         return ("get", "post")
     actions = getattr(callback, "actions", None) or {}
     return tuple(method for method in API_METHODS if method in actions) or API_METHODS
+
+
+def is_api(callback) -> bool:
+    return hasattr(callback, "cls")
 
 
 def probes(world, name: str) -> list[tuple[str, dict, dict]]:
@@ -379,39 +400,41 @@ def probes(world, name: str) -> list[tuple[str, dict, dict]]:
     return found
 
 
-def test_an_outsider_gets_the_missing_answer_on_every_object_route(world, capsys):
-    personas = clients(world)
-    failures, tries, statuses = [], 0, {}
-    for name, route, methods in object_routes():
-        api = route.startswith("api/v1/")
+def sweep_objects(world, persona: str, routes) -> tuple[list[str], Counter]:
+    """The persona's requests on each route's probes, each beside the same request with the
+    ids missing: what differs, succeeds, shows a secret or changes a row."""
+    client = client_of(world, persona)
+    failures, statuses = [], Counter()
+    for name, api, methods in routes:
+        if persona == "c_key" and not api:
+            continue  # a key opens the API only: every page sends it to sign in
         before = row_state()
-        for persona, client in personas.items():
-            if persona == "c_key" and not api:
-                continue  # a key opens the API only: every page sends it to sign in
-            cache.clear()  # the API's throttle counts each persona's requests
-            for what, ids, missing_ids in probes(world, name):
-                url, missing_url = reverse(name, kwargs=ids), reverse(name, kwargs=missing_ids)
-                for method in methods:
-                    tries += 1
-                    answer = send(client, method, url, api=api)
-                    expected = send(client, method, missing_url, api=api)
-                    label = f"{persona} {method.upper()} {url} ({what})"
-                    statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
-                    if 200 <= answer.status_code < 300 and name not in ALIKE_FOR_EVERY_ID:
-                        failures.append(f"{label}: {answer.status_code}")
-                    if shape(answer, ids) != shape(expected, missing_ids):
-                        failures.append(
-                            f"{label}: {shape(answer, ids)}, a missing id "
-                            f"{shape(expected, missing_ids)}"
-                        )
-                    if found := leaks(world, answer):
-                        failures.append(f"{label}: shows {found}")
-        if row_state() != before:
-            failures.append(f"{name}: an outsider's requests changed rows")
+        for what, ids, missing_ids in probes(world, name):
+            url, missing_url = reverse(name, kwargs=ids), reverse(name, kwargs=missing_ids)
+            for method in methods:
+                answer = send(client, method, url, api=api)
+                expected = send(client, method, missing_url, api=api)
+                label = f"{persona} {method.upper()} {url} ({what})"
+                statuses[answer.status_code] += 1
+                if 200 <= answer.status_code < 300 and name not in ALIKE_FOR_EVERY_ID:
+                    failures.append(f"{label}: {answer.status_code}")
+                got, alike = shape(answer, ids), shape(expected, missing_ids)
+                if got != alike:
+                    failures.append(f"{label}: {got}, a missing id {alike}")
+                if found := leaks(world, answer):
+                    failures.append(f"{label}: shows {found}")
+        if tables := changed(before, row_state()):
+            failures.append(f"{persona} on {name}: rows changed in {tables}")
+    return failures, statuses
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_an_outsider_gets_the_missing_answer_on_every_object_route(world, persona, capsys):
+    failures, statuses = sweep_objects(world, persona, object_routes())
     with capsys.disabled():
-        print(f"\noutsider sweep, object routes: {tries} tries, answers {sorted(statuses.items())}")
+        print(f"\noutsider sweep, {persona} on object routes: {sorted(statuses.items())}")
     assert not failures, "\n".join(failures)
-    assert tries > 800
+    assert statuses.total() > 40
 
 
 # ----------------------------------------------------------------------------------------------
@@ -420,8 +443,8 @@ def test_an_outsider_gets_the_missing_answer_on_every_object_route(world, capsys
 
 def list_routes():
     return [
-        (name, route)
-        for name, route, _parameters, _callback in walk()
+        (name, is_api(callback) or route.startswith("api/v1/^"))
+        for name, route, _parameters, callback in walk()
         if name not in OBJECT_PARAMETERS and name not in NOT_SWEPT
     ]
 
@@ -449,7 +472,10 @@ def a_ids(world) -> set[str]:
     return {
         str(value)
         for value in (
-            world.a.pk, world.case.pk, world.owner.pk, world.case.origin_province_id,
+            world.a.pk,
+            world.case.pk,
+            world.owner.pk,
+            world.case.origin_province_id,
             world.case.origin_village.commune_id if world.case.origin_village else None,
         )  # fmt: skip
         if value
@@ -468,10 +494,10 @@ def query_variants(world, page_html: str) -> list[dict]:
         ):
             if tag == "select":
                 options = [o for o in re.findall(r'<option[^>]*value="([^"]*)"', rest) if o]
-                chosen = options[:3] + [o for o in options[3:] if o in a_ids(world)]
+                chosen = options[:1] + [o for o in options[1:] if o in a_ids(world)]
                 variants += [{name: option} for option in chosen]
             elif re.search(r'type="(text|search)"', rest) or "type=" not in rest:
-                variants += [{name: text} for text in search_texts(world)[:3]]
+                variants += [{name: text} for text in search_texts(world)[:2]]
     return variants
 
 
@@ -498,44 +524,68 @@ def api_query_variants(world, schema: dict, path: str) -> list[dict]:
     return variants
 
 
-def test_no_list_search_export_or_dashboard_shows_an_outsider_a_canary(world, capsys):
-    personas = clients(world)
-    schema = json.loads(personas["c_key"].get("/api/v1/schema/", {"format": "json"}).content)
-    failures, tries, statuses = [], 0, {}
-    for name, route in list_routes():
-        api = route.startswith("api/v1/")
-        for persona, client in personas.items():
-            if persona == "c_key" and not api:
-                continue
-            cache.clear()
-            for url in list_urls(world, name):
-                page = client.get(url)
-                variants = [{}]
-                if api:
-                    variants += api_query_variants(world, schema, "/" + url.removeprefix("/"))
-                elif "html" in page.get("Content-Type", "") and page.status_code == 200:
-                    variants += query_variants(world, page.content.decode())
-                for query in variants:
-                    answer = client.get(url, query, follow=True) if query else page
-                    tries += 1
-                    statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
-                    if answer.status_code >= 500:
-                        failures.append(f"{persona} GET {url} {query}: {answer.status_code}")
-                    if found := leaks(world, answer):
-                        failures.append(f"{persona} GET {url} {query}: shows {found}")
-        if name == "cases:list":
-            # The caseload's search is posted, so that a name stays out of the address.
-            for persona in SESSION_PERSONAS:
+@functools.cache
+def api_schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def sweep_lists(world, persona: str, routes) -> tuple[list[str], Counter]:
+    """The persona opens each route naming no object, sends each search and filter it offers,
+    and must see none of A's secrets."""
+    client = client_of(world, persona)
+    failures, statuses = [], Counter()
+    for name, api in routes:
+        if persona == "c_key" and not api:
+            continue
+        for url in list_urls(world, name):
+            page = client.get(url)
+            variants = [{}]
+            if api:
+                variants += api_query_variants(world, api_schema(), url)
+            elif "html" in page.get("Content-Type", "") and page.status_code == 200:
+                variants += query_variants(world, page.content.decode())
+            for query in variants:
+                answer = client.get(url, query, follow=True) if query else page
+                statuses[answer.status_code] += 1
+                if answer.status_code >= 500:
+                    failures.append(f"{persona} GET {url} {query}: {answer.status_code}")
+                if found := leaks(world, answer):
+                    failures.append(f"{persona} GET {url} {query}: shows {found}")
+            if name == "cases:list" and not api:
+                # The caseload's search is posted, so that a name stays out of the address.
                 for text in search_texts(world):
-                    answer = personas[persona].post(url, {"q": text}, follow=True)
-                    tries += 1
+                    answer = client.post(url, {"q": text}, follow=True)
+                    statuses[answer.status_code] += 1
                     if found := leaks(world, answer):
                         failures.append(f"{persona} POST {url} q={text}: shows {found}")
-    with capsys.disabled():
-        print(f"\noutsider sweep, lists: {tries} tries, answers {sorted(statuses.items())}")
-    assert not failures, "\n".join(failures)
-    assert tries > 300
+    return failures, statuses
 
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_list_search_export_or_dashboard_shows_an_outsider_a_canary(world, persona, capsys):
+    failures, statuses = sweep_lists(world, persona, list_routes())
+    with capsys.disabled():
+        print(f"\noutsider sweep, {persona} on lists: {sorted(statuses.items())}")
+    assert not failures, "\n".join(failures)
+    assert statuses.total() > 20
+
+
+def test_a_policy_that_shares_everything_fails_the_sweep(world, monkeypatch):
+    """The sweep is not blind: with the sharing rule broken (every case shared with every
+    organisation) it reports the case page, the API and the caseload's search."""
+    from django.db.models import Q
+
+    from cases import selectors
+
+    monkeypatch.setattr(
+        selectors, "shared_with", lambda organisation, category=None: Q(pk__isnull=False)
+    )
+    names = ("cases:detail", "api:case-detail", "cases:edit")
+    routes = [route for route in object_routes() if route[0] in names]
+    failures, _statuses = sweep_objects(world, "c_supervisor", routes)
+    assert any("/cases/" in failure and ": 200" in failure for failure in failures), failures
+    failures, _statuses = sweep_lists(world, "c_supervisor", [("cases:list", False)])
+    assert any("shows" in failure for failure in failures), failures
 
 
 # ----------------------------------------------------------------------------------------------
@@ -588,7 +638,7 @@ def a_rows(model, model_admin, world) -> list:
 
 
 def test_the_admin_shows_an_outsider_none_of_a_s_rows(world, capsys):
-    personas = clients(world)
+    personas = {persona: client_of(world, persona) for persona in SESSION_PERSONAS}
     failures, changelists, rows = [], 0, 0
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
@@ -599,13 +649,15 @@ def test_the_admin_shows_an_outsider_none_of_a_s_rows(world, capsys):
             answer = client.get(changelist, {"q": search_texts(world)[0]})
             changelists += 1
             if answer.status_code >= 500 or leaks(world, answer):
-                failures.append(f"{persona} {changelist}: {answer.status_code} {leaks(world, answer)}")
+                failures.append(f"{persona} {changelist}: {answer.status_code}")
+            # The admin is closed to all but administrators: one page each shows it.
+            views = ("change", "history", "delete") if persona == "c_admin" else ("change",)
             for row in found if persona == "c_admin" else found[:1]:
-                for view in ("change", "history", "delete"):
+                for view in views:
                     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[row.pk])
-                    answer = client.get(url, follow=True)
+                    answer = client.get(url)
                     rows += 1
-                    refused = answer.redirect_chain or answer.status_code in (403, 404)
+                    refused = answer.status_code in (302, 403, 404)
                     if not refused or leaks(world, answer):
                         failures.append(
                             f"{persona} {url}: {answer.status_code} {leaks(world, answer)}"
@@ -628,8 +680,7 @@ def test_a_s_own_people_open_every_object_page_the_table_names(world, capsys):
     supervisor.force_login(world.supervisor)
     administrator.force_login(world.a_admin)
     statuses, wrong = {}, []
-    for name, route, methods in object_routes():
-        api = route.startswith("api/v1/")
+    for name, api, methods in object_routes():
         for what, ids, _missing in probes(world, name):
             if what != "A's":
                 continue
