@@ -207,7 +207,7 @@ WATCHED_APPS = (
 
 
 def walk(patterns=None, prefix="", namespace=""):
-    """(name or route, route, parameter names) of every URL pattern but the admin's."""
+    """(name or route, route, parameter names, view) of every URL pattern but the admin's."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
