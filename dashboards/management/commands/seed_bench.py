@@ -12,9 +12,11 @@ in planning or reintegrated. The first NGO holds 20,000 cases at any total (the 
 benchmark), the second 100,000 where the total leaves room for it (see `big_ngo_sizes`).
 
 Rows are generated as plain tuples, a case and everything hanging on it at a time, and
-written a batch of cases at a time, each batch in its own transaction: with PostgreSQL's COPY,
-elsewhere with bulk_create (dashboards/bench_rows.py). Memory stays bounded by the batch.
-Indexes and constraints stay as they are. Refuses to run twice, and under production settings.
+written a batch of cases at a time: with PostgreSQL's COPY, elsewhere with bulk_create
+(dashboards/bench_rows.py). Memory stays bounded by the batch. On PostgreSQL, secondary
+indexes and foreign keys are set aside for the load and built again after it. Everything runs
+in one transaction: a failed run leaves the database as it found it. Refuses to run twice,
+and under production settings.
 """
 
 import datetime as dt
