@@ -439,7 +439,7 @@ def print_comparison(a: dict, b: dict) -> None:
     for name, run in (("A", a), ("B", b)):
         print(
             f"{name}: {run['cases']:,} cases, {run['database']}, {run['when']}, "
-            f"load average {run['load']}"
+            f"load average {run['load']}, jit {run.get('jit', '–')}"
         )
     print()
     print(
@@ -507,7 +507,20 @@ def main() -> None:
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "load": " ".join(f"{value:.1f}" for value in os.getloadavg()),
     }
-    print(f"database: {run['database']}, {run['cases']:,} cases, load average {run['load']}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            run["jit"] = cursor.fetchone()[0]
+    print(
+        f"database: {run['database']}, {run['cases']:,} cases, load average {run['load']}, "
+        f"jit {run.get('jit', '–')}"
+    )
+    if run.get("jit") == "on":
+        # cases/migrations/0013 sets it on the database; a copy made with `createdb -T` does
+        # not inherit a database's settings.
+        print(
+            f"WARNING: jit is on: ALTER DATABASE {connection.settings_dict['NAME']} SET jit = off"
+        )
     chosen = subjects()
     print(
         f"national officer: {chosen.national.organisation.name}; provincial officer: "
