@@ -488,6 +488,7 @@ def print_comparison(a: dict, b: dict) -> None:
 
 
 def main() -> None:
+    global SQL_ITERATIONS  # noqa: PLW0603 - one knob for every replay
     parser = argparse.ArgumentParser()
     parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--cold-iterations", type=int, default=10)
@@ -505,7 +506,6 @@ def main() -> None:
         first, second = (json.loads(path.read_text()) for path in arguments.compare)
         print_comparison(first, second)
         return
-    global SQL_ITERATIONS  # noqa: PLW0603 - one knob for every replay
     SQL_ITERATIONS = arguments.sql_iterations
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.DEBUG = False
