@@ -348,7 +348,15 @@ def measure_pages(subjects: Subjects, iterations: int) -> list[dict]:
                     ratio=result["median"] / sql if sql else None,
                 )
             rows.append(row)
+            progress(row, "median")
     return rows
+
+
+def progress(row: dict, figure: str) -> None:
+    """A long run (1,000,000 cases) shows each figure as it comes, on stderr."""
+    value = row.get(figure)
+    shown = f"{value:.1f} ms" if value is not None else row.get("error", "–")
+    print(f"  {row['key']}: {shown}", file=sys.stderr, flush=True)
 
 
 def measure_dashboards(subjects: Subjects, iterations: int, cold_iterations: int) -> list[dict]:
@@ -383,6 +391,7 @@ def measure_dashboards(subjects: Subjects, iterations: int, cold_iterations: int
             ratio=cold["median"] / all_sql if all_sql else None,
         )
         rows.append(row)
+        progress(row, "cold")
     return rows
 
 
