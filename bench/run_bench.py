@@ -13,14 +13,32 @@ main aggregate (caseload by province) and of all its queries run directly on a c
 page's time as a ratio of the latter. Dashboards are timed cold (cache off) and warm (cached).
 Then one pass of the beat task that keeps every unfiltered dashboard cached, timed. At the
 end, the peak memory of this process, which played the web worker.
+
+To compare two scales, save each run and print them side by side, each figure with its
+growth and each page with its page/SQL ratio at both:
+
+    .venv/bin/python bench/run_bench.py --json bench-200k.json       # on the 200,000-case copy
+    .venv/bin/python bench/run_bench.py --json bench-1m.json         # on the 1,000,000-case copy
+    .venv/bin/python bench/run_bench.py --compare bench-200k.json bench-1m.json
+
+Pages are registered with `@page`: a function of the `Subjects` (who signs in, which
+organisation, which case) that yields `Page`s. A page's `key` names it the same way on every
+database (no counts or ids in it): --compare matches two runs on it; its `label` may say more.
+The subject organisations are the 20,000-case NGO (the first NGO seed_bench fills; the same
+size at every scale) and, where another holds more (the 100,000-case one at 1,000,000 cases),
+the largest organisation too.
 """
 
 import argparse
+import datetime as dt
+import json
 import os
 import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -45,10 +63,11 @@ from dashboards import selectors  # noqa: E402
 from dashboards.forms import DashboardFilters  # noqa: E402
 from dashboards.scope import dashboard_scope_for  # noqa: E402
 from dashboards.services import dashboards_warm  # noqa: E402
-from organisations.models import Membership, OrganisationKind, Role  # noqa: E402
+from organisations.models import Membership, Organisation, OrganisationKind, Role  # noqa: E402
 from referrals.models import Referral  # noqa: E402
 
 REQUEST_OVERHEAD = 3  # session, user, membership
+SQL_ITERATIONS = 10  # times each captured query is run again on a cursor (--sql-iterations)
 API_LIST = "/api/v1/cases/"
 
 
@@ -92,7 +111,8 @@ def time_sql(sql: str, params, iterations: int) -> float:
         for _ in range(iterations + 1):
             started = time.perf_counter()
             cursor.execute(sql, params)
-            cursor.fetchall()
+            if cursor.description is not None:  # a statement that returns no rows
+                cursor.fetchall()
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings[1:])
 
@@ -106,165 +126,442 @@ def member(role: str, **organisation) -> Membership:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--iterations", type=int, default=30)
-    parser.add_argument("--cold-iterations", type=int, default=10)
-    arguments = parser.parse_args()
-    iterations, cold_iterations = arguments.iterations, arguments.cold_iterations
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.DEBUG = False
-    cases = Case.objects.count()
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, {cases:,} cases")
+# --- who and what is measured ---------------------------------------------------------------
 
-    national = member(Role.MINISTRY_OFFICER, kind=OrganisationKind.MINISTRY)
-    provincial = member(Role.MINISTRY_OFFICER, kind=OrganisationKind.PROVINCIAL_DEPARTMENT)
-    biggest = Case.objects.values("organisation_id").annotate(n=Count("pk")).order_by("-n").first()
-    supervisor = member(Role.SUPERVISOR, id=biggest["organisation_id"])
+
+@dataclass
+class Subject:
+    """An organisation whose pages are measured, signed in as its supervisor."""
+
+    key: str  # the same at every scale: "20,000-case NGO", "largest organisation"
+    label: str  # with this database's count
+    organisation_id: int
+    supervisor: Membership
+    client: Client = field(default_factory=Client)
+
+
+@dataclass
+class Subjects:
+    national: Membership
+    provincial: Membership
+    organisations: list[Subject]
+
+
+@dataclass
+class Page:
+    key: str  # how --compare matches two runs: no counts or ids
+    label: str
+    client: Client
+    url: str
+    target: float | None = 50
+
+
+PAGES: list[Callable[[Subjects], Iterator[Page]]] = []
+
+
+def page(pages: Callable[[Subjects], Iterator[Page]]):
+    """Register a function that yields the pages to time."""
+    PAGES.append(pages)
+    return pages
+
+
+def subjects() -> Subjects:
+    counts = dict(
+        Case.objects.values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("organisation_id", "n")
+    )
+    largest = max(counts, key=counts.get)
+    # seed_bench's first NGO holds 20,000 cases at any total; another database: the largest.
+    first_ngo = (
+        Organisation.objects.filter(kind=OrganisationKind.NGO, pk__in=counts)
+        .order_by("short_name")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    main = first_ngo if counts.get(first_ngo, 0) >= 20_000 else largest
+    chosen = [(main, "20,000-case NGO")]
+    if largest != main:
+        chosen.append((largest, "largest organisation"))
+    organisations = []
+    for organisation_id, key in chosen:
+        subject = Subject(
+            key=key,
+            label=f"{key}, {counts[organisation_id]:,} cases",
+            organisation_id=organisation_id,
+            supervisor=member(Role.SUPERVISOR, id=organisation_id),
+        )
+        subject.client.force_login(subject.supervisor.user)
+        organisations.append(subject)
+    return Subjects(
+        national=member(Role.MINISTRY_OFFICER, kind=OrganisationKind.MINISTRY),
+        provincial=member(Role.MINISTRY_OFFICER, kind=OrganisationKind.PROVINCIAL_DEPARTMENT),
+        organisations=organisations,
+    )
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+@page
+def caseload_pages(subjects: Subjects) -> Iterator[Page]:
+    for subject in subjects.organisations:
+        yield Page(
+            f"caseload page /cases/ ({subject.key})",
+            f"caseload page /cases/ ({subject.label})",
+            subject.client,
+            "/cases/",
+        )
+
+
+@page
+def case_page(subjects: Subjects) -> Iterator[Page]:
+    subject = subjects.organisations[0]
     case = (
-        Case.objects.filter(organisation_id=biggest["organisation_id"], phase="reintegrated")
+        Case.objects.filter(organisation_id=subject.organisation_id, phase="reintegrated")
         .annotate(n=Count("referrals"))
         .filter(n__gte=2)
         .order_by("pk")
         .first()
     )
-    print(
-        f"national officer: {national.organisation.name}; provincial officer: "
-        f"{provincial.organisation.name} ({provincial.organisation.province_id}); "
-        f"caseload: {supervisor.organisation.name} ({biggest['n']:,} cases); case {case.pk}"
+    yield Page("case page /cases/<id>/", f"case page /cases/{case.pk}/", subject.client,
+               f"/cases/{case.pk}/")  # fmt: skip
+
+
+@page
+def api_list(subjects: Subjects) -> Iterator[Page]:
+    try:
+        resolve(API_LIST)
+    except Resolver404:
+        return
+    subject = subjects.organisations[0]
+    yield Page(f"API list {API_LIST}", f"API list {API_LIST}", subject.client, API_LIST)
+    latest = Case.objects.filter(organisation_id=subject.organisation_id).aggregate(
+        latest=Max("updated_at")
+    )["latest"]
+    since = f"{API_LIST}?{urlencode({'updated_since': latest.isoformat()})}"
+    label = "API list, updated_since the latest change"
+    yield Page(label, label, subject.client, since)
+
+
+@page
+def team_pages(subjects: Subjects) -> Iterator[Page]:
+    for subject in subjects.organisations:
+        yield Page(
+            f"Team page /cases/team/ ({subject.key})",
+            f"Team page /cases/team/ ({subject.label})",
+            subject.client,
+            "/cases/team/",
+        )
+
+
+@page
+def overdue_pages(subjects: Subjects) -> Iterator[Page]:
+    for subject in subjects.organisations:
+        yield Page(
+            f"overdue visits /followup/overdue/ ({subject.key})",
+            f"overdue visits /followup/overdue/ ({subject.label})",
+            subject.client,
+            "/followup/overdue/",
+        )
+
+
+@page
+def referral_inbox(subjects: Subjects) -> Iterator[Page]:
+    inbox = Referral.objects.values("to_organisation_id").annotate(n=Count("pk")).order_by("-n")
+    receiver = next(
+        (m for row in inbox if (m := member(Role.SUPERVISOR, id=row["to_organisation_id"]))), None
+    )
+    if receiver is None:
+        return
+    client = Client()
+    client.force_login(receiver.user)
+    received = Referral.objects.filter(to_organisation=receiver.organisation).count()
+    yield Page(
+        "referral inbox /referrals/inbox/ (the busiest)",
+        f"referral inbox /referrals/inbox/ ({received:,} referrals)",
+        client,
+        "/referrals/inbox/",
     )
 
-    rows, ratios = [], []
-    for label, membership in (("national", national), ("provincial", provincial)):
+
+@page
+def my_work_pages(subjects: Subjects) -> Iterator[Page]:
+    for subject in subjects.organisations:
+        busiest = (
+            Case.objects.filter(
+                organisation_id=subject.organisation_id, assigned_worker__isnull=False
+            )
+            .exclude(phase="closed")
+            .values("assigned_worker_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
+        worker = Membership.objects.select_related("user").get(
+            Q(user_id=busiest["assigned_worker_id"]), organisation_id=subject.organisation_id
+        )
+        client = Client()
+        client.force_login(worker.user)
+        yield Page(
+            f"my work /plans/my-work/ (busiest worker, {subject.key})",
+            f"my work /plans/my-work/ ({busiest['n']:,} open cases, {subject.key})",
+            client,
+            "/plans/my-work/",
+        )
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def reads(result: dict) -> list[str]:
+    """A page's reads: the writes (the audit rows, a cache's) are not replayed."""
+    return [q for q in result["sql"][REQUEST_OVERHEAD:] if q.lstrip(" (").startswith("SELECT")]
+
+
+def own_sql_ms(result: dict) -> float:
+    """The page's own SQL, run again straight on a cursor."""
+    return sum(time_sql(q, None, SQL_ITERATIONS) for q in reads(result))
+
+
+def measure_pages(subjects: Subjects, iterations: int) -> list[dict]:
+    rows = []
+    for pages in PAGES:
+        try:
+            found = list(pages(subjects))
+        except Exception as error:  # noqa: BLE001 - another team's page may be mid-change
+            name = pages.__name__
+            rows.append({"key": name, "label": name, "target": 50, "error": repr(error)[:100]})
+            continue
+        for item in found:
+            row = {"key": item.key, "label": item.label, "target": item.target}
+            result = time_page(item.client, item.url, iterations)
+            if isinstance(result, str):
+                row["error"] = result
+            else:
+                sql = own_sql_ms(result)
+                row.update(
+                    median=result["median"],
+                    p95=result["p95"],
+                    queries=result["queries"],
+                    sql_ms=sql,
+                    ratio=result["median"] / sql if sql else None,
+                )
+            rows.append(row)
+            progress(row, "median")
+    return rows
+
+
+def progress(row: dict, figure: str) -> None:
+    """A long run (1,000,000 cases) shows each figure as it comes, on stderr."""
+    value = row.get(figure)
+    shown = f"{value:.1f} ms" if value is not None else row.get("error", "–")
+    print(f"  {row['key']}: {shown}", file=sys.stderr, flush=True)
+
+
+def measure_dashboards(subjects: Subjects, iterations: int, cold_iterations: int) -> list[dict]:
+    rows = []
+    for label, membership in (("national", subjects.national), ("provincial", subjects.provincial)):
         client = Client()
         client.force_login(membership.user)
         settings.DASHBOARDS_CACHE_SECONDS = 0
         cold = time_page(client, "/dashboards/", cold_iterations, warmup=1)
-        rows.append((f"{label} dashboard (cold)", cold, 300 if label == "national" else None))
         settings.DASHBOARDS_CACHE_SECONDS = 300
         cache.clear()
         warm = time_page(client, "/dashboards/", iterations)
-        rows.append((f"{label} dashboard (cached)", warm, 300 if label == "national" else None))
+        row = {"key": f"{label} dashboard", "label": label, "target": 300}
         if isinstance(cold, str) or isinstance(warm, str):
+            row["error"] = cold if isinstance(cold, str) else warm
+            rows.append(row)
             continue
         scope = dashboard_scope_for(membership.user)
         sql, params = selectors.caseload_by_province_queryset(
             scope, DashboardFilters()
         ).query.sql_with_params()
-        main_sql = time_sql(sql, params, iterations)
         # Every query of the cold page, run again straight on a cursor (the SQL as sent).
-        all_sql = sum(time_sql(q, None, 10) for q in cold["sql"][REQUEST_OVERHEAD:])
-        ratios.append((label, main_sql, all_sql, cold["median"], warm["median"]))
+        all_sql = own_sql_ms(cold)
+        row.update(
+            main_sql=time_sql(sql, params, iterations),
+            all_sql=all_sql,
+            cold=cold["median"],
+            cold_p95=cold["p95"],
+            cold_queries=cold["queries"],
+            warm=warm["median"],
+            warm_queries=warm["queries"],
+            ratio=cold["median"] / all_sql if all_sql else None,
+        )
+        rows.append(row)
+        progress(row, "cold")
+    return rows
 
-    client = Client()
-    client.force_login(supervisor.user)
-    rows.append(
-        ("caseload page /cases/ (20,000-case NGO)", time_page(client, "/cases/", iterations), 50)
-    )
-    rows.append(
-        (f"case page /cases/{case.pk}/", time_page(client, f"/cases/{case.pk}/", iterations), 50)
-    )
-    try:
-        resolve(API_LIST)
-        rows.append((f"API list {API_LIST}", time_page(client, API_LIST, iterations), 50))
-        latest = Case.objects.filter(organisation_id=biggest["organisation_id"]).aggregate(
-            latest=Max("updated_at")
-        )["latest"]
-        since = f"{API_LIST}?{urlencode({'updated_since': latest.isoformat()})}"
-        rows.append(
-            ("API list, updated_since the latest change", time_page(client, since, iterations), 50)
-        )
-    except Resolver404:
-        rows.append((f"API list {API_LIST}", None, 50))
-    rows.append(("Team page /cases/team/", time_page(client, "/cases/team/", iterations), 50))
-    rows.append(
-        (
-            "overdue visits /followup/overdue/",
-            time_page(client, "/followup/overdue/", iterations),
-            50,
-        )
-    )
-    inbox = Referral.objects.values("to_organisation_id").annotate(n=Count("pk")).order_by("-n")
-    receiver = next(
-        (m for row in inbox if (m := member(Role.SUPERVISOR, id=row["to_organisation_id"]))), None
-    )
-    if receiver is not None:
-        receiving = Client()
-        receiving.force_login(receiver.user)
-        received = Referral.objects.filter(to_organisation=receiver.organisation).count()
-        rows.append(
-            (
-                f"referral inbox /referrals/inbox/ ({received:,} referrals)",
-                time_page(receiving, "/referrals/inbox/", iterations),
-                50,
-            )
-        )
-    busiest = (
-        Case.objects.filter(
-            organisation_id=biggest["organisation_id"], assigned_worker__isnull=False
-        )
-        .exclude(phase="closed")
-        .values("assigned_worker_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-        .first()
-    )
-    worker = Membership.objects.select_related("user").get(
-        Q(user_id=busiest["assigned_worker_id"]), organisation_id=biggest["organisation_id"]
-    )
-    working = Client()
-    working.force_login(worker.user)
-    rows.append(
-        (
-            f"my work /plans/my-work/ ({busiest['n']:,} open cases)",
-            time_page(working, "/plans/my-work/", iterations),
-            50,
-        )
-    )
 
+# --- printing -------------------------------------------------------------------------------
+
+
+def number(value, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def verdict(median, target) -> str:
+    if target is None or median is None:
+        return "–"
+    return "pass" if median < target else "FAIL"
+
+
+def print_run(run: dict) -> None:
     print()
     print("| page | median ms | p95 ms | queries | its SQL ms | page ÷ SQL | target | result |")
     print("|---|---:|---:|---:|---:|---:|---|---|")
-    for name, result, target in rows:
-        if result is None:
-            print(f"| {name} | – | – | – | – | – | < {target} ms | URL does not resolve |")
+    for row in run["pages"]:
+        goal = f"< {row['target']:g} ms" if row["target"] else "(none)"
+        if "error" in row:
+            print(f"| {row['label']} | – | – | – | – | – | {goal} | {row['error']} |")
             continue
-        if isinstance(result, str):
-            print(f"| {name} | – | – | – | – | – | < {target} ms | {result} |")
-            continue
-        verdict = "–" if target is None else ("pass" if result["median"] < target else "FAIL")
-        goal = f"< {target} ms" if target else "(none)"
-        # The page's own SQL, run again straight on a cursor, and the page as a ratio of it.
-        # Its reads only: the writes (the audit rows) are not replayed.
-        reads = [q for q in result["sql"][REQUEST_OVERHEAD:] if q.lstrip(" (").startswith("SELECT")]
-        own_sql = sum(time_sql(q, None, 10) for q in reads)
-        ratio = result["median"] / own_sql if own_sql else float("nan")
         print(
-            f"| {name} | {result['median']:.1f} | {result['p95']:.1f} | {result['queries']} "
-            f"| {own_sql:.1f} | {ratio:.2f} | {goal} | {verdict} |"
+            f"| {row['label']} | {row['median']:.1f} | {row['p95']:.1f} | {row['queries']} "
+            f"| {row['sql_ms']:.1f} | {number(row['ratio'], 2)} | {goal} "
+            f"| {verdict(row['median'], row['target'])} |"
         )
     print()
     print(
         "| dashboard | main aggregate SQL ms | all its SQL ms | page cold ms | cold ÷ all SQL "
-        "| target | result | page cached ms |"
+        "| target (cold) | result | page cached ms |"
     )
     print("|---|---:|---:|---:|---:|---|---|---:|")
-    for label, main_sql, all_sql, cold, warm in ratios:
-        ratio = cold / all_sql
-        verdict = "pass" if ratio <= 1.5 else "FAIL"
+    for row in run["dashboards"]:
+        if "error" in row:
+            print(f"| {row['label']} | – | – | – | – | < 300 ms | {row['error']} | – |")
+            continue
         print(
-            f"| {label} | {main_sql:.1f} | {all_sql:.1f} | {cold:.1f} | {ratio:.2f} | ≤ 1.5 "
-            f"| {verdict} | {warm:.1f} |"
+            f"| {row['label']} | {row['main_sql']:.1f} | {row['all_sql']:.1f} | {row['cold']:.1f} "
+            f"| {number(row['ratio'], 2)} | < 300 ms, ≤ 1.5 × SQL "
+            f"| {verdict(row['cold'], 300)} | {row['warm']:.1f} |"
         )
-    settings.DASHBOARDS_CACHE_SECONDS = 300
-    started = time.perf_counter()
-    scopes = dashboards_warm()
+    if run["warming_seconds"] is not None:
+        print(
+            f"\ncache warming (the beat task, every 240 s): {run['warmed']} unfiltered "
+            f"dashboards recomputed in {run['warming_seconds']:.1f} s"
+        )
+    print(f"\npeak memory of this web worker process (max RSS): {run['peak_mib']:.1f} MiB")
+
+
+def growth(a, b) -> str:
+    return f"{b / a:.2f}×" if a and b is not None else "–"
+
+
+def print_comparison(a: dict, b: dict) -> None:
+    """Each figure of two runs side by side, matched on the page's key."""
+    for name, run in (("A", a), ("B", b)):
+        print(
+            f"{name}: {run['cases']:,} cases, {run['database']}, {run['when']}, "
+            f"load average {run['load']}, jit {run.get('jit', '–')}"
+        )
+    print()
     print(
-        f"\ncache warming (the beat task, every 240 s): {scopes} unfiltered dashboards "
-        f"recomputed in {time.perf_counter() - started:.1f} s"
+        "| page | A median ms | B median ms | growth B ÷ A | A page ÷ SQL | B page ÷ SQL "
+        "| queries A / B | target | B result |"
     )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak memory of this web worker process (max RSS): {peak:.1f} MiB")
+    print("|---|---:|---:|---:|---:|---:|---|---|---|")
+    before = {row["key"]: row for row in a["pages"]}
+    keys = [row["key"] for row in b["pages"]] + [
+        row["key"] for row in a["pages"] if row["key"] not in {r["key"] for r in b["pages"]}
+    ]
+    after = {row["key"]: row for row in b["pages"]}
+    for key in keys:
+        old, new = before.get(key, {}), after.get(key, {})
+        target = new.get("target") or old.get("target")
+        goal = f"< {target:g} ms" if target else "(none)"
+        result = new.get("error") or verdict(new.get("median"), target)
+        print(
+            f"| {key} | {number(old.get('median'))} | {number(new.get('median'))} "
+            f"| {growth(old.get('median'), new.get('median'))} | {number(old.get('ratio'), 2)} "
+            f"| {number(new.get('ratio'), 2)} | {old.get('queries', '–')} / "
+            f"{new.get('queries', '–')} | {goal} | {result} |"
+        )
+    print()
+    print(
+        "| dashboard | A cold ms | B cold ms | growth B ÷ A | A cold ÷ SQL | B cold ÷ SQL "
+        "| A cached ms | B cached ms | target (cold) | B result |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    before = {row["key"]: row for row in a["dashboards"]}
+    for new in b["dashboards"]:
+        old = before.get(new["key"], {})
+        result = new.get("error") or verdict(new.get("cold"), 300)
+        print(
+            f"| {new['key']} | {number(old.get('cold'))} | {number(new.get('cold'))} "
+            f"| {growth(old.get('cold'), new.get('cold'))} | {number(old.get('ratio'), 2)} "
+            f"| {number(new.get('ratio'), 2)} | {number(old.get('warm'))} "
+            f"| {number(new.get('warm'))} | < 300 ms | {result} |"
+        )
+    print(
+        f"\ncache warming: {number(a['warming_seconds'])} s → {number(b['warming_seconds'])} s; "
+        f"peak memory {a['peak_mib']:.0f} → {b['peak_mib']:.0f} MiB"
+    )
+
+
+def main() -> None:
+    global SQL_ITERATIONS  # noqa: PLW0603 - one knob for every replay
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--cold-iterations", type=int, default=10)
+    parser.add_argument("--sql-iterations", type=int, default=SQL_ITERATIONS)
+    parser.add_argument(
+        "--no-warming", action="store_true", help="skip the cache-warming pass (long at 1M)"
+    )
+    parser.add_argument("--json", type=Path, help="also save the results to this file")
+    parser.add_argument(
+        "--compare", nargs=2, type=Path, metavar=("A.json", "B.json"),
+        help="print two saved runs side by side (no database needed)",
+    )  # fmt: skip
+    arguments = parser.parse_args()
+    if arguments.compare:
+        first, second = (json.loads(path.read_text()) for path in arguments.compare)
+        print_comparison(first, second)
+        return
+    SQL_ITERATIONS = arguments.sql_iterations
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.DEBUG = False
+    run = {
+        "database": f"{connection.vendor} {connection.settings_dict['NAME']}",
+        "cases": Case.objects.count(),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load": " ".join(f"{value:.1f}" for value in os.getloadavg()),
+    }
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            run["jit"] = cursor.fetchone()[0]
+    print(
+        f"database: {run['database']}, {run['cases']:,} cases, load average {run['load']}, "
+        f"jit {run.get('jit', '–')}"
+    )
+    if run.get("jit") == "on":
+        # cases/migrations/0013 sets it on the database; a copy made with `createdb -T` does
+        # not inherit a database's settings.
+        print(
+            f"WARNING: jit is on: ALTER DATABASE {connection.settings_dict['NAME']} SET jit = off"
+        )
+    chosen = subjects()
+    print(
+        f"national officer: {chosen.national.organisation.name}; provincial officer: "
+        f"{chosen.provincial.organisation.name} ({chosen.provincial.organisation.province_id}); "
+        f"organisations: {'; '.join(s.label for s in chosen.organisations)}"
+    )
+    run["dashboards"] = measure_dashboards(chosen, arguments.iterations, arguments.cold_iterations)
+    run["pages"] = measure_pages(chosen, arguments.iterations)
+    settings.DASHBOARDS_CACHE_SECONDS = 300
+    run["warmed"], run["warming_seconds"] = 0, None
+    if not arguments.no_warming:
+        started = time.perf_counter()
+        run["warmed"] = dashboards_warm()
+        run["warming_seconds"] = time.perf_counter() - started
+    run["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    run["load_after"] = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    print_run(run)
+    if arguments.json:
+        arguments.json.write_text(json.dumps(run, indent=1))
+        print(f"saved to {arguments.json}")
 
 
 if __name__ == "__main__":

@@ -4,16 +4,19 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
-from cases.models import Case, CaseNumberSequence, CounsellingSession
+from cases.models import Case, CaseNumberSequence, CaseSensitiveFacts, CounsellingSession
 from cases.selectors import last_contact_expression
+from dashboards.management.commands.seed_bench import DEFAULT_BIG_NGOS, TABLES, big_ngo_sizes
 from followup.models import FollowUpVisit
 from organisations.models import Membership, Organisation, Role
-from plans.models import Action, PlanStatus
+from plans.models import Action, Goal, PlanStatus
 from referrals.models import Referral
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, log_session
+from tests.conftest import need_service
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +98,65 @@ def test_the_big_ngo_holds_its_size_at_any_total(db):
     call_command("seed_bench", cases=250, big_ngo_cases=100, batch=250, stdout=io.StringIO())
     sizes = Case.objects.values("organisation").annotate(n=Count("pk")).order_by("-n")
     assert sizes[0]["n"] == 100 and sizes[1]["n"] < 100
+
+
+def test_the_big_ngos_at_each_scale():
+    # The 20,000-case NGO keeps its size at any total; the 100,000-case one comes where the
+    # total leaves room for it (the caseload targets at 200,000 and at 1,000,000).
+    assert big_ngo_sizes(1_000_000, DEFAULT_BIG_NGOS) == [20_000, 100_000]
+    assert big_ngo_sizes(200_000, DEFAULT_BIG_NGOS) == [20_000]
+    assert big_ngo_sizes(50_000, DEFAULT_BIG_NGOS) == [20_000]
+    assert big_ngo_sizes(8_000, DEFAULT_BIG_NGOS) == [2_000]
+
+
+def test_several_big_ngos_hold_their_sizes(db):
+    call_command("seed_bench", cases=300, big_ngo_cases=[40, 100], batch=300, stdout=io.StringIO())
+    holders = Organisation.objects.filter(kind="ngo", short_name__startswith="BN").order_by("pk")
+    sizes = [holder.cases.count() for holder in holders[:2]]
+    assert sizes == [40, 100]
+    assert Case.objects.count() == 300
+
+
+def test_seeded_sensitive_facts_are_encrypted_and_readable(seeded):
+    facts = CaseSensitiveFacts.objects.order_by("pk").first()
+    assert facts.hiv_status in {"unknown", "negative", "positive", "not_disclosed"}
+    assert Goal.objects.order_by("pk").first().description == "Steady income for the family."
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT hiv_status FROM cases_casesensitivefacts")
+        stored = [row[0] for row in cursor.fetchall()]
+    # Fernet tokens, each with its own IV, as the field itself writes them.
+    assert all(token.startswith("gAAAAA") for token in stored)
+    assert len(set(stored)) == len(stored)
+
+
+def test_rows_written_after_the_seed_get_new_ids(seeded):
+    worker = Membership.objects.filter(
+        role=Role.SOCIAL_WORKER, organisation__cases__isnull=False
+    ).first()
+    case = Case.objects.filter(organisation=worker.organisation).order_by("-pk").first()
+    last_session = CounsellingSession.objects.order_by("-pk").first().pk
+    session = log_session(actor=worker.user, case=case)
+    assert session.pk > last_session
+    last_visit = FollowUpVisit.objects.order_by("-pk").first().pk
+    visit = FollowUpVisit.objects.create(case=case, scheduled_for=timezone.localdate())
+    assert visit.pk > last_visit
+
+
+def _schema(tables) -> set:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "UNION ALL SELECT conname || pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s))",
+            [tables, tables],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_indexes_and_foreign_keys_are_as_before_the_load(db):
+    need_service(connection.vendor == "postgresql", "the load sets indexes aside on PostgreSQL")
+    tables = [model._meta.db_table for model, _columns in TABLES]
+    before = _schema(tables)
+    call_command("seed_bench", cases=200, big_ngo_cases=50, batch=100, stdout=io.StringIO())
+    assert _schema(tables) == before
+    assert any("FOREIGN KEY" in item for item in before)

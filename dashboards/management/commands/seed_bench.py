@@ -1,6 +1,6 @@
 """Build a realistic national data set fast, for the dashboards benchmark (bench/run_bench.py).
 
-    manage.py seed_bench --cases 200000
+    manage.py seed_bench --cases 1000000
 
 60 organisations (2 ministries, 3 provincial departments, NGOs, police, health facilities,
 international organisations, courts) created through `organisation_create`; a few users per
@@ -8,17 +8,26 @@ organisation sharing one unusable password (no hashing cost); cases with real pl
 and unique numbers; sensitive facts, consents, counselling sessions (~5 a case), referrals
 (~1.5 a case, with the access they grant), follow-up visits (~5 a case: schedules of up to
 three years for the cases that returned home) and plans (two goals of two actions) for the cases
-in planning or reintegrated. One NGO holds 20,000 cases (the caseload-page
-benchmark). Rows go in with bulk_create, a batch of cases at a time, each batch in its own
-transaction. Refuses to run twice, and under production settings.
+in planning or reintegrated. The first NGO holds 20,000 cases at any total (the caseload-page
+benchmark), the second 100,000 where the total leaves room for it (see `big_ngo_sizes`).
+
+Rows are generated as plain tuples, a case and everything hanging on it at a time, and
+written a batch of cases at a time: with PostgreSQL's COPY, elsewhere with bulk_create
+(dashboards/bench_rows.py). Memory stays bounded by the batch. On PostgreSQL, secondary
+indexes and foreign keys are set aside for the load and built again after it. Everything runs
+in one transaction: a failed run leaves the database as it found it. Refuses to run twice,
+and under production settings.
 """
 
 import datetime as dt
+import os
 import random
 import resource
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from itertools import accumulate
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -37,7 +46,7 @@ from cases.models import (
     CounsellingSession,
     EventKind,
 )
-from cases.services import case_last_contact_refresh
+from dashboards.bench_rows import row_writer
 from followup.models import FollowUpVisit
 from organisations.models import (
     Membership,
@@ -103,6 +112,73 @@ ORGANISATION_PLAN = (
 )  # fmt: skip
 
 
+# The columns the seeder fills, per table, in the order of the tuples it hands the writer;
+# the other columns take their defaults. Parents before children.
+TABLES = [
+    (Case, (
+        "id", "case_number", "organisation_id", "assigned_worker_id", "phase", "closure_reason",
+        "closed_on", "name_latin", "nationality", "languages", "interpreter_needed", "sex",
+        "date_of_birth", "date_of_birth_estimated", "minor_at_intake", "origin_province_id",
+        "origin_commune_id", "origin_village_id", "movement", "destination_country",
+        "how_identified", "intake_date", "risk_level", "created_by_id", "last_contact_on",
+    )),
+    (CaseExploitation, ("id", "case_id", "form", "country", "province_id", "started_on",
+                        "ended_on")),
+    (CaseSensitiveFacts, ("id", "case_id", "hiv_status")),
+    (CaseEvent, ("id", "case_id", "kind", "actor_id")),
+    (Consent, (
+        "id", "case_id", "given_by", "guardian_name", "child_assent", "purpose",
+        "shared_with_kind", "covers_identity", "covers_case_facts", "covers_health", "given_on",
+        "recorded_by_id",
+    )),
+    (CounsellingSession, ("id", "case_id", "session_date", "counsellor_id", "kind", "setting",
+                          "phase", "duration_minutes")),
+    (FollowUpVisit, (
+        "id", "case_id", "scheduled_for", "assigned_worker_id", "plan_month", "status",
+        "visited_on", "met_survivor", "met_family", "safety", "health", "family_acceptance",
+        "community_acceptance", "school_or_work", "monthly_income_riel", "retrafficking_risk",
+        "risk_signs", "cancel_reason",
+    )),
+    (Referral, (
+        "id", "case_id", "from_organisation_id", "to_organisation_id", "service", "reason",
+        "shares_identity", "shares_case_facts", "consent_id", "status", "decline_reason",
+        "sent_by_id", "sent_at", "answered_at", "answered_by_id", "completed_at", "answer_days",
+    )),
+    (Plan, ("id", "case_id", "version", "status", "review_date", "created_by_id",
+            "submitted_by_id")),
+    (Goal, ("id", "plan_id", "domain", "description")),
+    (Action, ("id", "goal_id", "what", "provider_kind", "target_date", "status")),
+]  # fmt: skip
+HOW_IDENTIFIED = ["police_raid", "self_referral", "hotline", "cross_border_return", "outreach"]
+HIV_STATUSES = ["unknown", "negative", "negative", "positive", "not_disclosed"]
+SCHOOL_OR_WORK = ["school", "training", "employed", "own_business", "looking", "neither", ""]
+DEFAULT_BIG_NGOS = (20_000, 100_000)
+
+
+def _backend_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL process, where the server runs on this
+    machine (parallel index-build workers not counted)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def timed(spent: Counter, name: str):
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        spent[name] += time.monotonic() - started
+
+
 class Weighted:
     """Fast weighted choice with a fixed random generator."""
 
@@ -114,10 +190,21 @@ class Weighted:
         return self.rng.choices(self.values, cum_weights=self.cumulative)[0]
 
 
-def big_ngo_size(cases: int, big_ngo_cases: int) -> int:
-    """The big NGO holds `big_ngo_cases` whatever the total, so its caseload page is measured
-    at the same size at every scale; below that total, a quarter of the cases."""
-    return big_ngo_cases if cases >= big_ngo_cases else cases // 4
+def big_ngo_sizes(cases: int, sizes) -> list[int]:
+    """The case counts of the big NGOs, the first NGOs in order. Each holds its size whatever
+    the total, so a caseload page is measured at the same size at every scale: the first
+    always (a quarter of the cases below its size), a further one only while all of them
+    together hold at most half the cases (so at 1,000,000 cases NGOs of 20,000 and 100,000,
+    at 200,000 the 20,000 one alone)."""
+    sizes = list(sizes)
+    if not sizes:
+        return []
+    kept = [sizes[0] if cases >= sizes[0] else cases // 4]
+    for size in sizes[1:]:
+        if sum(kept) + size > cases // 2:
+            break
+        kept.append(size)
+    return kept
 
 
 class Command(BaseCommand):
@@ -125,11 +212,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=200_000)
-        parser.add_argument("--big-ngo-cases", type=int, default=20_000)
+        parser.add_argument(
+            "--big-ngo-cases",
+            type=int,
+            action="append",
+            help="cases of a big NGO, repeatable (default: 20000 and 100000, the second "
+            "only where the total leaves room for it)",
+        )
         parser.add_argument("--batch", type=int, default=5_000)
         parser.add_argument("--seed", type=int, default=2026)
 
-    def handle(self, *args, cases: int, big_ngo_cases: int, batch: int, seed: int, **options):
+    def handle(self, *args, cases: int, big_ngo_cases, batch: int, seed: int, **options):
         if not getattr(settings, "ALLOW_DEMO_DATA", False):
             raise CommandError("seed_bench builds invented data: not under production settings.")
         if Organisation.objects.filter(short_name=f"{PREFIX}01").exists():
@@ -137,41 +230,68 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.rng = random.Random(seed)  # noqa: S311 - invented data, not security
         self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.zone = timezone.get_current_timezone()
         self.counts: Counter = Counter()
-        organisations = self._organisations()
-        workers = self._users(organisations)
-        self.counts["organisations"] = len(organisations)
-        self._prepare(organisations, workers)
-        owners = self._case_owners(cases, big_ngo_size(cases, big_ngo_cases))
-        sequences: Counter = Counter()
-        for start in range(0, cases, batch):
-            with transaction.atomic():
-                self._batch(owners[start : start + batch], sequences)
-            reset_queries()  # DEBUG keeps every query's SQL otherwise
-            self.stdout.write(
-                f"  {min(start + batch, cases):>8} cases  {time.monotonic() - started:7.1f} s",
-                ending="\n",
+        if isinstance(big_ngo_cases, int):  # call_command(big_ngo_cases=20_000)
+            big_ngo_cases = [big_ngo_cases]
+        spent: Counter = Counter()  # where the time goes
+        # All or nothing: a failed run leaves a database that can be seeded again.
+        with transaction.atomic():
+            organisations = self._organisations()
+            workers = self._users(organisations)
+            self.counts["organisations"] = len(organisations)
+            self._prepare(organisations, workers)
+            sizes = big_ngo_sizes(cases, big_ngo_cases or DEFAULT_BIG_NGOS)
+            owners = self._case_owners(cases, sizes)
+            self.writer = row_writer(TABLES)
+            sequences: Counter = Counter()
+            with self.writer.indexes_set_aside():
+                for start in range(0, cases, batch):
+                    with timed(spent, "generating rows"):
+                        for org in owners[start : start + batch]:
+                            self._case(org, sequences)
+                    with timed(spent, "writing rows"):
+                        self.writer.flush()
+                    reset_queries()  # DEBUG keeps every query's SQL otherwise
+                    done, seconds = min(start + batch, cases), time.monotonic() - started
+                    self.stdout.write(f"  {done:>8} cases  {seconds:7.1f} s")
+                del owners
+            spent.update(self.writer.rebuilt)
+            self.writer.finish()
+            self.counts.update(self.writer.written)
+            CaseNumberSequence.objects.bulk_create(
+                [
+                    CaseNumberSequence(organisation_id=org, year=year, last_value=value)
+                    for (org, year), value in sequences.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["organisation", "year"],
+                update_fields=["last_value"],
             )
-        CaseNumberSequence.objects.bulk_create(
-            [
-                CaseNumberSequence(organisation_id=org, year=year, last_value=value)
-                for (org, year), value in sequences.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["organisation", "year"],
-            update_fields=["last_value"],
-        )
+            committing = time.monotonic()
+        spent["committing"] = time.monotonic() - committing
+        analysing = time.monotonic()
         if connection.vendor == "postgresql":
             # As autovacuum would in time: statistics for the planner, and the visibility map
             # that lets a count read an index alone (VACUUM cannot run in a transaction).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+        spent["vacuum and analyse"] = time.monotonic() - analysing
         elapsed = time.monotonic() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        peak = usage.ru_maxrss / 1024
+        # CPU seconds tell the work apart from a busy machine's waiting.
+        spent["CPU of this process"] = usage.ru_utime + usage.ru_stime
+        backend = _backend_cpu_seconds()
+        if backend is not None:
+            spent["CPU of its database session"] = backend
         for name, count in self.counts.items():
-            self.stdout.write(f"{name:>28}: {count:>10,}")
-        self.stdout.write(f"{'seconds':>28}: {elapsed:>10.1f}")
-        self.stdout.write(f"{'peak memory (MiB, max RSS)':>28}: {peak:>10.1f}")
+            self.stdout.write(f"{name:>34}: {count:>10,}")
+        for name, seconds in spent.items():
+            self.stdout.write(f"{'seconds ' + name:>34}: {seconds:>10.1f}")
+        self.stdout.write(f"{'seconds':>34}: {elapsed:>10.1f}")
+        self.stdout.write(f"{'peak memory (MiB, max RSS)':>34}: {peak:>10.1f}")
 
     # --- organisations and people --------------------------------------------------------------
 
@@ -232,7 +352,14 @@ class Command(BaseCommand):
         rng = self.rng
         self.organisations = organisations
         self.workers = workers
-        self.receivers = [o for o in organisations if o.pk in workers]
+        self.receivers = [o.pk for o in organisations if o.pk in workers]
+        self.domains = list(Domain.values)
+        self.action_statuses = [
+            s.value for s in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
+        ]
+        # A visit's columns after its status when it did not take place: no day, nobody met,
+        # no scores, no reason (the last column, the reason for a cancellation).
+        self.not_visited = (None, False, False, None, None, None, None, "", None, False, "", "")
         self.short = {o.pk: o.short_name for o in organisations}
         villages = defaultdict(list)
         for village_id, commune_id, province_id in Village.objects.filter(
@@ -252,178 +379,156 @@ class Command(BaseCommand):
         self.pick_sex = Weighted(rng, [("female", 72), ("male", 26), ("other", 2)])
         self.pick_referrals = Weighted(rng, [(0, 25), (1, 30), (2, 25), (3, 15), (4, 5)])
 
-    def _case_owners(self, cases: int, big: int) -> list[int]:
-        """The organisation of each case: the first NGO holds `big`, the other NGOs (and a few
-        police units and hospitals) the rest, unevenly."""
+    def _case_owners(self, cases: int, big: list[int]) -> list[int]:
+        """The organisation of each case: the first NGOs hold the `big` counts, the other
+        NGOs (and a few police units and hospitals) the rest, unevenly."""
         holders = [o for o in self.organisations if o.kind == OrganisationKind.NGO]
         others = [o for o in self.organisations if o.kind in ("police", "health_facility")]
         weighted = Weighted(
             self.rng,
-            [(o.pk, self.rng.randint(2, 20)) for o in holders[1:]] + [(o.pk, 1) for o in others],
+            [(o.pk, self.rng.randint(2, 20)) for o in holders[len(big) :]]
+            + [(o.pk, 1) for o in others],
         )
-        owners = [holders[0].pk] * big + [weighted() for _ in range(cases - big)]
+        owners = [
+            holder.pk for holder, size in zip(holders, big, strict=False) for _ in range(size)
+        ]
+        owners += [weighted() for _ in range(cases - len(owners))]
         self.rng.shuffle(owners)
         return owners
 
-    # --- one batch of cases and everything that hangs on them ---------------------------------
+    # --- one case and everything that hangs on it ---------------------------------------------
 
-    def _batch(self, owners: list[int], sequences: Counter) -> None:
-        rng, today = self.rng, self.today
-        new_cases = []
-        for org in owners:
-            province = self.pick_province()
-            village_id, commune_id = rng.choice(self.villages[province])
-            intake = today - dt.timedelta(days=rng.randint(0, 3 * 365))
-            born = intake - dt.timedelta(days=rng.randint(11 * 365, 40 * 365))
-            age = intake.year - born.year - ((intake.month, intake.day) < (born.month, born.day))
-            phase = self.pick_phase()
-            foreign = rng.random() < FOREIGN_SHARE
-            nationality = self.pick_nationality() if foreign else "KH"
-            movement = "cross_border" if foreign or rng.random() < 0.6 else "internal"
-            if foreign:
-                destination = "KH"
-            else:
-                destination = self.pick_destination() if movement == "cross_border" else ""
-            sequences[(org, intake.year)] += 1
-            number = sequences[(org, intake.year)]
-            closed_on = None
-            # Bench rows are written in bulk, not through the services: a closed bench case
-            # has no closure request behind it (seed_demo closes through request and approval).
-            if phase == "closed":
-                closed_on = min(intake + dt.timedelta(days=rng.randint(60, 700)), today)
-            worker = rng.choice(self.workers[org])
-            new_cases.append(
-                Case(
-                    case_number=f"{self.short[org]}-{intake.year}-{number:04d}",
-                    organisation_id=org,
-                    assigned_worker_id=worker,
-                    phase=phase,
-                    closure_reason=rng.choice(ClosureReason.values) if closed_on else "",
-                    closed_on=closed_on,
-                    name_latin=f"Bench Survivor {org}-{number}",
-                    nationality=nationality,
-                    languages=[LANGUAGES[nationality], "en"] if foreign else [],
-                    interpreter_needed=foreign and rng.random() < 0.7,
-                    sex=self.pick_sex(),
-                    date_of_birth=born,
-                    date_of_birth_estimated=rng.random() < 0.3,
-                    minor_at_intake=age < 18,
-                    origin_province_id=province,
-                    origin_commune_id=commune_id,
-                    origin_village_id=village_id,
-                    movement=movement,
-                    destination_country=destination,
-                    how_identified=rng.choice(
-                        [
-                            "police_raid",
-                            "self_referral",
-                            "hotline",
-                            "cross_border_return",
-                            "outreach",
-                        ]
-                    ),
-                    intake_date=intake,
-                    risk_level=rng.choice(["low", "medium", "medium", "high"]),
-                    created_by_id=worker,
-                )
-            )
+    def _case(self, org: int, sequences: Counter) -> None:
+        rng, today, add, next_id = self.rng, self.today, self.writer.add, self.writer.next_id
+        province = self.pick_province()
+        village_id, commune_id = rng.choice(self.villages[province])
+        intake = today - dt.timedelta(days=rng.randint(0, 3 * 365))
+        born = intake - dt.timedelta(days=rng.randint(11 * 365, 40 * 365))
+        age = intake.year - born.year - ((intake.month, intake.day) < (born.month, born.day))
+        minor = age < 18
+        phase = self.pick_phase()
+        foreign = rng.random() < FOREIGN_SHARE
+        nationality = self.pick_nationality() if foreign else "KH"
+        movement = "cross_border" if foreign or rng.random() < 0.6 else "internal"
+        if foreign:
+            destination = "KH"
+        else:
+            destination = self.pick_destination() if movement == "cross_border" else ""
+        sequences[(org, intake.year)] += 1
+        number = sequences[(org, intake.year)]
+        closed_on = None
+        # Bench rows are written in bulk, not through the services: a closed bench case
+        # has no closure request behind it (seed_demo closes through request and approval).
+        if phase == "closed":
+            closed_on = min(intake + dt.timedelta(days=rng.randint(60, 700)), today)
+        worker = rng.choice(self.workers[org])
+        case_id = next_id(Case)
+        self._exploitations(case_id, nationality, movement, destination, intake)
+        add(CaseSensitiveFacts, (next_id(CaseSensitiveFacts), case_id, rng.choice(HIV_STATUSES)))
+        add(CaseEvent, (next_id(CaseEvent), case_id, EventKind.CREATED.value, worker))
+        self._consent(next_id(Consent), case_id, minor, "services", intake, worker)
+        sharing = None
+        if rng.random() < 0.88:
+            sharing = next_id(Consent)
+            self._consent(sharing, case_id, minor, "sharing", intake, worker)
+        last_session = self._sessions(case_id, intake, worker)
+        last_visit = self._visits(case_id, phase, intake, closed_on, worker)
+        # What case_last_contact_refresh would store: the later of the two.
+        last_contact = max(last_session, last_visit) if last_visit else last_session
+        closure_reason = rng.choice(ClosureReason.values) if closed_on else ""
+        interpreter = foreign and rng.random() < 0.7
         # A foreign national who needs an interpreter was brought into Cambodia and has no
         # place of origin here: the caseload's and the dashboards' "No province in Cambodia".
-        for case in new_cases:
-            if case.interpreter_needed:
-                case.origin_province_id = case.origin_commune_id = case.origin_village_id = None
-        new_cases = Case.objects.bulk_create(new_cases)
-        self.counts["cases"] += len(new_cases)
-        self._insert(CaseExploitation, [e for c in new_cases for e in self._exploitations(c)])
-        statuses = ["unknown", "negative", "negative", "positive", "not_disclosed"]
-        self._insert(
-            CaseSensitiveFacts,
-            [CaseSensitiveFacts(case_id=c.pk, hiv_status=rng.choice(statuses)) for c in new_cases],
+        if interpreter:
+            province = commune_id = village_id = None
+        add(
+            Case,
+            (
+                case_id,
+                f"{self.short[org]}-{intake.year}-{number:04d}",
+                org,
+                worker,
+                phase,
+                closure_reason,
+                closed_on,
+                f"Bench Survivor {org}-{number}",
+                nationality,
+                [LANGUAGES[nationality], "en"] if foreign else [],
+                interpreter,
+                self.pick_sex(),
+                born,
+                rng.random() < 0.3,
+                minor,
+                province,
+                commune_id,
+                village_id,
+                movement,
+                destination,
+                rng.choice(HOW_IDENTIFIED),
+                intake,
+                rng.choice(["low", "medium", "medium", "high"]),
+                worker,
+                last_contact,
+            ),
         )
-        self._insert(
-            CaseEvent,
-            [
-                CaseEvent(case_id=c.pk, kind=EventKind.CREATED, actor_id=c.created_by_id)
-                for c in new_cases
-            ],
-        )
-        consents = [self._consent(c, "services") for c in new_cases]
-        referring = [c for c in new_cases if self.rng.random() < 0.88]
-        sharing = [self._consent(c, "sharing") for c in referring]
-        consents = self._insert(Consent, consents + sharing)
-        sharing_consent = {c.case_id: c.pk for c in consents if c.purpose == "sharing"}
-        self._insert(CounsellingSession, [s for c in new_cases for s in self._sessions(c)])
-        self._insert(FollowUpVisit, [v for c in new_cases for v in self._visits(c)])
-        case_last_contact_refresh(case_ids=[c.pk for c in new_cases])
-        # The referrals holding access are the grants (referrals.selectors.holding_access).
-        referrals = []
-        for case in referring:
+        if sharing is not None:
+            # The referrals holding access are the grants (referrals.selectors.holding_access).
             open_to = set()  # one open referral of a case per organisation and service
             for _ in range(self.pick_referrals() or 1):
-                referral = self._referral(case, sharing_consent[case.pk])
-                if referral.status in OPEN_REFERRAL:
-                    if (referral.to_organisation_id, referral.service) in open_to:
+                row = self._referral(case_id, org, worker, intake, sharing)
+                receiver, service, status = row[2], row[3], row[8]
+                if status in OPEN_REFERRAL:
+                    if (receiver, service) in open_to:
                         continue
-                    open_to.add((referral.to_organisation_id, referral.service))
-                referrals.append(referral)
-        self._insert(Referral, referrals)
-        self._plans([c for c in new_cases if c.phase in PLANNED_PHASES])
+                    open_to.add((receiver, service))
+                add(Referral, (next_id(Referral), *row))
+        if phase in PLANNED_PHASES:
+            self._plan(case_id, phase, worker)
 
-    def _plans(self, cases: list[Case]) -> None:
+    def _plan(self, case_id: int, phase: str, worker: int) -> None:
         """An approved plan for the cases past planning (a draft for those in it), two goals
         each with two actions spread around today, so "my work" has plan items to find."""
-        rng, today = self.rng, self.today
-        plans = self._insert(
+        rng, today, add, next_id = self.rng, self.today, self.writer.add, self.writer.next_id
+        plan_id = next_id(Plan)
+        approved = phase == "reintegrated" or rng.random() < 0.5
+        add(
             Plan,
-            [
-                Plan(
-                    case_id=c.pk,
-                    version=1,
-                    status=PlanStatus.APPROVED
-                    if c.phase == "reintegrated" or rng.random() < 0.5
-                    else PlanStatus.DRAFT,
-                    review_date=today + dt.timedelta(days=rng.randint(-30, 90)),
-                    created_by_id=c.assigned_worker_id,
-                    submitted_by_id=c.assigned_worker_id,
+            (
+                plan_id,
+                case_id,
+                1,
+                PlanStatus.APPROVED.value if approved else PlanStatus.DRAFT.value,
+                today + dt.timedelta(days=rng.randint(-30, 90)),
+                worker,
+                worker,
+            ),
+        )
+        for domain in rng.sample(self.domains, 2):
+            goal_id = next_id(Goal)
+            add(Goal, (goal_id, plan_id, domain, "Steady income for the family."))
+            for _ in range(2):
+                add(
+                    Action,
+                    (
+                        next_id(Action),
+                        goal_id,
+                        "Vocational training course",
+                        "own",
+                        today + dt.timedelta(days=rng.randint(-60, 180)),
+                        rng.choice(self.action_statuses),
+                    ),
                 )
-                for c in cases
-            ],
-        )
-        domains = Domain.values
-        goals = self._insert(
-            Goal,
-            [
-                Goal(plan_id=p.pk, domain=domain, description="Steady income for the family.")
-                for p in plans
-                for domain in rng.sample(domains, 2)
-            ],
-        )
-        statuses = [ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE]
-        self._insert(
-            Action,
-            [
-                Action(
-                    goal_id=g.pk,
-                    what="Vocational training course",
-                    provider_kind="own",
-                    target_date=today + dt.timedelta(days=rng.randint(-60, 180)),
-                    status=rng.choice(statuses),
-                )
-                for g in goals
-                for _ in range(2)
-            ],
-        )
 
-    def _exploitations(self, case: Case) -> list[CaseExploitation]:
+    def _exploitations(self, case_id, nationality, movement, destination, intake) -> None:
         """A form or two, placed where the case says the survivor was taken: a foreign
         national mostly to a scam compound in a border or coastal province."""
         rng = self.rng
-        if case.nationality != "KH":
+        if nationality != "KH":
             first = "forced_criminality" if rng.random() < 0.8 else self.pick_form()
             country, province = "KH", self.pick_compound()
         else:
             first = self.pick_form()
-            country = case.destination_country if case.movement == "cross_border" else "KH"
+            country = destination if movement == "cross_border" else "KH"
             country = "" if country == "ZZ" else country
             province = None
         forms = [first]
@@ -431,127 +536,140 @@ class Command(BaseCommand):
             second = self.pick_form()
             if second != first:
                 forms.append(second)
-        started = case.intake_date - dt.timedelta(days=rng.randint(30, 720))
-        return [
-            CaseExploitation(
-                case_id=case.pk,
-                form=form,
-                country=country,
-                province_id=province,
-                started_on=started if rng.random() < 0.6 else None,
-                ended_on=case.intake_date - dt.timedelta(days=rng.randint(0, 20))
-                if rng.random() < 0.6
-                else None,
+        started = intake - dt.timedelta(days=rng.randint(30, 720))
+        for form in forms:
+            self.writer.add(
+                CaseExploitation,
+                (
+                    self.writer.next_id(CaseExploitation),
+                    case_id,
+                    form,
+                    country,
+                    province,
+                    started if rng.random() < 0.6 else None,
+                    intake - dt.timedelta(days=rng.randint(0, 20)) if rng.random() < 0.6 else None,
+                ),
             )
-            for form in forms
-        ]
 
-    def _insert(self, model, rows):
-        created = model.objects.bulk_create(rows, batch_size=5_000)
-        self.counts[model._meta.db_table] += len(rows)
-        return created
-
-    def _consent(self, case: Case, purpose: str) -> Consent:
-        guardian = case.minor_at_intake
-        return Consent(
-            case_id=case.pk,
-            given_by="guardian" if guardian else "survivor",
-            guardian_name="Parent" if guardian else "",
-            child_assent=True if guardian else None,
-            purpose=purpose,
-            shared_with_kind="ngo" if purpose == "sharing" else "",
-            covers_identity=True,
-            covers_case_facts=True,
-            covers_health=purpose == "services",
-            given_on=case.intake_date,
-            recorded_by_id=case.assigned_worker_id,
+    def _consent(self, consent_id, case_id, minor, purpose, intake, worker) -> None:
+        self.writer.add(
+            Consent,
+            (
+                consent_id,
+                case_id,
+                "guardian" if minor else "survivor",
+                "Parent" if minor else "",
+                True if minor else None,
+                purpose,
+                "ngo" if purpose == "sharing" else "",
+                True,
+                True,
+                purpose == "services",
+                intake,
+                worker,
+            ),
         )
 
-    def _sessions(self, case: Case):
-        rng = self.rng
-        span = max((self.today - case.intake_date).days, 1)
+    def _sessions(self, case_id, intake, worker) -> dt.date:
+        """Three to seven counselling sessions; the day of the latest."""
+        rng, add, next_id = self.rng, self.writer.add, self.writer.next_id
+        limit = min(max((self.today - intake).days, 1), 600)
+        latest = intake
         for _ in range(rng.randint(3, 7)):
-            day = case.intake_date + dt.timedelta(days=rng.randint(0, min(span, 600)))
-            yield CounsellingSession(
-                case_id=case.pk,
-                session_date=day,
-                counsellor_id=case.assigned_worker_id,
-                kind=rng.choice(["individual", "individual", "family", "group", "peer"]),
-                setting=rng.choice(["shelter", "home_visit", "phone", "office"]),
-                phase="after_reintegration" if rng.random() < 0.4 else "before_reintegration",
-                duration_minutes=rng.choice([30, 45, 60, 90]),
+            day = intake + dt.timedelta(days=rng.randint(0, limit))
+            latest = max(latest, day)
+            add(
+                CounsellingSession,
+                (
+                    next_id(CounsellingSession),
+                    case_id,
+                    day,
+                    worker,
+                    rng.choice(["individual", "individual", "family", "group", "peer"]),
+                    rng.choice(["shelter", "home_visit", "phone", "office"]),
+                    "after_reintegration" if rng.random() < 0.4 else "before_reintegration",
+                    rng.choice([30, 45, 60, 90]),
+                ),
             )
+        return latest
 
-    def _visits(self, case: Case):
-        if case.phase not in ("reintegrated", "closed"):
-            return
-        rng, today = self.rng, self.today
-        returned = case.intake_date + dt.timedelta(days=rng.randint(60, 240))
+    def _visits(self, case_id, phase, intake, closed_on, worker) -> dt.date | None:
+        """The schedule after return of a case that went home; the day of the latest visit
+        that took place."""
+        if phase not in ("reintegrated", "closed"):
+            return None
+        rng, today, add, next_id = self.rng, self.today, self.writer.add, self.writer.next_id
+        returned = intake + dt.timedelta(days=rng.randint(60, 240))
+        latest = None
         for months in VISIT_MONTHS[: rng.randint(11, 15)]:
             scheduled = returned + dt.timedelta(days=30 * months)
-            if case.closed_on and scheduled > case.closed_on:
-                return
-            visit = FollowUpVisit(
-                case_id=case.pk,
-                scheduled_for=scheduled,
-                assigned_worker_id=case.assigned_worker_id,
-                plan_month=months,
-            )
+            if closed_on and scheduled > closed_on:
+                break
             roll = rng.random()
             if scheduled < today and roll < 0.80:
-                visit.status = "done"
-                visit.visited_on = min(scheduled + dt.timedelta(days=rng.randint(-3, 25)), today)
-                visit.met_survivor = visit.met_family = True
-                visit.safety, visit.health = rng.randint(2, 5), rng.randint(1, 5)
-                visit.family_acceptance = rng.randint(1, 5)
-                visit.community_acceptance = rng.randint(2, 5)
-                visit.school_or_work = rng.choice(
-                    ["school", "training", "employed", "own_business", "looking", "neither", ""]
+                visited = min(scheduled + dt.timedelta(days=rng.randint(-3, 25)), today)
+                latest = visited if latest is None else max(latest, visited)
+                row = (
+                    "done",
+                    visited,
+                    True,
+                    True,
+                    rng.randint(2, 5),
+                    rng.randint(1, 5),
+                    rng.randint(1, 5),
+                    rng.randint(2, 5),
+                    rng.choice(SCHOOL_OR_WORK),
+                    rng.choice([0, 100_000, 250_000, 400_000, 800_000])
+                    if rng.random() < 0.8
+                    else None,
+                    rng.random() < 0.05,
+                    "A recruiter was seen in the village." if rng.random() < 0.08 else "",
+                    "",
                 )
-                if rng.random() < 0.8:
-                    visit.monthly_income_riel = rng.choice([0, 100_000, 250_000, 400_000, 800_000])
-                visit.retrafficking_risk = rng.random() < 0.05
-                if rng.random() < 0.08:
-                    visit.risk_signs = "A recruiter was seen in the village."
             elif scheduled < today and roll < 0.87:
-                visit.status = "missed"
+                row = ("missed", *self.not_visited)
             elif scheduled < today and roll < 0.90:
-                visit.status, visit.cancel_reason = "cancelled", "Family moved."
-            yield visit
+                row = ("cancelled", *self.not_visited[:-1], "Family moved.")
+            else:
+                row = ("planned", *self.not_visited)
+            add(FollowUpVisit, (next_id(FollowUpVisit), case_id, scheduled, worker, months, *row))
+        return latest
 
-    def _referral(self, case: Case, consent_id: int) -> Referral:
-        rng = self.rng
+    def _referral(self, case_id, org, worker, intake, consent_id) -> tuple:
+        """A referral's columns after its id."""
+        rng, zone = self.rng, self.zone
         receiver = rng.choice(self.receivers)
-        while receiver.pk == case.organisation_id:
+        while receiver == org:
             receiver = rng.choice(self.receivers)
-        sent = timezone.make_aware(
-            dt.datetime.combine(case.intake_date, dt.time(9))
-            + dt.timedelta(days=rng.randint(1, 120))
+        sent = dt.datetime.combine(intake, dt.time(9), tzinfo=zone) + dt.timedelta(
+            days=rng.randint(1, 120)
         )
-        sent = min(sent, timezone.now())
+        sent = min(sent, self.now)
+        service = rng.choice(SERVICES)
         status = self.pick_status()
         answered = None
         if status != "sent" and not (status == "cancelled" and rng.random() < 0.5):
             answered = min(
-                sent + dt.timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 8)),
-                timezone.now(),
+                sent + dt.timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 8)), self.now
             )
-        referral = Referral(
-            case_id=case.pk,
-            from_organisation_id=case.organisation_id,
-            to_organisation_id=receiver.pk,
-            service=rng.choice(SERVICES),
-            reason="Needs the service.",
-            shares_identity=True,
-            shares_case_facts=True,
-            consent_id=consent_id,
-            status=status,
-            decline_reason="No place." if status == "declined" else "",
-            sent_by_id=case.assigned_worker_id,
-            sent_at=sent,
-            answered_at=answered,
-            answered_by_id=rng.choice(self.workers[receiver.pk]) if answered else None,
-            completed_at=answered + dt.timedelta(days=30) if status == "completed" else None,
+        return (
+            case_id,
+            org,
+            receiver,
+            service,
+            "Needs the service.",
+            True,
+            True,
+            consent_id,
+            status,
+            "No place." if status == "declined" else "",
+            worker,
+            sent,
+            answered,
+            rng.choice(self.workers[receiver]) if answered else None,
+            answered + dt.timedelta(days=30) if status == "completed" else None,
+            # As Referral.days_waiting counts them, in local days.
+            (answered.astimezone(zone).date() - sent.astimezone(zone).date()).days
+            if answered
+            else None,
         )
-        referral.answer_days = referral.days_waiting() if answered else None
-        return referral
