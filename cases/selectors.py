@@ -30,6 +30,7 @@ from . import (
     lookups,  # noqa: F401  (registers pk__any_of)
     visibility,
 )
+from .encryption import EncryptedTextField
 from .models import Case, CaseEvent, Consent, CounsellingSession, Phase
 from .permissions import (
     active_membership,
@@ -238,21 +239,22 @@ def records_as_read_by(user: User, records: QuerySet, case_field: str = "case") 
     """Records of the cases the user may see (`case_field` names their case), as the user
     reads them: of a case its organisation reads as it stood when its transfer was accepted
     (transfers.selectors.sender_readings), only those written and last changed by then, as
-    `cases.visibility.written_by` says of one case."""
-    from transfers.selectors import sender_read_as_of, sender_readings
+    `cases.visibility.written_by` says of one case. A NOT EXISTS, which PostgreSQL runs as
+    an anti-join: a list costs what it cost without it."""
+    from transfers.selectors import sender_readings
 
     membership = active_membership(user)
     names = {field.name for field in records.model._meta.concrete_fields}
     stamps = [name for name in visibility.WRITTEN_AT if name in names]
     if membership is None or not stamps:
         return records
-    organisation = membership.organisation
-    kept = sender_readings(organisation).values("case_id")
-    records = records.alias(read_as_of=sender_read_as_of(organisation, case_field))
-    return records.filter(
-        ~Q(**{f"{case_field}__in": kept})
-        | Q(**{f"{name}__lte": F("read_as_of") for name in stamps})
+    written_after = Q()
+    for name in stamps:
+        written_after |= Q(answered_at__lt=OuterRef(name))
+    later = sender_readings(membership.organisation).filter(
+        written_after, case_id=OuterRef(case_field)
     )
+    return records.filter(~Exists(later))
 
 
 def consents_visible_to(user: User) -> QuerySet[Consent]:
@@ -354,7 +356,8 @@ def _revealed(user: User) -> dict:
     snapshot it reads the case as where it reads it as of a transfer's acceptance: the
     columns `shown_caseload_row` reads. A case kept after a transfer shows its identity and
     case facts as they were, though search, filters and sorting never use them."""
-    from transfers.selectors import SENDER_KEEPS, sender_readings, sender_snapshot_of
+    from referrals.selectors import referral_case_ids_shared_with
+    from transfers.selectors import SENDER_KEEPS, sender_grants, sender_snapshot_of
 
     reveals = case_reveals(user)
     # Lists never show health facts.
@@ -362,10 +365,18 @@ def _revealed(user: User) -> dict:
     columns = {}
     membership = active_membership(user)
     if membership is not None:
-        kept = Q(pk__any_of=sender_readings(membership.organisation).values("case_id"))
+        organisation = membership.organisation
+        kept = Q(pk__any_of=sender_grants(organisation).values("case_id"))
         for category in SENDER_KEEPS:
             reveals[category] = reveals[category] | kept
-        columns["read_snapshot"] = sender_snapshot_of(membership.organisation)
+        # Read as it was handed over, unless a referral shares it live (what
+        # transfers.selectors.sender_readings says); looked up only for the cases kept.
+        live = Q(pk__any_of=referral_case_ids_shared_with(organisation))
+        columns["read_snapshot"] = When_(
+            When(kept & ~live, then=sender_snapshot_of(organisation)),
+            default=Value(None),
+            output_field=EncryptedTextField(),
+        )
     return columns | {
         f"shows_{category}": ExpressionWrapper(condition, output_field=BooleanField())
         for category, condition in reveals.items()

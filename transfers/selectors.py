@@ -28,18 +28,25 @@ def sender_holding_access(today: dt.date | None = None) -> Q:
     return Q(status=TransferStatus.ACCEPTED, sender_access_ends_on__gt=today)
 
 
-def sender_readings(organisation: Organisation, today: dt.date | None = None) -> QuerySet:
-    """The accepted transfers through which this organisation reads a case it handed over,
-    as the case stood at acceptance: its grace period lasts, the case is not its own again,
-    and no referral holding access shares the case with it now (a referral from the new
-    owner, under the survivor's consent, is read live, as any referral; `categories_read_by`
-    says the same)."""
-    from referrals.selectors import referral_case_ids_shared_with
-
+def sender_grants(organisation: Organisation, today: dt.date | None = None) -> QuerySet:
+    """The accepted transfers that leave this organisation reading a case it handed over:
+    its grace period lasts and the case is not its own again."""
     return (
         Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
         .exclude(case__organisation=organisation)
-        .exclude(case_id__in=referral_case_ids_shared_with(organisation, None, today))
+        .order_by()
+    )
+
+
+def sender_readings(organisation: Organisation, today: dt.date | None = None) -> QuerySet:
+    """The `sender_grants` through which this organisation reads the case as it stood at
+    acceptance: those of cases no referral holding access shares with it now (a referral
+    from the new owner, under the survivor's consent, is read live, as any referral;
+    `categories_read_by` says the same)."""
+    from referrals.selectors import referral_case_ids_shared_with
+
+    return sender_grants(organisation, today).exclude(
+        case_id__in=referral_case_ids_shared_with(organisation, None, today)
     )
 
 
@@ -61,27 +68,16 @@ def transferred_case_ids_readable_by(
 
 
 def sender_snapshot_of(organisation: Organisation, today: dt.date | None = None) -> Subquery:
-    """Per case (a subquery on cases), the snapshot the organisation reads the case as, where
-    it reads it as of its transfer's acceptance (`sender_readings`); NULL elsewhere."""
+    """Per case (a subquery on cases), the snapshot of the latest of the organisation's
+    `sender_grants` of the case; NULL where there is none. Read only where no referral
+    shares the case live (`sender_readings`): the caller checks."""
     latest = (
-        sender_readings(organisation, today)
+        sender_grants(organisation, today)
         .filter(case_id=OuterRef("pk"))
         .order_by("-answered_at", "-pk")
         .values("sender_snapshot")[:1]
     )
     return Subquery(latest, output_field=EncryptedTextField())
-
-
-def sender_read_as_of(organisation: Organisation, case_field: str = "case") -> Subquery:
-    """Per record of a case (a subquery on the record's `case_field`), the moment the
-    organisation reads the case as of; NULL where it reads the case as it is now."""
-    latest = (
-        sender_readings(organisation)
-        .filter(case_id=OuterRef(case_field))
-        .order_by("-answered_at", "-pk")
-        .values("answered_at")[:1]
-    )
-    return Subquery(latest, output_field=DateTimeField())
 
 
 def reading_from(categories, snapshot: str | None, as_of: dt.datetime | None):
