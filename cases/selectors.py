@@ -210,7 +210,9 @@ def exploitation_list_for_case(case: Case, categories: set[str]) -> list:
     if visibility.field_category(Case, "exploitations") not in categories:
         return []
     if getattr(categories, "snapshot", None) is not None:
-        rows = visibility.as_seen(case, categories).exploitations.all()
+        from .snapshots import with_provinces
+
+        rows = with_provinces(list(visibility.as_seen(case, categories).exploitations.all()))
     else:
         rows = case.exploitations.select_related("province")
     return [visibility.shown(row, categories) for row in rows]

@@ -72,17 +72,23 @@ def case_as_it_was(case: Case, snapshot: dict) -> Case:
     return then
 
 
+def with_provinces(rows: list) -> list:
+    """Forms of exploitation of a snapshot with their provinces, read in one query (none
+    when no form names one): for pages that show the province's name."""
+    province_ids = {row.province_id for row in rows if row.province_id}
+    provinces = Province.objects.in_bulk(province_ids) if province_ids else {}
+    for row in rows:
+        if row.province_id in provinces:
+            row.province = provinces[row.province_id]
+    return rows
+
+
 def _exploitations(case: Case, snapshot: dict):
     fields = [CaseExploitation._meta.get_field(name) for name in EXPLOITATION_FIELDS]
     rows = [
         CaseExploitation(case=case, **{f.attname: f.to_python(row.get(f.attname)) for f in fields})
         for row in snapshot.get("exploitations", ())
     ]
-    province_ids = {row.province_id for row in rows if row.province_id}
-    provinces = Province.objects.in_bulk(province_ids) if province_ids else {}
-    for row in rows:
-        if row.province_id:
-            row.province = provinces.get(row.province_id)
     # A queryset already evaluated, as prefetch_related leaves one: no query when read.
     queryset = CaseExploitation.objects.filter(case=case)
     queryset._result_cache, queryset._prefetch_done = rows, True
