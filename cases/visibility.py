@@ -103,6 +103,9 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "requested_by", "requested_at", "answered_by", "answered_at", "decline_reason",
             "sender_access_ends_on", "sender_access_revoked_at",
         ),
+        # The case's identity and case facts as handed over (cases.snapshots): read only as
+        # the case the sender sees (cases.visibility.as_seen), never shown as a field.
+        IDENTITY: ("sender_snapshot",),
     },
     # Legal proceedings are legal detail, health wholly: even that a survivor has a hearing
     # or a safe house is shared only where a referral's consent covers health facts.
