@@ -30,6 +30,7 @@ from . import (
     lookups,  # noqa: F401  (registers pk__any_of, pk__in_ids)
     visibility,
 )
+from .encryption import EncryptedTextField
 from .models import Case, CaseEvent, Consent, CounsellingSession, Phase
 from .permissions import (
     active_membership,
@@ -45,7 +46,12 @@ def shared_with(organisation: Organisation, category: str | None = None) -> Q:
     """Other organisations' cases this one reads now (reading `category`, if given): those
     shared through referrals holding access, and those it transferred to another organisation
     while its grace period lasts. These rows are the grants: whether a case is listed and
-    what is seen of it come from the same rows, with their dates checked at read time."""
+    what is seen of it come from the same rows, with their dates checked at read time.
+
+    With a `category`, the cases where search, filters and sorting may use that category's
+    columns: a transferred case is never among them. Its former owner reads it as it stood
+    at acceptance (transfers.selectors), and the live columns may hold what the new owner
+    changed since; so it is listed, counted and found by its number, nothing else."""
     from referrals.selectors import referral_case_ids_shared_with
     from transfers.selectors import transferred_case_ids_readable_by
 
@@ -100,6 +106,8 @@ def case_list_visible_to(user: User) -> QuerySet[Case]:
 # Where a category of data is revealed: a condition on cases, per category, that search,
 # filters and sorting must add before they may use a field of that category
 # (cases.visibility). None stands for "every case of this part" (the own organisation's).
+# A case a former owner reads as it was handed over reveals nothing here (`shared_with`):
+# its live columns are the new owner's.
 Reveals = dict[str, Q | None]
 
 
@@ -182,10 +190,11 @@ def _caseload_parts(user: User, grants: Grants) -> list[tuple[QuerySet[Case], Re
 
 
 def case_reveals(user: User) -> Reveals:
-    """Where `case_list_visible_to` reveals each category, in one condition per category:
-    the own organisation's cases the user may list show identity and case facts, health to
-    supervisors, administrators and the assigned worker (cases.permissions); shared cases
-    show what their referrals holding access share."""
+    """Where `case_list_visible_to` reveals each category to search, filters and sorting, in
+    one condition per category: the own organisation's cases the user may list show identity
+    and case facts, health to supervisors, administrators and the assigned worker
+    (cases.permissions); shared cases show what their referrals holding access share; a case
+    kept after a transfer nothing (`shared_with`; it is shown as it was, `_revealed`)."""
     rule = _visibility(user)
     if rule is None:
         return {category: Q(pk__in=[]) for category in (IDENTITY, CASE_FACTS, HEALTH)}
@@ -242,10 +251,16 @@ def organisations_with_access(case: Case, categories: set[str]) -> QuerySet[Orga
 
 
 def exploitation_list_for_case(case: Case, categories: set[str]) -> list:
-    """The forms of exploitation, where and when: for a reader who sees the case facts."""
+    """The forms of exploitation, where and when: for a reader who sees the case facts; as
+    they were, for a reader of the case as it stood at a moment (cases.snapshots)."""
     if visibility.field_category(Case, "exploitations") not in categories:
         return []
-    rows = case.exploitations.select_related("province")
+    if getattr(categories, "snapshot", None) is not None:
+        from .snapshots import with_provinces
+
+        rows = with_provinces(list(visibility.as_seen(case, categories).exploitations.all()))
+    else:
+        rows = case.exploitations.select_related("province")
     return [visibility.shown(row, categories) for row in rows]
 
 
@@ -254,7 +269,9 @@ def consent_list_for_case(case: Case, categories: set[str]) -> list:
     consent that tells of the survivor's health only to those who see health facts."""
     from referrals.selectors import health_referral_organisation_ids
 
-    consents = case.consents.select_related("shared_with_organisation", "recorded_by")
+    consents = visibility.written_by(
+        case.consents.select_related("shared_with_organisation", "recorded_by"), categories
+    )
     health_organisations = (
         health_referral_organisation_ids(case) if HEALTH not in categories else ()
     )
@@ -264,6 +281,28 @@ def consent_list_for_case(case: Case, categories: set[str]) -> list:
         for consent in consents
         if visibility.consent_category(consent, health_organisations) in shown_categories
     ]
+
+
+def records_as_read_by(user: User, records: QuerySet, case_field: str = "case") -> QuerySet:
+    """Records of the cases the user may see (`case_field` names their case), as the user
+    reads them: of a case its organisation reads as it stood when its transfer was accepted
+    (transfers.selectors.sender_readings), only those written and last changed by then, as
+    `cases.visibility.written_by` says of one case. A NOT EXISTS, which PostgreSQL runs as
+    an anti-join: a list costs what it cost without it."""
+    from transfers.selectors import sender_readings
+
+    membership = active_membership(user)
+    names = {field.name for field in records.model._meta.concrete_fields}
+    stamps = [name for name in visibility.WRITTEN_AT if name in names]
+    if membership is None or not stamps:
+        return records
+    written_after = Q()
+    for name in stamps:
+        written_after |= Q(answered_at__lt=OuterRef(name))
+    later = sender_readings(membership.organisation).filter(
+        written_after, case_id=OuterRef(case_field)
+    )
+    return records.filter(~Exists(later))
 
 
 def consents_visible_to(user: User) -> QuerySet[Consent]:
@@ -278,9 +317,10 @@ def consents_visible_to(user: User) -> QuerySet[Consent]:
     )
     visible = case_list_visible_to(user)
     health = Q(covers_health=True) | Q(Exists(to_health_service))
-    return Consent.objects.filter(case__in=visible.values("pk")).filter(
+    consents = Consent.objects.filter(case__in=visible.values("pk")).filter(
         ~health | Q(case__in=visible.filter(case_reveals(user)[HEALTH]).values("pk"))
     )
+    return records_as_read_by(user, consents)
 
 
 def counselling_sessions_visible_to(user: User) -> QuerySet[CounsellingSession]:
@@ -302,16 +342,18 @@ def counselling_session_list_for_case(case: Case, categories: set[str]) -> list:
 def case_timeline(case: Case, categories: set[str]) -> list:
     """The timeline lines the reader may see, as they may see them: none about counselling,
     health facts or an organisation the case went to for a health service without health
-    facts; none about phases or visits without case facts."""
+    facts; none about phases or visits without case facts; none written after the moment a
+    reader reads the case as of (cases.visibility.Reading)."""
     from referrals.selectors import health_referral_organisation_ids
 
     health_organisations = (
         health_referral_organisation_ids(case) if HEALTH not in categories else ()
     )
     shown_categories = {visibility.BOOKKEEPING, *categories}
+    events = visibility.written_by(case.events.select_related("actor", "organisation"), categories)
     return [
         visibility.shown(event, categories)
-        for event in case.events.select_related("actor", "organisation")
+        for event in events
         if visibility.event_category(event, health_organisations) in shown_categories
     ]
 
@@ -357,21 +399,47 @@ def _with_contact_dates(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.annotate(next_visit_on=Subquery(next_visit.values("scheduled_for")[:1]))
 
 
-def _revealed(user: User) -> dict[str, ExpressionWrapper]:
-    """Per row of a case list, whether the reader sees each category of the case: the
-    columns `shown_caseload_row` reads."""
+def _revealed(user: User) -> dict:
+    """Per row of a case list, whether the reader sees each category of the case, and the
+    snapshot it reads the case as where it reads it as of a transfer's acceptance: the
+    columns `shown_caseload_row` reads. A case kept after a transfer shows its identity and
+    case facts as they were, though search, filters and sorting never use them."""
+    from referrals.selectors import referral_case_ids_shared_with
+    from transfers.selectors import SENDER_KEEPS, sender_grants, sender_snapshot_of
+
     reveals = case_reveals(user)
     # Lists never show health facts.
     reveals[HEALTH] = Q(pk__in=[])
-    return {
+    columns = {}
+    membership = active_membership(user)
+    if membership is not None:
+        organisation = membership.organisation
+        kept = Q(pk__any_of=sender_grants(organisation).values("case_id"))
+        for category in SENDER_KEEPS:
+            reveals[category] = reveals[category] | kept
+        # Read as it was handed over, unless a referral shares it live (what
+        # transfers.selectors.sender_readings says); looked up only for the cases kept.
+        live = Q(pk__any_of=referral_case_ids_shared_with(organisation))
+        columns["read_snapshot"] = When_(
+            When(kept & ~live, then=sender_snapshot_of(organisation)),
+            default=Value(None),
+            output_field=EncryptedTextField(),
+        )
+    return columns | {
         f"shows_{category}": ExpressionWrapper(condition, output_field=BooleanField())
         for category, condition in reveals.items()
     }
 
 
 def shown_caseload_row(case: Case) -> visibility.Shown:
-    """A caseload row as its reader may see it, from the `shows_*` columns of the query."""
+    """A caseload row as its reader may see it, from the `shows_*` columns of the query (and
+    the snapshot of a case read as it was handed over)."""
+    from transfers.selectors import reading_from
+
     seen = {c for c in (IDENTITY, CASE_FACTS, HEALTH) if getattr(case, f"shows_{c}", False)}
+    snapshot = getattr(case, "read_snapshot", None)
+    if snapshot:
+        seen = reading_from(seen, snapshot, as_of=None)
     return visibility.shown(case, seen)
 
 

@@ -18,9 +18,10 @@ a case; `shown` wraps a record so that a field outside them reads as None. A fie
 the declaration is hidden from everyone: a new field is shown only once it is declared here.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 BOOKKEEPING, IDENTITY, CASE_FACTS, HEALTH = "bookkeeping", "identity", "case_facts", "health"
 CATEGORIES = (IDENTITY, CASE_FACTS, HEALTH)
@@ -102,6 +103,9 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "requested_by", "requested_at", "answered_by", "answered_at", "decline_reason",
             "sender_access_ends_on", "sender_access_revoked_at",
         ),
+        # The case's identity and case facts as handed over (cases.snapshots): read only as
+        # the case the sender sees (cases.visibility.as_seen), never shown as a field.
+        IDENTITY: ("sender_snapshot",),
     },
     # Legal proceedings are legal detail, health wholly: even that a survivor has a hearing
     # or a safe house is shared only where a referral's consent covers health facts.
@@ -251,11 +255,63 @@ def _field_of(name: str) -> str:
     return name
 
 
+class Reading(frozenset):
+    """The categories a reader sees of a case, read as the case stood at a moment: what an
+    organisation that transferred a case away keeps during its grace period
+    (transfers.selectors). `as_of` is the moment (the transfer's acceptance); `snapshot` the
+    case's own identity and case facts then (cases.snapshots). A plain set of categories is a
+    reading of the case as it is now."""
+
+    as_of: dt.datetime | None
+    snapshot: dict | None
+
+    def __new__(
+        cls, categories: Iterable[str], *, as_of: dt.datetime | None, snapshot: dict | None
+    ):
+        reading = super().__new__(cls, categories)
+        reading.as_of, reading.snapshot = as_of, snapshot
+        return reading
+
+
+def read_as_of(categories: Iterable[str]) -> dt.datetime | None:
+    """The moment the reader reads the case as of; None for the case as it is now."""
+    return getattr(categories, "as_of", None)
+
+
+# The timestamps of a case's records: a record is part of the case as it stood at a moment
+# only if it was written, and last changed, by then. A record changed since is not shown
+# at all: nothing says what it held before.
+WRITTEN_AT = ("created_at", "updated_at", "occurred_at", "uploaded_at", "recorded_at")
+
+
+def written_by(queryset: QuerySet, categories: Iterable[str]) -> QuerySet:
+    """The records of a case's `queryset` that the reader sees: for a reading as of a moment
+    (`Reading`), only those written and last changed by then; all of them otherwise."""
+    as_of = read_as_of(categories)
+    if as_of is None:
+        return queryset
+    names = {field.name for field in queryset.model._meta.concrete_fields}
+    return queryset.filter(**{f"{name}__lte": as_of for name in WRITTEN_AT if name in names})
+
+
+def as_seen(instance: Model, categories: Iterable[str]) -> Model:
+    """The case as the reader reads it: as it stood at the moment of a `Reading`, the case
+    itself otherwise. Any other record is returned as it is."""
+    snapshot = getattr(categories, "snapshot", None)
+    if snapshot is None or _label(instance) != "cases.Case":
+        return instance
+    from .snapshots import case_as_it_was
+
+    return case_as_it_was(instance, snapshot)
+
+
 class Shown:
     """A record as a reader may see it: declared fields of the categories they see read as
-    on the record, every other field as None. For templates and exports."""
+    on the record (the case as it stood then, for a reading as of a moment), every other
+    field as None. For templates and exports."""
 
     def __init__(self, instance: Model, categories: Iterable[str]):
+        instance = as_seen(instance, categories)
         self.__dict__["instance"] = instance
         self.__dict__["categories"] = frozenset(categories)
         self.__dict__["fields"] = visible_fields(instance, self.categories)

@@ -6,6 +6,7 @@ from django.http import Http404
 from cases.models import Case
 from cases.permissions import visible_case_categories
 from cases.selectors import case_get_for_user
+from cases.visibility import written_by
 from organisations.models import User
 
 from .models import Document
@@ -22,6 +23,8 @@ def documents_for_case(
     if seen is None:
         seen = visible_case_categories(user, case)
     documents = Document.objects.filter(case=case, category__in=sorted(categories_for(seen)))
+    # A reader of the case as it stood at a moment sees the documents attached by then.
+    documents = written_by(documents, seen)
     for name in hidden_attachments(seen):
         documents = documents.filter(**{f"{name}__isnull": True})
     return documents.select_related(

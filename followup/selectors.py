@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from cases.models import Case, Phase
 from cases.permissions import active_membership, assignable_workers, can_edit_case
-from cases.selectors import case_list_visible_to, own_cases_visible_to
+from cases.selectors import case_list_visible_to, own_cases_visible_to, records_as_read_by
+from cases.visibility import written_by
 from organisations.models import Organisation, User
 from organisations.permissions import can_deactivate_person
 
@@ -25,7 +26,10 @@ from .permissions import sees_overdue_visits_of_organisation
 
 
 def visits_visible_to(user: User) -> QuerySet[FollowUpVisit]:
-    return FollowUpVisit.objects.filter(case__in=case_list_visible_to(user))
+    """Visits of the cases the user may see; of a case read as it stood at a transfer's
+    acceptance, only those planned and last changed by then (cases.selectors)."""
+    visits = FollowUpVisit.objects.filter(case__in=case_list_visible_to(user))
+    return records_as_read_by(user, visits)
 
 
 def visits_for_worker_this_week(user: User, *, today: dt.date | None = None):
@@ -75,23 +79,30 @@ def visit_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Foll
     return visit
 
 
-def followup_history_for_case(case: Case) -> QuerySet[FollowUpVisit]:
+def followup_history_for_case(case: Case, seen=()) -> QuerySet[FollowUpVisit]:
+    """The case's visits; for a reader of the case as it stood at a moment (`seen`, the
+    categories it sees: cases.visibility.Reading), those planned and last changed by then."""
     return (
-        case.followup_visits.select_related("assigned_worker")
+        written_by(case.followup_visits, seen)
+        .select_related("assigned_worker")
         .prefetch_related("resources")
         .order_by("scheduled_for", "id")
     )
 
 
-def followup_summary_for_case(case: Case) -> tuple[list[FollowUpVisit], FollowUpVisit | None]:
-    """The next planned visits and the last visit done or missed, in two queries."""
+def followup_summary_for_case(
+    case: Case, seen=()
+) -> tuple[list[FollowUpVisit], FollowUpVisit | None]:
+    """The next planned visits and the last visit done or missed, in two queries; what
+    `followup_history_for_case` lists of them."""
+    visits = written_by(case.followup_visits.all(), seen)
     upcoming = list(
-        case.followup_visits.filter(status=VisitStatus.PLANNED)
+        visits.filter(status=VisitStatus.PLANNED)
         .select_related("assigned_worker")
         .order_by("scheduled_for", "id")[:3]
     )
     last = (
-        case.followup_visits.filter(status__in=[VisitStatus.DONE, VisitStatus.MISSED])
+        visits.filter(status__in=[VisitStatus.DONE, VisitStatus.MISSED])
         .order_by("-scheduled_for", "-id")
         .first()
     )

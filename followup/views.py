@@ -221,7 +221,7 @@ def history(request, case_pk: int):
     # What the visits found is shown as the declaration allows (cases.visibility), as the
     # API shows it: nothing of it to a receiver given identity only.
     seen = visible_case_categories(request.user, case)
-    visits = [shown(visit, seen) for visit in selectors.followup_history_for_case(case)]
+    visits = [shown(visit, seen) for visit in selectors.followup_history_for_case(case, seen)]
     context = {
         "case": case,
         "visits": visits,

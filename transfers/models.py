@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.encryption import EncryptedTextField
 from cases.models import Case, Consent
 from organisations.models import Organisation
 
@@ -69,6 +70,11 @@ class Transfer(models.Model):
         blank=True,
         editable=False,
         help_text=_("Stamped once, by the job that notes the end of the grace period."),
+    )
+    # The case's identity and case facts when the transfer was accepted (cases.snapshots), as
+    # JSON: what the sender reads during its grace period instead of the live case.
+    sender_snapshot = EncryptedTextField(
+        _("the case as the sending organisation handed it over"), blank=True, editable=False
     )
 
     class Meta:

@@ -5,12 +5,14 @@ counselling and legal detail go with the case to its new owner alone. cases.sele
 cases.permissions ask these functions; nothing else decides it."""
 
 import datetime as dt
+import json
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
-from cases.visibility import CASE_FACTS, IDENTITY
+from cases.encryption import EncryptedTextField
+from cases.visibility import CASE_FACTS, IDENTITY, Reading
 from organisations.models import Organisation, User
 from organisations.permissions import active_membership, has_whole_organisation_role, supervises
 
@@ -26,12 +28,37 @@ def sender_holding_access(today: dt.date | None = None) -> Q:
     return Q(status=TransferStatus.ACCEPTED, sender_access_ends_on__gt=today)
 
 
+def sender_grants(organisation: Organisation, today: dt.date | None = None) -> QuerySet:
+    """The accepted transfers that leave this organisation reading a case it handed over:
+    its grace period lasts and the case is not its own again."""
+    return (
+        Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
+        .exclude(case__organisation=organisation)
+        .order_by()
+    )
+
+
+def sender_readings(organisation: Organisation, today: dt.date | None = None) -> QuerySet:
+    """The `sender_grants` through which this organisation reads the case as it stood at
+    acceptance: those of cases no referral holding access shares with it now (a referral
+    from the new owner, under the survivor's consent, is read live, as any referral;
+    `categories_read_by` says the same)."""
+    from referrals.selectors import referral_case_ids_shared_with
+
+    return sender_grants(organisation, today).exclude(
+        case_id__in=referral_case_ids_shared_with(organisation, None, today)
+    )
+
+
 def transferred_case_ids_readable_by(
     organisation: Organisation, category: str | None = None, today: dt.date | None = None
 ) -> QuerySet | None:
-    """Ids of cases this organisation handed over and still reads (reading `category`, if
-    given); None when the category is one a sender never keeps. A subquery."""
-    if category is not None and category not in SENDER_KEEPS:
+    """Ids of cases this organisation handed over and still reads; a subquery. With a
+    `category`, the cases where the transfer reveals that category to search, filters and
+    sorting: none. The sender reads the case as it stood at acceptance (`categories_read_by`),
+    and matching or ordering on the live columns would tell it what the new owner changed
+    since, so the case it kept is found by its number alone; None says so."""
+    if category is not None:
         return None
     return (
         Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
@@ -40,30 +67,71 @@ def transferred_case_ids_readable_by(
     )
 
 
+def sender_snapshot_of(organisation: Organisation, today: dt.date | None = None) -> Subquery:
+    """Per case (a subquery on cases), the snapshot of the latest of the organisation's
+    `sender_grants` of the case; NULL where there is none. Read only where no referral
+    shares the case live (`sender_readings`): the caller checks."""
+    latest = (
+        sender_grants(organisation, today)
+        .filter(case_id=OuterRef("pk"))
+        .order_by("-answered_at", "-pk")
+        .values("sender_snapshot")[:1]
+    )
+    return Subquery(latest, output_field=EncryptedTextField())
+
+
+def reading_from(categories, snapshot: str | None, as_of: dt.datetime | None):
+    """The categories as a `Reading` of the case at `as_of`, from a stored snapshot."""
+    return Reading(categories, as_of=as_of, snapshot=json.loads(snapshot or "{}"))
+
+
 def categories_read_by(
     organisation: Organisation, case_ids=None, today: dt.date | None = None
 ) -> dict[int, set[str]]:
     """What an organisation reads now of each of other organisations' cases (of `case_ids`,
-    or all it reads when None): what the referrals holding access share with it, and what a
-    transfer leaves it while its grace period lasts. One query."""
+    or all it reads when None): what the referrals holding access share with it, as the case
+    is now; and, where no referral does, what a transfer leaves it while its grace period
+    lasts, as a `Reading` of the case as it stood when the transfer was accepted (the latest
+    such transfer). One query."""
     from referrals.models import Referral
     from referrals.selectors import CATEGORY_FLAGS, holding_access
 
-    shared = Referral.objects.filter(holding_access(today), to_organisation=organisation)
     kept = Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
+    shared = Referral.objects.filter(holding_access(today), to_organisation=organisation)
     if case_ids is not None:
         case_ids = list(case_ids)
-        shared, kept = shared.filter(case_id__in=case_ids), kept.filter(case_id__in=case_ids)
-    shared = shared.order_by().values_list("case_id", *CATEGORY_FLAGS.values())
+        kept, shared = kept.filter(case_id__in=case_ids), shared.filter(case_id__in=case_ids)
     kept = (
         kept.order_by()
-        .annotate(**{f"keeps_{name}": Value(name in SENDER_KEEPS) for name in CATEGORY_FLAGS})
-        .values_list("case_id", *(f"keeps_{name}" for name in CATEGORY_FLAGS))
+        .annotate(
+            **{f"keeps_{name}": Value(name in SENDER_KEEPS) for name in CATEGORY_FLAGS},
+            as_of=F("answered_at"),
+            snapshot=F("sender_snapshot"),
+        )
+        .values_list("case_id", *(f"keeps_{name}" for name in CATEGORY_FLAGS), "as_of", "snapshot")
     )
-    categories: dict[int, set[str]] = {}
-    for case_id, *flags in shared.union(kept, all=True):
-        seen = categories.setdefault(case_id, set())
-        seen |= {name for name, read in zip(CATEGORY_FLAGS, flags, strict=True) if read}
+    # Second in the union: the columns are converted as the first query's (the snapshot
+    # decrypted), and a referral has neither a moment nor a snapshot.
+    shared = (
+        shared.order_by()
+        .annotate(
+            as_of=Value(None, output_field=DateTimeField()),
+            snapshot=Value(None, output_field=EncryptedTextField()),
+        )
+        .values_list("case_id", *CATEGORY_FLAGS.values(), "as_of", "snapshot")
+    )
+    live: dict[int, set[str]] = {}
+    frozen: dict[int, tuple] = {}
+    for case_id, *flags, as_of, snapshot in kept.union(shared, all=True):
+        read = {name for name, read in zip(CATEGORY_FLAGS, flags, strict=True) if read}
+        if as_of is None:
+            live.setdefault(case_id, set()).update(read)
+        elif case_id not in frozen or as_of > frozen[case_id][2]:
+            frozen[case_id] = (read, snapshot, as_of)
+    categories: dict[int, set[str]] = {
+        case_id: reading_from(*frozen[case_id]) for case_id in frozen.keys() - live.keys()
+    }
+    categories.update(live)
     return categories
 
 

@@ -5,6 +5,7 @@ supervisor names who works on it; the sender reads what the grace period leaves 
 (transfers.selectors), and the end of it is noted on the timeline by a periodic job."""
 
 import datetime as dt
+import json
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 from cases import timeline
 from cases.models import Case, CaseEvent, EventKind, Phase
 from cases.permissions import can_be_assigned_case
+from cases.snapshots import case_snapshot
+from cases.snapshots import encoder as snapshot_encoder
 from followup.models import FollowUpVisit, VisitStatus
 from organisations.models import Organisation, User
 from referrals.models import DataCategory
@@ -112,10 +115,6 @@ def transfer_accept(*, actor: User, transfer: Transfer, assigned_worker: User) -
         )
     today = timezone.localdate()
     grace = settings.CASE_TRANSFER_SENDER_GRACE_DAYS
-    transfer.status = TransferStatus.ACCEPTED
-    transfer.answered_by, transfer.answered_at = actor, timezone.now()
-    transfer.sender_access_ends_on = today + dt.timedelta(days=grace)
-    transfer.save()
     case.organisation_id = transfer.to_organisation_id
     case.assigned_worker = assigned_worker
     case.save(update_fields=["organisation", "assigned_worker", "updated_at"])
@@ -125,6 +124,15 @@ def transfer_accept(*, actor: User, transfer: Transfer, assigned_worker: User) -
     )
     worker = assigned_worker.get_full_name() or assigned_worker.username
     _event(transfer, actor, EventKind.ASSIGNED, "transfer.accepted", worker=worker)
+    # Answered last: the sender reads the case as it stands now, the handover included, and
+    # nothing written after this moment (transfers.selectors).
+    transfer.status = TransferStatus.ACCEPTED
+    transfer.answered_by, transfer.answered_at = actor, timezone.now()
+    transfer.sender_access_ends_on = today + dt.timedelta(days=grace)
+    transfer.sender_snapshot = json.dumps(
+        case_snapshot(case, case.exploitations.order_by("id")), cls=snapshot_encoder
+    )
+    transfer.save()
     webhooks.transfer_accepted(transfer)
     if grace == 0:
         _sender_access_end(transfer, actor)

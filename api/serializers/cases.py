@@ -147,6 +147,12 @@ class CaseSerializer(ReadModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        # A caller that reads the case as it stood at a moment (a former owner during its
+        # grace period) is given the case as it was then (cases.visibility.as_seen).
+        seen = self.context.get("categories", {}).get(instance.pk, ())
+        return super().to_representation(visibility.as_seen(instance, seen))
+
     @extend_schema_field(CaseIdentitySerializer(allow_null=True))
     def get_identity(self, case: Case):
         if IDENTITY not in categories_of(self, case.pk):

@@ -15,7 +15,7 @@ def case_followup(context, case):
     seen = context.get("seen")
     if seen is None:
         seen = visible_case_categories(request.user, case)
-    upcoming, last = followup_summary_for_case(case)
+    upcoming, last = followup_summary_for_case(case, seen)
     return {
         "case": case,
         "request": request,
