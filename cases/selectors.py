@@ -179,7 +179,10 @@ def _caseload_parts(user: User, grants: Grants) -> list[tuple[QuerySet[Case], Re
     parts = [] if own is None else [_own_part(user, own)]
     by_reveals: dict[frozenset, list[int]] = {}
     for pk, categories in grants.items():
-        by_reveals.setdefault(frozenset(categories), []).append(pk)
+        # A case read as it was handed over reveals nothing: its live columns are the new
+        # owner's (`shared_with`).
+        key = frozenset() if visibility.read_as_of(categories) else frozenset(categories)
+        by_reveals.setdefault(key, []).append(pk)
     for categories, ids in sorted(by_reveals.items(), key=lambda group: sorted(group[0])):
         part = Case.objects.filter(pk__in_ids=sorted(ids))
         if own is not None:
@@ -539,7 +542,20 @@ def caseload_rows(
         }
     )
     by_id = {case.pk: case for case in queryset}
-    return [shown_caseload_row(by_id[pk]) for pk in ids if pk in by_id]
+
+    organisation_id = active_membership(user).organisation_id
+
+    def row(case: Case) -> visibility.Shown:
+        grant = grants.get(case.pk)
+        if visibility.read_as_of(grant) is None or case.organisation_id == organisation_id:
+            return shown_caseload_row(case)
+        # Kept after a transfer: shown as it was handed over (lists never show health).
+        return visibility.shown(
+            case,
+            visibility.Reading(grant - {HEALTH}, as_of=grant.as_of, snapshot=grant.snapshot),
+        )
+
+    return [row(by_id[pk]) for pk in ids if pk in by_id]
 
 
 def caseload_for(user: User) -> QuerySet[Case]:

@@ -576,9 +576,19 @@ def test_a_policy_that_shares_everything_fails_the_sweep(world, monkeypatch):
     from django.db.models import Q
 
     from cases import selectors
+    from cases.models import Case
+    from cases.visibility import CASE_FACTS, IDENTITY
 
     monkeypatch.setattr(
         selectors, "shared_with", lambda organisation, category=None: Q(pk__isnull=False)
+    )
+    # The caseload reads the same grants as rows, once a page (`shared_grants`).
+    monkeypatch.setattr(
+        selectors,
+        "shared_grants",
+        lambda user: {
+            pk: {IDENTITY, CASE_FACTS} for pk in Case.objects.values_list("pk", flat=True)
+        },
     )
     names = ("cases:detail", "api:case-detail", "cases:edit")
     routes = [route for route in object_routes() if route[0] in names]
