@@ -14,7 +14,7 @@ from plans.models import ApprovalKind, ApprovalStatus, PlanStatus
 from referrals.models import Status
 
 from .fields import IdFilter, SinceFilter
-from .selectors import case_ids_changed_since
+from .selectors import cases_changed_since
 
 UPDATED_SINCE_HELP = "Only rows changed at or after this time (ISO 8601)."
 
@@ -67,8 +67,27 @@ class CaseFilter(UpdatedSinceFilterSet):
         reveals = case_reveals(self.request.user)[IDENTITY]
         return queryset.filter(reveals, nationality=value.upper())
 
+    def filter_queryset(self, queryset):
+        # updated_since first: it replaces the list of visible cases with the visible cases
+        # changed since, and the other filters narrow that.
+        data = dict(self.form.cleaned_data)
+        since = data.pop("updated_since", None)
+        if since is not None:
+            queryset = self.changed_since(queryset, since)
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def changed_since(self, queryset, since):
+        """The visible cases changed since (api.selectors), with the columns `queryset` reads:
+        `queryset` itself is `case_list_visible_to`, whose sharing subquery would be computed
+        a second time for nothing."""
+        changed = cases_changed_since(self.request.user, since)
+        changed.query.select_related = queryset.query.select_related
+        return changed.prefetch_related(*queryset._prefetch_related_lookups)
+
     def filter_updated_since(self, queryset, name, value):
-        return queryset.filter(pk__in=case_ids_changed_since(self.request.user, value))
+        return self.changed_since(queryset, value)
 
 
 class ConsentFilter(UpdatedSinceFilterSet):

@@ -4,7 +4,7 @@ these add what a page of results needs at constant cost."""
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case, CaseEvent, EventKind
@@ -42,23 +42,33 @@ def case_ids_referred_changed_since(organisation: Organisation, since: dt.dateti
 
 def case_ids_changed_since(user: User, since: dt.datetime) -> QuerySet:
     """Ids of the cases the user may see that a syncing partner must fetch again since a
-    time: changed, newly shared with its organisation, or whose referral to it changed. Read
-    in parts merged by UNION (each visible part with the date condition, then the sharing
-    events), not as one OR: the OR walks the whole `updated_at` index, checking every case
-    changed since against the sharing subqueries."""
+    time: changed, newly shared with its organisation, or whose referral to it changed.
+    Visible by construction, so a caller reads the cases by these ids alone rather than
+    adding `case_list_visible_to`, which would compute the shared cases a second time. Read
+    in disjoint parts merged by UNION (each visible part narrowed to what changed), not as
+    one OR: the OR walks the whole `updated_at` index, checking every case changed since
+    against the sharing subqueries. In each part the three reasons are index lookups
+    combined by PostgreSQL (`pk__any_of`)."""
     membership = active_membership(user)
     if membership is None:
         return Case.objects.none().values("pk")
     organisation = membership.organisation
-    parts = [
-        part.filter(updated_at__gte=since).values("pk").order_by()
-        for part in case_list_visible_in_parts(user)
-    ]
-    return parts[0].union(
-        *parts[1:],
-        case_ids_granted_since(organisation, since).order_by(),
-        case_ids_referred_changed_since(organisation, since).order_by(),
+    changed = (
+        Q(updated_at__gte=since)
+        | Q(pk__any_of=case_ids_granted_since(organisation, since).order_by())
+        | Q(pk__any_of=case_ids_referred_changed_since(organisation, since).order_by())
     )
+    parts = [
+        part.filter(changed).values("pk").order_by() for part in case_list_visible_in_parts(user)
+    ]
+    if not parts:
+        return Case.objects.none().values("pk")
+    return parts[0].union(*parts[1:], all=True)
+
+
+def cases_changed_since(user: User, since: dt.datetime) -> QuerySet[Case]:
+    """The cases of `case_ids_changed_since`, in one query."""
+    return Case.objects.filter(pk__in=case_ids_changed_since(user, since))
 
 
 def tombstones_for(user: User, since: dt.datetime | None = None) -> QuerySet[CaseEvent]:

@@ -5,10 +5,11 @@
 the caseload's filter went from 100 ms to 19 ms. Other databases get the plain IN."""
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import BigAutoField, Lookup
+from django.db.models import BigAutoField, ForeignKey, Lookup
 
 
 @BigAutoField.register_lookup
+@ForeignKey.register_lookup
 class AnyOf(Lookup):
     lookup_name = "any_of"
 

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from cases.models import Case, Phase
 from cases.permissions import active_membership, assignable_workers, can_edit_case
-from cases.selectors import case_list_visible_to, own_cases_visible_to, records_as_read_by
+from cases.selectors import (
+    case_list_visible_to,
+    own_cases_visible_to,
+    records_as_read_by,
+    workers_carrying_open_cases,
+)
 from cases.visibility import written_by
 from organisations.models import Organisation, User
 from organisations.permissions import can_deactivate_person
@@ -160,14 +165,17 @@ def cases_needing_worker(user: User) -> QuerySet[Case]:
     if membership is None:
         return Case.objects.none()
     organisation = membership.organisation
+    # Whose worker left: among the few people carrying the organisation's open cases, those
+    # no longer in its team; each found from the index, not by testing every open case.
+    left = workers_carrying_open_cases(organisation).exclude(
+        pk__in=assignable_workers(organisation).values("pk")
+    )
     return (
-        case_list_visible_to(user)
+        own_cases_visible_to(user)
         .filter(organisation=organisation)
         .exclude(phase=Phase.CLOSED)
-        .filter(
-            Q(assigned_worker__isnull=True)
-            | ~Q(assigned_worker__in=assignable_workers(organisation))
-        )
+        .filter(Q(assigned_worker__isnull=True) | Q(assigned_worker__any_of=left.values("pk")))
+        .only("case_number", "organisation_id", "phase", "intake_date", "assigned_worker_id")
         .order_by("intake_date", "pk")
     )
 

@@ -1,41 +1,17 @@
-"""PostgreSQL's JIT compiler is switched off for the application's database.
+"""Nothing to do: PostgreSQL's JIT compiler is switched off by every connection of the app.
 
-The app's queries are short, index-driven reads whose cost estimates can still cross the JIT
-thresholds (correlated subqueries per row): compiling then costs more than running them, as
-much as two seconds of a 2.2-second Team page. New connections get the setting; the reverse
-restores the server's default. Nothing to do on SQLite.
+This migration once ran `ALTER DATABASE … SET jit = off`. That needs the database's owner,
+and a copy or a restore into another database loses the setting while the migration stays
+recorded as applied. Each connection now asks for it when it connects
+(config.settings.base.POSTGRESQL_SESSION_OPTIONS; behind PgBouncer, the application's role
+carries it: README, "Production settings"). A database that ran the old migration keeps the
+setting, which agrees with the connections'.
 """
 
 from django.db import migrations
-
-JIT_OFF = """
-DO $$
-BEGIN
-    EXECUTE format('ALTER DATABASE %I SET jit = off', current_database());
-END
-$$;
-"""
-
-JIT_DEFAULT = """
-DO $$
-BEGIN
-    EXECUTE format('ALTER DATABASE %I RESET jit', current_database());
-END
-$$;
-"""
-
-
-def jit_off(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(JIT_OFF, params=None)
-
-
-def jit_default(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(JIT_DEFAULT, params=None)
 
 
 class Migration(migrations.Migration):
     dependencies = [("cases", "0012_shares_are_the_referrals_holding_access")]
 
-    operations = [migrations.RunPython(jit_off, jit_default, elidable=False)]
+    operations = []

@@ -122,20 +122,40 @@ TEMPLATES = [
     },
 ]
 
-# The embedded default needs no server; production and CI set DATABASE_URL to PostgreSQL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator) may find its
-# connection gone between two fetches: set DATABASE_TRANSACTION_POOLING=true there.
-DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
-    "DATABASE_TRANSACTION_POOLING", default=False
-)
+# connection gone between two fetches, and a connection's startup options do not reach the
+# server: set DATABASE_TRANSACTION_POOLING=true there.
+DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
+# What every PostgreSQL session of the app runs with, sent when it connects. JIT off: the
+# app's reads are short index lookups whose cost estimates can still cross the JIT
+# thresholds, and compiling then costs more than running (2 s of the Team page's 2.2 s at
+# 200,000 cases). Per connection rather than `ALTER DATABASE … SET` in a migration: that
+# needs the database's owner, and a copy or a restore into a new database loses it while
+# the migration stays recorded as applied. PgBouncer does not pass it on: set it on the
+# application's role there (README, "Production settings").
+POSTGRESQL_SESSION_OPTIONS = "-c jit=off"
+
+
+def database_settings(database: dict) -> dict:
+    """One alias of DATABASES as the app runs it (every settings module passes each alias
+    through here)."""
+    database = {**database, "ATOMIC_REQUESTS": False}
+    database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_TRANSACTION_POOLING
+    if "postgresql" in database["ENGINE"] and not DATABASE_TRANSACTION_POOLING:
+        options = database.get("OPTIONS", {})
+        database["OPTIONS"] = {**options, "options": POSTGRESQL_SESSION_OPTIONS}
+    return database
+
+
+# The embedded default needs no server; production and CI set DATABASE_URL to PostgreSQL.
+DATABASES = {
+    "default": database_settings(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    )
+}
 # An optional streaming replica, read by dashboards and exports only (ops.routers).
 if env("DATABASE_REPLICA_URL", default=""):
-    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
-    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"][
-        "DISABLE_SERVER_SIDE_CURSORS"
-    ]
+    DATABASES["replica"] = database_settings(env.db("DATABASE_REPLICA_URL"))
 READ_REPLICA_ENABLED = "replica" in DATABASES
 READ_REPLICA_VIEWS = ["dashboards:dashboard", "dashboards:export", "cases:export"]
 DATABASE_ROUTERS = ["ops.routers.ReplicaRouter"]

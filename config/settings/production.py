@@ -1,7 +1,7 @@
 """Production: every secret from the environment, no default; HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import env, redis_cache
+from .base import database_settings, env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -12,7 +12,7 @@ SITE_URL = env("SITE_URL", default=f"https://{(ALLOWED_HOSTS or ['localhost'])[0
 # DATABASE_URL has no default here. Each process keeps its connection for CONN_MAX_AGE
 # seconds (checked before reuse), to PostgreSQL or to PgBouncer alike; 0 closes it after every
 # request. Behind PgBouncer in transaction mode also set DATABASE_TRANSACTION_POOLING=true.
-DATABASES["default"] = {**DATABASES["default"], **env.db("DATABASE_URL")}  # noqa: F405
+DATABASES["default"] = database_settings(env.db("DATABASE_URL"))  # noqa: F405
 for alias in DATABASES:  # noqa: F405
     DATABASES[alias]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
     DATABASES[alias]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -7,9 +7,13 @@ os.environ.setdefault("FIELD_ENCRYPTION_KEY", "Ff-6VPhjRrUsQs91aGns_CQheyjm5VJoy
 os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 
 from .base import *  # noqa: E402,F403
-from .base import BASE_DIR, env  # noqa: E402
+from .base import BASE_DIR, database_settings, env  # noqa: E402
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'test.sqlite3'}")}
+DATABASES = {
+    "default": database_settings(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'test.sqlite3'}")
+    )
+}
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -41,12 +41,9 @@ def test_no_code_keeps_state_on_the_database_connection():
     assert found == []
 
 
-def test_transaction_pooling_turns_server_side_cursors_off_everywhere():
-    code = (
-        "from django.conf import settings; "
-        "print(sorted((alias, db['DISABLE_SERVER_SIDE_CURSORS']) "
-        "for alias, db in settings.DATABASES.items()))"
-    )
+def production_databases(code: str, pooling: bool) -> str:
+    """What `code` prints about the production settings' DATABASES, behind PgBouncer in
+    transaction mode or straight to PostgreSQL."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -55,7 +52,7 @@ def test_transaction_pooling_turns_server_side_cursors_off_everywhere():
         "ALLOWED_HOSTS": "homecoming.example.org",
         "DATABASE_URL": "postgres://homecoming_app@pgbouncer:6432/homecoming",
         "DATABASE_REPLICA_URL": "postgres://homecoming_app@pgbouncer:6432/homecoming_replica",
-        "DATABASE_TRANSACTION_POOLING": "true",
+        "DATABASE_TRANSACTION_POOLING": "true" if pooling else "false",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "DEFAULT_FROM_EMAIL": "homecoming@example.org",
     }
@@ -68,4 +65,26 @@ def test_transaction_pooling_turns_server_side_cursors_off_everywhere():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[('default', True), ('replica', True)]"
+    return result.stdout.strip()
+
+
+def test_transaction_pooling_turns_server_side_cursors_off_everywhere():
+    code = (
+        "from django.conf import settings; "
+        "print(sorted((alias, db['DISABLE_SERVER_SIDE_CURSORS']) "
+        "for alias, db in settings.DATABASES.items()))"
+    )
+    assert production_databases(code, pooling=True) == "[('default', True), ('replica', True)]"
+
+
+def test_session_options_go_with_each_connection_unless_pgbouncer_would_refuse_them():
+    # PgBouncer refuses (or, told to, ignores) a startup option it does not track, such as
+    # jit: behind it the application's role carries the setting instead (README).
+    code = (
+        "from django.conf import settings; "
+        "print(sorted((alias, db.get('OPTIONS', {}).get('options')) "
+        "for alias, db in settings.DATABASES.items()))"
+    )
+    direct = "[('default', '-c jit=off'), ('replica', '-c jit=off')]"
+    assert production_databases(code, pooling=False) == direct
+    assert production_databases(code, pooling=True) == "[('default', None), ('replica', None)]"

@@ -1,0 +1,76 @@
+"""The supervisor's Team page: which open cases wait for a worker, and the reassign forms."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, ClosureReason, Phase
+from organisations.models import Membership, Role
+from tests.cases.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def needing_worker(client, supervisor) -> list[str]:
+    page = client(supervisor).get(reverse("cases:team"))
+    assert page.status_code == 200
+    return [case.case_number for case in page.context["cases_needing_worker"]]
+
+
+def test_open_cases_of_workers_who_left_wait_for_someone(
+    client_for, owner, colleague, supervisor, org_admin, other_ngo
+):
+    long_ago = timezone.localdate() - dt.timedelta(days=90)
+    carried = CaseFactory(actor=owner, intake_date=long_ago)
+    by_supervisor = CaseFactory(actor=supervisor, assigned_worker=supervisor, intake_date=long_ago)
+    nobody = CaseFactory(actor=owner, intake_date=long_ago - dt.timedelta(days=3))
+    Case.objects.filter(pk=nobody.pk).update(assigned_worker=None)
+    # The colleague left for another organisation; the administrator carries no cases.
+    moved = CaseFactory(actor=colleague, intake_date=long_ago - dt.timedelta(days=2))
+    Membership.objects.filter(user=colleague).update(organisation=other_ngo)
+    administered = CaseFactory(actor=owner, intake_date=long_ago - dt.timedelta(days=1))
+    Case.objects.filter(pk=administered.pk).update(assigned_worker=org_admin)
+    closed = CaseFactory(actor=owner, intake_date=long_ago)
+    Case.objects.filter(pk=closed.pk).update(
+        assigned_worker=org_admin, phase=Phase.CLOSED, closure_reason=ClosureReason.LOST_CONTACT
+    )
+
+    listed = needing_worker(client_for, supervisor)
+
+    # Oldest intake first; a current worker's or supervisor's case and a closed one are not.
+    assert listed == [nobody.case_number, moved.case_number, administered.case_number]
+    assert carried.case_number not in listed and by_supervisor.case_number not in listed
+
+    # A worker who is switched off no longer carries hers either.
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+    listed = needing_worker(client_for, supervisor)
+    assert carried.case_number in listed and by_supervisor.case_number not in listed
+
+
+def test_another_organisations_cases_never_wait_on_this_team(client_for, supervisor, outsider):
+    theirs = CaseFactory(actor=outsider)
+    Case.objects.filter(pk=theirs.pk).update(assigned_worker=None)
+    assert needing_worker(client_for, supervisor) == []
+
+
+def test_each_reassign_form_offers_the_team_with_the_cases_worker_chosen(
+    client_for, owner, colleague, supervisor
+):
+    long_ago = timezone.localdate() - dt.timedelta(days=90)
+    mine = CaseFactory(actor=owner, intake_date=long_ago)
+    theirs = CaseFactory(actor=colleague, intake_date=long_ago)
+    Membership.objects.filter(user=supervisor).update(role=Role.SUPERVISOR)
+
+    html = client_for(supervisor).get(reverse("cases:team")).content.decode()
+
+    for case, worker in ((mine, owner), (theirs, colleague)):
+        select = html.split(f'id="worker-{case.pk}">', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="{worker.pk}" selected>' in select
+        assert select.count("<option") == 3  # owner, colleague, supervisor
+        assert select.count(" selected") == 1
+        form = html.split(f'id="worker-{case.pk}"', 1)[0].rsplit("<form", 1)[1]
+        assert f'action="{reverse("cases:assign", args=[case.pk])}"' in form
+        assert f'href="{reverse("cases:detail", args=[case.pk])}"' in html
