@@ -198,3 +198,20 @@ def email_deliveries_send(
         except Exception:  # noqa: BLE001, S110 - a dead connection has nothing left to close
             pass
     return run
+
+
+def email_deliveries_purge_old(*, now: dt.datetime | None = None, batch: int = 5_000) -> int:
+    """Forget finished reminder e-mails (sent, refused, given up, withdrawn) whose reminder
+    fell due more than EMAIL_DELIVERIES_KEEP_DAYS ago. Supervisors see refused addresses of the
+    last 90 days (followup.selectors.refused_email_addresses), so the setting may not go below
+    that. Waiting ones are kept whatever their age; the reminders themselves are kept, so
+    nothing is sent again. Deleted in batches, so that no run holds a long lock."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.EMAIL_DELIVERIES_KEEP_DAYS)
+    old = EmailDelivery.objects.exclude(
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+    ).filter(reminder__due_at__lt=cutoff)
+    deleted = 0
+    while ids := list(old.order_by().values_list("pk", flat=True)[:batch]):
+        deleted += EmailDelivery.objects.filter(pk__in=ids).delete()[0]
+    return deleted

@@ -9,7 +9,7 @@ unacknowledged message(s)" then AttributeError on 'hostname'); see config/settin
 
 from celery import shared_task
 
-from . import sending
+from . import mail, sending
 
 
 @shared_task(ignore_result=True)
@@ -19,3 +19,8 @@ def reminders_send_due(
     return sending.reminders_send_due(
         batch_size=batch_size, pause_in_batch=pause_in_batch, pause_per_email=pause_per_email
     )
+
+
+@shared_task(ignore_result=True)
+def email_deliveries_purge_old() -> int:
+    return mail.email_deliveries_purge_old()

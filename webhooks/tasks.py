@@ -9,3 +9,8 @@ from . import delivery
 @shared_task(ignore_result=True)
 def webhook_deliveries_send_due() -> int:
     return delivery.deliveries_send_due().delivered
+
+
+@shared_task(ignore_result=True)
+def webhook_deliveries_purge_old() -> int:
+    return delivery.deliveries_purge_old()

@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -326,6 +327,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    "webhooks-purge-old-deliveries": {
+        "task": "webhooks.tasks.webhook_deliveries_purge_old",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
+    "followup-purge-old-emails": {
+        "task": "followup.tasks.email_deliveries_purge_old",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     "transfers-end-sender-access": {
         "task": "transfers.tasks.transfer_sender_access_expire",
         "schedule": 3600.0,
@@ -402,6 +413,17 @@ DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=10 * 1024 * 1024)
 # Days the organisation that transferred a case keeps reading its identity and case facts
 # after the receiver accepts; 0 ends its access on acceptance.
 CASE_TRANSFER_SENDER_GRACE_DAYS = env.int("CASE_TRANSFER_SENDER_GRACE_DAYS", default=30)
+
+# Days finished webhook deliveries and reminder e-mails are kept before an hourly job deletes
+# them. Supervisors see refused e-mail addresses of the last 90 days, so e-mails are kept at
+# least that long (a smaller value is refused at start-up).
+WEBHOOK_DELIVERIES_KEEP_DAYS = env.int("WEBHOOK_DELIVERIES_KEEP_DAYS", default=90)
+EMAIL_DELIVERIES_KEEP_DAYS = env.int("EMAIL_DELIVERIES_KEEP_DAYS", default=180)
+if EMAIL_DELIVERIES_KEEP_DAYS < 90 or WEBHOOK_DELIVERIES_KEEP_DAYS < 1:
+    raise ImproperlyConfigured(
+        "EMAIL_DELIVERIES_KEEP_DAYS must be at least 90 "
+        "and WEBHOOK_DELIVERIES_KEEP_DAYS at least 1."
+    )
 
 from .api import *  # noqa: E402,F403  (the partner API's settings, kept with the API)
 from .api import API_INSTALLED_APPS  # noqa: E402
