@@ -440,14 +440,11 @@ def summary_compact() -> int:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute(
-                f"CREATE TEMPORARY TABLE summary_compacted ON COMMIT DROP AS "  # noqa: S608
-                f"SELECT cuboid, {columns}, SUM(n) AS n, SUM(k) AS k FROM {TABLE} "
-                f"WHERE cuboid <> {FULL} GROUP BY cuboid, {columns} HAVING SUM(n) <> 0"
-            )
-            cursor.execute(f"DELETE FROM {TABLE} WHERE cuboid <> {FULL}")  # noqa: S608
-            cursor.execute(
-                f"INSERT INTO {TABLE} (cuboid, {columns}, n, k) "  # noqa: S608
-                f"SELECT cuboid, {columns}, n, k FROM summary_compacted"
+                f"WITH old AS (DELETE FROM {TABLE} WHERE cuboid <> {FULL} "  # noqa: S608
+                f"RETURNING cuboid, {columns}, n, k) "
+                f"INSERT INTO {TABLE} (cuboid, {columns}, n, k) "
+                f"SELECT cuboid, {columns}, SUM(n), SUM(k) FROM old "
+                f"GROUP BY cuboid, {columns} HAVING SUM(n) <> 0"
             )
     return SummaryRow.objects.count()
 
