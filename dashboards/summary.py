@@ -31,7 +31,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import (
     BooleanField,
     DateField,
@@ -470,7 +470,9 @@ def summary_usable(filters: DashboardFilters) -> bool:
 def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: dt.date) -> dict:
     """The numbers of `selectors.dashboard_data`, equal to them, from the summary where it is
     current and from the live tables where it is not."""
-    if not summary_usable(filters):
+    # Everything from one database: the replica's, when dashboards read from it (ops/routers.py).
+    alias = router.db_for_read(SummaryRow) or "default"
+    if not summary_usable(filters) or connections[alias].vendor != "postgresql":
         return selectors.dashboard_data(scope, filters, today=today)
     state = SummaryState.objects.values_list("fingerprint", flat=True).first()
     if state != fingerprint():
@@ -483,7 +485,7 @@ def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: d
     rows: dict[str, dict[tuple, list[int]]] = defaultdict(dict)
     for indicator, *group, n, k in _summary_rows(scope, filters, today, dirty):
         _add(rows[indicator], tuple(group), n, k)
-    for indicator, *group, n, k in _live_rows(scope, filters, today, dirty):
+    for indicator, *group, n, k in _live_rows(scope, filters, today, dirty, alias):
         _add(rows[indicator], tuple(group), n, k)
     # A cell whose rows all moved out (a refresh's difference, or a dirty partition's rows
     # taken out and not counted again) sums to nothing: a direct count has no such group.
@@ -561,7 +563,7 @@ def _summary_rows(scope, filters, today, dirty):
     )
 
 
-def _live_rows(scope, filters, today, dirty):
+def _live_rows(scope, filters, today, dirty, alias="default"):
     """The rows of dirty partitions (and this month's visits due so far), counted from the
     live tables in one query."""
     this_month = month_start(today)
@@ -594,7 +596,7 @@ def _live_rows(scope, filters, today, dirty):
         params += [fact.indicator, *inner_params]
     if not parts:
         return []
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         return cursor.fetchall()
 
