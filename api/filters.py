@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
+from cases.filters import NO_PROVINCE
 from cases.models import Case, ExploitationForm, Phase
 from cases.permissions import active_membership
 from cases.selectors import case_reveals
@@ -35,8 +36,9 @@ class CaseFilter(UpdatedSinceFilterSet):
     province = filters.CharFilter(
         field_name="origin_province_id",
         max_length=8,
-        help_text="Province code, e.g. 12.",
-        method="case_fact",
+        help_text=f"Province code, e.g. 12; or {NO_PROVINCE}: cases with no province of origin"
+        " in Cambodia (a foreign national may have none).",
+        method="province_of_origin",
     )
 
     exploitation_form = filters.ChoiceFilter(
@@ -55,6 +57,11 @@ class CaseFilter(UpdatedSinceFilterSet):
         # Phase and province are case facts: they match only cases that show them to the
         # caller (cases.visibility), or a filter would tell what the case hides.
         return queryset.filter(case_reveals(self.request.user)[CASE_FACTS], **{name: value})
+
+    def province_of_origin(self, queryset, name, value):
+        if value == NO_PROVINCE:
+            return self.case_fact(queryset, "origin_province__isnull", True)
+        return self.case_fact(queryset, name, value)
 
     def identity(self, queryset, name, value):
         reveals = case_reveals(self.request.user)[IDENTITY]

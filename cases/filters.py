@@ -8,6 +8,9 @@ from .countries import CAMBODIA
 from .models import Case, ExploitationForm, Phase, RiskLevel
 from .visibility import CASE_FACTS, IDENTITY
 
+# The choice, in the caseload's filters and the API's, of cases with no province of origin.
+NO_PROVINCE = "none"
+
 
 class CaseloadFilter(django_filters.FilterSet):
     """Search and filters of the caseload. Each uses fields of one category
@@ -25,8 +28,11 @@ class CaseloadFilter(django_filters.FilterSet):
     province = django_filters.ModelChoiceFilter(
         label=_("Province of origin"),
         field_name="origin_province",
-        method="case_fact",
+        method="province_of_origin",
         queryset=Province.objects.order_by("name_en"),
+        # A foreign national may have no place of origin in Cambodia: the dashboards' row.
+        null_label=_("No province in Cambodia"),
+        null_value=NO_PROVINCE,
     )
     risk = django_filters.ChoiceFilter(
         label=_("Risk"), field_name="risk_level", choices=RiskLevel.choices, method="case_fact"
@@ -76,6 +82,11 @@ class CaseloadFilter(django_filters.FilterSet):
 
     def case_fact(self, queryset, name, value):
         return queryset.filter(self._revealing(CASE_FACTS, Q(**{name: value})))
+
+    def province_of_origin(self, queryset, name, value):
+        if value == NO_PROVINCE:
+            return queryset.filter(self._revealing(CASE_FACTS, Q(origin_province__isnull=True)))
+        return self.case_fact(queryset, name, value)
 
     def cambodian_or_foreign(self, queryset, name, value):
         cambodian = Q(nationality=CAMBODIA)

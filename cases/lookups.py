@@ -4,6 +4,7 @@
 `id = ANY(ARRAY(SELECT …))` lets it combine two index scans (a BitmapOr): on 200,000 cases,
 the caseload's filter went from 100 ms to 19 ms. Other databases get the plain IN."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import BigAutoField, Lookup
 
 
@@ -24,3 +25,29 @@ class AnyOf(Lookup):
     @staticmethod
     def _parenthesised(sql: str) -> str:
         return sql if sql.startswith("(") else f"({sql})"
+
+
+@BigAutoField.register_lookup
+class InIds(Lookup):
+    """`pk__in_ids=[…]`: one of these ids, sent to PostgreSQL as a single array parameter.
+    `pk__in` makes a parameter of each id and resolves each on the way: for the 1,800 cases
+    shared with a 20,000-case NGO, 5 ms of every caseload page. Other databases get the
+    plain IN."""
+
+    lookup_name = "in_ids"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(pk) for pk in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))

@@ -373,6 +373,10 @@ def case_update(
             labels.append(timeline.label(CaseExploitation._meta.verbose_name_plural))
     if not changed and not labels:
         return case
+    if "nationality" in changed:
+        from returns.services import nationality_check
+
+        nationality_check(actor=actor, case=case, nationality=changes["nationality"])
     for name in changed:
         setattr(case, name, changes[name])
     _validate_identity(

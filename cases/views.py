@@ -62,10 +62,12 @@ def _caseload_page(request, caseload: CaseloadFilter):
         caseload.form.is_valid()  # validated once: an invalid value is shown and ignored
         return caseload.filter_revealing(queryset, reveals)
 
-    paginator = Paginator(selectors.caseload_ids(request.user, narrow), CASES_PER_PAGE)
+    # What other organisations share is read once, for the count, the page and its rows.
+    grants = selectors.shared_grants(request.user)
+    paginator = Paginator(selectors.caseload_ids(request.user, narrow, grants), CASES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     ids = [row[0] for row in page.object_list]
-    page.object_list = selectors.caseload_rows(request.user, ids)
+    page.object_list = selectors.caseload_rows(request.user, ids, grants)
     return page
 
 

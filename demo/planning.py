@@ -85,7 +85,7 @@ from .data import (
 @dataclass
 class CasePlan:
     organisation: str
-    village_id: int
+    village_id: int | None  # None: a foreign national with no place of origin in Cambodia
     by_second_worker: bool
     handover: bool
     case: dict  # keyword arguments of case_create, except the actor and the place
@@ -132,6 +132,12 @@ class Route:
         return steps
 
 
+def has_home_in_cambodia(case: dict) -> bool:
+    """A foreign national who needs an interpreter was brought into Cambodia (a scam compound)
+    and has no place of origin here; one who does not has long lived in a Cambodian village."""
+    return case.get("nationality", "KH") == "KH" or not case["interpreter_needed"]
+
+
 class CasePlanner:
     def __init__(self, rng: random.Random, today: dt.date, village_ids: dict[str, list[int]]):
         self.rng = rng
@@ -154,9 +160,11 @@ class CasePlanner:
         case = self.facts(organisation.slug, survivor)
         case |= {"intake_date": intake_date, "phase": route.start}
         reintegrated_on = self.reintegration_day(case, route)
+        # Drawn for every case, so that the draws after it stay the same.
+        village_id = self.village(organisation.province)
         return CasePlan(
             organisation=organisation.slug,
-            village_id=self.village(organisation.province),
+            village_id=village_id if has_home_in_cambodia(case) else None,
             by_second_worker=self.rng.random() < 0.5,
             handover=self.rng.random() < HANDOVER_SHARE,
             case=case,

@@ -147,11 +147,12 @@ def cases_seed(
     empty = {slug for slug in NGO_SLUGS if not organisations[slug].cases.exists()}
     plans = [plan for plan in case_plans(timezone.localdate()) if plan.organisation in empty]
     villages = Village.objects.select_related("district", "commune").in_bulk(
-        {plan.village_id for plan in plans}
+        {plan.village_id for plan in plans if plan.village_id is not None}
     )
     teams = {slug: team_of(slug, users) for slug in empty}
     for plan in plans:
-        case_write(plan, teams[plan.organisation], villages[plan.village_id], organisations)
+        village = villages.get(plan.village_id)
+        case_write(plan, teams[plan.organisation], village, organisations)
         report.cases[plan.organisation] += 1
 
 
@@ -163,7 +164,7 @@ def team_of(slug: str, users: dict[str, User]) -> Team:
 
 
 def case_write(
-    plan: CasePlan, team: Team, village: Village, organisations: dict[str, Organisation]
+    plan: CasePlan, team: Team, village: Village | None, organisations: dict[str, Organisation]
 ) -> None:
     worker, colleague = team.workers[::-1] if plan.by_second_worker else team.workers
     facts = dict(plan.case)
@@ -171,7 +172,7 @@ def case_write(
         exploitation_of(item, facts["intake_date"]) for item in facts["exploitations"]
     ]
     case = case_create(
-        actor=worker, origin_village=village, origin_commune=village.commune, **facts
+        actor=worker, origin_village=village, origin_commune=village and village.commune, **facts
     )
     consents_write(plan, case, worker, organisations)
     # A case is closed once the counselling is over, so closure comes last.
@@ -244,16 +245,18 @@ def plan_write(case: Case, worker: User, supervisor: User, *, outcome: str) -> N
         provider_kind="own", target_date=today + dt.timedelta(days=14),
     )  # fmt: skip
     family_assessment_write(case, worker)
-    resource = pagoda_of(case, supervisor)
-    plans.community_preparation_record(
-        actor=worker, case=case, resource=resource, met_on=today - dt.timedelta(days=5),
-        agreed_to="The monk will bless her return and speak to the neighbours.",
-    )  # fmt: skip
-    plans.action_add(
-        actor=worker, goal=family, what="The monk prepares the community",
-        provider_kind="community", resource=resource,
-        target_date=today + dt.timedelta(days=21),
-    )  # fmt: skip
+    # Without a home province there is no Cambodian community to prepare.
+    if case.origin_province_id is not None:
+        resource = pagoda_of(case, supervisor)
+        plans.community_preparation_record(
+            actor=worker, case=case, resource=resource, met_on=today - dt.timedelta(days=5),
+            agreed_to="The monk will bless her return and speak to the neighbours.",
+        )  # fmt: skip
+        plans.action_add(
+            actor=worker, goal=family, what="The monk prepares the community",
+            provider_kind="community", resource=resource,
+            target_date=today + dt.timedelta(days=21),
+        )  # fmt: skip
     income = plans.goal_add(
         actor=worker, plan=plan, domain="livelihood", description="A steady income in a year"
     )

@@ -71,6 +71,9 @@ def plan(request, pk: int):
         "decidable": [
             a for a in approvals if a.status == "pending" and can_decide(request.user, a)
         ],
+        "closure_waiting": next(
+            (a for a in approvals if a.status == "pending" and a.kind == "closure"), None
+        ),
         "decision_form": DecisionForm(),
     }
     return render(request, "plans/plan.html", context)

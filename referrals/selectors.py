@@ -35,7 +35,9 @@ def holding_access(today: dt.date | None = None) -> Q:
     )
 
 
-def _sender_side(user: User) -> Q | None:
+def _sender_side(user: User, sees_health: bool | None = None) -> Q | None:
+    """`sees_health`: whether the user sees the health facts of the one case asked about,
+    if the caller knows it; otherwise the cases revealing them are a subquery."""
     membership = active_membership(user)
     if not works_on_cases(membership):
         return None
@@ -43,15 +45,17 @@ def _sender_side(user: User) -> Q | None:
     if not sees_whole_organisation(membership):
         sent &= Q(case__assigned_worker_id=user.pk)
     # Which health service a survivor was referred to is health data (cases.visibility).
-    return sent & (~Q(service__in=HEALTH_SERVICES) | Q(case__in=cases_revealing(user, HEALTH)))
+    if sees_health is None:
+        return sent & (~Q(service__in=HEALTH_SERVICES) | Q(case__in=cases_revealing(user, HEALTH)))
+    return sent if sees_health else sent & ~Q(service__in=HEALTH_SERVICES)
 
 
-def _visible(user: User) -> Q | None:
+def _visible(user: User, sees_health: bool | None = None) -> Q | None:
     membership = active_membership(user)
     if membership is None:
         return None
     received = Q(to_organisation_id=membership.organisation_id)
-    sent = _sender_side(user)
+    sent = _sender_side(user, sees_health)
     return received if sent is None else received | sent
 
 
@@ -111,9 +115,14 @@ def referral_overrides_for(user: User) -> QuerySet[Referral]:
     ).select_related("case", "to_organisation", "sent_by", "overridden_by")
 
 
-def referral_list_for_case(*, user: User, case: Case) -> QuerySet[Referral]:
-    """The case's referrals that the user's organisation sent or received (one query)."""
-    visible = _visible(user)
+def referral_list_for_case(
+    *, user: User, case: Case, seen: set[str] | None = None
+) -> QuerySet[Referral]:
+    """The case's referrals that the user's organisation sent or received (one query).
+    `seen`: the categories of the case the user sees (cases.permissions.
+    visible_case_categories), if the caller has them: the query then needs no subquery of
+    every case revealing health facts."""
+    visible = _visible(user, None if seen is None else HEALTH in seen)
     if visible is None:
         return Referral.objects.none()
     return (

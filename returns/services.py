@@ -27,7 +27,7 @@ from organisations.models import User
 from plans.models import FamilyAssessment
 
 from .models import CrossBorderReturn, Direction, Route, Step
-from .permissions import can_record_return
+from .permissions import can_record_return, can_view_return
 from .selectors import completed_return_home, is_complete, step_done
 
 
@@ -47,12 +47,40 @@ def _not_in_future(day: dt.date, field: str) -> None:
         raise ValidationError({field: _("This date has not come yet.")})
 
 
+def _cambodian_going_out(*, direction: str, nationality: str) -> bool:
+    """The rule both ways round: a Cambodian national is not returned out of Cambodia, so a
+    return out of Cambodia is refused for a Cambodian and a case with one does not become
+    Cambodian."""
+    return direction == Direction.OUT_OF_CAMBODIA and str(nationality) == CAMBODIA
+
+
+def nationality_check(*, actor: User, case: Case, nationality: str) -> None:
+    """For cases.services.case_update, with the case locked: refuse to make a survivor with a
+    return out of Cambodia Cambodian. Who may not see the return is not told of it."""
+    directions = CrossBorderReturn.objects.filter(case=case).values_list("direction", flat=True)
+    if not any(
+        _cambodian_going_out(direction=direction, nationality=nationality)
+        for direction in directions
+    ):
+        return
+    if can_view_return(actor, case):
+        message = _(
+            "This case has a return out of Cambodia, which is for a survivor of another "
+            "nationality: correct the return before recording the survivor as Cambodian."
+        )
+    else:
+        message = _(
+            "The nationality cannot be changed to Cambodian: ask the case's worker or a supervisor."
+        )
+    raise ValidationError({"nationality": message})
+
+
 def _check_direction(case: Case, direction: str, country: str) -> None:
     if direction not in Direction.values:
         raise ValidationError({"direction": _("Choose the direction of the return.")})
     if str(country) == CAMBODIA:
         raise ValidationError({"country": _("Name the other country, not Cambodia.")})
-    if direction == Direction.OUT_OF_CAMBODIA and case.nationality == CAMBODIA:
+    if _cambodian_going_out(direction=direction, nationality=case.nationality):
         raise ValidationError(
             {
                 "direction": _(
@@ -99,6 +127,8 @@ def return_start(
     """Open the case's return; the first step of the checklist (identified for return) is
     done on `identified_on`, by the person who records it."""
     _check(actor, case)
+    # Locked as case_update locks it: a nationality changed meanwhile is the one judged.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     _check_direction(case, direction, country)
     _not_in_future(identified_on, "identified_on")
     cross_border_return = CrossBorderReturn(

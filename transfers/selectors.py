@@ -41,27 +41,22 @@ def transferred_case_ids_readable_by(
 
 
 def categories_read_by(
-    organisation: Organisation, case_ids, today: dt.date | None = None
+    organisation: Organisation, case_ids=None, today: dt.date | None = None
 ) -> dict[int, set[str]]:
-    """What an organisation reads now of each of other organisations' cases: what the
-    referrals holding access share with it, and what a transfer leaves it while its grace
-    period lasts. One query."""
+    """What an organisation reads now of each of other organisations' cases (of `case_ids`,
+    or all it reads when None): what the referrals holding access share with it, and what a
+    transfer leaves it while its grace period lasts. One query."""
     from referrals.models import Referral
     from referrals.selectors import CATEGORY_FLAGS, holding_access
 
-    case_ids = list(case_ids)
-    shared = (
-        Referral.objects.filter(
-            holding_access(today), case_id__in=case_ids, to_organisation=organisation
-        )
-        .order_by()
-        .values_list("case_id", *CATEGORY_FLAGS.values())
-    )
+    shared = Referral.objects.filter(holding_access(today), to_organisation=organisation)
+    kept = Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
+    if case_ids is not None:
+        case_ids = list(case_ids)
+        shared, kept = shared.filter(case_id__in=case_ids), kept.filter(case_id__in=case_ids)
+    shared = shared.order_by().values_list("case_id", *CATEGORY_FLAGS.values())
     kept = (
-        Transfer.objects.filter(
-            sender_holding_access(today), case_id__in=case_ids, from_organisation=organisation
-        )
-        .order_by()
+        kept.order_by()
         .annotate(**{f"keeps_{name}": Value(name in SENDER_KEEPS) for name in CATEGORY_FLAGS})
         .values_list("case_id", *(f"keeps_{name}" for name in CATEGORY_FLAGS))
     )

@@ -19,6 +19,7 @@ from followup.models import FollowUpVisit, VisitStatus
 from organisations.models import Organisation, User
 from referrals.models import DataCategory
 from referrals.services import consent_for_sharing
+from webhooks import emit as webhooks
 
 from .models import Transfer, TransferStatus
 from .permissions import (
@@ -90,6 +91,7 @@ def transfer_request(
             _("This case already has a transfer waiting for an answer.")
         ) from None
     _event(transfer, actor, EventKind.UPDATED, "transfer.requested")
+    webhooks.transfer_requested(transfer)
     return transfer
 
 
@@ -123,6 +125,7 @@ def transfer_accept(*, actor: User, transfer: Transfer, assigned_worker: User) -
     )
     worker = assigned_worker.get_full_name() or assigned_worker.username
     _event(transfer, actor, EventKind.ASSIGNED, "transfer.accepted", worker=worker)
+    webhooks.transfer_accepted(transfer)
     if grace == 0:
         _sender_access_end(transfer, actor)
     from followup.services import notification_case_assigned
@@ -143,6 +146,7 @@ def transfer_decline(*, actor: User, transfer: Transfer, reason: str) -> Transfe
     transfer.decline_reason = reason.strip()
     transfer.save()
     _event(transfer, actor, EventKind.UPDATED, "transfer.declined")
+    webhooks.transfer_declined(transfer)
     return transfer
 
 
@@ -154,6 +158,7 @@ def transfer_cancel(*, actor: User, transfer: Transfer) -> Transfer:
     transfer.status = TransferStatus.CANCELLED
     transfer.save(update_fields=["status"])
     _event(transfer, actor, EventKind.UPDATED, "transfer.cancelled")
+    webhooks.transfer_cancelled(transfer)
     return transfer
 
 
@@ -171,6 +176,7 @@ def _sender_access_end(transfer: Transfer, actor: User | None) -> bool:
                 "transfer.sender_access_ended", organisation=transfer.from_organisation.name
             ),
         )  # fmt: skip
+        webhooks.transfer_sender_access_ended(transfer)
     return bool(claimed)
 
 

@@ -9,7 +9,11 @@ Who is told:
 - case.shared, case.unshared: the organisation that starts or stops seeing the case;
 - consent.withdrawn: the case's organisation (an organisation whose access relied on the
   consent is told case.unshared);
-- visit.overdue: the case's organisation, when the overdue reminder first goes out."""
+- visit.overdue: the case's organisation, when the overdue reminder first goes out;
+- transfer.requested, transfer.accepted, transfer.declined, transfer.cancelled: the sending
+  and the receiving organisation, the two parties to the transfer and the only ones who read
+  it; when the sender's grace period after an accepted transfer ends, it is told
+  case.unshared."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -93,6 +97,34 @@ def visits_overdue(visits: Iterable) -> int:
     return _emit(Event.VISIT_OVERDUE, targets) if targets else 0
 
 
+def _transfer(event: str, transfer) -> int:
+    resource = _api("transfer", transfer.pk)
+    parties = (transfer.from_organisation_id, transfer.to_organisation_id)
+    return _emit(event, [(organisation_id, resource) for organisation_id in parties])
+
+
+def transfer_requested(transfer) -> int:
+    return _transfer(Event.TRANSFER_REQUESTED, transfer)
+
+
+def transfer_accepted(transfer) -> int:
+    return _transfer(Event.TRANSFER_ACCEPTED, transfer)
+
+
+def transfer_declined(transfer) -> int:
+    return _transfer(Event.TRANSFER_DECLINED, transfer)
+
+
+def transfer_cancelled(transfer) -> int:
+    return _transfer(Event.TRANSFER_CANCELLED, transfer)
+
+
+def transfer_sender_access_ended(transfer) -> int:
+    """The organisation that handed the case over reads it no more: drop your copy."""
+    target = (transfer.from_organisation_id, _api("case", transfer.case_id))
+    return _emit(Event.CASE_UNSHARED, [target])
+
+
 __all__ = [
     "case_shared",
     "case_unshared",
@@ -100,5 +132,10 @@ __all__ = [
     "referral_answered",
     "referral_completed",
     "referral_created",
+    "transfer_accepted",
+    "transfer_cancelled",
+    "transfer_declined",
+    "transfer_requested",
+    "transfer_sender_access_ended",
     "visits_overdue",
 ]

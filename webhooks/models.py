@@ -22,6 +22,10 @@ class Event(models.TextChoices):
     CASE_UNSHARED = "case.unshared", _("Case no longer shared with the organisation")
     CONSENT_WITHDRAWN = "consent.withdrawn", _("Consent withdrawn")
     VISIT_OVERDUE = "visit.overdue", _("Follow-up visit overdue")
+    TRANSFER_REQUESTED = "transfer.requested", _("Transfer of a case requested")
+    TRANSFER_ACCEPTED = "transfer.accepted", _("Transfer accepted (the case has a new owner)")
+    TRANSFER_DECLINED = "transfer.declined", _("Transfer declined")
+    TRANSFER_CANCELLED = "transfer.cancelled", _("Transfer cancelled by the sending organisation")
 
 
 class WebhookEndpoint(models.Model):

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from plans.models import Plan, PlanStatus
+from plans.models import Approval, ApprovalKind, ApprovalStatus, Plan, PlanStatus
 
 register = template.Library()
 
@@ -17,3 +17,12 @@ def plan_summary(case) -> dict:
     for plan in Plan.objects.filter(case=case).exclude(status=PlanStatus.SUPERSEDED):
         summary["approved" if plan.status == PlanStatus.APPROVED else "open"] = plan
     return summary
+
+
+@register.simple_tag
+def closure_waiting(case) -> Approval | None:
+    """The request to close the case that waits for a supervisor, if one does: the case
+    page then says so instead of offering to ask again. One query."""
+    return Approval.objects.filter(
+        case=case, kind=ApprovalKind.CLOSURE, status=ApprovalStatus.PENDING
+    ).first()

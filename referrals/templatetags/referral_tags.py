@@ -16,7 +16,7 @@ def case_referrals(context, case):
         "own_organisation_id": membership.organisation_id if membership else None,
         "case": case,
         "request": context["request"],
-        "referrals": list(referral_list_for_case(user=user, case=case)),
+        "referrals": list(referral_list_for_case(user=user, case=case, seen=context.get("seen"))),
         "can_refer": can_edit_case(user, case),
     }
 

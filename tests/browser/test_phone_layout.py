@@ -59,6 +59,11 @@ def test_phone_caseload_shows_cases_on_the_first_screen(
     assert not filters.locator("#id_q").is_visible()
     page.locator("details.filter-toggle > summary").click()
     assert filters.locator("#id_q").is_visible()
+    # The longest choice of a province, "No province in Cambodia", keeps its filter on screen.
+    assert filters.locator("#id_province option[value=none]").count() == 1
+    assert page.evaluate(
+        "document.querySelector('#id_province').getBoundingClientRect().right <= window.innerWidth"
+    )
 
     # The menu opens from one button and shows every entry whole, one per line.
     nav = page.locator("header nav")

@@ -105,6 +105,16 @@ def test_scam_compound_survivors_of_other_nationalities_and_cases_with_several_f
     assert not Case.objects.filter(exploitations__isnull=True).exists()
 
 
+def test_some_foreign_nationals_have_no_place_of_origin_in_cambodia(seeded):
+    """As the caseload's "No province in Cambodia" filter and the dashboards' row show them;
+    a Cambodian always has one."""
+    without_origin = Case.objects.filter(origin_province__isnull=True)
+    assert without_origin.exists()
+    assert not without_origin.filter(nationality="KH").exists()
+    assert not without_origin.filter(origin_village__isnull=False).exists()
+    assert Case.objects.exclude(nationality="KH").filter(origin_province__isnull=False).exists()
+
+
 def test_children_are_a_realistic_share_and_consented_for_by_a_guardian(seeded):
     cases = Case.objects.all()
     minors = cases.filter(minor_at_intake=True)

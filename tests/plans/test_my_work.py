@@ -133,6 +133,29 @@ def test_a_long_list_shows_the_most_urgent_and_counts_the_rest(
     assert cases[1].case_number not in page  # the least overdue
 
 
+def test_the_most_urgent_are_picked_from_every_kind_and_every_item_is_counted(frozen, owner):
+    """The list is cut to the most urgent before it reaches the page: a birthday (worked out
+    apart, for 29 February) and visits compete for the same places."""
+    minor = CaseFactory(
+        actor=owner,
+        date_of_birth=dt.date(2008, 12, 3),  # 18 on 3 December 2026
+        intake_date=TODAY - dt.timedelta(days=100),
+    )
+    visits = [CaseFactory(actor=owner) for _ in range(3)]
+    for days, case in zip((-1, 4, 6), visits, strict=True):
+        planned_visit(case, on=TODAY + dt.timedelta(days=days), worker=owner)
+
+    mine = work.my_work(owner, shown=2)
+    assert [(i.kind, i.case_number) for i in mine.items] == [
+        (work.VISIT, visits[0].case_number),  # overdue, 30 Nov
+        (work.TURNING_18, minor.case_number),  # 3 Dec
+    ]
+    assert (mine.total, mine.more) == (4, 2)
+    everything = work.my_work(owner, shown=10)
+    assert [i.case_number for i in everything.items][2:] == [c.case_number for c in visits[1:]]
+    assert everything.total == 4
+
+
 @pytest.mark.parametrize(
     ("utc", "adult"),
     [

@@ -15,6 +15,13 @@ from referrals.services import referral_accept, referral_complete, referral_decl
 from tests.followup.factories import planned_visit, reintegrate
 from tests.organisations.factories import OrganisationFactory, UserFactory
 from tests.referrals.helpers import give_consent, send
+from transfers.services import (
+    transfer_accept,
+    transfer_cancel,
+    transfer_decline,
+    transfer_request,
+    transfer_sender_access_expire_due,
+)
 from webhooks.models import Event, WebhookDelivery
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +154,68 @@ def test_an_organisation_without_endpoints_costs_one_query(
     referral = send(case, owner, other_ngo)
     with django_assert_num_queries(1):  # the endpoints of the two parties: none
         emit.referral_answered(referral)
+
+
+@pytest.fixture
+def receiving_lead(other_ngo):
+    return UserFactory(username="receivinglead", organisation=other_ngo, role=Role.SUPERVISOR)
+
+
+def transfer_requested(case, owner, supervisor, other_ngo):
+    give_consent(case, owner, organisation=other_ngo, health=True)
+    return transfer_request(
+        actor=supervisor, case=case, to_organisation=other_ngo,
+        reason="The survivor moved to Battambang with her aunt.",
+    )  # fmt: skip
+
+
+def test_a_transfer_tells_both_organisations_and_no_one_else(
+    settings, endpoints, case, owner, supervisor, other_ngo, receiving_lead, receiver_worker
+):
+    settings.CASE_TRANSFER_SENDER_GRACE_DAYS = 30
+    transfer = transfer_requested(case, owner, supervisor, other_ngo)
+    transfer_accept(actor=receiving_lead, transfer=transfer, assigned_worker=receiver_worker)
+
+    resource = f"/api/v1/transfers/{transfer.pk}/"
+    both = [(Event.TRANSFER_REQUESTED, resource), (Event.TRANSFER_ACCEPTED, resource)]
+    assert told(endpoints) == {"sender": both, "receiver": both, "bystander": []}
+
+
+def test_a_declined_or_cancelled_transfer_is_told_to_both(
+    endpoints, case, owner, supervisor, other_ngo, receiving_lead
+):
+    declined = transfer_requested(case, owner, supervisor, other_ngo)
+    transfer_decline(actor=receiving_lead, transfer=declined, reason="No worker in Battambang.")
+    cancelled = transfer_requested(case, owner, supervisor, other_ngo)
+    transfer_cancel(actor=supervisor, transfer=cancelled)
+
+    first, second = f"/api/v1/transfers/{declined.pk}/", f"/api/v1/transfers/{cancelled.pk}/"
+    both = [
+        (Event.TRANSFER_REQUESTED, first),
+        (Event.TRANSFER_DECLINED, first),
+        (Event.TRANSFER_REQUESTED, second),
+        (Event.TRANSFER_CANCELLED, second),
+    ]
+    assert told(endpoints) == {"sender": both, "receiver": both, "bystander": []}
+
+
+def test_the_sender_is_told_to_drop_the_case_when_its_grace_period_ends(
+    settings, time_machine, endpoints, case, owner, supervisor, other_ngo, receiving_lead,
+    receiver_worker,
+):  # fmt: skip
+    settings.CASE_TRANSFER_SENDER_GRACE_DAYS = 30
+    time_machine.move_to(dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC), tick=False)
+    transfer = transfer_requested(case, owner, supervisor, other_ngo)
+    transfer_accept(actor=receiving_lead, transfer=transfer, assigned_worker=receiver_worker)
+    WebhookDelivery.objects.all().delete()
+
+    transfer_sender_access_expire_due(today=dt.date(2026, 12, 30))
+    assert told(endpoints) == {"sender": [], "receiver": [], "bystander": []}
+    transfer_sender_access_expire_due(today=dt.date(2026, 12, 31))
+    transfer_sender_access_expire_due(today=dt.date(2027, 1, 1))
+
+    assert told(endpoints) == {
+        "sender": [(Event.CASE_UNSHARED, f"/api/v1/cases/{case.pk}/")],
+        "receiver": [],
+        "bystander": [],
+    }

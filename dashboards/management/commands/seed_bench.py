@@ -330,6 +330,11 @@ class Command(BaseCommand):
                     created_by_id=worker,
                 )
             )
+        # A foreign national who needs an interpreter was brought into Cambodia and has no
+        # place of origin here: the caseload's and the dashboards' "No province in Cambodia".
+        for case in new_cases:
+            if case.interpreter_needed:
+                case.origin_province_id = case.origin_commune_id = case.origin_village_id = None
         new_cases = Case.objects.bulk_create(new_cases)
         self.counts["cases"] += len(new_cases)
         self._insert(CaseExploitation, [e for c in new_cases for e in self._exploitations(c)])
