@@ -29,7 +29,7 @@ from plans.models import (
 )
 from returns.models import Direction
 
-from . import selectors
+from . import selectors, summary
 from .disclosure import (
     EXACT,
     MEDIAN_MIN_COUNT,
@@ -180,7 +180,7 @@ def dashboard_numbers(
         numbers = cache.get(key)
         if numbers is not None:
             return numbers
-    numbers = selectors.dashboard_data(scope, filters, today=today)
+    numbers = summary.dashboard_data(scope, filters, today=today)
     if seconds:
         cache.set(key, numbers, seconds)
     return numbers

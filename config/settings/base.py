@@ -320,6 +320,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 240.0,  # under DASHBOARDS_CACHE_SECONDS, so the entries never lapse
         "options": {"expires": 240.0},
     },
+    # Dashboards read dirty summary partitions from the live tables (exact, slower) until
+    # this recomputes them.
+    "dashboards-summary-refresh": {
+        "task": "dashboards.tasks.dashboards_summary_refresh",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
+    "dashboards-summary-compact": {
+        "task": "dashboards.tasks.dashboards_summary_compact",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     "api-idempotency-purge": {
         "task": "api.tasks.idempotency_records_purge_old",
         "schedule": 3600.0,

@@ -201,11 +201,14 @@ def test_dashboard_query_count_is_constant(client_for, officer, owner, cases):
         response = client.get(DASHBOARD)
     assert response.status_code == 200
     # Session, user, membership; provinces for the form and the organisations to choose from;
-    # 18 aggregates (one per case indicator, the forms of exploitation's totals by movement and
-    # the foreign nationals among them; one for referrals, two for visits, four for the
-    # plans, one for cross-border returns); provinces for the table and the names of the
-    # organisations counted.
-    assert len(captured) == 3 + 2 + 18 + 2, [q["sql"] for q in captured.captured_queries]
+    # the numbers; provinces for the table and the names of the organisations counted. On
+    # SQLite the numbers are 18 aggregates (one per case indicator, the forms of exploitation's
+    # totals by movement and the foreign nationals among them; one for referrals, two for
+    # visits, four for the plans, one for cross-border returns); on PostgreSQL they come from
+    # the summary (dashboards/summary.py): its state, its dirty partitions, its rows, and the
+    # dirty partitions (these new cases') counted live.
+    numbers = 4 if connection.vendor == "postgresql" else 18
+    assert len(captured) == 3 + 2 + numbers + 2, [q["sql"] for q in captured.captured_queries]
 
 
 def test_cached_dashboard_costs_no_aggregate(client_for, settings, officer, owner):

@@ -1,0 +1,763 @@
+"""Dashboards from summary tables, exact at every read (PostgreSQL).
+
+What was chosen, and why. Every counted row (a case, a form of exploitation, a referral, a
+follow-up visit, a decision on a plan or closure, a service delivered, a family assessment, a
+cross-border return) belongs to one case, and every dashboard filter is either the month of the
+indicator's own date or a fact of that case (province, organisation, sex, minor at intake, forms
+of exploitation). `SummaryRow` holds, per indicator, the rows counted and the sum of their record
+keys for each combination of those values and of what the indicator groups by (a status, a
+kind, days to answer for the median...): a dashboard reads a few thousand pre-joined rows
+instead of joining millions.
+
+The summary is partitioned by the case's (organisation, province of origin). Triggers in the
+database (installed by the migration) append a `DirtyPartition` mark for each partition a
+writing statement touched, inside the writer's transaction: a mark is never updated, so writers
+never wait on each other or on the summary, and no write path (service, admin, bulk import,
+retention purge) can forget it. A dashboard counts clean partitions from the summary and dirty
+ones from the live tables with the same queries as before (`selectors.py` semantics), so the
+numbers are those of a direct count at every moment: no lag to show. `summary_refresh` (beat,
+every 30 s) recomputes the dirty partitions and deletes the marks it saw; a mark added while it
+runs stays for the next run. Summing rows into shared summary cells in each writer's
+transaction was the alternative: every visit recorded in a province would then lock the same
+national cells until commit, and every write path would have to remember to do it.
+
+Periods are whole months for every dashboard (forms.py); a view asked for another period, a
+database other than PostgreSQL, a summary never built or built under another cell key secret,
+or too many dirty partitions: the direct selectors answer, with the same numbers.
+"""
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import connection, connections, router, transaction
+from django.db.models import (
+    BooleanField,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models import Case as Choose
+from django.db.models.functions import Cast, Coalesce, Trunc
+from django.utils import timezone
+
+from cases.countries import CAMBODIA
+from cases.models import Case, CaseExploitation, ExploitationForm, Phase
+from followup.models import RATING_FIELDS, FollowUpVisit, VisitStatus
+from plans.models import Approval, ApprovalStatus, FamilyAssessment, ServiceDelivery
+from referrals.models import Referral
+from returns.models import CrossBorderReturn
+
+from . import selectors
+from .disclosure import Tally, _secret_ints, record_key, tally_add
+from .forms import MINOR, DashboardFilters, month_end, month_start
+from .models import DirtyPartition, SummaryRow, SummaryState
+from .scope import ORGANISATION, PROVINCE, DashboardScope
+
+TABLE = SummaryRow._meta.db_table
+# Which filter values a summary row keeps: a bit each (see SummaryRow).
+DIMENSIONS = (
+    ("province_id", 1),
+    ("organisation_id", 2),
+    ("sex", 4),
+    ("minor", 8),
+    ("forms", 16),
+)
+FULL = 31
+# The sums kept besides FULL, smallest first: a view reads the first one that keeps every
+# value it filters on (national: 0; a province: 1; an organisation: 2; with sex, age or form
+# of exploitation: 28, 29 or 30; a province and an organisation together: FULL).
+ROLLUPS = (0, 1, 2, 28, 29, 30)
+
+# Above this many dirty partitions a read counts everything directly (a bulk import is being
+# summarised): one query per indicator, as fast as before the summary.
+MAX_DIRTY_PARTITIONS = 200
+
+FORM_BITS = {form: 1 << i for i, form in enumerate(ExploitationForm.values)}
+GROUPS = ("s_g1", "s_g2", "s_g3", "s_value")
+
+
+def _text(expression) -> Cast:
+    return Cast(expression, TextField())
+
+
+def _month(field: str) -> Trunc:
+    """The first day of the month of a date or (in local time) of a moment."""
+    return Trunc(field, "month", output_field=DateField())
+
+
+def _days_between(later: str, earlier: str) -> Func:
+    return Func(
+        F(later), F(earlier), template="(%(expressions)s)", arg_joiner=" - ",
+        output_field=IntegerField(),
+    )  # fmt: skip
+
+
+class Fact:
+    """One indicator's counted rows: the model, the way to its case, the date its period
+    applies to, a condition, what it groups by (as text, and an integer `value`) and whose
+    record key it carries."""
+
+    def __init__(self, indicator, model, date, groups, *, where=None, key="id", moment=False):
+        self.indicator = indicator
+        self.model = model
+        self.case = "" if model is Case else "case__"
+        self.date = date
+        self.groups = groups
+        self.where = where or Q()
+        self.key = key if model is not CaseExploitation else "case_id"
+        self.moment = moment  # the date is a DateTimeField (periods by local days)
+
+    def expressions(self) -> dict:
+        # A typed NULL: an untyped one would be text to PostgreSQL.
+        expressions = {name: Cast(Value(None), TextField()) for name in GROUPS[:3]}
+        expressions["s_value"] = Cast(Value(None), IntegerField())
+        for name, expression in self.groups().items():
+            if name == "s_value":
+                expressions[name] = Cast(expression, IntegerField())
+            else:
+                expressions[name] = _text(expression)
+        return expressions
+
+    def base(self):
+        return self.model.objects.filter(self.where).order_by()
+
+    def period_q(self, filters: DashboardFilters) -> Q:
+        return filters.datetime_q(self.date) if self.moment else filters.date_q(self.date)
+
+    def dimensions(self) -> dict:
+        c = self.case
+        forms = Choose(
+            *[When(form=form, then=Value(bit)) for form, bit in FORM_BITS.items()],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        case_forms = (
+            CaseExploitation.objects.filter(case_id=OuterRef("pk" if not c else "case_id"))
+            .order_by()
+            .values("case_id")
+            .annotate(mask=Sum(forms))
+            .values("mask")
+        )
+        return {
+            "s_month": _month(self.date),
+            "s_province": F(f"{c}origin_province_id"),
+            "s_organisation": F(f"{c}organisation_id"),
+            "s_sex": F(f"{c}sex"),
+            "s_minor": F(f"{c}minor_at_intake"),
+            "s_forms": Coalesce(Subquery(case_forms, output_field=IntegerField()), Value(0)),
+        }
+
+
+def _wellbeing(name: str) -> Fact:
+    return Fact(
+        f"wb:{name}"[:16],
+        FollowUpVisit,
+        "visited_on",
+        lambda: {"s_value": F(name)},
+        where=Q(status=VisitStatus.DONE, **{f"{name}__isnull": False}),
+    )
+
+
+def _income_band():
+    low, high = selectors.INCOME_BANDS
+    return Choose(
+        When(monthly_income_riel__isnull=True, then=Value(selectors.NO_INCOME_RECORDED)),
+        When(monthly_income_riel__lt=low, then=Value(selectors.INCOME_LOW)),
+        When(monthly_income_riel__lt=high, then=Value(selectors.INCOME_MIDDLE)),
+        default=Value(selectors.INCOME_HIGH),
+    )
+
+
+def _risk():
+    return Choose(
+        When(retrafficking_risk=True, then=Value("flagged")),
+        When(risk_signs="", then=Value("none")),
+        default=Value("signs_noted"),
+    )
+
+
+def _on_time():
+    days = dt.timedelta(days=selectors.ON_TIME_DAYS)
+    return Choose(
+        When(visited_on__lte=F("scheduled_for") + days, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+DONE = Q(status=VisitStatus.DONE)
+FOREIGN = ~Q(nationality=CAMBODIA)
+FACTS = [
+    Fact("province", Case, "intake_date", lambda: {"s_g1": F("origin_province_id")}),
+    Fact("organisation", Case, "intake_date", lambda: {"s_g1": F("organisation_id")}),
+    Fact("phase", Case, "intake_date", lambda: {"s_g1": F("phase")}),
+    Fact("sex_age", Case, "intake_date", lambda: {"s_g1": F("sex"), "s_g2": F("minor_at_intake")}),
+    Fact("movement", Case, "intake_date", lambda: {"s_g1": F("movement")}),
+    Fact("foreign", Case, "intake_date", lambda: {"s_g1": F("nationality")}, where=FOREIGN),
+    Fact("new_cases", Case, "intake_date", lambda: {"s_g1": _month("intake_date")}),
+    Fact(
+        "closed",
+        Case,
+        "closed_on",
+        lambda: {"s_g1": F("closure_reason")},
+        where=Q(phase=Phase.CLOSED),
+    ),
+    Fact(
+        "exploitation",
+        CaseExploitation,
+        "case__intake_date",
+        lambda: {"s_g1": F("form"), "s_g2": F("case__movement")},
+    ),
+    Fact(
+        "foreign_expl",
+        CaseExploitation,
+        "case__intake_date",
+        lambda: {"s_g1": F("case__nationality"), "s_g2": F("form")},
+        where=~Q(case__nationality=CAMBODIA),
+    ),
+    Fact(
+        "referrals",
+        Referral,
+        "sent_at",
+        lambda: {
+            "s_g1": F("from_organisation__kind"),
+            "s_g2": F("to_organisation__kind"),
+            "s_g3": F("status"),
+            "s_value": F("answer_days"),
+        },
+        moment=True,
+    ),
+    Fact(
+        "due",
+        FollowUpVisit,
+        "scheduled_for",
+        lambda: {"s_g1": F("status"), "s_g2": _on_time()},
+        where=Q(status__in=(VisitStatus.DONE, VisitStatus.MISSED, VisitStatus.PLANNED)),
+    ),
+    *[_wellbeing(name) for name in RATING_FIELDS],
+    Fact(
+        "livelihood",
+        FollowUpVisit,
+        "visited_on",
+        lambda: {"s_g1": F("school_or_work"), "s_g2": _income_band()},
+        where=DONE,
+    ),
+    Fact("risk", FollowUpVisit, "visited_on", lambda: {"s_g1": _risk()}, where=DONE),
+    Fact(
+        "after_return",
+        FollowUpVisit,
+        "visited_on",
+        lambda: {
+            "s_g1": F("plan_month"),
+            "s_g2": F("school_or_work"),
+            "s_value": F("monthly_income_riel"),
+        },
+        where=DONE & Q(plan_month__in=selectors.LIVELIHOOD_MONTHS),
+    ),
+    Fact(
+        "decisions",
+        Approval,
+        "decided_at",
+        lambda: {"s_g1": F("kind"), "s_g2": F("status")},
+        where=Q(status__in=(ApprovalStatus.APPROVED, ApprovalStatus.RETURNED)),
+        moment=True,
+    ),
+    Fact(
+        "services",
+        ServiceDelivery,
+        "delivered_on",
+        lambda: {"s_g1": F("action__goal__domain"), "s_g2": F("action__provider_kind")},
+    ),
+    Fact(
+        "recommendations",
+        FamilyAssessment,
+        "visited_on",
+        lambda: {"s_g1": F("recommendation"), "s_g2": F("alternative_option")},
+    ),
+    Fact(
+        "returns",
+        CrossBorderReturn,
+        "travelled_on",
+        lambda: {
+            "s_g1": F("direction"),
+            "s_g2": F("country"),
+            "s_g3": _month("travelled_on"),
+            "s_value": _days_between("travelled_on", "identified_on"),
+        },
+        where=Q(travelled_on__isnull=False),
+    ),
+]
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def fingerprint() -> str:
+    """Which record keys the summary's key sums were made with."""
+    return hashlib.sha256(repr(_secret_ints()).encode()).hexdigest()
+
+
+def _partitions_q(partitions, prefix: str = "") -> Q:
+    q = Q(pk__in=[])
+    for organisation_id, province_id in partitions:
+        q |= Q(
+            **{
+                f"{prefix}organisation_id": organisation_id,
+                f"{prefix}origin_province_id": province_id,
+            }
+        )
+    return q
+
+
+def _insert_sql(fact: Fact, partitions=None) -> tuple[str, list]:
+    queryset = fact.base()
+    if partitions is not None:
+        queryset = queryset.filter(_partitions_q(partitions, fact.case))
+    rows = queryset.annotate(
+        **fact.dimensions(), **fact.expressions(), s_key=record_key(fact.key)
+    ).values(*fact.dimensions(), *GROUPS, "s_key")
+    inner, params = rows.query.sql_with_params()
+    columns = "s_month, s_province, s_organisation, s_sex, s_minor, s_forms, " + ", ".join(GROUPS)
+    sql = (
+        f"INSERT INTO {TABLE} (cuboid, indicator, month, province_id, "  # noqa: S608
+        "organisation_id, sex, minor, forms, g1, g2, g3, value, n, k) "
+        f"SELECT {FULL}, %s, {columns}, COUNT(*), SUM(s_key) FROM ({inner}) AS fact "
+        f"GROUP BY {columns}"
+    )
+    return sql, [fact.indicator, *params]
+
+
+def _rollup_sql(cuboid: int, partitions=None, sign: int = 1) -> tuple[str, list]:
+    """Sum FULL rows (of some partitions only) into `cuboid`, times `sign`."""
+    kept = ", ".join(column if cuboid & bit else "NULL" for column, bit in DIMENSIONS)
+    grouped = "".join(f", {column}" for column, bit in DIMENSIONS if cuboid & bit)
+    where, params = f"cuboid = {FULL}", []
+    if partitions is not None:
+        where += (
+            " AND ("
+            + " OR ".join(
+                "(organisation_id = %s AND province_id IS NOT DISTINCT FROM %s)" for _ in partitions
+            )
+            + ")"
+        )
+        params = [value for partition in partitions for value in partition]
+    sql = (
+        f"INSERT INTO {TABLE} (cuboid, indicator, month, province_id, organisation_id, sex, "  # noqa: S608
+        "minor, forms, g1, g2, g3, value, n, k) "
+        f"SELECT {cuboid}, indicator, month, {kept}, g1, g2, g3, value, "
+        f"{sign} * SUM(n), {sign} * SUM(k) FROM {TABLE} WHERE {where} "
+        f"GROUP BY indicator, month, g1, g2, g3, value{grouped}"
+    )
+    return sql, params
+
+
+def _lock_state() -> SummaryState | None:
+    return SummaryState.objects.select_for_update().order_by("pk").first()
+
+
+def summary_rebuild() -> int:
+    """Recompute every summary row from the live tables (a new database, a changed cell key
+    secret, or after seeding). Returns the number of summary rows."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic():
+        state = _lock_state() or SummaryState(rebuilt_at=timezone.now())
+        seen = list(DirtyPartition.objects.values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            # A one-off scan of everything: compiling it to machine code only adds time.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(f"TRUNCATE {TABLE}")
+            for fact in FACTS:
+                cursor.execute(*_insert_sql(fact))
+            for cuboid in ROLLUPS:
+                cursor.execute(*_rollup_sql(cuboid))
+        _forget(seen)
+        state.fingerprint = fingerprint()
+        state.rebuilt_at = timezone.now()
+        state.save()
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TABLE}")
+    return SummaryRow.objects.count()
+
+
+def _forget(ids: list[int]) -> None:
+    for start in range(0, len(ids), 10_000):
+        DirtyPartition.objects.filter(pk__in=ids[start : start + 10_000]).delete()
+
+
+def summary_refresh(*, limit: int = 500) -> int:
+    """Recompute the partitions marked dirty (at most `limit` of them) and delete the marks
+    seen; marks added meanwhile stay for the next run. Runs one at a time (the state row's
+    lock). Returns the number of partitions recomputed."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic():
+        state = _lock_state()
+        if state is None or state.fingerprint != fingerprint():
+            return 0
+        marks = list(
+            DirtyPartition.objects.order_by("pk").values_list(
+                "pk", "organisation_id", "province_id"
+            )[:10_000]
+        )
+        partitions = sorted({(o, p) for _pk, o, p in marks}, key=str)[:limit]
+        chosen = set(partitions)
+        if not partitions:
+            return 0
+        with connection.cursor() as cursor:
+            # The sums lose the partitions' old rows and gain their new ones.
+            for cuboid in ROLLUPS:
+                cursor.execute(*_rollup_sql(cuboid, partitions, sign=-1))
+            SummaryRow.objects.filter(_summary_partitions_q(partitions)).delete()
+            for fact in FACTS:
+                cursor.execute(*_insert_sql(fact, partitions))
+            for cuboid in ROLLUPS:
+                cursor.execute(*_rollup_sql(cuboid, partitions))
+        _forget([pk for pk, o, p in marks if (o, p) in chosen])
+    return len(partitions)
+
+
+def summary_compact() -> int:
+    """Sum each cuboid's rows per cell again (a refresh appends the partitions' differences to
+    them) and drop empty cells. Returns the number of summary rows."""
+    if connection.vendor != "postgresql":
+        return 0
+    columns = "indicator, month, province_id, organisation_id, sex, minor, forms, g1, g2, g3, value"
+    with transaction.atomic():
+        if _lock_state() is None:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(
+                f"WITH old AS (DELETE FROM {TABLE} WHERE cuboid <> {FULL} "  # noqa: S608
+                f"RETURNING cuboid, {columns}, n, k) "
+                f"INSERT INTO {TABLE} (cuboid, {columns}, n, k) "
+                f"SELECT cuboid, {columns}, SUM(n), SUM(k) FROM old "
+                f"GROUP BY cuboid, {columns} HAVING SUM(n) <> 0"
+            )
+    return SummaryRow.objects.count()
+
+
+def _summary_partitions_q(partitions) -> Q:
+    q = Q(pk__in=[])
+    for organisation_id, province_id in partitions:
+        q |= Q(organisation_id=organisation_id, province_id=province_id)
+    return Q(cuboid=FULL) & q
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def summary_usable(filters: DashboardFilters) -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    if filters.date_from and filters.date_from != month_start(filters.date_from):
+        return False
+    return not (filters.date_to and filters.date_to != month_end(filters.date_to))
+
+
+def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: dt.date) -> dict:
+    """The numbers of `selectors.dashboard_data`, equal to them, from the summary where it is
+    current and from the live tables where it is not."""
+    # Everything from one database: the replica's, when dashboards read from it (ops/routers.py).
+    alias = router.db_for_read(SummaryRow) or "default"
+    if not summary_usable(filters) or connections[alias].vendor != "postgresql":
+        return selectors.dashboard_data(scope, filters, today=today)
+    state = SummaryState.objects.values_list("fingerprint", flat=True).first()
+    if state != fingerprint():
+        return selectors.dashboard_data(scope, filters, today=today)
+    dirty = sorted(
+        set(DirtyPartition.objects.values_list("organisation_id", "province_id")), key=str
+    )
+    if len(dirty) > MAX_DIRTY_PARTITIONS:
+        return selectors.dashboard_data(scope, filters, today=today)
+    rows: dict[str, dict[tuple, list[int]]] = defaultdict(dict)
+    for indicator, *group, n, k in _summary_rows(scope, filters, today, dirty):
+        _add(rows[indicator], tuple(group), n, k)
+    for indicator, *group, n, k in _live_rows(scope, filters, today, dirty, alias):
+        _add(rows[indicator], tuple(group), n, k)
+    # A cell whose rows all moved out (a refresh's difference, or a dirty partition's rows
+    # taken out and not counted again) sums to nothing: a direct count has no such group.
+    rows = defaultdict(
+        dict,
+        {i: {g: cell for g, cell in cells.items() if cell[0]} for i, cells in rows.items()},
+    )
+    return numbers_from_rows(rows)
+
+
+def _add(cells: dict, group: tuple, n: int, k: int) -> None:
+    cell = cells.setdefault(group, [0, 0])
+    cell[0] += n
+    cell[1] += int(k or 0)
+
+
+def _cuboid(scope: DashboardScope, filters: DashboardFilters) -> int:
+    needed = 0
+    if scope.kind == PROVINCE or filters.province_id:
+        needed |= 1
+    if scope.kind == ORGANISATION or filters.organisation_id:
+        needed |= 2
+    if filters.sex:
+        needed |= 4
+    if filters.age:
+        needed |= 8
+    if filters.exploitation_form:
+        needed |= 16
+    return next(c for c in (*ROLLUPS, FULL) if c & needed == needed)
+
+
+def _summary_rows(scope, filters, today, dirty):
+    """The chosen cuboid's rows, less the FULL rows of the dirty partitions (counted live
+    instead), in one query."""
+    q = Q()
+    if scope.kind == PROVINCE:
+        q &= Q(province_id=scope.province_id)
+    elif scope.kind == ORGANISATION:
+        q &= Q(organisation_id=scope.organisation_id)
+    if filters.province_id:
+        q &= Q(province_id=filters.province_id)
+    if filters.organisation_id:
+        q &= Q(organisation_id=filters.organisation_id)
+    if filters.sex:
+        q &= Q(sex=filters.sex)
+    if filters.age:
+        q &= Q(minor=filters.age == MINOR)
+    if filters.exploitation_form:
+        bit = FORM_BITS.get(filters.exploitation_form, 0)
+        q &= Q(forms__in=[m for m in range(1 << len(FORM_BITS)) if m & bit])
+    if filters.date_from:
+        q &= Q(month__gte=filters.date_from)
+    if filters.date_to:
+        q &= Q(month__lte=month_start(filters.date_to))
+    # A visit is due once its day has passed: this month's come from the live tables.
+    q &= ~Q(indicator="due") | Q(month__lt=month_start(today))
+    cuboid = _cuboid(scope, filters)
+    sign = Value(1)
+    where = Q(cuboid=cuboid) & q
+    if dirty:
+        stale = _summary_partitions_q(dirty) & q
+        sign = Choose(When(Q(cuboid=cuboid), then=Value(1)), default=Value(-1))
+        if cuboid == FULL:
+            where = where & ~stale
+            sign = Value(1)
+        else:
+            where = where | stale
+    signed = ExpressionWrapper(sign * F("n"), output_field=IntegerField())
+    signed_keys = ExpressionWrapper(sign * F("k"), output_field=IntegerField())
+    return (
+        SummaryRow.objects.filter(where)
+        .values_list("indicator", *("g1", "g2", "g3", "value"))
+        .annotate(rows=Sum(signed), keys=Sum(signed_keys))
+        .order_by()
+    )
+
+
+def _live_rows(scope, filters, today, dirty, alias="default"):
+    """The rows of dirty partitions (and this month's visits due so far), counted from the
+    live tables in one query."""
+    this_month = month_start(today)
+    due_this_month = filters.date_to is None or filters.date_to >= this_month
+    if not dirty and not due_this_month:
+        return []
+    parts, params = [], []
+    for fact in FACTS:
+        c = fact.case
+        q = scope.case_q(c) & filters.case_q(c) & fact.period_q(filters)
+        if fact.indicator == "due":
+            q &= Q(scheduled_for__lt=today)
+            live = _partitions_q(dirty, c) | Q(scheduled_for__gte=this_month)
+        elif dirty:
+            live = _partitions_q(dirty, c)
+        else:
+            continue
+        rows = (
+            fact.base()
+            .filter(q & live)
+            .annotate(**fact.expressions(), s_key=record_key(fact.key))
+            .values(*GROUPS, "s_key")
+        )
+        inner, inner_params = rows.query.sql_with_params()
+        groups = ", ".join(GROUPS)
+        parts.append(
+            f"SELECT %s, {groups}, COUNT(*), SUM(s_key) FROM ({inner}) AS f{len(parts)} "  # noqa: S608
+            f"GROUP BY {groups}"
+        )
+        params += [fact.indicator, *inner_params]
+    if not parts:
+        return []
+    with connections[alias].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
+
+
+# --- numbers, as selectors.dashboard_data gives them ------------------------------------------
+
+
+def _tallies(cells: dict, key: Callable) -> dict:
+    counts: dict = {}
+    for group, (n, k) in sorted(cells.items(), key=str):
+        name = key(*group)
+        counts[name] = tally_add(counts.get(name, 0), Tally(n, k))
+    return counts
+
+
+def _bool(text: str | None) -> bool:
+    return text == "true"
+
+
+def numbers_from_rows(rows: dict) -> dict:
+    one = lambda g1, g2, g3, v: g1  # noqa: E731
+    two = lambda g1, g2, g3, v: (g1, g2)  # noqa: E731
+    referrals, medians = _referrals(rows["referrals"])
+    return {
+        "province": _tallies(rows["province"], one),
+        "organisation": _tallies(rows["organisation"], lambda g1, *_: int(g1)),
+        "phase": _tallies(rows["phase"], one),
+        "sex_age": _tallies(rows["sex_age"], lambda g1, g2, *_: (g1, _bool(g2))),
+        "exploitation": _tallies(rows["exploitation"], two),
+        "movement": _tallies(rows["movement"], one),
+        "foreign_by_exploitation": _tallies(rows["foreign_expl"], two),
+        "foreign": _tallies(rows["foreign"], one),
+        "new_cases": _tallies(rows["new_cases"], lambda g1, *_: g1[:7]),
+        "closed": _tallies(rows["closed"], one),
+        "referrals": referrals,
+        "referral_median_days": medians,
+        "visits": _visits(rows["due"]),
+        **_outcomes(rows),
+        "plan_decisions": _tallies(rows["decisions"], two),
+        "services_delivered": _tallies(rows["services"], two),
+        "recommendations": _tallies(rows["recommendations"], two),
+        "livelihood_after_return": _after_return(rows["after_return"]),
+        "returns": _returns(rows["returns"]),
+    }
+
+
+def _referrals(cells: dict):
+    """As selectors.referral_indicators reads its rows."""
+    counts: dict = {}
+    days: dict = defaultdict(dict)
+    for (kind_from, kind_to, status, answer_days), (n, k) in sorted(cells.items(), key=str):
+        pair, answered = (kind_from, kind_to), answer_days is not None
+        tally = Tally(n, k)
+        if status in selectors.ACCEPTED_STATUSES or (
+            status == selectors.Status.CANCELLED and answered
+        ):
+            column = "accepted"
+        elif status == selectors.Status.DECLINED:
+            column = "declined"
+        else:
+            column = "unanswered"
+        cell = counts.setdefault(pair, {"accepted": 0, "declined": 0, "unanswered": 0})
+        cell[column] = tally_add(cell[column], tally)
+        if answered:
+            days[pair][answer_days] = days[pair].get(answer_days, 0) + n
+    return counts, {pair: selectors._median(h) for pair, h in days.items()}
+
+
+def _visits(cells: dict) -> dict:
+    buckets = {name: Tally(0) for name in ("done_on_time", "done_late", "missed", "overdue")}
+    for (status, on_time, _g3, _v), (n, k) in cells.items():
+        if status == VisitStatus.DONE:
+            name = "done_on_time" if _bool(on_time) else "done_late"
+        else:
+            name = "missed" if status == VisitStatus.MISSED else "overdue"
+        buckets[name] = tally_add(buckets[name], Tally(n, k))
+    return buckets
+
+
+def _outcomes(rows: dict) -> dict:
+    wellbeing = {(name, r): Tally(0) for name in RATING_FIELDS for r in range(1, 6)}
+    for name in RATING_FIELDS:
+        for (_g1, _g2, _g3, rating), (n, k) in rows[f"wb:{name}"[:16]].items():
+            if (name, rating) in wellbeing:
+                wellbeing[(name, rating)] = tally_add(wellbeing[(name, rating)], Tally(n, k))
+    bands = (
+        selectors.NO_INCOME_RECORDED,
+        selectors.INCOME_LOW,
+        selectors.INCOME_MIDDLE,
+        selectors.INCOME_HIGH,
+    )
+    livelihood: dict = {}
+    for (work, band, _g3, _v), (n, k) in rows["livelihood"].items():
+        for each in bands:
+            livelihood.setdefault((work, each), Tally(0))
+        livelihood[(work, band)] = tally_add(livelihood[(work, band)], Tally(n, k))
+    risk = {name: Tally(0) for name in ("flagged", "signs_noted", "none")}
+    for (name, _g2, _g3, _v), (n, k) in rows["risk"].items():
+        risk[name] = tally_add(risk[name], Tally(n, k))
+    return {"wellbeing": wellbeing, "livelihood": livelihood, "risk": risk}
+
+
+def _after_return(cells: dict) -> dict:
+    months = selectors.LIVELIHOOD_MONTHS
+    counts = {(m, w): Tally(0) for m in months for w in (True, False)}
+    incomes: dict[int, dict[int, int]] = {m: {} for m in months}
+    income_keys = {m: Tally(0) for m in months}
+    for (month, work, _g3, income), (n, k) in sorted(cells.items(), key=str):
+        month, tally = int(month), Tally(n, k)
+        working = work in selectors.WORKING
+        counts[(month, working)] = tally_add(counts[(month, working)], tally)
+        if income is not None:
+            incomes[month][income] = incomes[month].get(income, 0) + n
+            income_keys[month] = tally_add(income_keys[month], tally)
+    medians = {m: selectors._median(h) for m, h in incomes.items() if h}
+    return {"counts": counts, "medians": medians, "incomes_recorded": income_keys}
+
+
+def _returns(cells: dict) -> dict:
+    by_country: dict = {}
+    by_month: dict = {}
+    days: dict = defaultdict(dict)
+    for (direction, country, month, waited), (n, k) in sorted(cells.items(), key=str):
+        tally, pair = Tally(n, k), (direction, country)
+        by_country[pair] = tally_add(by_country.get(pair, 0), tally)
+        key = (month[:7], direction)
+        by_month[key] = tally_add(by_month.get(key, 0), tally)
+        days[pair][waited] = days[pair].get(waited, 0) + n
+    medians = {pair: selectors._median(h) for pair, h in days.items()}
+    return {"by_country": by_country, "by_month": by_month, "median_days": medians}
+
+
+def summary_matches_live() -> bool:
+    """Whether every summary row equals a fresh count (for tests and the rebuild command's
+    --check): compares the whole table with what a rebuild would insert."""
+    with transaction.atomic():
+        before = _snapshot()
+        sid = transaction.savepoint()
+        summary_rebuild_in_place()
+        after = _snapshot()
+        transaction.savepoint_rollback(sid)
+    return before == after
+
+
+def _snapshot() -> dict:
+    cells: dict = {}
+    for row in SummaryRow.objects.values_list(
+        "cuboid", "indicator", "month", "province_id", "organisation_id", "sex", "minor", "forms",
+        "g1", "g2", "g3", "value", "n", "k",
+    ):  # fmt: skip
+        *group, n, k = row
+        cell = cells.setdefault(tuple(group), [0, 0])
+        cell[0] += n
+        cell[1] += k
+    return {group: cell for group, cell in cells.items() if cell != [0, 0]}
+
+
+def summary_rebuild_in_place() -> None:
+    SummaryRow.objects.all().delete()
+    with connection.cursor() as cursor:
+        for fact in FACTS:
+            cursor.execute(*_insert_sql(fact))
+        for cuboid in ROLLUPS:
+            cursor.execute(*_rollup_sql(cuboid))
