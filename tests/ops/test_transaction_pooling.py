@@ -11,9 +11,10 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ("api", "audit", "cases", "config", "dashboards", "followup", "ops", "organisations")
 APPS += ("plans", "referrals")
 # Session-level state: SET without LOCAL, session advisory locks, LISTEN, prepared statements,
-# temporary tables, and server-side cursors held across transactions.
+# temporary tables, and server-side cursors held across transactions. SET CONSTRAINTS and SET
+# TRANSACTION last to the end of the transaction, as SET LOCAL does.
 SESSION_STATE = re.compile(
-    r"""["']\s*(SET\s+(?!LOCAL\b)(SESSION\s+)?\w+|LISTEN\b|PREPARE\b|CREATE\s+TEMP)"""
+    r"""["']\s*(SET\s+(?!LOCAL\b|CONSTRAINTS\b|TRANSACTION\b)(SESSION\s+)?\w+|LISTEN\b|PREPARE\b|CREATE\s+TEMP)"""
     r"""|pg_advisory_lock\(|pg_advisory_unlock\(""",
 )
 
@@ -29,6 +30,7 @@ def test_the_search_recognises_session_state():
     assert SESSION_STATE.search('cursor.execute("SET statement_timeout = 0")')
     assert SESSION_STATE.search("cursor.execute('SELECT pg_advisory_lock(1)')")
     assert not SESSION_STATE.search('cursor.execute("SET LOCAL statement_timeout = 0")')
+    assert not SESSION_STATE.search('cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")')
     assert not SESSION_STATE.search('help_text="Set on completion"')
 
 

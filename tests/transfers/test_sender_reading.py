@@ -211,7 +211,7 @@ def test_a_referral_from_the_new_owner_is_read_live_as_any_referral(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_snapshots_transfers_accepted_before_it(handed_over):
+def test_the_migration_snapshots_transfers_accepted_before_it(places, handed_over):
     """A transfer accepted before snapshots existed gets one of the case's values when the
     migration runs: from then on, what the new owner changes does not reach the sender."""
     import json
