@@ -12,7 +12,8 @@ Who is told:
 - visit.overdue: the case's organisation, when the overdue reminder first goes out;
 - transfer.requested, transfer.accepted, transfer.declined, transfer.cancelled: the sending
   and the receiving organisation, the two parties to the transfer and the only ones who read
-  it; when the sender's grace period after an accepted transfer ends, it is told
+  it. An accepted transfer changes who sees the case, and that is told as any such change:
+  the receiver, which now owns it, case.shared; the sender, when its grace period ends,
   case.unshared."""
 
 from collections import defaultdict
@@ -108,7 +109,10 @@ def transfer_requested(transfer) -> int:
 
 
 def transfer_accepted(transfer) -> int:
-    return _transfer(Event.TRANSFER_ACCEPTED, transfer)
+    """Both parties are told of the answer; the receiver, which now owns the case, is told
+    it sees the case, as any organisation that starts to is: fetch it."""
+    shared = (transfer.to_organisation_id, _api("case", transfer.case_id))
+    return _transfer(Event.TRANSFER_ACCEPTED, transfer) + _emit(Event.CASE_SHARED, [shared])
 
 
 def transfer_declined(transfer) -> int:

@@ -178,7 +178,13 @@ def test_a_transfer_tells_both_organisations_and_no_one_else(
 
     resource = f"/api/v1/transfers/{transfer.pk}/"
     both = [(Event.TRANSFER_REQUESTED, resource), (Event.TRANSFER_ACCEPTED, resource)]
-    assert told(endpoints) == {"sender": both, "receiver": both, "bystander": []}
+    # The receiver now owns the case: told to fetch it, as any organisation that starts to
+    # see one; the sender still reads it (its grace period) and is told nothing more yet.
+    assert told(endpoints) == {
+        "sender": both,
+        "receiver": [*both, (Event.CASE_SHARED, f"/api/v1/cases/{case.pk}/")],
+        "bystander": [],
+    }
 
 
 def test_a_declined_or_cancelled_transfer_is_told_to_both(
