@@ -40,11 +40,12 @@ def _hearing(user, case_pk, pk):
     return hearing, hearing.proceeding.case
 
 
-def _recording_page(find, form_class, title, done, *, save, edits=False):
+def _recording_page(find, form_class, title, done, *, save, changes=False, edits=False):
     """A page with one form: `find` the thing it records about, then on a valid POST `save`
     (actor, thing, cleaned data) through the service, audit it and go back to the case page.
-    A form that `edits` the thing is shown filled in from it. Bound on any POST, so a form
-    with no field (a confirmation) is valid when posted empty."""
+    A page that `changes` a record is audited as an update (as the API audits it), one that
+    adds one as a creation; a form that `edits` the thing is shown filled in from it. Bound
+    on any POST, so a form with no field (a confirmation) is valid when posted empty."""
 
     @login_required
     def view(request, **kwargs):
@@ -57,7 +58,8 @@ def _recording_page(find, form_class, title, done, *, save, edits=False):
             except (ValidationError, PermissionDenied) as error:
                 show_service_errors(form, error)
             else:
-                record(request, action=Action.CREATE, case=case, obj=obj)
+                action = Action.UPDATE if changes else Action.CREATE
+                record(request, action=action, case=case, obj=obj)
                 messages.success(request, done)
                 return redirect("cases:detail", pk=case.pk)
         return render(request, "legal/form.html", {"case": case, "form": form, "title": title})
@@ -84,20 +86,21 @@ hearing_record = _recording_page(
     save=lambda actor, hearing, data: services.hearing_record(
         actor=actor, hearing=hearing, **data
     ),
-    edits=True,
+    changes=True, edits=True,
 )  # fmt: skip
 
 hearing_move = _recording_page(
     _hearing, HearingMoveForm, _("Move the hearing"),
     _("Hearing moved; its reminders follow the new day."),
     save=lambda actor, hearing, data: services.hearing_move(actor=actor, hearing=hearing, **data),
-    edits=True,
+    changes=True, edits=True,
 )  # fmt: skip
 
 hearing_cancel = _recording_page(
     _hearing, HearingCancelForm, _("Cancel the hearing"),
     _("Hearing cancelled; no more reminders will be sent for it."),
     save=lambda actor, hearing, data: services.hearing_cancel(actor=actor, hearing=hearing),
+    changes=True,
 )  # fmt: skip
 
 protection_create = _recording_page(
