@@ -61,10 +61,16 @@ def _api(name: str, pk: int) -> str:
     return reverse(f"api:{name}-detail", args=[pk])
 
 
-def _referral(event: str, referral) -> int:
-    resource = _api("referral", referral.pk)
-    parties = (referral.from_organisation_id, referral.to_organisation_id)
+def _both_parties(event: str, name: str, record) -> int:
+    """A referral's or a transfer's event, for the organisation it is from and the one it is
+    to, the two that read it."""
+    resource = _api(name, record.pk)
+    parties = (record.from_organisation_id, record.to_organisation_id)
     return _emit(event, [(organisation_id, resource) for organisation_id in parties])
+
+
+def _referral(event: str, referral) -> int:
+    return _both_parties(event, "referral", referral)
 
 
 def referral_created(referral) -> int:
@@ -99,9 +105,7 @@ def visits_overdue(visits: Iterable) -> int:
 
 
 def _transfer(event: str, transfer) -> int:
-    resource = _api("transfer", transfer.pk)
-    parties = (transfer.from_organisation_id, transfer.to_organisation_id)
-    return _emit(event, [(organisation_id, resource) for organisation_id in parties])
+    return _both_parties(event, "transfer", transfer)
 
 
 def transfer_requested(transfer) -> int:
