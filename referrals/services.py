@@ -96,6 +96,14 @@ def consent_is_active(consent: Consent, today: dt.date) -> bool:
     )
 
 
+def _consent_lapsed(referral: Referral, today: dt.date) -> bool:
+    """The consent the referral relied on was withdrawn or is no longer active: it can no
+    longer be accepted, here or in the receiver's own system."""
+    return referral.consent_revoked_at is not None or (
+        referral.consent is not None and not consent_is_active(referral.consent, today)
+    )
+
+
 def _covers(consent: Consent, organisation: Organisation) -> bool:
     return (
         consent.shared_with_organisation_id == organisation.pk
@@ -283,10 +291,7 @@ def _end_access(referral: Referral, actor: User | None, today: dt.date) -> bool:
 @transaction.atomic
 def referral_accept(*, actor: User, referral: Referral) -> Referral:
     referral = _answer(referral, actor, Status.ACCEPTED)
-    today = timezone.localdate()
-    if referral.consent_revoked_at is not None or (
-        referral.consent is not None and not consent_is_active(referral.consent, today)
-    ):
+    if _consent_lapsed(referral, timezone.localdate()):
         raise ValidationError(
             _(
                 "The consent this referral relied on is no longer active. "
@@ -415,12 +420,13 @@ REMOTE_ANSWER_EVENTS = {
 def remote_answer_applies(referral: Referral, to_status: str) -> bool:
     """Whether an answer given in the receiver's own system changes the referral here: a move
     the workflow allows, or a referral done there before it was accepted here (accepted
-    first); never once the consent it relied on was withdrawn, even if the answer was given
-    there before the withdrawal reached it."""
+    first). Never once the consent it relied on was withdrawn, even if the answer was given
+    there before the withdrawal reached it; an acceptance not once the consent has lapsed,
+    as `referral_accept` refuses it."""
     if referral.consent_revoked_at is not None:
         return False
-    if to_status == Status.COMPLETED and referral.status == Status.SENT:
-        return True
+    if referral.status == Status.SENT and to_status in (Status.ACCEPTED, Status.COMPLETED):
+        return not _consent_lapsed(referral, timezone.localdate())
     return to_status in ALLOWED_TRANSITIONS[referral.status]
 
 
