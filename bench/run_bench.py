@@ -392,6 +392,7 @@ def _dirty_time(client: Client, organisation_id: int, iterations: int) -> dict |
             partitions = (
                 Case.objects.filter(organisation_id=organisation_id)
                 .values_list("organisation_id", "origin_province_id")
+                .order_by()
                 .distinct()
             )
             DirtyPartition.objects.bulk_create(
