@@ -93,12 +93,15 @@ class Work:
 def my_work(user, *, today: dt.date | None = None, shown: int | None = None) -> Work:
     today = today or timezone.localdate()
     shown = SHOWN if shown is None else shown
-    dated, total = _most_urgent(_rows(user, today), shown)
+    # The person's open cases, worked out once (the sharing rules are not cheap to build).
+    mine = open_cases_assigned_to(user)
+    dated, total = _most_urgent(_rows(user, mine, today), shown)
     # A survivor turning 18 is due on her birthday, worked out in Python (29 February): these
     # few rows (60 days of birthdays) are merged with the most urgent of the rest.
-    turning = [_row(*row) for row in _turning_18(user, today).values_list(*COLUMNS)]
+    turning = [_row(*row) for row in _turning_18(mine, today).values_list(*COLUMNS)]
     rows = sorted([*dated, *turning], key=lambda row: (row[1], ORDER.index(row[0]), row[3]))
-    items = [_item(*row, today=today) for row in rows[:shown]]
+    url = _Urls()
+    items = [_item(*row, today=today, url=url) for row in rows[:shown]]
     return Work(items=items, total=total + len(turning))
 
 
@@ -125,9 +128,9 @@ def _date(value) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _turning_18(user, today: dt.date) -> QuerySet:
+def _turning_18(mine: QuerySet, today: dt.date) -> QuerySet:
     return _part(
-        open_cases_assigned_to(user).filter(
+        mine.filter(
             minor_at_intake=True,
             date_of_birth__lte=_years_before(today + dt.timedelta(days=TURNING_18_DAYS), 18),
             date_of_birth__gt=_years_before(today, 18) - dt.timedelta(days=1),
@@ -151,13 +154,12 @@ def _part(queryset, kind, *, due, case, number, obj, detail=None) -> QuerySet:
     )
 
 
-def _rows(user, today: dt.date) -> QuerySet:
+def _rows(user, mine: QuerySet, today: dt.date) -> QuerySet:
     """Every kind of item but the turning 18 (`_turning_18`), as one UNION ALL."""
     soon = today + dt.timedelta(days=SOON_DAYS)
     # The parts over the person's own cases start from those cases and join their items: the
     # case number comes from the same row (a covering index) and each case is looked up once
     # per part, instead of once to match it and once more for its number.
-    mine = open_cases_assigned_to(user)
     local = ZoneInfo(settings.TIME_ZONE)
     part = _part
     parts = [
@@ -250,35 +252,52 @@ def _row(kind: int, due: dt.date, case_pk: int, number: str, obj: int, detail: s
     return kind, due, case_pk, number, obj, detail
 
 
-def _item(kind, due, case_pk, number, obj, detail, *, today) -> WorkItem:
-    text, url = _TEXTS[kind](obj, case_pk, detail)
-    return WorkItem(kind, due, case_pk, number, text, url, due < today)
+def _item(kind, due, case_pk, number, obj, detail, *, today, url) -> WorkItem:
+    text, link = _TEXTS[kind](obj, case_pk, detail, url)
+    return WorkItem(kind, due, case_pk, number, text, link, due < today)
+
+
+class _Urls:
+    """Each kind's URL reversed once for the whole list, then filled with each row's id (a
+    hundred reversals cost the page more than its rows)."""
+
+    SLOT = "2147483647"
+
+    def __init__(self):
+        self._made: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, pk: int) -> str:
+        if name not in self._made:
+            before, _slot, after = reverse(name, args=[self.SLOT]).partition(self.SLOT)
+            self._made[name] = (before, after)
+        before, after = self._made[name]
+        return f"{before}{pk}{after}"
 
 
 _TEXTS = {
-    VISIT: lambda obj, case, _d: (_("Follow-up visit"), reverse("followup:visit", args=[obj])),
-    ACTION: lambda _o, case, what: (
+    VISIT: lambda obj, _c, _d, url: (_("Follow-up visit"), url("followup:visit", obj)),
+    ACTION: lambda _o, case, what, url: (
         _("Plan action: %(what)s") % {"what": what},
-        reverse("plans:plan", args=[case]),
+        url("plans:plan", case),
     ),
-    REVIEW: lambda _o, case, _d: (_("Plan review"), reverse("plans:plan", args=[case])),
-    REFERRAL: lambda obj, _c, _d: (
+    REVIEW: lambda _o, case, _d, url: (_("Plan review"), url("plans:plan", case)),
+    REFERRAL: lambda obj, _c, _d, url: (
         _("Referral waiting for an answer"),
-        reverse("referrals:detail", args=[obj]),
+        url("referrals:detail", obj),
     ),
-    RETURNED: lambda _o, case, _d: (_("Plan returned to you"), reverse("plans:edit", args=[case])),
-    APPROVAL: lambda _o, case, kind: (
+    RETURNED: lambda _o, case, _d, url: (_("Plan returned to you"), url("plans:edit", case)),
+    APPROVAL: lambda _o, case, kind, url: (
         _("Waiting for your approval: %(what)s") % {"what": ApprovalKind(kind).label},
-        reverse("plans:plan", args=[case]),
+        url("plans:plan", case),
     ),
-    CONSENT: lambda _o, case, _d: (_("Consent expires"), reverse("cases:detail", args=[case])),
-    TURNING_18: lambda _o, case, _d: (
+    CONSENT: lambda _o, case, _d, url: (_("Consent expires"), url("cases:detail", case)),
+    TURNING_18: lambda _o, case, _d, url: (
         _("Turns 18: ask for her own consent"),
-        reverse("cases:detail", args=[case]),
+        url("cases:detail", case),
     ),
-    ASSIGNED: lambda _o, case, _d: (
+    ASSIGNED: lambda _o, case, _d, url: (
         _("Newly assigned to you"),
-        reverse("cases:detail", args=[case]),
+        url("cases:detail", case),
     ),
 }
 
