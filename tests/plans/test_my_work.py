@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from cases.services import case_assign, consent_record
+from cases.templatetags.local_dates import local_date
 from plans import services, work
 from plans.models import Domain, Plan, PlanStatus
 from tests.cases.factories import CaseFactory
@@ -79,6 +81,20 @@ def test_my_work_lists_everything_due_most_urgent_first(frozen, owner, superviso
     ]
     assert items[0].overdue and not items[-1].overdue
     assert someone_elses.case_number not in {n for _k, n in kinds}
+
+
+def test_the_dates_are_written_in_the_readers_language(frozen, client_for, owner):
+    case = CaseFactory(actor=owner)
+    days = [TODAY - dt.timedelta(days=2), TODAY + dt.timedelta(days=3)]
+    for day in days:
+        planned_visit(case, on=day, worker=owner)
+    client = client_for(owner)
+    client.cookies["django_language"] = "km"
+    page = client.get(reverse("plans:my-work")).content.decode()
+    with translation.override("km"):
+        written = [local_date(day) for day in days]
+    assert "២០២៦" in written[0]  # 2026 in Khmer digits
+    assert page.index(written[0]) < page.index(written[1])
 
 
 def test_a_supervisor_also_sees_what_waits_for_approval(frozen, owner, supervisor):
