@@ -204,15 +204,23 @@ def subjects() -> Subjects:
 # --- the pages ------------------------------------------------------------------------------
 
 
-@page
-def caseload_pages(subjects: Subjects) -> Iterator[Page]:
-    for subject in subjects.organisations:
-        yield Page(
-            f"caseload page /cases/ ({subject.key})",
-            f"caseload page /cases/ ({subject.label})",
-            subject.client,
-            "/cases/",
-        )
+def _each_organisation(name: str, title: str, path: str) -> Callable:
+    """Register a page of one organisation's own work, timed for each subject organisation."""
+
+    def pages(subjects: Subjects) -> Iterator[Page]:
+        for subject in subjects.organisations:
+            yield Page(
+                f"{title} {path} ({subject.key})",
+                f"{title} {path} ({subject.label})",
+                subject.client,
+                path,
+            )
+
+    pages.__name__ = name
+    return page(pages)
+
+
+caseload_pages = _each_organisation("caseload_pages", "caseload page", "/cases/")
 
 
 @page
@@ -245,26 +253,10 @@ def api_list(subjects: Subjects) -> Iterator[Page]:
     yield Page(label, label, subject.client, since)
 
 
-@page
-def team_pages(subjects: Subjects) -> Iterator[Page]:
-    for subject in subjects.organisations:
-        yield Page(
-            f"Team page /cases/team/ ({subject.key})",
-            f"Team page /cases/team/ ({subject.label})",
-            subject.client,
-            "/cases/team/",
-        )
+team_pages = _each_organisation("team_pages", "Team page", "/cases/team/")
 
 
-@page
-def overdue_pages(subjects: Subjects) -> Iterator[Page]:
-    for subject in subjects.organisations:
-        yield Page(
-            f"overdue visits /followup/overdue/ ({subject.key})",
-            f"overdue visits /followup/overdue/ ({subject.label})",
-            subject.client,
-            "/followup/overdue/",
-        )
+overdue_pages = _each_organisation("overdue_pages", "overdue visits", "/followup/overdue/")
 
 
 @page

@@ -299,10 +299,6 @@ class Case(models.Model):
         """Registered as a minor and now 18: new sharing needs the survivor's own consent."""
         return self.minor_at_intake and self.adult_on <= today
 
-    @property
-    def is_foreign_national(self) -> bool:
-        return self.nationality != CAMBODIA
-
     def get_languages_display(self) -> str:
         labels = dict(Language.choices)
         return ", ".join(str(labels.get(code, code)) for code in self.languages or ())

@@ -723,7 +723,11 @@ def case_access_grant(*, actor: User | None, case: Case, organisation: Organisat
 
 @transaction.atomic
 def case_access_revoke(*, actor: User | None, case: Case, organisation: Organisation) -> None:
-    """Record on the timeline that another organisation no longer sees the case."""
+    """Record on the timeline that another organisation no longer sees the case. Nothing for
+    the case's own organisation (one a case was transferred to may have held a referral of it
+    too): it always sees its case."""
+    if organisation.pk == case.organisation_id:
+        return
     _event(case, EventKind.ACCESS_REVOKED, actor, organisation=organisation)
     webhooks.case_unshared(case, organisation)
 

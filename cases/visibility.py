@@ -19,7 +19,7 @@ the declaration is hidden from everyone: a new field is shown only once it is de
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db.models import Model, QuerySet
 
@@ -351,10 +351,10 @@ def referral_category(referral) -> str:
     return HEALTH if referral.service in HEALTH_SERVICES else BOOKKEEPING
 
 
-def consent_category(consent, health_organisation_ids: Iterable[int]) -> str:
+def consent_category(consent, health_organisation_ids: Collection[int]) -> str:
     """A consent covering health facts, or to an organisation the case was referred to for a
     health service, tells of the survivor's health."""
-    if consent.covers_health or consent.shared_with_organisation_id in set(health_organisation_ids):
+    if consent.covers_health or consent.shared_with_organisation_id in health_organisation_ids:
         return HEALTH
     return BOOKKEEPING
 
@@ -368,7 +368,7 @@ HEALTH_MESSAGE_PREFIXES = ("legal.", "return.")
 CASE_FACTS_EVENTS = frozenset({"phase_changed", "follow_up"})
 
 
-def event_category(event, health_organisation_ids: Iterable[int]) -> str:
+def event_category(event, health_organisation_ids: Collection[int]) -> str:
     """A timeline line about counselling, health facts, legal proceedings, or an organisation
     the case was referred to for a health service is health; a phase change or a follow-up
     visit is a case fact."""
@@ -376,7 +376,7 @@ def event_category(event, health_organisation_ids: Iterable[int]) -> str:
         return HEALTH
     if event.message.startswith(HEALTH_MESSAGE_PREFIXES):
         return HEALTH
-    if event.organisation_id is not None and event.organisation_id in set(health_organisation_ids):
+    if event.organisation_id is not None and event.organisation_id in health_organisation_ids:
         return HEALTH
     if event.kind in CASE_FACTS_EVENTS:
         return CASE_FACTS

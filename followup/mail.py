@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ops.services import delete_in_batches
+
 from .models import DeliveryStatus, EmailDelivery
 
 logger = logging.getLogger(__name__)
@@ -203,15 +205,12 @@ def email_deliveries_send(
 def email_deliveries_purge_old(*, now: dt.datetime | None = None, batch: int = 5_000) -> int:
     """Forget finished reminder e-mails (sent, refused, given up, withdrawn) whose reminder
     fell due more than EMAIL_DELIVERIES_KEEP_DAYS ago. Supervisors see refused addresses of the
-    last 90 days (followup.selectors.refused_email_addresses), so the setting may not go below
-    that. Waiting ones are kept whatever their age; the reminders themselves are kept, so
-    nothing is sent again. Deleted in batches, so that no run holds a long lock."""
+    last EMAIL_REFUSALS_SHOWN_DAYS (followup.selectors.refused_email_addresses), so the setting
+    may not go below that. Waiting ones are kept whatever their age; the reminders themselves
+    are kept, so nothing is sent again."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.EMAIL_DELIVERIES_KEEP_DAYS)
     old = EmailDelivery.objects.exclude(
         status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
     ).filter(reminder__due_at__lt=cutoff)
-    deleted = 0
-    while ids := list(old.order_by().values_list("pk", flat=True)[:batch]):
-        deleted += EmailDelivery.objects.filter(pk__in=ids).delete()[0]
-    return deleted
+    return delete_in_batches(old, batch=batch)

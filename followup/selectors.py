@@ -3,6 +3,7 @@ see (cases.selectors.case_list_visible_to)."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -135,10 +136,11 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
 
 
-def refused_email_addresses(organisation: Organisation, *, since_days: int = 90):
+def refused_email_addresses(organisation: Organisation):
     """The organisation's people whose reminder e-mails the mail server refused or that were
-    given up on, newest first, one row per person and address: for the supervisor to fix."""
-    since = timezone.now() - dt.timedelta(days=since_days)
+    given up on in the last EMAIL_REFUSALS_SHOWN_DAYS, newest first, one row per person and
+    address: for the supervisor to fix."""
+    since = timezone.now() - dt.timedelta(days=settings.EMAIL_REFUSALS_SHOWN_DAYS)
     return (
         EmailDelivery.objects.filter(
             recipient__membership__organisation=organisation,

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import OPEN_STATUSES, Referral, Service, Status
-from referrals.services import ALLOWED_TRANSITIONS, referral_record_remote_answer
+from referrals.services import referral_record_remote_answer, remote_answer_applies
 
 from . import mapping
 from .client import Client, NotFound, PrimeroError, Refused, SignInRefused, Unreachable
@@ -216,16 +216,7 @@ def _apply_answer(link: ReferralLink, transition: dict) -> bool:
     referral = Referral.objects.select_for_update().get(pk=link.referral_id)
     to_status = ANSWERS.get(status)
     applied = False
-    # Accepted in Primero before the revocation reached it: the withdrawal stands.
-    withdrawn = referral.consent_revoked_at is not None
-    if (
-        to_status is not None
-        and not withdrawn
-        and (
-            to_status in ALLOWED_TRANSITIONS[referral.status]
-            or (to_status == Status.COMPLETED and referral.status == Status.SENT)
-        )
-    ):
+    if to_status is not None and remote_answer_applies(referral, to_status):
         note = transition.get("rejected_reason") or transition.get("note_on_referral_from_provider")
         referral_record_remote_answer(
             referral=referral, to_status=to_status, system=SYSTEM, note=note or ""

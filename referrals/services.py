@@ -96,6 +96,14 @@ def consent_is_active(consent: Consent, today: dt.date) -> bool:
     )
 
 
+def _consent_lapsed(referral: Referral, today: dt.date) -> bool:
+    """The consent the referral relied on was withdrawn or is no longer active: it can no
+    longer be accepted, here or in the receiver's own system."""
+    return referral.consent_revoked_at is not None or (
+        referral.consent is not None and not consent_is_active(referral.consent, today)
+    )
+
+
 def _covers(consent: Consent, organisation: Organisation) -> bool:
     return (
         consent.shared_with_organisation_id == organisation.pk
@@ -283,10 +291,7 @@ def _end_access(referral: Referral, actor: User | None, today: dt.date) -> bool:
 @transaction.atomic
 def referral_accept(*, actor: User, referral: Referral) -> Referral:
     referral = _answer(referral, actor, Status.ACCEPTED)
-    today = timezone.localdate()
-    if referral.consent_revoked_at is not None or (
-        referral.consent is not None and not consent_is_active(referral.consent, today)
-    ):
+    if _consent_lapsed(referral, timezone.localdate()):
         raise ValidationError(
             _(
                 "The consent this referral relied on is no longer active. "
@@ -343,19 +348,25 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str) -> Refer
     if not outcome.strip():
         raise ValidationError({"outcome": _("Record the outcome of the service.")})
     today = timezone.localdate()
-    referral.status = Status.COMPLETED
-    referral.outcome = outcome.strip()
-    referral.completed_at = timezone.now()
-    grace = referral.from_organisation.referral_access_grace_days
-    referral.access_ends_on = today + dt.timedelta(days=grace)
+    _complete(referral, outcome.strip(), today)
     referral.save(
         update_fields=["status", "outcome", "completed_at", "access_ends_on", "updated_at"]
     )
     _event(referral, actor, "referral.completed")
     webhooks.referral_completed(referral)
-    if grace == 0 and referral.access_revoked_at is None:
+    if referral.access_ends_on <= today:
         _end_access(referral, actor, today)
     return referral
+
+
+def _complete(referral: Referral, outcome: str, today: dt.date) -> None:
+    """Completed with its outcome; the receiver keeps reading the case for the sending
+    organisation's grace period (none: its access ends now, the caller ends it)."""
+    referral.status = Status.COMPLETED
+    referral.outcome = outcome
+    referral.completed_at = timezone.now()
+    grace = referral.from_organisation.referral_access_grace_days
+    referral.access_ends_on = today + dt.timedelta(days=grace)
 
 
 @transaction.atomic
@@ -406,29 +417,41 @@ REMOTE_ANSWER_EVENTS = {
 }
 
 
+def remote_answer_applies(referral: Referral, to_status: str) -> bool:
+    """Whether an answer given in the receiver's own system changes the referral here: a move
+    the workflow allows, or a referral done there before it was accepted here (accepted
+    first). Never once the consent it relied on was withdrawn, even if the answer was given
+    there before the withdrawal reached it; an acceptance not once the consent has lapsed,
+    as `referral_accept` refuses it."""
+    if referral.consent_revoked_at is not None:
+        return False
+    if referral.status == Status.SENT and to_status in (Status.ACCEPTED, Status.COMPLETED):
+        return not _consent_lapsed(referral, timezone.localdate())
+    return to_status in ALLOWED_TRANSITIONS[referral.status]
+
+
 @transaction.atomic
 def referral_record_remote_answer(
     *, referral: Referral, to_status: str, system: str, note: str = ""
 ) -> Referral:
     """The receiver answered in its own system (Primero): the same changes as its answer in
     Homecoming, with no Homecoming actor, and a timeline naming the system. A referral done
-    there before it was accepted here is accepted first."""
+    there before it was accepted here is accepted first. The caller asks
+    `remote_answer_applies` first."""
     referral = _lock(referral)
     if to_status == Status.COMPLETED and referral.status == Status.SENT:
         referral = referral_record_remote_answer(
             referral=referral, to_status=Status.ACCEPTED, system=system
         )
     _check_transition(referral, to_status)
+    today = timezone.localdate()
     referral.status = to_status
     if to_status in (Status.ACCEPTED, Status.DECLINED):
         referral.record_answer(None)
     if to_status == Status.DECLINED:
         referral.decline_reason = note or system
     if to_status == Status.COMPLETED:
-        referral.outcome = note or system
-        referral.completed_at = timezone.now()
-        grace = referral.from_organisation.referral_access_grace_days
-        referral.access_ends_on = timezone.localdate() + dt.timedelta(days=grace)
+        _complete(referral, note or system, today)
     referral.save()
     if to_status == Status.ACCEPTED:
         case_access_grant(actor=None, case=referral.case, organisation=referral.to_organisation)
@@ -437,8 +460,8 @@ def referral_record_remote_answer(
         webhooks.referral_completed(referral)
     else:
         webhooks.referral_answered(referral)
-    if to_status == Status.COMPLETED and referral.access_ends_on <= timezone.localdate():
-        _end_access(referral, None, timezone.localdate())
+    if to_status == Status.COMPLETED and referral.access_ends_on <= today:
+        _end_access(referral, None, today)
     return referral
 
 

@@ -142,10 +142,7 @@ def transfers_for(user: User) -> QuerySet[Transfer]:
     membership = active_membership(user)
     if not supervises(membership):
         return Transfer.objects.none()
-    organisation_id = membership.organisation_id
-    return Transfer.objects.filter(
-        Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
-    ).select_related("case", "from_organisation", "to_organisation", "requested_by")
+    return _sent_or_received(membership.organisation_id).select_related("requested_by")
 
 
 def transfers_of_organisation(user: User) -> QuerySet[Transfer]:
@@ -156,7 +153,11 @@ def transfers_of_organisation(user: User) -> QuerySet[Transfer]:
     membership = active_membership(user)
     if not has_whole_organisation_role(membership):
         return Transfer.objects.none()
-    organisation_id = membership.organisation_id
+    return _sent_or_received(membership.organisation_id)
+
+
+def _sent_or_received(organisation_id: int) -> QuerySet[Transfer]:
+    """The transfers an organisation is a party to, with what a row of them names."""
     return Transfer.objects.filter(
         Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
     ).select_related("case", "from_organisation", "to_organisation")

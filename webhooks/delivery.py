@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ops.services import delete_in_batches
+
 from . import signing, transport
 from .models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from .notices import endpoint_paused_notify
@@ -181,14 +183,10 @@ def deliveries_send_due(
 def deliveries_purge_old(*, now: dt.datetime | None = None, batch: int = 5_000) -> int:
     """Forget finished deliveries (delivered or given up) older than
     WEBHOOK_DELIVERIES_KEEP_DAYS: the endpoint page lists them and a failed one can be
-    redelivered until then. Waiting ones are kept whatever their age. Deleted in batches, so
-    that no run holds a long lock on the outbox."""
+    redelivered until then. Waiting ones are kept whatever their age."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.WEBHOOK_DELIVERIES_KEEP_DAYS)
     old = WebhookDelivery.objects.filter(
         status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], occurred_at__lt=cutoff
     )
-    deleted = 0
-    while ids := list(old.order_by().values_list("pk", flat=True)[:batch]):
-        deleted += WebhookDelivery.objects.filter(pk__in=ids).delete()[0]
-    return deleted
+    return delete_in_batches(old, batch=batch)

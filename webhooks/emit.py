@@ -12,7 +12,8 @@ Who is told:
 - visit.overdue: the case's organisation, when the overdue reminder first goes out;
 - transfer.requested, transfer.accepted, transfer.declined, transfer.cancelled: the sending
   and the receiving organisation, the two parties to the transfer and the only ones who read
-  it; when the sender's grace period after an accepted transfer ends, it is told
+  it. An accepted transfer changes who sees the case, and that is told as any such change:
+  the receiver, which now owns it, case.shared; the sender, when its grace period ends,
   case.unshared."""
 
 from collections import defaultdict
@@ -60,10 +61,16 @@ def _api(name: str, pk: int) -> str:
     return reverse(f"api:{name}-detail", args=[pk])
 
 
-def _referral(event: str, referral) -> int:
-    resource = _api("referral", referral.pk)
-    parties = (referral.from_organisation_id, referral.to_organisation_id)
+def _both_parties(event: str, name: str, record) -> int:
+    """A referral's or a transfer's event, for the organisation it is from and the one it is
+    to, the two that read it."""
+    resource = _api(name, record.pk)
+    parties = (record.from_organisation_id, record.to_organisation_id)
     return _emit(event, [(organisation_id, resource) for organisation_id in parties])
+
+
+def _referral(event: str, referral) -> int:
+    return _both_parties(event, "referral", referral)
 
 
 def referral_created(referral) -> int:
@@ -98,9 +105,7 @@ def visits_overdue(visits: Iterable) -> int:
 
 
 def _transfer(event: str, transfer) -> int:
-    resource = _api("transfer", transfer.pk)
-    parties = (transfer.from_organisation_id, transfer.to_organisation_id)
-    return _emit(event, [(organisation_id, resource) for organisation_id in parties])
+    return _both_parties(event, "transfer", transfer)
 
 
 def transfer_requested(transfer) -> int:
@@ -108,7 +113,10 @@ def transfer_requested(transfer) -> int:
 
 
 def transfer_accepted(transfer) -> int:
-    return _transfer(Event.TRANSFER_ACCEPTED, transfer)
+    """Both parties are told of the answer; the receiver, which now owns the case, is told
+    it sees the case, as any organisation that starts to is: fetch it."""
+    shared = (transfer.to_organisation_id, _api("case", transfer.case_id))
+    return _transfer(Event.TRANSFER_ACCEPTED, transfer) + _emit(Event.CASE_SHARED, [shared])
 
 
 def transfer_declined(transfer) -> int:

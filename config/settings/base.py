@@ -435,13 +435,15 @@ DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=10 * 1024 * 1024)
 CASE_TRANSFER_SENDER_GRACE_DAYS = env.int("CASE_TRANSFER_SENDER_GRACE_DAYS", default=30)
 
 # Days finished webhook deliveries and reminder e-mails are kept before an hourly job deletes
-# them. Supervisors see refused e-mail addresses of the last 90 days, so e-mails are kept at
-# least that long (a smaller value is refused at start-up).
+# them. Supervisors see the refused e-mail addresses of the last EMAIL_REFUSALS_SHOWN_DAYS
+# (followup.selectors.refused_email_addresses), so e-mails are kept at least that long (a
+# smaller value is refused at start-up).
+EMAIL_REFUSALS_SHOWN_DAYS = 90
 WEBHOOK_DELIVERIES_KEEP_DAYS = env.int("WEBHOOK_DELIVERIES_KEEP_DAYS", default=90)
 EMAIL_DELIVERIES_KEEP_DAYS = env.int("EMAIL_DELIVERIES_KEEP_DAYS", default=180)
-if EMAIL_DELIVERIES_KEEP_DAYS < 90 or WEBHOOK_DELIVERIES_KEEP_DAYS < 1:
+if EMAIL_DELIVERIES_KEEP_DAYS < EMAIL_REFUSALS_SHOWN_DAYS or WEBHOOK_DELIVERIES_KEEP_DAYS < 1:
     raise ImproperlyConfigured(
-        "EMAIL_DELIVERIES_KEEP_DAYS must be at least 90 "
+        f"EMAIL_DELIVERIES_KEEP_DAYS must be at least {EMAIL_REFUSALS_SHOWN_DAYS} "
         "and WEBHOOK_DELIVERIES_KEEP_DAYS at least 1."
     )
 

@@ -145,9 +145,9 @@ def test_a_hearing_three_days_ahead_gets_no_week_ahead_reminder(case, owner):
     assert made.pk
 
 
-def test_the_emails_name_the_case_number_and_nothing_of_the_proceedings(
-    hearing, case, owner, supervisor, settings
-):
+@pytest.fixture
+def by_email(settings, owner, supervisor):
+    """Reminders sent by e-mail too, to the worker and the supervisor, who have addresses."""
     settings.FOLLOWUP_REMINDER_CHANNELS = [
         "followup.channels.InAppChannel",
         "followup.channels.EmailChannel",
@@ -156,6 +156,11 @@ def test_the_emails_name_the_case_number_and_nothing_of_the_proceedings(
     for person, address in ((owner, "worker@example.org"), (supervisor, "lead@example.org")):
         person.email = address
         person.save(update_fields=["email"])
+
+
+def test_the_emails_name_the_case_number_and_nothing_of_the_proceedings(
+    by_email, hearing, case, supervisor
+):
     for kind in (ReminderKind.UPCOMING, ReminderKind.DAY_BEFORE, ReminderKind.OVERDUE):
         reminders_send_due(now=due(kind))
     assert EmailDelivery.objects.filter(recipient=supervisor).count() == 1
@@ -170,17 +175,9 @@ def test_the_emails_name_the_case_number_and_nothing_of_the_proceedings(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_runners_at_once_send_each_reminder_once_to_each_person(
-    places, owner, supervisor, settings
+    places, by_email, owner, supervisor
 ):
     need_service(connection.vendor == "postgresql", "parallel runners need PostgreSQL")
-    settings.FOLLOWUP_REMINDER_CHANNELS = [
-        "followup.channels.InAppChannel",
-        "followup.channels.EmailChannel",
-    ]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    for person, address in ((owner, "worker@example.org"), (supervisor, "lead@example.org")):
-        person.email = address
-        person.save(update_fields=["email"])
     case = CaseFactory(actor=owner)
     for _ in range(10):
         services.hearing_schedule(actor=owner, proceeding=proceeding(case, owner), date=HEARING_DAY)

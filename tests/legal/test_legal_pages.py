@@ -225,6 +225,12 @@ def test_the_worker_moves_then_cancels_a_hearing(client_for, case, owner):
     assert reverse("legal:hearing-move", args=[case.pk, hearing.pk]) not in page
     again = client.post(reverse("legal:hearing-cancel", args=[case.pk, hearing.pk]))
     assert "already recorded or cancelled" in again.content.decode()
+    # The audit log tells the hearing was changed twice, not created (as through the API).
+    changes = AccessEvent.objects.filter(object_type="hearing", object_id=hearing.pk)
+    assert list(changes.exclude(action="view").order_by("pk").values_list("action", flat=True)) == [
+        "update",
+        "update",
+    ]
 
 
 LEGAL_LINES = (

@@ -407,3 +407,21 @@ def test_an_acceptance_in_primero_after_the_withdrawal_gives_no_access(
     referral.refresh_from_db()
     assert referral.status == Status.SENT
     assert not case.events.filter(message="referral.accepted_in_system").exists()
+
+
+def test_an_acceptance_in_primero_after_the_consent_expired_gives_no_access(
+    primero, connection, case, owner, dosvy, consents
+):
+    """As an acceptance in Homecoming is refused once the consent has expired."""
+    referral = send(case, owner, dosvy)
+    sync.sync_cycle()
+    [transition] = primero.referrals.values()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    type(consents[1]).objects.filter(pk=consents[1].pk).update(expires_on=yesterday)
+    transition["status"] = "accepted"
+
+    sync.sync_cycle()
+
+    referral.refresh_from_db()
+    assert referral.status == Status.SENT
+    assert not case.events.filter(message="referral.accepted_in_system").exists()

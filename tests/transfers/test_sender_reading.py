@@ -18,8 +18,6 @@ from openpyxl import load_workbook
 from cases.models import Case, ExploitationForm, Phase
 from cases.services import Exploitation, case_change_phase, case_update
 from followup.services import visit_add
-from organisations.models import Role
-from tests.organisations.factories import UserFactory
 from tests.referrals.helpers import give_consent
 from transfers import services
 
@@ -40,13 +38,11 @@ def _frozen(time_machine):
 
 
 @pytest.fixture
-def handed_over(case, owner, supervisor, other_ngo, settings):
+def handed_over(case, owner, supervisor, other_ngo, new_lead, new_worker, settings):
     """The case, with a visit the sender planned, transferred to the other NGO (accepted)."""
     settings.CASE_TRANSFER_SENDER_GRACE_DAYS = 30
     give_consent(case, owner, organisation=other_ngo, health=True)
     old_visit = visit_add(actor=owner, case=case, scheduled_for=dt.date(2027, 1, 15))
-    new_lead = UserFactory(username="newlead", organisation=other_ngo, role=Role.SUPERVISOR)
-    new_worker = UserFactory(username="newworker", organisation=other_ngo, role=Role.SOCIAL_WORKER)
     transfer = services.transfer_request(
         actor=supervisor, case=case, to_organisation=other_ngo, reason="She moved province."
     )

@@ -19,9 +19,7 @@ from cases.models import CaseEvent, EventKind
 from cases.permissions import can_edit_case, visible_case_categories
 from followup.models import FollowUpVisit
 from followup.services import visit_add
-from organisations.models import Role
 from tests.cases.factories import CaseFactory
-from tests.organisations.factories import UserFactory
 from tests.referrals.helpers import give_consent
 from transfers import services
 from transfers.models import Transfer, TransferStatus
@@ -37,16 +35,6 @@ NOW = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
 @pytest.fixture(autouse=True)
 def _frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture
-def new_lead(other_ngo):
-    return UserFactory(username="newlead", organisation=other_ngo, role=Role.SUPERVISOR)
-
-
-@pytest.fixture
-def new_worker(other_ngo):
-    return UserFactory(username="newworker", organisation=other_ngo, role=Role.SOCIAL_WORKER)
 
 
 @pytest.fixture

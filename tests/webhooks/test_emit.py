@@ -178,7 +178,13 @@ def test_a_transfer_tells_both_organisations_and_no_one_else(
 
     resource = f"/api/v1/transfers/{transfer.pk}/"
     both = [(Event.TRANSFER_REQUESTED, resource), (Event.TRANSFER_ACCEPTED, resource)]
-    assert told(endpoints) == {"sender": both, "receiver": both, "bystander": []}
+    # The receiver now owns the case: told to fetch it, as any organisation that starts to
+    # see one; the sender still reads it (its grace period) and is told nothing more yet.
+    assert told(endpoints) == {
+        "sender": both,
+        "receiver": [*both, (Event.CASE_SHARED, f"/api/v1/cases/{case.pk}/")],
+        "bystander": [],
+    }
 
 
 def test_a_declined_or_cancelled_transfer_is_told_to_both(
@@ -219,3 +225,27 @@ def test_the_sender_is_told_to_drop_the_case_when_its_grace_period_ends(
         "receiver": [],
         "bystander": [],
     }
+
+
+def test_the_end_of_a_referral_does_not_unshare_a_case_from_the_organisation_that_now_owns_it(
+    settings, endpoints, ngo, case, owner, supervisor, other_ngo, receiving_lead, receiver_worker
+):
+    """Referred to an organisation, then transferred to it: when the referral ends, the
+    organisation still sees the case, its own, and is not told to drop it."""
+    ngo.referral_access_grace_days = 0
+    ngo.save()
+    transfer = transfer_requested(case, owner, supervisor, other_ngo)  # consent to share it all
+    referral = send(case, owner, other_ngo)
+    referral_accept(actor=receiver_worker, referral=referral)
+    transfer_accept(actor=receiving_lead, transfer=transfer, assigned_worker=receiver_worker)
+    WebhookDelivery.objects.all().delete()
+
+    referral_complete(actor=receiver_worker, referral=referral, outcome="Lawyer found.")
+
+    resource = f"/api/v1/referrals/{referral.pk}/"
+    assert told(endpoints) == {
+        "sender": [(Event.REFERRAL_COMPLETED, resource)],
+        "receiver": [(Event.REFERRAL_COMPLETED, resource)],
+        "bystander": [],
+    }
+    assert not case.events.filter(kind="access_revoked", organisation=other_ngo).exists()
