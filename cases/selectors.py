@@ -4,6 +4,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -518,6 +520,56 @@ def caseload_ids(
     if len(parts) == 1:
         return parts[0].order_by(*CASELOAD_ORDER)
     return parts[0].union(*parts[1:], all=True).order_by(*CASELOAD_ORDER)
+
+
+class CaseloadIds:
+    """`caseload_ids` for a Paginator, each page read with its total in one query (a window
+    count over the merged parts): a 20,000-case organisation's page costs one statement
+    instead of a count and a page, each compiled and planned. A page other than the one
+    asked for (past the last, where the paginator falls back) is read again."""
+
+    def __init__(self, ids: QuerySet, page_number, per_page: int):
+        self.ids = ids
+        self.per_page = per_page
+        try:
+            number = max(int(page_number or 1), 1)
+        except (TypeError, ValueError):
+            number = 1
+        self.total, self.rows = self._read((number - 1) * per_page)
+        self.offset = (number - 1) * per_page
+
+    def _read(self, offset: int) -> tuple[int | None, list[tuple]]:
+        try:
+            sql, params = self.ids.order_by().query.sql_with_params()
+        except EmptyResultSet:
+            return 0, []
+        order = ", ".join(
+            f'"{key[1:]}" DESC' if key.startswith("-") else f'"{key}"' for key in CASELOAD_ORDER
+        )
+        wrapped = (
+            f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS caseload "  # noqa: S608
+            f"ORDER BY {order} LIMIT {int(self.per_page)} OFFSET {int(offset)}"
+        )
+        with connections[self.ids.db].cursor() as cursor:
+            cursor.execute(wrapped, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return None, []
+        return rows[0][-1], [row[:-1] for row in rows]
+
+    def count(self) -> int:
+        if self.total is None:  # past the last page: the count alone
+            self.total = self.ids.count()
+        return self.total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[tuple]:
+        if window.start != self.offset:
+            self.offset = window.start
+            _total, self.rows = self._read(window.start)
+        return self.rows[: window.stop - window.start]
 
 
 def caseload_rows(

@@ -64,8 +64,11 @@ def _caseload_page(request, caseload: CaseloadFilter):
 
     # What other organisations share is read once, for the count, the page and its rows.
     grants = selectors.shared_grants(request.user)
-    paginator = Paginator(selectors.caseload_ids(request.user, narrow, grants), CASES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    ids = selectors.CaseloadIds(
+        selectors.caseload_ids(request.user, narrow, grants), number, CASES_PER_PAGE
+    )
+    page = Paginator(ids, CASES_PER_PAGE).get_page(number)
     ids = [row[0] for row in page.object_list]
     page.object_list = selectors.caseload_rows(request.user, ids, grants)
     return page

@@ -299,6 +299,16 @@ def test_pages_of_25_with_the_total_and_a_page_past_the_end_shows_the_last(clien
     assert len(second.context["page"].object_list) == 2
     beyond = client.get(reverse("cases:list"), {"page": 99})
     assert beyond.context["page"].number == 2
+    assert [c.pk for c in beyond.context["page"].object_list] == [
+        c.pk for c in second.context["page"].object_list
+    ]
+    assert beyond.context["page"].paginator.count == 27
+    # Not a number: the first page; below 1 or past the end: the last (Django's Paginator).
+    pages = {1: first.context["page"], 2: second.context["page"]}
+    for odd, number in (("abc", 1), ("1.5", 1), ("0", 2), ("-3", 2), ("９", 2)):
+        page = client.get(reverse("cases:list"), {"page": odd}).context["page"]
+        assert page.number == number, odd
+        assert [c.pk for c in page.object_list] == [c.pk for c in pages[number].object_list]
     shown = [c.case_number for c in first.context["page"].object_list]
     shown += [c.case_number for c in second.context["page"].object_list]
     assert len(set(shown)) == 27

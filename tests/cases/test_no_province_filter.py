@@ -86,4 +86,4 @@ def test_the_filter_costs_the_same_however_many_shared_cases(
     count, sql = queries_for(client_for(receiver), reverse("cases:list") + "?province=none")
     # As the unfiltered caseload (tests/cases/test_query_counts.py): the filter is a
     # condition of the same queries.
-    assert count == REQUEST_OVERHEAD + 6, sql
+    assert count == REQUEST_OVERHEAD + 5, sql
