@@ -58,6 +58,21 @@ class DirtyPartition(models.Model):
         return f"{self.organisation_id}/{self.province_id}"
 
 
+class SummaryPartition(models.Model):
+    """How many cases a partition of the summary held when its rows were last computed: what
+    a dashboard weighs before it counts a dirty partition from the live tables."""
+
+    organisation_id = models.IntegerField()
+    province_id = models.CharField(max_length=2, null=True)
+    cases = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation_id"], name="summary_partition_org")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.province_id}: {self.cases}"
+
+
 class SummaryState(models.Model):
     """One row: when the summary was rebuilt, and for which record keys (a fingerprint of the
     cell key secret: summary rows built under another secret are never read)."""

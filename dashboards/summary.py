@@ -15,15 +15,17 @@ writing statement touched, inside the writer's transaction: a mark is never upda
 never wait on each other or on the summary, and no write path (service, admin, bulk import,
 retention purge) can forget it. A dashboard counts clean partitions from the summary and dirty
 ones from the live tables with the same queries as before (`selectors.py` semantics), so the
-numbers are those of a direct count at every moment: no lag to show. `summary_refresh` (beat,
+numbers are those of a direct count, as long as the dirty partitions in view are small enough
+to count live (LIVE_CASES); a bigger one is read as last refreshed, and the page says since
+when changes wait (`changes_waiting_since`). `summary_refresh` (beat,
 every 30 s) recomputes the dirty partitions and deletes the marks it saw; a mark added while it
 runs stays for the next run. Summing rows into shared summary cells in each writer's
 transaction was the alternative: every visit recorded in a province would then lock the same
 national cells until commit, and every write path would have to remember to do it.
 
 Periods are whole months for every dashboard (forms.py); a view asked for another period, a
-database other than PostgreSQL, a summary never built or built under another cell key secret,
-or too many dirty partitions: the direct selectors answer, with the same numbers.
+database other than PostgreSQL, or a summary never built or built under another cell key
+secret: the direct selectors answer, with the same numbers.
 """
 
 import datetime as dt
@@ -34,11 +36,13 @@ from collections.abc import Callable
 from django.db import connection, connections, router, transaction
 from django.db.models import (
     BooleanField,
+    Count,
     DateField,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -51,6 +55,7 @@ from django.db.models import Case as Choose
 from django.db.models.functions import Cast, Coalesce, Trunc
 from django.utils import timezone
 
+from cases import lookups  # noqa: F401  (registers pk__in_ids)
 from cases.countries import CAMBODIA
 from cases.models import Case, CaseExploitation, ExploitationForm, Phase
 from followup.models import RATING_FIELDS, FollowUpVisit, VisitStatus
@@ -61,7 +66,7 @@ from returns.models import CrossBorderReturn
 from . import selectors
 from .disclosure import Tally, _secret_ints, record_key, tally_add
 from .forms import MINOR, DashboardFilters, month_end, month_start
-from .models import DirtyPartition, SummaryRow, SummaryState
+from .models import DirtyPartition, SummaryPartition, SummaryRow, SummaryState
 from .scope import ORGANISATION, PROVINCE, DashboardScope
 
 TABLE = SummaryRow._meta.db_table
@@ -79,9 +84,16 @@ FULL = 31
 # of exploitation: 28, 29 or 30; a province and an organisation together: FULL).
 ROLLUPS = (0, 1, 2, 28, 29, 30)
 
-# Above this many dirty partitions a read counts everything directly (a bulk import is being
-# summarised): one query per indicator, as fast as before the summary.
-MAX_DIRTY_PARTITIONS = 200
+# How much a read counts from the live tables: the dirty partitions in view, smallest first,
+# while their cases (as last summarised) add up to at most LIVE_CASES and they number at most
+# LIVE_PARTITIONS. Counting live costs about 0.1 ms a case (its visits, sessions, referrals);
+# a partition beyond the budget (a big organisation's province just written to, a bulk import)
+# is read from the summary as last refreshed, and the page says since when changes wait for
+# the next refresh (every 30 s on beat).
+LIVE_CASES = 1_000
+LIVE_PARTITIONS = 50
+# Above this many dirty partitions in view (a bulk import), none is counted live.
+MAX_DIRTY_PARTITIONS = 500
 
 FORM_BITS = {form: 1 << i for i, form in enumerate(ExploitationForm.values)}
 GROUPS = ("s_g1", "s_g2", "s_g3", "s_value")
@@ -362,6 +374,29 @@ def _rollup_sql(cuboid: int, partitions=None, sign: int = 1) -> tuple[str, list]
     return sql, params
 
 
+def _sizes_sql(partitions=None) -> tuple[str, list]:
+    """Insert each partition's (of some only) number of cases into SummaryPartition."""
+    cases = Case.objects.all()
+    if partitions is not None:
+        cases = cases.filter(_partitions_q(partitions))
+    inner, params = (
+        cases.values("organisation_id", "origin_province_id")
+        .annotate(n=Count("pk"))
+        .values_list("organisation_id", "origin_province_id", "n")
+        .order_by()
+        .query.sql_with_params()
+    )
+    table = SummaryPartition._meta.db_table
+    return f"INSERT INTO {table} (organisation_id, province_id, cases) {inner}", params  # noqa: S608
+
+
+def _plain_partitions_q(partitions) -> Q:
+    q = Q(pk__in=[])
+    for organisation_id, province_id in partitions:
+        q |= Q(organisation_id=organisation_id, province_id=province_id)
+    return q
+
+
 def _lock_state() -> SummaryState | None:
     return SummaryState.objects.select_for_update().order_by("pk").first()
 
@@ -382,6 +417,8 @@ def summary_rebuild() -> int:
                 cursor.execute(*_insert_sql(fact))
             for cuboid in ROLLUPS:
                 cursor.execute(*_rollup_sql(cuboid))
+            cursor.execute(f"TRUNCATE {SummaryPartition._meta.db_table}")
+            cursor.execute(*_sizes_sql())
         _forget(seen)
         state.fingerprint = fingerprint()
         state.rebuilt_at = timezone.now()
@@ -424,6 +461,8 @@ def summary_refresh(*, limit: int = 500) -> int:
                 cursor.execute(*_insert_sql(fact, partitions))
             for cuboid in ROLLUPS:
                 cursor.execute(*_rollup_sql(cuboid, partitions))
+            SummaryPartition.objects.filter(_plain_partitions_q(partitions)).delete()
+            cursor.execute(*_sizes_sql(partitions))
         _forget([pk for pk, o, p in marks if (o, p) in chosen])
     return len(partitions)
 
@@ -450,10 +489,7 @@ def summary_compact() -> int:
 
 
 def _summary_partitions_q(partitions) -> Q:
-    q = Q(pk__in=[])
-    for organisation_id, province_id in partitions:
-        q |= Q(organisation_id=organisation_id, province_id=province_id)
-    return Q(cuboid=FULL) & q
+    return Q(cuboid=FULL) & _plain_partitions_q(partitions)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -477,15 +513,20 @@ def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: d
     state = SummaryState.objects.values_list("fingerprint", flat=True).first()
     if state != fingerprint():
         return selectors.dashboard_data(scope, filters, today=today)
-    dirty = sorted(
-        set(DirtyPartition.objects.values_list("organisation_id", "province_id")), key=str
-    )
-    if len(dirty) > MAX_DIRTY_PARTITIONS:
-        return selectors.dashboard_data(scope, filters, today=today)
+    dirty, waiting_since = _dirty_in_view(scope, filters)
     rows: dict[str, dict[tuple, list[int]]] = defaultdict(dict)
     for indicator, *group, n, k in _summary_rows(scope, filters, today, dirty):
         _add(rows[indicator], tuple(group), n, k)
-    for indicator, *group, n, k in _live_rows(scope, filters, today, dirty, alias):
+    # The cases of the dirty partitions counted live, now: each indicator reads their rows
+    # by case (an index) instead of joining every case to test its partition.
+    cases = (
+        list(
+            Case.objects.using(alias).filter(_partitions_q(dirty)).values_list("pk", flat=True)
+        )
+        if dirty
+        else []
+    )
+    for indicator, *group, n, k in _live_rows(scope, filters, today, cases, alias):
         _add(rows[indicator], tuple(group), n, k)
     # A cell whose rows all moved out (a refresh's difference, or a dirty partition's rows
     # taken out and not counted again) sums to nothing: a direct count has no such group.
@@ -493,7 +534,47 @@ def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: d
         dict,
         {i: {g: cell for g, cell in cells.items() if cell[0]} for i, cells in rows.items()},
     )
-    return numbers_from_rows(rows)
+    numbers = numbers_from_rows(rows)
+    if waiting_since is not None:
+        numbers["changes_waiting_since"] = waiting_since
+    return numbers
+
+
+def _dirty_in_view(scope: DashboardScope, filters: DashboardFilters):
+    """The dirty partitions this view counts live, and the earliest change it does not count
+    yet (None when it counts every change): see LIVE_CASES."""
+    marks = DirtyPartition.objects.values_list("organisation_id", "province_id").annotate(
+        since=Min("marked_at")
+    )
+    organisation = scope.organisation_id if scope.kind == ORGANISATION else None
+    province = scope.province_id if scope.kind == PROVINCE else None
+    for value, column in (
+        (organisation, "organisation_id"),
+        (filters.organisation_id, "organisation_id"),
+        (province, "province_id"),
+        (filters.province_id, "province_id"),
+    ):
+        if value:
+            marks = marks.filter(**{column: value})
+    since = {(o, p): when for o, p, when in marks.order_by()}
+    if not since or len(since) > MAX_DIRTY_PARTITIONS:
+        # None to count, or a bulk write being summarised: read the summary as it stands.
+        return [], min(since.values(), default=None)
+    sizes = {
+        (o, p): n
+        for o, p, n in SummaryPartition.objects.filter(
+            organisation_id__in={o for o, _p in since}
+        ).values_list("organisation_id", "province_id", "cases")
+    }
+    live, budget, waiting = [], LIVE_CASES, []
+    for partition in sorted(since, key=lambda p: (sizes.get(p, 0), str(p))):
+        size = sizes.get(partition, 0)
+        if size <= budget and len(live) < LIVE_PARTITIONS:
+            live.append(partition)
+            budget -= size
+        else:
+            waiting.append(since[partition])
+    return sorted(live, key=str), min(waiting, default=None)
 
 
 def _add(cells: dict, group: tuple, n: int, k: int) -> None:
@@ -563,27 +644,30 @@ def _summary_rows(scope, filters, today, dirty):
     )
 
 
-def _live_rows(scope, filters, today, dirty, alias="default"):
-    """The rows of dirty partitions (and this month's visits due so far), counted from the
-    live tables in one query."""
+def _live_rows(scope, filters, today, cases: list[int], alias="default"):
+    """The rows of the given cases (those of the dirty partitions) and this month's visits
+    due so far, counted from the live tables in one query."""
     this_month = month_start(today)
     due_this_month = filters.date_to is None or filters.date_to >= this_month
-    if not dirty and not due_this_month:
+    if not cases and not due_this_month:
         return []
-    parts, params = [], []
+    counted = []  # (fact, condition): each read from an index (an OR of the two is not)
     for fact in FACTS:
         c = fact.case
         q = scope.case_q(c) & filters.case_q(c) & fact.period_q(filters)
+        of_cases = Q(**{"pk__in_ids" if fact.model is Case else "case__pk__in_ids": cases})
+        if cases:
+            counted.append((fact, q & of_cases))
+        if fact.indicator == "due" and due_this_month:
+            this_months = Q(scheduled_for__gte=this_month, scheduled_for__lt=today)
+            counted.append((fact, q & this_months & (~of_cases if cases else Q())))
+    parts, params = [], []
+    for fact, condition in counted:
         if fact.indicator == "due":
-            q &= Q(scheduled_for__lt=today)
-            live = _partitions_q(dirty, c) | Q(scheduled_for__gte=this_month)
-        elif dirty:
-            live = _partitions_q(dirty, c)
-        else:
-            continue
+            condition &= Q(scheduled_for__lt=today)
         rows = (
             fact.base()
-            .filter(q & live)
+            .filter(condition)
             .annotate(**fact.expressions(), s_key=record_key(fact.key))
             .values(*GROUPS, "s_key")
         )

@@ -649,11 +649,14 @@ def dashboard_tables(
     *,
     today: dt.date,
     protection: Protection | None = None,
+    numbers: dict | None = None,
 ) -> list[Table]:
     """Every table of the dashboard, labelled, shown through the scope's protection (perturbed
-    for ministries, exact for a supervisor's own organisation) unless told otherwise."""
+    for ministries, exact for a supervisor's own organisation) unless told otherwise, from
+    `numbers` when the caller has them."""
     protection = protection or protection_for(scope)
-    numbers = dashboard_numbers(scope, filters, today=today)
+    if numbers is None:
+        numbers = dashboard_numbers(scope, filters, today=today)
     if protection.too_few(population(numbers)):
         return []
     provinces = list(Province.objects.only("code", "name_en", "name_km").order_by("code"))

@@ -20,7 +20,7 @@ from cases.spreadsheets import spreadsheet_safe
 from . import charts
 from .forms import DashboardFilterForm, organisations_for_filter, provinces_all
 from .scope import ORGANISATION, dashboard_scope_for
-from .tables import TABLE_SLUGS, Table, dashboard_tables
+from .tables import TABLE_SLUGS, Table, dashboard_numbers, dashboard_tables
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERTURBED_NOTE = gettext_lazy(
@@ -61,8 +61,16 @@ def _dashboard(request):
 def dashboard(request):
     scope, form, filters, provinces = _dashboard(request)
     today = timezone.localdate()
-    tables = dashboard_tables(scope, filters, today=today)
-    context = {"scope": scope, "form": form, "note": _note(scope), "today": today}
+    numbers = dashboard_numbers(scope, filters, today=today)
+    tables = dashboard_tables(scope, filters, today=today, numbers=numbers)
+    context = {
+        "scope": scope,
+        "form": form,
+        "note": _note(scope),
+        "today": today,
+        # Changes the summary has not caught up with (dashboards/summary.py, LIVE_CASES).
+        "waiting_since": numbers.get("changes_waiting_since"),
+    }
     if not tables:
         context["too_few"] = TOO_FEW
         return render(request, "dashboards/dashboard.html", context)

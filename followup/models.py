@@ -152,7 +152,13 @@ class FollowUpVisit(models.Model):
         ordering = ["scheduled_for", "id"]
         indexes = [
             models.Index(fields=["assigned_worker", "status", "scheduled_for"]),
-            models.Index(fields=["case", "status", "scheduled_for"]),
+            # A case's visits by status and date; "My work" reads its planned visits (with
+            # their ids) from this index alone.
+            models.Index(
+                fields=["case", "status", "scheduled_for"],
+                include=["id"],
+                name="visits_of_case",
+            ),
             models.Index(fields=["status", "scheduled_for"]),
         ]
 

@@ -213,8 +213,13 @@ class Plan(models.Model):
                 condition=Q(status__in=["draft", "submitted", "returned"]),
                 name="one_open_plan_per_case",
             ),
+            # "My work" reads the plan in force of each case, and its review date, from this
+            # index alone.
             models.UniqueConstraint(
-                fields=["case"], condition=Q(status="approved"), name="one_approved_plan_per_case"
+                fields=["case"],
+                include=["id", "review_date"],
+                condition=Q(status="approved"),
+                name="one_approved_plan_per_case",
             ),
         ]
         indexes = [
@@ -233,13 +238,15 @@ class Plan(models.Model):
 
 
 class Goal(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals", db_index=False)
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
     description = EncryptedTextField(_("goal"))
 
     class Meta:
         verbose_name = _("goal")
         ordering = ["plan_id", "pk"]
+        # A plan's goals, their ids read from the index alone ("My work").
+        indexes = [models.Index(fields=["plan"], include=["id"], name="goals_of_plan")]
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.domain}"
@@ -291,6 +298,15 @@ class Action(models.Model):
     class Meta:
         verbose_name = _("action")
         ordering = ["goal_id", "target_date", "pk"]
+        indexes = [
+            # "My work": a goal's actions still to do, by target date.
+            models.Index(
+                fields=["goal", "target_date"],
+                include=["id"],
+                condition=Q(status__in=["planned", "in_progress"]),
+                name="actions_to_do",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.what

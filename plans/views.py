@@ -16,6 +16,7 @@ from audit.services import record
 from cases.forms import show_service_errors
 from cases.permissions import active_membership
 from cases.selectors import case_get_for_user
+from cases.templatetags.local_dates import local_date
 from followup.models import CommunityResource
 from referrals.models import Referral
 from webforms.submissions import show_earlier, submit_once
@@ -294,4 +295,7 @@ def my_work(request):
     """A person's work for today, most urgent first."""
     mine = work.my_work(request.user)
     record(request, action=AuditAction.LIST, cases=sorted({item.case_pk for item in mine.items}))
-    return render(request, "plans/my_work.html", {"work": mine, "items": mine.items})
+    # Each date written out once: a hundred rows fall on a few days.
+    days = {due: local_date(due) for due in {item.due for item in mine.items}}
+    rows = [(item, days[item.due]) for item in mine.items]
+    return render(request, "plans/my_work.html", {"work": mine, "items": mine.items, "rows": rows})

@@ -14,12 +14,7 @@ def drop(apps, schema_editor):
 
 
 def rebuild(apps, schema_editor):
-    """Count what the database holds already (nothing, in a new one): from then on the
-    triggers keep the summary's dirty marks."""
-    if schema_editor.connection.vendor == "postgresql":
-        from dashboards.summary import summary_rebuild
-
-        summary_rebuild()
+    """The summary is counted by 0003, once every table it writes exists."""
 
 
 class Migration(migrations.Migration):

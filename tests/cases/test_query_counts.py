@@ -117,11 +117,12 @@ def test_a_receivers_case_page_costs_the_same_however_many_rows(client_for, owne
             covers_identity=True,
         )
     count, sql = queries_for(client_for(receiver), reverse("cases:detail", args=[case.pk]))
-    # + the case; + what its referrals share; + consents; + health-service organisations
-    # (consents); + referrals; + next visits; + last visit; + health-service organisations
-    # (timeline); + timeline; + the audit row; + the documents it may see; + the forms of
-    # exploitation. No sessions: they are health.
-    assert count == REQUEST_OVERHEAD + 12, sql
+    # + the case, looked for among the organisation's own, then among those shared; + what
+    # its referrals share; + consents; + health-service organisations (consents); +
+    # referrals; + next visits; + last visit; + health-service organisations (timeline); +
+    # timeline; + the audit row; + the documents it may see; + the forms of exploitation. No
+    # sessions: they are health.
+    assert count == REQUEST_OVERHEAD + 13, sql
 
 
 @pytest.mark.parametrize("cases", [2, 20])

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from cases.services import case_assign, consent_record
+from cases.templatetags.local_dates import local_date
 from plans import services, work
 from plans.models import Domain, Plan, PlanStatus
 from tests.cases.factories import CaseFactory
@@ -79,6 +81,20 @@ def test_my_work_lists_everything_due_most_urgent_first(frozen, owner, superviso
     ]
     assert items[0].overdue and not items[-1].overdue
     assert someone_elses.case_number not in {n for _k, n in kinds}
+
+
+def test_the_dates_are_written_in_the_readers_language(frozen, client_for, owner):
+    case = CaseFactory(actor=owner)
+    days = [TODAY - dt.timedelta(days=2), TODAY + dt.timedelta(days=3)]
+    for day in days:
+        planned_visit(case, on=day, worker=owner)
+    client = client_for(owner)
+    client.cookies["django_language"] = "km"
+    page = client.get(reverse("plans:my-work")).content.decode()
+    with translation.override("km"):
+        written = [local_date(day) for day in days]
+    assert "២០២៦" in written[0]  # 2026 in Khmer digits
+    assert page.index(written[0]) < page.index(written[1])
 
 
 def test_a_supervisor_also_sees_what_waits_for_approval(frozen, owner, supervisor):
@@ -198,3 +214,65 @@ def test_the_case_page_asks_for_her_own_consent_once_18(time_machine, client_for
 def test_an_approved_plan_is_the_plan_in_force(owner):
     case = CaseFactory(actor=owner)
     assert approved_plan(case, owner).status == PlanStatus.APPROVED
+
+
+def _due_everywhere(case, owner, day):
+    """A visit, a plan action and a plan review of `case`, all due on `day`."""
+    visit = planned_visit(case, on=day, worker=owner)
+    plan = approved_plan(case, owner)
+    Plan.objects.filter(pk=plan.pk).update(review_date=day)
+    plan.goals.get().actions.update(target_date=day, what=f"Call {case.case_number}")
+    return visit
+
+
+def test_the_cut_goes_by_date_then_kind_then_case_number_across_every_kind(frozen, owner):
+    day = TODAY - dt.timedelta(days=1)
+    cases = sorted((CaseFactory(actor=owner) for _ in range(2)), key=lambda c: c.case_number)
+    visits = [_due_everywhere(case, owner, day) for case in reversed(cases)][::-1]
+    numbers = [case.case_number for case in cases]
+
+    first = work.my_work(owner, shown=3)
+    assert [(i.kind, i.case_number) for i in first.items] == [
+        (work.VISIT, numbers[0]),
+        (work.VISIT, numbers[1]),
+        (work.ACTION, numbers[0]),
+    ]
+    assert (first.total, first.more) == (6, 3)
+
+    everything = work.my_work(owner, shown=10).items
+    assert [(i.kind, i.case_number) for i in everything] == [
+        (kind, number) for kind in (work.VISIT, work.ACTION, work.REVIEW) for number in numbers
+    ]
+    assert [i.url for i in everything[:2]] == [
+        reverse("followup:visit", args=[visit.pk]) for visit in visits
+    ]
+    assert everything[2].text == f"Plan action: Call {numbers[0]}"
+    assert everything[2].url == everything[4].url == reverse("plans:plan", args=[cases[0].pk])
+    assert all(item.overdue for item in everything)
+
+
+def test_every_item_of_the_persons_cases_is_counted_and_nothing_else(
+    frozen, client_for, owner, colleague
+):
+    """The count beyond the most urgent is the true number of things to do: a visit a
+    colleague makes to one of the person's cases counts; what is done, far off, or of a
+    colleague's case does not."""
+    mine = [CaseFactory(actor=owner) for _ in range(3)]
+    for days, case in enumerate(mine):
+        _due_everywhere(case, owner, TODAY + dt.timedelta(days=days))
+    planned_visit(mine[0], on=TODAY, worker=colleague)  # counts: her case
+    planned_visit(mine[1], on=TODAY + dt.timedelta(days=30), worker=owner)  # far off
+    done = planned_visit(mine[2], on=TODAY - dt.timedelta(days=3), worker=owner)
+    done.status = "done"
+    done.save(update_fields=["status"])
+    approved_plan(mine[2], owner).goals.get().actions.update(status="done")  # no longer to do
+    theirs = CaseFactory(actor=colleague)
+    _due_everywhere(theirs, colleague, TODAY)
+
+    mine_work = work.my_work(owner, shown=2)
+    assert mine_work.total == 3 * 3 + 1 - 1  # three kinds each, one more visit, one action done
+    assert mine_work.more == mine_work.total - 2
+    assert len(work.my_work(owner, shown=100).items) == mine_work.total
+    assert theirs.case_number not in {i.case_number for i in work.my_work(owner).items}
+    page = client_for(owner).get(reverse("plans:my-work")).content.decode()
+    assert f"{mine_work.total} things to do" in page
