@@ -31,11 +31,14 @@ class SummaryRow(models.Model):
     k = models.BigIntegerField()
 
     class Meta:
+        # Every view reads one cuboid narrowed by some of these, in this order (a province,
+        # an organisation, both, or neither; then sex, minor, forms); a refresh one
+        # partition's FULL rows. The rows are written in the same order (summary.CELL_ORDER).
         indexes = [
             models.Index(
-                fields=["cuboid", "organisation_id", "province_id"], name="summary_organisation"
+                fields=["cuboid", "province_id", "organisation_id", "sex", "minor", "forms"],
+                name="summary_cell",
             ),
-            models.Index(fields=["cuboid", "province_id"], name="summary_province"),
         ]
 
     def __str__(self) -> str:

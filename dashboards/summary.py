@@ -79,10 +79,15 @@ DIMENSIONS = (
     ("forms", 16),
 )
 FULL = 31
+# The order of the summary's index (SummaryRow) and of the rows as each cuboid is written: a
+# view's cells (a cuboid, a province or an organisation, a sex...) lie side by side on disk.
+CELL_ORDER = ", ".join(column for column, _bit in DIMENSIONS)
+FACT_ORDER = "s_province, s_organisation, s_sex, s_minor, s_forms"  # the same, as counted
 # The sums kept besides FULL, smallest first: a view reads the first one that keeps every
-# value it filters on (national: 0; a province: 1; an organisation: 2; with sex, age or form
-# of exploitation: 28, 29 or 30; a province and an organisation together: FULL).
-ROLLUPS = (0, 1, 2, 28, 29, 30)
+# value it filters on (national: 0; by sex, age or both: 4, 8, 12; a province: 1; an
+# organisation: 2; with a form of exploitation, or sex or age within a province or an
+# organisation: 28, 29 or 30; a province and an organisation together: FULL).
+ROLLUPS = (0, 4, 8, 1, 12, 2, 28, 29, 30)
 
 # How much a read counts from the live tables: the dirty partitions in view, smallest first,
 # while their cases (as last summarised) add up to at most LIVE_CASES and they number at most
@@ -345,7 +350,7 @@ def _insert_sql(fact: Fact, partitions=None) -> tuple[str, list]:
         f"INSERT INTO {TABLE} (cuboid, indicator, month, province_id, "  # noqa: S608
         "organisation_id, sex, minor, forms, g1, g2, g3, value, n, k) "
         f"SELECT {FULL}, %s, {columns}, COUNT(*), SUM(s_key) FROM ({inner}) AS fact "
-        f"GROUP BY {columns}"
+        f"GROUP BY {columns} ORDER BY {FACT_ORDER}"
     )
     return sql, [fact.indicator, *params]
 
@@ -356,20 +361,32 @@ def _rollup_sql(cuboid: int, partitions=None, sign: int = 1) -> tuple[str, list]
     grouped = "".join(f", {column}" for column, bit in DIMENSIONS if cuboid & bit)
     where, params = f"cuboid = {FULL}", []
     if partitions is not None:
+        # Plain equalities (IS NOT DISTINCT FROM cannot use the index).
         where += (
             " AND ("
             + " OR ".join(
-                "(organisation_id = %s AND province_id IS NOT DISTINCT FROM %s)" for _ in partitions
+                "(province_id IS NULL AND organisation_id = %s)"
+                if province_id is None
+                else "(province_id = %s AND organisation_id = %s)"
+                for _organisation_id, province_id in partitions
             )
             + ")"
         )
-        params = [value for partition in partitions for value in partition]
+        params = [
+            value
+            for organisation_id, province_id in partitions
+            for value in (
+                (organisation_id,) if province_id is None else (province_id, organisation_id)
+            )
+        ]
+    order = ", ".join(column for column, bit in DIMENSIONS if cuboid & bit)
     sql = (
         f"INSERT INTO {TABLE} (cuboid, indicator, month, province_id, organisation_id, sex, "  # noqa: S608
         "minor, forms, g1, g2, g3, value, n, k) "
         f"SELECT {cuboid}, indicator, month, {kept}, g1, g2, g3, value, "
         f"{sign} * SUM(n), {sign} * SUM(k) FROM {TABLE} WHERE {where} "
         f"GROUP BY indicator, month, g1, g2, g3, value{grouped}"
+        + (f" ORDER BY {order}" if order else "")
     )
     return sql, params
 
@@ -483,7 +500,7 @@ def summary_compact() -> int:
                 f"RETURNING cuboid, {columns}, n, k) "
                 f"INSERT INTO {TABLE} (cuboid, {columns}, n, k) "
                 f"SELECT cuboid, {columns}, SUM(n), SUM(k) FROM old "
-                f"GROUP BY cuboid, {columns} HAVING SUM(n) <> 0"
+                f"GROUP BY cuboid, {columns} HAVING SUM(n) <> 0 ORDER BY cuboid, {CELL_ORDER}"
             )
     return SummaryRow.objects.count()
 
@@ -520,9 +537,7 @@ def dashboard_data(scope: DashboardScope, filters: DashboardFilters, *, today: d
     # The cases of the dirty partitions counted live, now: each indicator reads their rows
     # by case (an index) instead of joining every case to test its partition.
     cases = (
-        list(
-            Case.objects.using(alias).filter(_partitions_q(dirty)).values_list("pk", flat=True)
-        )
+        list(Case.objects.using(alias).filter(_partitions_q(dirty)).values_list("pk", flat=True))
         if dirty
         else []
     )
