@@ -15,7 +15,8 @@ from cases.models import Case, CaseEvent, Consent, CounsellingSession, EventKind
 from organisations.models import Organisation, OrganisationKind, Role, User
 from plans.models import Approval, ApprovalKind, ApprovalStatus
 
-pytestmark = pytest.mark.django_db
+# One worker process seeds once for the whole module (a group is handed out first).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
 NGO_SLUGS = ["shelter", "legal-aid", "hiv-care", "vocational"]
 NGO_STAFF = {

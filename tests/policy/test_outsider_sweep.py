@@ -6,7 +6,8 @@ change no row. A new URL whose parameters the table does not name fails
 `test_the_table_names_every_parameter_of_every_route`; it is never skipped.
 
 The world is built once for the module (tests/policy/outsider_world.py) in a transaction rolled
-back at the end; each test runs in a savepoint inside it."""
+back at the end; each test runs in a savepoint inside it. The tests run in one worker process
+(xdist_group), which builds the world once; as the largest group it is handed out first."""
 
 import functools
 import io
@@ -30,7 +31,7 @@ from dashboards.tables import TABLE_SLUGS
 from tests.conftest import documents_stored_in
 from tests.policy.outsider_world import CANARY, KHMER_CANARY, build, secrets_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("outsider_sweep")]
 
 # 10:00 in Phnom Penh: dates in the world and in the bodies below are fixed.
 NOW = "2026-12-01T03:00:00Z"

@@ -21,7 +21,9 @@ from referrals.services import referral_accept
 from tests.followup.factories import planned_visit
 from tests.referrals.helpers import give_consent, send
 
-pytestmark = pytest.mark.django_db
+# The web half and the API half run in one worker process, handed out first (a group of
+# more than one test is), so that neither is left to the end of a parallel run.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("bad_input_sweep")]
 
 ODD_VALUES = ["\x00", "9999-12-31", "abc", "\u1780\u200b\u17b6\u0301", "9" * 30]
 ODD_JSON = [
@@ -147,8 +149,8 @@ def world(case, owner, supervisor, outsider, other_ngo, ngo, colleague):
     return {"ids": ids, "plaintext": plaintext, "resource": resource, "case": case}
 
 
-def test_no_bad_input_reaches_a_server_error_or_writes_half(world, supervisor, capsys):
-    web, api = Tally(), Tally()
+def test_no_bad_input_on_a_page_reaches_a_server_error_or_writes_half(world, supervisor, capsys):
+    web = Tally()
     client = Client()
     client.force_login(supervisor)
     pages = 0
@@ -177,6 +179,17 @@ def test_no_bad_input_reaches_a_server_error_or_writes_half(world, supervisor, c
                         lambda s=send, a=action, d=data: s(a, d),
                     )
 
+    with capsys.disabled():
+        print(
+            f"\nbad-input sweep: {pages} pages, web {sum(web.statuses.values())} tries "
+            f"{dict(web.statuses)}"
+        )
+    assert web.failures == []
+    assert pages > 20 and web.statuses["4xx"] > 100
+
+
+def test_no_bad_body_on_the_api_reaches_a_server_error_or_writes_half(world, capsys):
+    api = Tally()
     partner = APIClient()
     partner.credentials(HTTP_AUTHORIZATION=f"Api-Key {world['plaintext']}")
     schema = json.loads(partner.get("/api/v1/schema/", {"format": "json"}).content)
@@ -201,12 +214,11 @@ def test_no_bad_input_reaches_a_server_error_or_writes_half(world, supervisor, c
 
     with capsys.disabled():
         print(
-            f"\nbad-input sweep: {pages} pages, web {sum(web.statuses.values())} tries "
-            f"{dict(web.statuses)}; API {operations} write operations, "
+            f"\nbad-input sweep: API {operations} write operations, "
             f"{sum(api.statuses.values())} tries {dict(api.statuses)}"
         )
-    assert web.failures + api.failures == []
-    assert pages > 20 and operations > 10 and web.statuses["4xx"] > 100
+    assert api.failures == []
+    assert operations > 10
 
 
 def _request_properties(schema, operation) -> list[str]:
