@@ -1,6 +1,7 @@
 """seed_bench at a tiny size: the rows it builds are consistent and the app works on them."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -150,7 +151,15 @@ def _schema(tables) -> set:
             "WHERE conrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s))",
             [tables, tables],
         )
-        return {row[0] for row in cursor.fetchall()}
+        return {_without_casts(row[0]) for row in cursor.fetchall()}
+
+
+def _without_casts(definition: str) -> str:
+    """A definition as PostgreSQL prints it, less its type casts and brackets: a partial
+    index's `status IN (...)` made again from its printed text is printed with the casts
+    folded another way (`ARRAY[('a'::varchar)::text]` and `(ARRAY['a'::varchar])::text[]`)."""
+    plain = re.sub(r"::[a-z ]+(\[\])?", "", definition)
+    return re.sub(r"[()]", "", plain)
 
 
 def test_indexes_and_foreign_keys_are_as_before_the_load(db):
