@@ -252,6 +252,12 @@ class Case(models.Model):
                 condition=~models.Q(phase="closed"),
                 name="team_no_contact",
             ),
+            # The Team page: open cases nobody carries, oldest intake first.
+            models.Index(
+                fields=["organisation", "intake_date", "id"],
+                condition=models.Q(assigned_worker__isnull=True) & ~models.Q(phase="closed"),
+                name="cases_needing_worker",
+            ),
             # "My work": a worker's survivors registered as minors, by date of birth (turning 18).
             models.Index(
                 fields=["assigned_worker", "date_of_birth"],

@@ -300,7 +300,7 @@ def team(request):
         raise Http404
     organisation = active_membership(request.user).organisation
     no_contact = list(selectors.cases_without_recent_contact(request.user)[:100])
-    needing_worker = list(followup_selectors.cases_needing_worker(request.user)[:100])
+    needing_worker = list(followup_selectors.cases_needing_worker(request.user))
     listed = {case.pk: case for case in [*no_contact, *needing_worker]}
     record(request, action=Action.LIST, cases=list(listed.values()))
     context = {

@@ -4,7 +4,7 @@ see (cases.selectors.case_list_visible_to)."""
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -159,27 +159,42 @@ def refused_email_addresses(organisation: Organisation):
     )
 
 
-def cases_needing_worker(user: User) -> QuerySet[Case]:
-    """Open cases of the user's organisation that no one who can be assigned cases carries (a
-    case reintegrated through an API key, or whose worker left): their visits wait for someone
-    and their reminders go to the supervisors."""
+NEEDING_WORKER_SHOWN = 100
+
+
+def cases_needing_worker(user: User, shown: int = NEEDING_WORKER_SHOWN) -> QuerySet[Case]:
+    """The first `shown` open cases of the user's organisation, oldest intake first, that no
+    one who can be assigned cases carries (a case reintegrated through an API key, or whose
+    worker left): their visits wait for someone and their reminders go to the supervisors.
+
+    Two parts, each read in order from its own index and cut, then merged: the cases nobody
+    carries (the `cases_needing_worker` index) and those of the workers who left, found
+    first (a few ids, usually none). Joined by OR, or with the workers as a subquery,
+    PostgreSQL walked every case by intake date looking for them (2.4 s for a
+    100,000-case organisation with none)."""
     membership = active_membership(user)
     if membership is None:
         return Case.objects.none()
     organisation = membership.organisation
     # Whose worker left: among the few people carrying the organisation's open cases, those
     # no longer in its team; each found from the index, not by testing every open case.
-    left = workers_carrying_open_cases(organisation).exclude(
-        pk__in=assignable_workers(organisation).values("pk")
+    left = list(
+        workers_carrying_open_cases(organisation)
+        .exclude(pk__in=assignable_workers(organisation).values("pk"))
+        .values_list("pk", flat=True)
     )
-    return (
+    open_cases = (
         own_cases_visible_to(user)
         .filter(organisation=organisation)
         .exclude(phase=Phase.CLOSED)
-        .filter(Q(assigned_worker__isnull=True) | Q(assigned_worker__any_of=left.values("pk")))
         .only("case_number", "organisation_id", "phase", "intake_date", "assigned_worker_id")
-        .order_by("intake_date", "pk")
     )
+    order = ("intake_date", "pk")
+    nobody = open_cases.filter(assigned_worker__isnull=True).order_by(*order)[:shown]
+    if not left:
+        return nobody
+    gone = open_cases.filter(assigned_worker_id__in=left).order_by(*order)[:shown]
+    return nobody.union(gone, all=True).order_by(*order)[:shown]
 
 
 def person_open_work(person: User) -> tuple[QuerySet[Case], QuerySet[FollowUpVisit]]:

@@ -74,3 +74,17 @@ def test_each_reassign_form_offers_the_team_with_the_cases_worker_chosen(
         form = html.split(f'id="worker-{case.pk}"', 1)[0].rsplit("<form", 1)[1]
         assert f'action="{reverse("cases:assign", args=[case.pk])}"' in form
         assert f'href="{reverse("cases:detail", args=[case.pk])}"' in html
+
+
+def test_the_first_cases_waiting_are_the_oldest_of_both_kinds(owner, colleague, supervisor, ngo):
+    from followup.selectors import cases_needing_worker
+
+    day = timezone.localdate() - dt.timedelta(days=200)
+    cases = []
+    for n in range(4):  # by intake: nobody's, a leaver's, nobody's, a leaver's
+        case = CaseFactory(actor=owner, intake_date=day + dt.timedelta(days=n))
+        Case.objects.filter(pk=case.pk).update(assigned_worker=None if n % 2 == 0 else colleague)
+        cases.append(case.case_number)
+    Membership.objects.filter(user=colleague).update(role=Role.ORG_ADMIN)  # no longer carries
+    assert [c.case_number for c in cases_needing_worker(supervisor, shown=3)] == cases[:3]
+    assert [c.case_number for c in cases_needing_worker(supervisor)] == cases
