@@ -91,11 +91,11 @@ ROLLUPS = (0, 4, 8, 1, 12, 2, 28, 29, 30)
 
 # How much a read counts from the live tables: the dirty partitions in view, smallest first,
 # while their cases (as last summarised) add up to at most LIVE_CASES and they number at most
-# LIVE_PARTITIONS. Counting live costs about 0.1 ms a case (its visits, sessions, referrals);
+# LIVE_PARTITIONS. Counting live costs about 0.25 ms a case (its visits, sessions, referrals);
 # a partition beyond the budget (a big organisation's province just written to, a bulk import)
 # is read from the summary as last refreshed, and the page says since when changes wait for
 # the next refresh (every 30 s on beat).
-LIVE_CASES = 1_000
+LIVE_CASES = 300
 LIVE_PARTITIONS = 50
 # Above this many dirty partitions in view (a bulk import), none is counted live.
 MAX_DIRTY_PARTITIONS = 500
