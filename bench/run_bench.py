@@ -30,6 +30,7 @@ the largest organisation too.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -373,12 +374,13 @@ class RolledBack(Exception):
     pass
 
 
-def _dirty_time(client: Client, organisation_id: int, iterations: int) -> dict | str:
-    """The national dashboard while every partition of the organisation is marked dirty
-    (marks written in a transaction that is rolled back: nothing stays)."""
+@contextlib.contextmanager
+def every_partition_dirty(organisation_id: int):
+    """Inside, every summary partition of the organisation is marked dirty, as just written
+    to; on leaving, the marks and whatever was done meanwhile are rolled back. Yields how many
+    partitions were marked."""
     from dashboards.models import DirtyPartition
 
-    result: dict | str = "not run"
     try:
         with transaction.atomic():
             partitions = (
@@ -390,42 +392,33 @@ def _dirty_time(client: Client, organisation_id: int, iterations: int) -> dict |
             DirtyPartition.objects.bulk_create(
                 DirtyPartition(organisation_id=o, province_id=p) for o, p in partitions
             )
-            result = time_page(client, "/dashboards/", iterations, warmup=1)
-            if isinstance(result, dict):
-                result["dirty_partitions"] = len(partitions)
+            yield len(partitions)
             raise RolledBack
     except RolledBack:
         pass
+
+
+def _dirty_time(client: Client, organisation_id: int, iterations: int) -> dict | str:
+    """The national dashboard while every partition of the organisation is dirty."""
+    with every_partition_dirty(organisation_id) as marked:
+        result = time_page(client, "/dashboards/", iterations, warmup=1)
+        if isinstance(result, dict):
+            result["dirty_partitions"] = marked
     return result
 
 
 def refresh_seconds(organisation_id: int) -> tuple[int, float] | None:
     """How long the beat's summary refresh takes to recompute every partition of the
-    organisation (marked dirty, recomputed, then all rolled back): how long its changes may
-    wait to be counted on a dashboard that reads them as last refreshed."""
-    from dashboards.models import DirtyPartition
+    organisation (then rolled back): how long its changes may wait to be counted on a
+    dashboard that reads them as last refreshed."""
     from dashboards.summary import summary_refresh
 
     if connection.vendor != "postgresql":
         return None
-    result = None
-    try:
-        with transaction.atomic():
-            partitions = (
-                Case.objects.filter(organisation_id=organisation_id)
-                .values_list("organisation_id", "origin_province_id")
-                .order_by()
-                .distinct()
-            )
-            DirtyPartition.objects.bulk_create(
-                DirtyPartition(organisation_id=o, province_id=p) for o, p in partitions
-            )
-            started = time.perf_counter()
-            done = summary_refresh()
-            result = (done, time.perf_counter() - started)
-            raise RolledBack
-    except RolledBack:
-        pass
+    with every_partition_dirty(organisation_id):
+        started = time.perf_counter()
+        done = summary_refresh()
+        result = (done, time.perf_counter() - started)
     return result
 
 
