@@ -280,23 +280,23 @@ def exploitation_list_for_case(case: Case, categories: set[str]) -> list:
     return [visibility.shown(row, categories) for row in rows]
 
 
-def consent_list_for_case(case: Case, categories: set[str]) -> list:
-    """The case's consents the reader may see, as they may see them (cases.visibility): a
-    consent that tells of the survivor's health only to those who see health facts."""
-    from referrals.selectors import health_referral_organisation_ids
+def consents_for_case(case: Case, categories: set[str]) -> QuerySet[Consent]:
+    """The case's consents a reader who sees these kinds of its data may see (the case itself
+    already found visible): one that tells of the survivor's health only to those who see
+    health facts. The consent list, the documents attached to consents and the pages of a
+    consent's documents all read them here."""
+    consents = visibility.written_by(case.consents.all(), categories)
+    if HEALTH not in categories:
+        consents = consents.exclude(_consent_tells_of_health())
+    return consents
 
-    consents = visibility.written_by(
-        case.consents.select_related("shared_with_organisation", "recorded_by"), categories
+
+def consent_list_for_case(case: Case, categories: set[str]) -> list:
+    """The case's consents the reader may see, as they may see them (cases.visibility)."""
+    consents = consents_for_case(case, categories).select_related(
+        "shared_with_organisation", "recorded_by"
     )
-    health_organisations = (
-        health_referral_organisation_ids(case) if HEALTH not in categories else ()
-    )
-    shown_categories = {visibility.BOOKKEEPING, *categories}
-    return [
-        visibility.shown(consent, categories)
-        for consent in consents
-        if visibility.consent_category(consent, health_organisations) in shown_categories
-    ]
+    return [visibility.shown(consent, categories) for consent in consents]
 
 
 def records_as_read_by(user: User, records: QuerySet, case_field: str = "case") -> QuerySet:
@@ -321,9 +321,9 @@ def records_as_read_by(user: User, records: QuerySet, case_field: str = "case") 
     return records.filter(~Exists(later))
 
 
-def consents_visible_to(user: User) -> QuerySet[Consent]:
-    """Consents of the cases the user may see; those that tell of the survivor's health
-    (cases.visibility.consent_category) only where the user sees the case's health facts."""
+def _consent_tells_of_health() -> Q:
+    """A consent tells of the survivor's health when it covers health facts or names an
+    organisation the case was referred to for a health service."""
     from referrals.models import Referral
 
     to_health_service = Referral.objects.filter(
@@ -331,10 +331,16 @@ def consents_visible_to(user: User) -> QuerySet[Consent]:
         to_organisation=OuterRef("shared_with_organisation"),
         service__in=visibility.HEALTH_SERVICES,
     )
+    return Q(covers_health=True) | Q(Exists(to_health_service))
+
+
+def consents_visible_to(user: User) -> QuerySet[Consent]:
+    """Consents of the cases the user may see; those that tell of the survivor's health
+    (`_consent_tells_of_health`) only where the user sees the case's health facts."""
     visible = case_list_visible_to(user)
-    health = Q(covers_health=True) | Q(Exists(to_health_service))
     consents = Consent.objects.filter(case__in=visible.values("pk")).filter(
-        ~health | Q(case__in=visible.filter(case_reveals(user)[HEALTH]).values("pk"))
+        ~_consent_tells_of_health()
+        | Q(case__in=visible.filter(case_reveals(user)[HEALTH]).values("pk"))
     )
     return records_as_read_by(user, consents)
 

@@ -245,8 +245,10 @@ def consent_withdraw(request, pk: int, consent_pk: int):
     from referrals.selectors import organisations_relying_on_consent
 
     case = selectors.case_get_for_user(user=request.user, pk=pk, perm="change")
+    seen = visible_case_categories(request.user, case)
     consent = get_object_or_404(
-        case.consents.select_related("shared_with_organisation"), pk=consent_pk
+        selectors.consents_for_case(case, seen).select_related("shared_with_organisation"),
+        pk=consent_pk,
     )
     if consent.withdrawn_on is not None:
         messages.error(request, _("This consent was already withdrawn."))

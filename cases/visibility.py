@@ -351,14 +351,6 @@ def referral_category(referral) -> str:
     return HEALTH if referral.service in HEALTH_SERVICES else BOOKKEEPING
 
 
-def consent_category(consent, health_organisation_ids: Collection[int]) -> str:
-    """A consent covering health facts, or to an organisation the case was referred to for a
-    health service, tells of the survivor's health."""
-    if consent.covers_health or consent.shared_with_organisation_id in health_organisation_ids:
-        return HEALTH
-    return BOOKKEEPING
-
-
 HEALTH_MESSAGES = frozenset({"session", "case.sensitive_facts_changed"})
 # Legal detail is restricted like health facts, and that a survivor has a court case, a
 # hearing or a protection measure is itself legal detail: every such line is read as health.

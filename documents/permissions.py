@@ -10,7 +10,7 @@ that the survivor is being returned, which only those who see the return may kno
 
 from cases.models import Case
 from cases.permissions import can_add_casework, visible_case_categories
-from cases.visibility import CASE_FACTS, HEALTH, IDENTITY, read_as_of
+from cases.visibility import CASE_FACTS, HEALTH, IDENTITY
 from legal.permissions import LEGAL_CATEGORY, can_record_legal
 from organisations.models import User
 from returns.permissions import RETURN_CATEGORY, can_record_return
@@ -58,16 +58,6 @@ def categories_for(data_categories: set[str]) -> set[str]:
 
 def visible_categories(user: User, case: Case) -> set[str]:
     return categories_for(visible_case_categories(user, case))
-
-
-def can_view_document(user: User, document) -> bool:
-    seen = visible_case_categories(user, document.case)
-    as_of = read_as_of(seen)
-    if as_of is not None and document.uploaded_at > as_of:
-        return False  # attached after the moment the reader reads the case as of
-    if any(getattr(document, f"{name}_id") for name in hidden_attachments(seen)):
-        return False
-    return document.category in categories_for(seen)
 
 
 def can_upload_documents(user: User, case: Case) -> bool:

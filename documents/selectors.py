@@ -1,16 +1,16 @@
 """Every read of a document goes through these functions."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case
 from cases.permissions import visible_case_categories
-from cases.selectors import case_get_for_user
+from cases.selectors import case_get_for_user, consents_for_case
 from cases.visibility import written_by
 from organisations.models import User
 
 from .models import Document
-from .permissions import can_view_document, categories_for, hidden_attachments
+from .permissions import categories_for, hidden_attachments
 
 MAX_ID = 2**63 - 1
 
@@ -27,6 +27,9 @@ def documents_for_case(
     documents = written_by(documents, seen)
     for name in hidden_attachments(seen):
         documents = documents.filter(**{f"{name}__isnull": True})
+    # A signed consent form is read with its consent: not at all where the consent is not.
+    consents = consents_for_case(case, seen)
+    documents = documents.filter(Q(consent__isnull=True) | Q(consent__in=consents))
     return documents.select_related(
         "uploaded_by", "consent", "plan", "proceeding", "cross_border_return"
     )
@@ -47,7 +50,7 @@ def document_get_for_user(*, user: User, pk: int | str) -> Document:
         case = case_get_for_user(user=user, pk=document.case_id)
     except Http404:
         raise Http404("No such document.") from None
-    document.case = case
-    if not can_view_document(user, document):
+    if not documents_for_case(user=user, case=case).filter(pk=document.pk).exists():
         raise Http404("No such document.")
+    document.case = case
     return document

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from audit.models import Action
 from audit.services import record
 from cases.forms import show_service_errors
-from cases.selectors import case_get_for_user
+from cases.permissions import visible_case_categories
+from cases.selectors import case_get_for_user, consents_for_case
 from legal import selectors as legal_selectors
 from returns import selectors as return_selectors
 
@@ -75,7 +76,8 @@ def case_upload(request, case_pk: int):
 def consent_documents(request, case_pk: int, consent_pk: int):
     """A consent's documents (the signed consent form) and the form to add one."""
     case = case_get_for_user(user=request.user, pk=case_pk, perm="change")
-    consent = get_object_or_404(case.consents, pk=consent_pk)
+    seen = visible_case_categories(request.user, case)
+    consent = get_object_or_404(consents_for_case(case, seen), pk=consent_pk)
     return _upload_page(
         request,
         case,

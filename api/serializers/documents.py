@@ -4,7 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from cases.models import Case, Consent
-from cases.selectors import case_list_visible_to
+from cases.selectors import case_list_visible_to, consents_visible_to
 from documents.models import Category, Document
 from legal.models import LegalProceeding
 from plans.models import Plan
@@ -41,10 +41,6 @@ class DocumentSerializer(ReadModelSerializer):
         return reverse("api:document-content", args=[document.pk])
 
 
-def _consents_visible(user):
-    return Consent.objects.filter(case__in=case_list_visible_to(user))
-
-
 def _plans_visible(user):
     return Plan.objects.filter(case__in=case_list_visible_to(user))
 
@@ -64,7 +60,7 @@ class DocumentUploadSerializer(serializers.Serializer):
         help_text="PDF, JPEG or PNG (checked from the file's content), up to 10 MB."
     )
     consent = VisiblePrimaryKeyField(
-        scope=_consents_visible,
+        scope=consents_visible_to,
         model=Consent,
         required=False,
         allow_null=True,

@@ -9,10 +9,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("documents/_case_section.html", takes_context=True)
-def case_documents(context, case, seen=None):
+def case_documents(context, case, seen, consents):
     """The documents section of the case page: the documents the user may see, and where they
-    may add one. `seen`: the case's data categories the user sees, if the page has them.
-    Three queries at most, however many documents."""
+    may add one. `seen`: the case's data categories the user sees; `consents`: the case's
+    consents they see (the page has both). Two queries at most, however many documents."""
     user = context["request"].user
     may_upload = can_upload_documents(user, case)
     return {
@@ -20,6 +20,6 @@ def case_documents(context, case, seen=None):
         "request": context["request"],
         "documents": list(documents_for_case(user=user, case=case, seen=seen)),
         "may_upload": may_upload,
-        "consents": list(case.consents.all()) if may_upload else (),
+        "consents": consents if may_upload else (),
         "plans": list(case.plans.exclude(status=PlanStatus.SUPERSEDED)) if may_upload else (),
     }

@@ -75,10 +75,10 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     # versions; + legal proceedings (none here; their details cost 3 more, tests/legal);
     # + the cross-border return (none here; its steps cost 1 more, tests/returns);
     # + the audit row ("Opened by" is for supervisors: none for the worker); + documents;
-    # + the consents and plan versions a document may be attached to; + the forms of
-    # exploitation with their provinces; + a request to close the case waiting (the phase
-    # section says so rather than offer to ask again).
-    assert count == REQUEST_OVERHEAD + 18, sql
+    # + the plan versions a document may be attached to (the consents are the page's own);
+    # + the forms of exploitation with their provinces; + a request to close the case
+    # waiting (the phase section says so rather than offer to ask again).
+    assert count == REQUEST_OVERHEAD + 17, sql
 
 
 @pytest.mark.parametrize("cases", [2, 12])
@@ -119,11 +119,11 @@ def test_a_receivers_case_page_costs_the_same_however_many_rows(client_for, owne
         )
     count, sql = queries_for(client_for(receiver), reverse("cases:detail", args=[case.pk]))
     # + the case, looked for among the organisation's own, then among those shared; + what
-    # its referrals share; + consents; + health-service organisations (consents); +
-    # referrals; + next visits; + last visit; + health-service organisations (timeline); +
-    # timeline; + the audit row; + the documents it may see; + the forms of exploitation. No
-    # sessions: they are health.
-    assert count == REQUEST_OVERHEAD + 13, sql
+    # its referrals share; + consents (those that tell of health left out in the same
+    # query); + referrals; + next visits; + last visit; + health-service organisations
+    # (timeline); + timeline; + the audit row; + the documents it may see; + the forms of
+    # exploitation. No sessions: they are health.
+    assert count == REQUEST_OVERHEAD + 12, sql
 
 
 @pytest.mark.parametrize("cases", [2, 20])
