@@ -113,6 +113,10 @@ def case_list_visible_to(user: User) -> QuerySet[Case]:
 # its live columns are the new owner's.
 Reveals = dict[str, Q | None]
 
+# What a row of a case list may show, whoever reads it: lists never show health facts. The
+# rows' `shows_*` columns (`_shows_columns`) and `shown_caseload_row` hold to it.
+LISTED = (IDENTITY, CASE_FACTS)
+
 
 def _shared_reveals(user: User) -> Reveals:
     membership = active_membership(user)
@@ -424,8 +428,6 @@ def _revealed(user: User) -> dict:
     from transfers.selectors import SENDER_KEEPS, sender_grants, sender_snapshot_of
 
     reveals = case_reveals(user)
-    # Lists never show health facts.
-    reveals[HEALTH] = Q(pk__in=[])
     columns = {}
     membership = active_membership(user)
     if membership is not None:
@@ -441,9 +443,15 @@ def _revealed(user: User) -> dict:
             default=Value(None),
             output_field=EncryptedTextField(),
         )
-    return columns | {
-        f"shows_{category}": ExpressionWrapper(condition, output_field=BooleanField())
-        for category, condition in reveals.items()
+    return columns | _shows_columns(reveals)
+
+
+def _shows_columns(reveals: Reveals) -> dict:
+    """A case list's `shows_*` columns: per row, whether the reader sees each category a list
+    shows (`LISTED`), from where the query reveals it."""
+    return {
+        f"shows_{category}": ExpressionWrapper(reveals[category], output_field=BooleanField())
+        for category in LISTED
     }
 
 
@@ -452,7 +460,7 @@ def shown_caseload_row(case: Case) -> visibility.Shown:
     the snapshot of a case read as it was handed over)."""
     from transfers.selectors import reading_from
 
-    seen = {c for c in (IDENTITY, CASE_FACTS, HEALTH) if getattr(case, f"shows_{c}", False)}
+    seen = {c for c in LISTED if getattr(case, f"shows_{c}", False)}
     snapshot = getattr(case, "read_snapshot", None)
     if snapshot:
         seen = reading_from(seen, snapshot, as_of=None)
@@ -592,18 +600,11 @@ def caseload_rows(
     def visible(condition: Q) -> Q:
         return condition if own is None else own | condition
 
-    # Lists never show health facts.
-    revealed = {IDENTITY: visible(shared(IDENTITY)), CASE_FACTS: visible(shared(CASE_FACTS))}
-    revealed[HEALTH] = NOTHING
+    revealed = {category: visible(shared(category)) for category in LISTED}
     queryset = Case.objects.filter(visible(shared()), pk__in=ids)
     queryset = _with_contact_dates(
         queryset.select_related("organisation", "assigned_worker", "origin_province")
-    ).annotate(
-        **{
-            f"shows_{category}": ExpressionWrapper(condition, output_field=BooleanField())
-            for category, condition in revealed.items()
-        }
-    )
+    ).annotate(**_shows_columns(revealed))
     by_id = {case.pk: case for case in queryset}
 
     organisation_id = active_membership(user).organisation_id
@@ -612,10 +613,12 @@ def caseload_rows(
         grant = grants.get(case.pk)
         if visibility.read_as_of(grant) is None or case.organisation_id == organisation_id:
             return shown_caseload_row(case)
-        # Kept after a transfer: shown as it was handed over (lists never show health).
+        # Kept after a transfer: shown as it was handed over, what a list shows of it.
         return visibility.shown(
             case,
-            visibility.Reading(grant - {HEALTH}, as_of=grant.as_of, snapshot=grant.snapshot),
+            visibility.Reading(
+                grant.intersection(LISTED), as_of=grant.as_of, snapshot=grant.snapshot
+            ),
         )
 
     return [row(by_id[pk]) for pk in ids if pk in by_id]
