@@ -424,7 +424,6 @@ def _revealed(user: User) -> dict:
     snapshot it reads the case as where it reads it as of a transfer's acceptance: the
     columns `shown_caseload_row` reads. A case kept after a transfer shows its identity and
     case facts as they were, though search, filters and sorting never use them."""
-    from referrals.selectors import referral_case_ids_shared_with
     from transfers.selectors import SENDER_KEEPS, sender_grants, sender_snapshot_of
 
     reveals = case_reveals(user)
@@ -435,11 +434,10 @@ def _revealed(user: User) -> dict:
         kept = Q(pk__any_of=sender_grants(organisation).values("case_id"))
         for category in SENDER_KEEPS:
             reveals[category] = reveals[category] | kept
-        # Read as it was handed over, unless a referral shares it live (what
-        # transfers.selectors.sender_readings says); looked up only for the cases kept.
-        live = Q(pk__any_of=referral_case_ids_shared_with(organisation))
+        # Read as it was handed over where `sender_snapshot_of` finds it so (unless a
+        # referral shares it live); looked up only for the cases kept.
         columns["read_snapshot"] = When_(
-            When(kept & ~live, then=sender_snapshot_of(organisation)),
+            When(kept, then=sender_snapshot_of(organisation)),
             default=Value(None),
             output_field=EncryptedTextField(),
         )
