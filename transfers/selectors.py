@@ -67,18 +67,15 @@ def sender_readings(organisation: Organisation, today: dt.date | None = None) ->
 def transferred_case_ids_readable_by(
     organisation: Organisation, category: str | None = None, today: dt.date | None = None
 ) -> QuerySet | None:
-    """Ids of cases this organisation handed over and still reads; a subquery. With a
-    `category`, the cases where the transfer reveals that category to search, filters and
-    sorting: none. The sender reads the case as it stood at acceptance (`categories_read_by`),
-    and matching or ordering on the live columns would tell it what the new owner changed
-    since, so the case it kept is found by its number alone; None says so."""
+    """Ids of cases this organisation handed over and still reads (`sender_grants`); a
+    subquery. With a `category`, the cases where the transfer reveals that category to
+    search, filters and sorting: none. The sender reads the case as it stood at acceptance
+    (`categories_read_by`), and matching or ordering on the live columns would tell it what
+    the new owner changed since, so the case it kept is found by its number alone; None
+    says so."""
     if category is not None:
         return None
-    return (
-        Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
-        .order_by()
-        .values("case_id")
-    )
+    return sender_grants(organisation, today).values("case_id")
 
 
 def sender_snapshot_of(organisation: Organisation, today: dt.date | None = None) -> Subquery:
@@ -109,7 +106,7 @@ def categories_read_by(
     such transfer; `read_as_handed_over`). One query."""
     from referrals.selectors import CATEGORY_FLAGS, referrals_sharing_with
 
-    kept = Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
+    kept = sender_grants(organisation, today)
     shared = referrals_sharing_with(organisation, today)
     if case_ids is not None:
         case_ids = list(case_ids)
