@@ -113,6 +113,10 @@ def case_list_visible_to(user: User) -> QuerySet[Case]:
 # its live columns are the new owner's.
 Reveals = dict[str, Q | None]
 
+# What a row of a case list may show, whoever reads it: lists never show health facts. The
+# rows' `shows_*` columns (`_shows_columns`) and `shown_caseload_row` hold to it.
+LISTED = (IDENTITY, CASE_FACTS)
+
 
 def _shared_reveals(user: User) -> Reveals:
     membership = active_membership(user)
@@ -426,12 +430,9 @@ def _revealed(user: User) -> dict:
     snapshot it reads the case as where it reads it as of a transfer's acceptance: the
     columns `shown_caseload_row` reads. A case kept after a transfer shows its identity and
     case facts as they were, though search, filters and sorting never use them."""
-    from referrals.selectors import referral_case_ids_shared_with
     from transfers.selectors import SENDER_KEEPS, sender_grants, sender_snapshot_of
 
     reveals = case_reveals(user)
-    # Lists never show health facts.
-    reveals[HEALTH] = Q(pk__in=[])
     columns = {}
     membership = active_membership(user)
     if membership is not None:
@@ -439,17 +440,22 @@ def _revealed(user: User) -> dict:
         kept = Q(pk__any_of=sender_grants(organisation).values("case_id"))
         for category in SENDER_KEEPS:
             reveals[category] = reveals[category] | kept
-        # Read as it was handed over, unless a referral shares it live (what
-        # transfers.selectors.sender_readings says); looked up only for the cases kept.
-        live = Q(pk__any_of=referral_case_ids_shared_with(organisation))
+        # Read as it was handed over where `sender_snapshot_of` finds it so (unless a
+        # referral shares it live); looked up only for the cases kept.
         columns["read_snapshot"] = When_(
-            When(kept & ~live, then=sender_snapshot_of(organisation)),
+            When(kept, then=sender_snapshot_of(organisation)),
             default=Value(None),
             output_field=EncryptedTextField(),
         )
-    return columns | {
-        f"shows_{category}": ExpressionWrapper(condition, output_field=BooleanField())
-        for category, condition in reveals.items()
+    return columns | _shows_columns(reveals)
+
+
+def _shows_columns(reveals: Reveals) -> dict:
+    """A case list's `shows_*` columns: per row, whether the reader sees each category a list
+    shows (`LISTED`), from where the query reveals it."""
+    return {
+        f"shows_{category}": ExpressionWrapper(reveals[category], output_field=BooleanField())
+        for category in LISTED
     }
 
 
@@ -458,7 +464,7 @@ def shown_caseload_row(case: Case) -> visibility.Shown:
     the snapshot of a case read as it was handed over)."""
     from transfers.selectors import reading_from
 
-    seen = {c for c in (IDENTITY, CASE_FACTS, HEALTH) if getattr(case, f"shows_{c}", False)}
+    seen = {c for c in LISTED if getattr(case, f"shows_{c}", False)}
     snapshot = getattr(case, "read_snapshot", None)
     if snapshot:
         seen = reading_from(seen, snapshot, as_of=None)
@@ -598,18 +604,11 @@ def caseload_rows(
     def visible(condition: Q) -> Q:
         return condition if own is None else own | condition
 
-    # Lists never show health facts.
-    revealed = {IDENTITY: visible(shared(IDENTITY)), CASE_FACTS: visible(shared(CASE_FACTS))}
-    revealed[HEALTH] = NOTHING
+    revealed = {category: visible(shared(category)) for category in LISTED}
     queryset = Case.objects.filter(visible(shared()), pk__in=ids)
     queryset = _with_contact_dates(
         queryset.select_related("organisation", "assigned_worker", "origin_province")
-    ).annotate(
-        **{
-            f"shows_{category}": ExpressionWrapper(condition, output_field=BooleanField())
-            for category, condition in revealed.items()
-        }
-    )
+    ).annotate(**_shows_columns(revealed))
     by_id = {case.pk: case for case in queryset}
 
     organisation_id = active_membership(user).organisation_id
@@ -618,10 +617,12 @@ def caseload_rows(
         grant = grants.get(case.pk)
         if visibility.read_as_of(grant) is None or case.organisation_id == organisation_id:
             return shown_caseload_row(case)
-        # Kept after a transfer: shown as it was handed over (lists never show health).
+        # Kept after a transfer: shown as it was handed over, what a list shows of it.
         return visibility.shown(
             case,
-            visibility.Reading(grant - {HEALTH}, as_of=grant.as_of, snapshot=grant.snapshot),
+            visibility.Reading(
+                grant.intersection(LISTED), as_of=grant.as_of, snapshot=grant.snapshot
+            ),
         )
 
     return [row(by_id[pk]) for pk in ids if pk in by_id]

@@ -15,6 +15,7 @@ one model touches one place.
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
@@ -166,25 +167,33 @@ def referrals_in_scope(scope: DashboardScope, filters: DashboardFilters) -> Quer
 def referral_indicators(
     scope: DashboardScope, filters: DashboardFilters
 ) -> tuple[dict[tuple[str, str], dict[str, int]], dict[tuple[str, str], float]]:
-    """Per (sender's kind, receiver's kind): the referrals accepted (whatever happened after),
-    declined and not answered (still waiting, or cancelled before an answer), which add up to
-    the sent; and the median days to answer of the answered ones.
-
-    One query counts the referrals by pair of kinds, status and days to answer; the counts
-    and the medians are read from those few hundred rows. The median is the middle value, or
-    the mean of the two middle values."""
+    """`referral_tallies` of the referrals in scope. One query counts the referrals by pair
+    of kinds, status and days to answer; the counts and the medians are read from those few
+    hundred rows."""
     rows = (
         referrals_in_scope(scope, filters)
-        .values("from_organisation__kind", "to_organisation__kind", "status", "answer_days")
+        .values_list("from_organisation__kind", "to_organisation__kind", "status", "answer_days")
         .annotate(n=Count("*"), k=key_sum())
         .order_by()
     )
+    return referral_tallies(
+        ((kind_from, kind_to), status, answer_days, Tally(n, k))
+        for kind_from, kind_to, status, answer_days, n, k in rows
+    )
+
+
+def referral_tallies(
+    rows: Iterable[tuple[tuple[str, str], str, int | None, Tally]],
+) -> tuple[dict[tuple[str, str], dict[str, int]], dict[tuple[str, str], float]]:
+    """Per (sender's kind, receiver's kind): the referrals accepted (whatever happened after),
+    declined and not answered (still waiting, or cancelled before an answer), which add up to
+    the sent; and the median days to answer of the answered ones. From rows of (pair of kinds,
+    status, days to answer, how many), counted live (`referral_indicators`) or read from the
+    summary (summary.py)."""
     counts: dict[tuple[str, str], dict[str, int]] = {}
     days: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        pair = (row["from_organisation__kind"], row["to_organisation__kind"])
-        status, answered = row["status"], row["answer_days"] is not None
-        n = Tally(row["n"], row["k"])
+    for pair, status, answer_days, n in rows:
+        answered = answer_days is not None
         if status in ACCEPTED_STATUSES or (status == Status.CANCELLED and answered):
             column = "accepted"
         elif status == Status.DECLINED:
@@ -194,12 +203,13 @@ def referral_indicators(
         tally = counts.setdefault(pair, {"accepted": 0, "declined": 0, "unanswered": 0})
         tally[column] = tally_add(tally[column], n)
         if answered:
-            days[pair][row["answer_days"]] = days[pair].get(row["answer_days"], 0) + n
-    return counts, {pair: _median(histogram) for pair, histogram in days.items()}
+            days[pair][answer_days] = days[pair].get(answer_days, 0) + n
+    return counts, {pair: histogram_median(histogram) for pair, histogram in days.items()}
 
 
-def _median(histogram: dict[int, int]) -> float:
-    """The median of values given as {value: how many times}."""
+def histogram_median(histogram: dict[int, int]) -> float:
+    """The median of values given as {value: how many times}: the middle value, or the mean
+    of the two middle values."""
     total = sum(histogram.values())
     middle = ((total - 1) // 2, total // 2)  # the same position twice when total is odd
     found, seen = [], 0
@@ -362,7 +372,7 @@ def livelihood_after_return(scope: DashboardScope, filters: DashboardFilters) ->
         if income is not None:
             incomes[month][income] = incomes[month].get(income, 0) + row["n"]
             income_keys[month] = tally_add(income_keys[month], n)
-    medians = {m: _median(h) for m, h in incomes.items() if h}
+    medians = {m: histogram_median(h) for m, h in incomes.items() if h}
     return {"counts": counts, "medians": medians, "incomes_recorded": income_keys}
 
 
@@ -397,7 +407,7 @@ def cross_border_returns(scope: DashboardScope, filters: DashboardFilters) -> di
         by_month[month] = tally_add(by_month.get(month, 0), n)
         waited_days = row["waited"].days
         days[pair][waited_days] = days[pair].get(waited_days, 0) + row["n"]
-    medians = {pair: _median(histogram) for pair, histogram in days.items()}
+    medians = {pair: histogram_median(histogram) for pair, histogram in days.items()}
     return {"by_country": by_country, "by_month": by_month, "median_days": medians}
 
 

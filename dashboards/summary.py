@@ -782,24 +782,10 @@ def numbers_from_rows(rows: dict) -> dict:
 
 def _referrals(cells: dict):
     """As selectors.referral_indicators reads its rows."""
-    counts: dict = {}
-    days: dict = defaultdict(dict)
-    for (kind_from, kind_to, status, answer_days), (n, k) in sorted(cells.items(), key=str):
-        pair, answered = (kind_from, kind_to), answer_days is not None
-        tally = Tally(n, k)
-        if status in selectors.ACCEPTED_STATUSES or (
-            status == selectors.Status.CANCELLED and answered
-        ):
-            column = "accepted"
-        elif status == selectors.Status.DECLINED:
-            column = "declined"
-        else:
-            column = "unanswered"
-        cell = counts.setdefault(pair, {"accepted": 0, "declined": 0, "unanswered": 0})
-        cell[column] = tally_add(cell[column], tally)
-        if answered:
-            days[pair][answer_days] = days[pair].get(answer_days, 0) + n
-    return counts, {pair: selectors._median(h) for pair, h in days.items()}
+    return selectors.referral_tallies(
+        ((kind_from, kind_to), status, answer_days, Tally(n, k))
+        for (kind_from, kind_to, status, answer_days), (n, k) in sorted(cells.items(), key=str)
+    )
 
 
 def _visits(cells: dict) -> dict:
@@ -848,7 +834,7 @@ def _after_return(cells: dict) -> dict:
         if income is not None:
             incomes[month][income] = incomes[month].get(income, 0) + n
             income_keys[month] = tally_add(income_keys[month], tally)
-    medians = {m: selectors._median(h) for m, h in incomes.items() if h}
+    medians = {m: selectors.histogram_median(h) for m, h in incomes.items() if h}
     return {"counts": counts, "medians": medians, "incomes_recorded": income_keys}
 
 
@@ -862,7 +848,7 @@ def _returns(cells: dict) -> dict:
         key = (month[:7], direction)
         by_month[key] = tally_add(by_month.get(key, 0), tally)
         days[pair][waited] = days[pair].get(waited, 0) + n
-    medians = {pair: selectors._median(h) for pair, h in days.items()}
+    medians = {pair: selectors.histogram_median(h) for pair, h in days.items()}
     return {"by_country": by_country, "by_month": by_month, "median_days": medians}
 
 

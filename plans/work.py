@@ -65,6 +65,9 @@ VISIT, ACTION, REVIEW, REFERRAL, RETURNED, APPROVAL, CONSENT, TURNING_18, ASSIGN
 )  # fmt: skip
 ORDER = [VISIT, ACTION, REVIEW, REFERRAL, RETURNED, APPROVAL, CONSENT, TURNING_18, ASSIGNED]
 COLUMNS = ("w_kind", "w_due", "w_case", "w_number", "w_object", "w_detail")
+# Most urgent first: the earliest due, then by kind (`ORDER`), then by case number. The
+# database orders its part of the list by these columns, Python merges the rest by the same.
+URGENCY = ("w_due", "w_kind", "w_number")
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def my_work(user, *, today: dt.date | None = None, shown: int | None = None) -> 
     # A survivor turning 18 is due on her birthday, worked out in Python (29 February): these
     # few rows (60 days of birthdays) are merged with the most urgent of the rest.
     turning = [_row(*row) for row in _turning_18(mine, today).values_list(*COLUMNS)]
-    rows = sorted([*dated, *turning], key=lambda row: (row[1], ORDER.index(row[0]), row[3]))
+    rows = sorted([*dated, *turning], key=_urgency)
     url = _Urls()
     items = [_item(*row, today=today, url=url) for row in rows[:shown]]
     return Work(items=items, total=total + len(turning))
@@ -110,17 +113,26 @@ def _most_urgent(rows: QuerySet, shown: int) -> tuple[list[tuple], int]:
     cut and counted by the database, which then sends a page's worth of rows instead of a
     busy worker's thousands."""
     sql, params = rows.query.sql_with_params()
-    # Case numbers compare as Python compares them, whatever the database's collation.
-    number = 'w_number COLLATE "C"' if connection.vendor == "postgresql" else "w_number"
+    # Case numbers compare as Python compares them (`_urgency`), whatever the database's
+    # collation.
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    order = ", ".join(f"{c}{collate}" if c == "w_number" else c for c in URGENCY)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(COLUMNS)}, COUNT(*) OVER () FROM ({sql}) AS my_work "  # noqa: S608
-            f"ORDER BY w_due, w_kind, {number} LIMIT %s",
+            f"ORDER BY {order} LIMIT %s",
             (*params, shown),
         )
         fetched = cursor.fetchall()
     total = fetched[0][-1] if fetched else 0
     return [_row(kind, _date(due), *rest) for kind, due, *rest, _total in fetched], total
+
+
+def _urgency(row: tuple) -> tuple:
+    """A row's place in the order of `URGENCY`, as `_row` gives it (its kind named)."""
+    values = dict(zip(COLUMNS, row, strict=True))
+    values["w_kind"] = ORDER.index(values["w_kind"])
+    return tuple(values[column] for column in URGENCY)
 
 
 def _date(value) -> dt.date:

@@ -168,13 +168,18 @@ def referral_shared_categories(
     return referral_shared_categories_for(organisation, [case.pk], today).get(case.pk, set())
 
 
+def referrals_sharing_with(organisation: Organisation, today: dt.date | None = None) -> QuerySet:
+    """The referrals through which this organisation reads other organisations' cases now."""
+    return Referral.objects.filter(holding_access(today), to_organisation=organisation)
+
+
 def referral_case_ids_shared_with(
     organisation: Organisation, category: str | None = None, today: dt.date | None = None
 ) -> QuerySet:
     """Ids of other organisations' cases shared with this organisation now (sharing
     `category`, if given): the one source of both whether a receiver lists a case and what it
     sees of it. A subquery, so a list page stays at constant queries."""
-    shared = Referral.objects.filter(holding_access(today), to_organisation=organisation)
+    shared = referrals_sharing_with(organisation, today)
     if category is not None:
         shared = shared.filter(**{CATEGORY_FLAGS[category]: True})
     return shared.order_by().values("case_id")

@@ -38,41 +38,52 @@ def sender_grants(organisation: Organisation, today: dt.date | None = None) -> Q
     )
 
 
+def read_as_handed_over(kept, live):
+    """The rule, written here alone: an organisation reads a case it kept after a transfer
+    as the case stood at acceptance, unless a referral shares the case with it now; then it
+    reads it live, as any referral (one from the new owner, under the survivor's consent).
+
+    `kept` and `live` are what the organisation keeps and the referrals sharing cases with it
+    (`referrals_sharing_with`), either as querysets (the transfers through which it reads
+    the case as handed over, for `sender_readings`, and through it `sender_snapshot_of` and
+    the caseload's snapshot column) or as rows already read, by case id (the readings, for
+    `categories_read_by`, which reads both in one query and must not read the referrals
+    again in a subquery)."""
+    if isinstance(kept, QuerySet):
+        return kept.exclude(case_id__in=live.order_by().values("case_id"))
+    return {case_id: reading for case_id, reading in kept.items() if case_id not in live}
+
+
 def sender_readings(organisation: Organisation, today: dt.date | None = None) -> QuerySet:
     """The `sender_grants` through which this organisation reads the case as it stood at
-    acceptance: those of cases no referral holding access shares with it now (a referral
-    from the new owner, under the survivor's consent, is read live, as any referral;
-    `categories_read_by` says the same)."""
-    from referrals.selectors import referral_case_ids_shared_with
+    acceptance (`read_as_handed_over`)."""
+    from referrals.selectors import referrals_sharing_with
 
-    return sender_grants(organisation, today).exclude(
-        case_id__in=referral_case_ids_shared_with(organisation, None, today)
+    return read_as_handed_over(
+        sender_grants(organisation, today), referrals_sharing_with(organisation, today)
     )
 
 
 def transferred_case_ids_readable_by(
     organisation: Organisation, category: str | None = None, today: dt.date | None = None
 ) -> QuerySet | None:
-    """Ids of cases this organisation handed over and still reads; a subquery. With a
-    `category`, the cases where the transfer reveals that category to search, filters and
-    sorting: none. The sender reads the case as it stood at acceptance (`categories_read_by`),
-    and matching or ordering on the live columns would tell it what the new owner changed
-    since, so the case it kept is found by its number alone; None says so."""
+    """Ids of cases this organisation handed over and still reads (`sender_grants`); a
+    subquery. With a `category`, the cases where the transfer reveals that category to
+    search, filters and sorting: none. The sender reads the case as it stood at acceptance
+    (`categories_read_by`), and matching or ordering on the live columns would tell it what
+    the new owner changed since, so the case it kept is found by its number alone; None
+    says so."""
     if category is not None:
         return None
-    return (
-        Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
-        .order_by()
-        .values("case_id")
-    )
+    return sender_grants(organisation, today).values("case_id")
 
 
 def sender_snapshot_of(organisation: Organisation, today: dt.date | None = None) -> Subquery:
     """Per case (a subquery on cases), the snapshot of the latest of the organisation's
-    `sender_grants` of the case; NULL where there is none. Read only where no referral
-    shares the case live (`sender_readings`): the caller checks."""
+    `sender_readings` of the case; NULL where there is none: where the organisation does not
+    keep the case, or reads it live because a referral shares it."""
     latest = (
-        sender_grants(organisation, today)
+        sender_readings(organisation, today)
         .filter(case_id=OuterRef("pk"))
         .order_by("-answered_at", "-pk")
         .values("sender_snapshot")[:1]
@@ -92,12 +103,11 @@ def categories_read_by(
     or all it reads when None): what the referrals holding access share with it, as the case
     is now; and, where no referral does, what a transfer leaves it while its grace period
     lasts, as a `Reading` of the case as it stood when the transfer was accepted (the latest
-    such transfer). One query."""
-    from referrals.models import Referral
-    from referrals.selectors import CATEGORY_FLAGS, holding_access
+    such transfer; `read_as_handed_over`). One query."""
+    from referrals.selectors import CATEGORY_FLAGS, referrals_sharing_with
 
-    kept = Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
-    shared = Referral.objects.filter(holding_access(today), to_organisation=organisation)
+    kept = sender_grants(organisation, today)
+    shared = referrals_sharing_with(organisation, today)
     if case_ids is not None:
         case_ids = list(case_ids)
         kept, shared = kept.filter(case_id__in=case_ids), shared.filter(case_id__in=case_ids)
@@ -129,7 +139,8 @@ def categories_read_by(
         elif case_id not in frozen or as_of > frozen[case_id][2]:
             frozen[case_id] = (read, snapshot, as_of)
     categories: dict[int, set[str]] = {
-        case_id: reading_from(*frozen[case_id]) for case_id in frozen.keys() - live.keys()
+        case_id: reading_from(*reading)
+        for case_id, reading in read_as_handed_over(frozen, live).items()
     }
     categories.update(live)
     return categories

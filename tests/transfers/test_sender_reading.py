@@ -228,3 +228,20 @@ def test_the_migration_snapshots_transfers_accepted_before_it(places, handed_ove
     assert snapshot["case"]["name_latin"] == OLD_NAME
     assert snapshot["case"]["phase"] == Phase.IDENTIFICATION
     assert [row["form"] for row in snapshot["exploitations"]] == ["forced_labour"]
+
+
+def test_a_case_transferred_back_is_read_under_its_organisations_own_rules(
+    client_for, handed_over, owner, colleague, supervisor, ngo, new_lead
+):
+    """The other NGO hands the case back within the first transfer's grace period: it is the
+    shelter's own case again, and the grace period grants nothing more. Where workers see only
+    their own cases, a colleague of the worker it goes back to neither lists nor opens it."""
+    case, new_worker, _old_visit = handed_over
+    give_consent(case, new_worker, organisation=ngo, health=True)
+    back = services.transfer_request(actor=new_lead, case=case, to_organisation=ngo, reason="Back.")
+    services.transfer_accept(actor=supervisor, transfer=back, assigned_worker=owner)
+    ngo.workers_see_assigned_only = True
+    ngo.save()
+    assert listed(client_for(colleague)) == ([], 0)
+    assert client_for(colleague).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert listed(client_for(owner)) == ([case.case_number], 1)
