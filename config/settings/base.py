@@ -104,6 +104,9 @@ AUDIT_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Django's form templates, with select lists written in Python (webforms/renderers.py).
+FORM_RENDERER = "webforms.renderers.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
