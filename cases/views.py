@@ -13,6 +13,7 @@ from audit.models import Action
 from audit.services import record
 from followup import selectors as followup_selectors
 from organisations.permissions import can_do_casework
+from plans.selectors import current_plans
 from webforms.redirects import safe_next
 from webforms.submissions import earlier_result, show_earlier, submit_once
 
@@ -131,6 +132,7 @@ def case_detail(request, pk: int):
     sensitive = HEALTH in seen
     editable = can_edit_case(request.user, case)
     can_assign = editable and can_assign_case(request.user, case)
+    casework = can_add_casework(request.user, case)
     facts = getattr(case, "sensitive_facts", None) if sensitive else None
     context = {
         "case": case,
@@ -146,7 +148,9 @@ def case_detail(request, pk: int):
         "sessions": selectors.counselling_session_list_for_case(case, seen),
         "timeline": selectors.case_timeline(case, seen),
         "shared_with": selectors.organisations_with_access(case, seen) if editable else (),
-        "can_add_casework": can_add_casework(request.user, case),
+        "can_add_casework": casework,
+        # For the plan section and the documents' "attach to": one query for both.
+        "plans": list(current_plans(case)) if editable or casework else (),
         "phase_form": (
             PhaseChangeForm(case=case, user=request.user)
             if allowed_phase_moves(request.user, case)

@@ -22,19 +22,27 @@ def has_approved_plan(case: Case) -> bool:
     return Plan.objects.filter(case=case, status=PlanStatus.APPROVED).exists()
 
 
-def plan_versions(case: Case) -> dict:
-    """The version in force (approved) and the one being worked on, with goals and actions."""
-    plans = (
-        Plan.objects.filter(case=case)
-        .exclude(status=PlanStatus.SUPERSEDED)
-        .prefetch_related(
-            Prefetch("goals", queryset=Goal.objects.prefetch_related("actions__deliveries"))
-        )
-    )
+def current_plans(case: Case) -> QuerySet[Plan]:
+    """The case's plan versions that are not superseded: the one in force (approved) and the
+    one being worked on, at most one of each."""
+    return Plan.objects.filter(case=case).exclude(status=PlanStatus.SUPERSEDED)
+
+
+def by_status(plans) -> dict:
+    """`current_plans` as {"approved": the version in force, "open": the one worked on}."""
     found = {"approved": None, "open": None}
     for plan in plans:
         found["approved" if plan.status == PlanStatus.APPROVED else "open"] = plan
     return found
+
+
+def plan_versions(case: Case) -> dict:
+    """The version in force (approved) and the one being worked on, with goals and actions."""
+    return by_status(
+        current_plans(case).prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.prefetch_related("actions__deliveries"))
+        )
+    )
 
 
 def approvals_for_case(case: Case) -> QuerySet[Approval]:

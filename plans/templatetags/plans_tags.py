@@ -1,22 +1,17 @@
 from django import template
 from django.utils import timezone
 
-from plans.models import Approval, ApprovalKind, ApprovalStatus, Plan, PlanStatus
+from plans.models import Approval, ApprovalKind, ApprovalStatus
+from plans.selectors import by_status
 
 register = template.Library()
 
 
 @register.simple_tag
-def plan_summary(case) -> dict:
-    """The approved version and the one being written, in one query, for the case page."""
-    summary = {
-        "approved": None,
-        "open": None,
-        "turned_18": case.needs_own_consent(timezone.localdate()),
-    }
-    for plan in Plan.objects.filter(case=case).exclude(status=PlanStatus.SUPERSEDED):
-        summary["approved" if plan.status == PlanStatus.APPROVED else "open"] = plan
-    return summary
+def plan_summary(case, plans) -> dict:
+    """The approved version and the one being written, of the case page's `plans`
+    (plans.selectors.current_plans)."""
+    return {**by_status(plans), "turned_18": case.needs_own_consent(timezone.localdate())}
 
 
 @register.simple_tag

@@ -74,11 +74,11 @@ def test_case_page_query_budget(client_for, owner, other_ngo, rows):
     # + organisations it is shared with; + timeline with actors; + the reintegration plan's
     # versions; + legal proceedings (none here; their details cost 3 more, tests/legal);
     # + the cross-border return (none here; its steps cost 1 more, tests/returns);
-    # + the audit row ("Opened by" is for supervisors: none for the worker); + documents;
-    # + the plan versions a document may be attached to (the consents are the page's own);
+    # + the audit row ("Opened by" is for supervisors: none for the worker); + documents
+    # (the consents and plan versions a document may be attached to are the page's own);
     # + the forms of exploitation with their provinces; + a request to close the case
     # waiting (the phase section says so rather than offer to ask again).
-    assert count == REQUEST_OVERHEAD + 17, sql
+    assert count == REQUEST_OVERHEAD + 16, sql
 
 
 @pytest.mark.parametrize("cases", [2, 12])
