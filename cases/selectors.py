@@ -25,6 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from organisations.models import Organisation, User
 from organisations.permissions import supervises
@@ -63,22 +64,34 @@ def shared_with(organisation: Organisation, category: str | None = None) -> Q:
     return shared if kept is None else shared | Q(pk__any_of=kept)
 
 
-def _visibility(user: User) -> tuple[Q, Q | None] | None:
-    """The rule of who sees which case, in one place: (the cases other organisations shared
-    with the user's organisation, the own organisation's cases the user may see). The second
-    is None for roles with no caseload of their own; it is every case of the organisation, or,
-    where the organisation limits social workers to their own cases, those assigned to them.
-    None for someone with no active membership."""
+class _Rule:
+    """Who sees which case: `own`, the own organisation's cases the user may see (None for
+    roles with no caseload of their own; every case of the organisation, or, where the
+    organisation limits social workers to their own cases, those assigned to them); and
+    `shared`, the cases other organisations shared with the user's organisation
+    (`shared_with`), built when first asked for: a list of the own organisation's work, or a
+    caseload that reads what others share from its grants, never needs it."""
+
+    def __init__(self, organisation: Organisation, own: Q | None):
+        self.organisation, self.own = organisation, own
+
+    @cached_property
+    def shared(self) -> Q:
+        return shared_with(self.organisation)
+
+
+def _visibility(user: User) -> _Rule | None:
+    """The rule of who sees which case, in one place (`_Rule`). None for someone with no
+    active membership."""
     membership = active_membership(user)
     if membership is None:
         return None
-    shared = shared_with(membership.organisation)
     if not works_on_cases(membership):
-        return shared, None
+        return _Rule(membership.organisation, None)
     own = Q(organisation_id=membership.organisation_id)
     if not sees_whole_organisation(membership):
         own &= Q(assigned_worker_id=user.pk)
-    return shared, own
+    return _Rule(membership.organisation, own)
 
 
 def own_cases_visible_to(user: User) -> QuerySet[Case]:
@@ -86,9 +99,9 @@ def own_cases_visible_to(user: User) -> QuerySet[Case]:
     lists of the organisation's own work (a case is assigned, and its visits planned, only
     within the organisation that holds it), read from an index without the sharing subquery."""
     rule = _visibility(user)
-    if rule is None or rule[1] is None:
+    if rule is None or rule.own is None:
         return Case.objects.none()
-    return Case.objects.filter(rule[1])
+    return Case.objects.filter(rule.own)
 
 
 def open_cases_assigned_to(user: User) -> QuerySet[Case]:
@@ -100,7 +113,7 @@ def case_list_visible_to(user: User) -> QuerySet[Case]:
     rule = _visibility(user)
     if rule is None:
         return Case.objects.none()
-    shared, own = rule
+    shared, own = rule.shared, rule.own
     # The own organisation's condition first: PostgreSQL then reads the sharing subquery
     # only for a case that is not the organisation's own (a case page, a page of rows).
     return Case.objects.filter(shared if own is None else own | shared)
@@ -141,7 +154,7 @@ def _parts_with_reveals(user: User) -> list[tuple[QuerySet[Case], Reveals]]:
     rule = _visibility(user)
     if rule is None:
         return []
-    shared, own = rule
+    shared, own = rule.shared, rule.own
     if own is None:
         return [(Case.objects.filter(shared), _shared_reveals(user))]
     return [
@@ -182,7 +195,7 @@ def _caseload_parts(user: User, grants: Grants) -> list[tuple[QuerySet[Case], Re
     rule = _visibility(user)
     if rule is None:
         return []
-    _shared, own = rule
+    own = rule.own
     parts = [] if own is None else [_own_part(user, own)]
     by_reveals: dict[frozenset, list[int]] = {}
     for pk, categories in grants.items():
@@ -209,7 +222,7 @@ def case_reveals(user: User) -> Reveals:
     if rule is None:
         return {category: Q(pk__in=[]) for category in (IDENTITY, CASE_FACTS, HEALTH)}
     membership = active_membership(user)
-    _shared, own = rule
+    own = rule.own
     reveals = _shared_reveals(user)
     if own is None:
         return reveals
@@ -234,7 +247,7 @@ def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
         raise Http404("No such case.") from None
     if rule is None:
         raise Http404("No such case.")
-    shared, own = rule
+    own = rule.own
     cases = Case.objects.select_related(
         "organisation",
         "assigned_worker",
@@ -244,7 +257,7 @@ def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
     ).filter(pk=pk)
     case = cases.filter(own).first() if own is not None else None
     if case is None:
-        case = cases.filter(shared).first()
+        case = cases.filter(rule.shared).first()
     if case is None:
         raise Http404("No such case.")
     if perm == "change" and not can_edit_case(user, case):
@@ -594,7 +607,7 @@ def caseload_rows(
     rule = _visibility(user)
     if rule is None:
         return []
-    _shared, own = rule
+    own = rule.own
 
     def shared(category: str | None = None) -> Q:
         return Q(
