@@ -32,6 +32,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.db import connection, connections, router, transaction
 from django.db.models import (
@@ -355,11 +356,14 @@ def _insert_sql(fact: Fact, partitions=None) -> tuple[str, list]:
     return sql, [fact.indicator, *params]
 
 
-def _rollup_sql(cuboid: int, partitions=None, sign: int = 1) -> tuple[str, list]:
-    """Sum FULL rows (of some partitions only) into `cuboid`, times `sign`."""
+def _rollup_sql(
+    cuboid: int, partitions=None, sign: int = 1, source: int = FULL
+) -> tuple[str, list]:
+    """Sum the rows of cuboid `source` (FULL, of some partitions only) into `cuboid`, times
+    `sign`."""
     kept = ", ".join(column if cuboid & bit else "NULL" for column, bit in DIMENSIONS)
     grouped = "".join(f", {column}" for column, bit in DIMENSIONS if cuboid & bit)
-    where, params = f"cuboid = {FULL}", []
+    where, params = f"cuboid = {source}", []
     if partitions is not None:
         # Plain equalities (IS NOT DISTINCT FROM cannot use the index).
         where += (
@@ -389,6 +393,18 @@ def _rollup_sql(cuboid: int, partitions=None, sign: int = 1) -> tuple[str, list]
         + (f" ORDER BY {order}" if order else "")
     )
     return sql, params
+
+
+def _rollup_sources() -> list[tuple[int, int]]:
+    """(cuboid, source) for a rebuild: each sum is added up from the smallest sum already
+    made that keeps every value it keeps, not from the FULL rows again (at a million cases,
+    30 million FULL rows against a few hundred thousand in 28, 29 or 30)."""
+    made, order = [FULL], []
+    for cuboid in sorted(ROLLUPS, key=lambda c: -c.bit_count()):
+        source = min((m for m in made if m & cuboid == cuboid), key=int.bit_count)
+        order.append((cuboid, source))
+        made.append(cuboid)
+    return order
 
 
 def _sizes_sql(partitions=None) -> tuple[str, list]:
@@ -429,11 +445,16 @@ def summary_rebuild() -> int:
         with connection.cursor() as cursor:
             # A one-off scan of everything: compiling it to machine code only adds time.
             cursor.execute("SET LOCAL jit = off")
+            # Sorting and hashing a million cases' facts in memory, not in temporary files.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             cursor.execute(f"TRUNCATE {TABLE}")
-            for fact in FACTS:
-                cursor.execute(*_insert_sql(fact))
-            for cuboid in ROLLUPS:
-                cursor.execute(*_rollup_sql(cuboid))
+            # The cell index is built once at the end, one sort, not row by row.
+            with _cell_index_set_aside(cursor):
+                for fact in FACTS:
+                    cursor.execute(*_insert_sql(fact))
+                for cuboid, source in _rollup_sources():
+                    cursor.execute(*_rollup_sql(cuboid, source=source))
             cursor.execute(f"TRUNCATE {SummaryPartition._meta.db_table}")
             cursor.execute(*_sizes_sql())
         _forget(seen)
@@ -443,6 +464,23 @@ def summary_rebuild() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {TABLE}")
     return SummaryRow.objects.count()
+
+
+@contextmanager
+def _cell_index_set_aside(cursor):
+    """Drop the summary's secondary indexes and create them again from their own
+    definitions (inside the rebuild's transaction: a failure leaves them as they were)."""
+    cursor.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = %s::regclass AND NOT indisunique ORDER BY 1",
+        [TABLE],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    for _name, definition in indexes:
+        cursor.execute(definition)
 
 
 def _forget(ids: list[int]) -> None:
