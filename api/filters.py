@@ -8,7 +8,7 @@ from django_filters import rest_framework as filters
 from cases.filters import NO_PROVINCE
 from cases.models import Case, ExploitationForm, Phase
 from cases.permissions import active_membership
-from cases.selectors import case_reveals
+from cases.selectors import case_last_changed, case_reveals, handover_moments
 from cases.visibility import CASE_FACTS, IDENTITY
 from followup.models import ResourceKind, VisitStatus
 from organisations.models import OrganisationKind
@@ -74,22 +74,29 @@ class CaseFilter(UpdatedSinceFilterSet):
     def identity(self, queryset, name, value):
         return queryset.filter(self.reveals[IDENTITY], nationality=value.upper())
 
+    @cached_property
+    def handover_moments(self):
+        """The cases the caller reads as they stood at a handover, with its moment
+        (cases.selectors.handover_moments): read once for the filter and the order."""
+        return handover_moments(self.request.user)
+
     def filter_queryset(self, queryset):
         # updated_since first: it replaces the list of visible cases with the visible cases
-        # changed since, and the other filters narrow that.
+        # changed since, and the other filters narrow that. Then when each case last changed
+        # as the caller reads it, which the pages are ordered by (ChangedCursorPagination).
         data = dict(self.form.cleaned_data)
         since = data.pop("updated_since", None)
         if since is not None:
             queryset = self.changed_since(queryset, since)
         for name, value in data.items():
             queryset = self.filters[name].filter(queryset, value)
-        return queryset
+        return queryset.annotate(last_changed=case_last_changed(self.handover_moments))
 
     def changed_since(self, queryset, since):
         """The visible cases changed since (api.selectors), with the columns `queryset` reads:
         `queryset` itself is `case_list_visible_to`, whose sharing subquery would be computed
         a second time for nothing."""
-        changed = cases_changed_since(self.request.user, since)
+        changed = cases_changed_since(self.request.user, since, self.handover_moments)
         changed.query.select_related = queryset.query.select_related
         return changed.prefetch_related(*queryset._prefetch_related_lookups)
 

@@ -11,6 +11,14 @@ class UpdatedCursorPagination(CursorPagination):
     max_page_size = 200
 
 
+class ChangedCursorPagination(UpdatedCursorPagination):
+    """Cases, oldest change first as the caller reads them (`last_changed`, annotated from
+    cases.selectors.case_last_changed): a case its organisation handed over stays where the
+    handover put it, and the cursor in the page links carries that moment, not the live one."""
+
+    ordering = ("last_changed", "id")
+
+
 class CodeCursorPagination(UpdatedCursorPagination):
     ordering = ("code",)
 

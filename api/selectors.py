@@ -9,7 +9,12 @@ from django.http import Http404
 
 from cases.models import Case, CaseEvent, EventKind
 from cases.permissions import active_membership, visible_case_categories_for
-from cases.selectors import case_list_visible_in_parts, case_list_visible_to
+from cases.selectors import (
+    case_changed_since,
+    case_list_visible_in_parts,
+    case_list_visible_to,
+    handover_moments,
+)
 from organisations.models import Organisation, User
 from referrals.models import Referral
 
@@ -40,21 +45,24 @@ def case_ids_referred_changed_since(organisation: Organisation, since: dt.dateti
     )
 
 
-def case_ids_changed_since(user: User, since: dt.datetime) -> QuerySet:
+def case_ids_changed_since(
+    user: User, since: dt.datetime, moments: dict[int, dt.datetime] | None = None
+) -> QuerySet:
     """Ids of the cases the user may see that a syncing partner must fetch again since a
-    time: changed, newly shared with its organisation, or whose referral to it changed.
-    Visible by construction, so a caller reads the cases by these ids alone rather than
-    adding `case_list_visible_to`, which would compute the shared cases a second time. Read
-    in disjoint parts merged by UNION (each visible part narrowed to what changed), not as
-    one OR: the OR walks the whole `updated_at` index, checking every case changed since
-    against the sharing subqueries. In each part the three reasons are index lookups
-    combined by PostgreSQL (`pk__any_of`)."""
+    time: changed (as the user reads them: cases.selectors.case_changed_since), newly
+    shared with its organisation, or whose referral to it changed. Visible by construction,
+    so a caller reads the cases by these ids alone rather than adding
+    `case_list_visible_to`, which would compute the shared cases a second time. Read in
+    disjoint parts merged by UNION (each visible part narrowed to what changed), not as one
+    OR: the OR walks the whole `updated_at` index, checking every case changed since against
+    the sharing subqueries. In each part the three reasons are index lookups combined by
+    PostgreSQL (`pk__any_of`). `moments`: `handover_moments` of the user, if read already."""
     membership = active_membership(user)
     if membership is None:
         return Case.objects.none().values("pk")
     organisation = membership.organisation
     changed = (
-        Q(updated_at__gte=since)
+        case_changed_since(handover_moments(user) if moments is None else moments, since)
         | Q(pk__any_of=case_ids_granted_since(organisation, since).order_by())
         | Q(pk__any_of=case_ids_referred_changed_since(organisation, since).order_by())
     )
@@ -66,9 +74,11 @@ def case_ids_changed_since(user: User, since: dt.datetime) -> QuerySet:
     return parts[0].union(*parts[1:], all=True)
 
 
-def cases_changed_since(user: User, since: dt.datetime) -> QuerySet[Case]:
+def cases_changed_since(
+    user: User, since: dt.datetime, moments: dict[int, dt.datetime] | None = None
+) -> QuerySet[Case]:
     """The cases of `case_ids_changed_since`, in one query."""
-    return Case.objects.filter(pk__in=case_ids_changed_since(user, since))
+    return Case.objects.filter(pk__in=case_ids_changed_since(user, since, moments))
 
 
 def tombstones_for(user: User, since: dt.datetime | None = None) -> QuerySet[CaseEvent]:

@@ -9,6 +9,7 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -336,6 +337,45 @@ def records_as_read_by(user: User, records: QuerySet, case_field: str = "case") 
         written_after, case_id=OuterRef(case_field)
     )
     return records.filter(~Exists(later))
+
+
+def handover_moments(user: User) -> dict[int, dt.datetime]:
+    """The cases the user's organisation reads as they stood at a handover, each with that
+    moment (transfers.selectors.sender_readings): the few it handed over in its grace
+    periods, in one query."""
+    from transfers.selectors import sender_readings
+
+    membership = active_membership(user)
+    if membership is None:
+        return {}
+    return dict(sender_readings(membership.organisation).values_list("case_id", "answered_at"))
+
+
+def case_last_changed(moments: dict[int, dt.datetime]) -> When_ | F:
+    """When each case last changed, as the reader of `handover_moments` reads it: a case it
+    reads as it stood at its handover changed last then (the moment
+    `cases.visibility.Reading` reads it as of), whatever the new owner has done since; any
+    other case at its `updated_at`. Lists ordered by change are ordered by this, and
+    `case_changed_since` says the same: the live column would tell a former owner each time
+    the new owner works on the case. Without such cases, the column itself (its index)."""
+    if not moments:
+        return F("updated_at")
+    return When_(
+        *(When(pk=pk, then=Value(moment)) for pk, moment in sorted(moments.items())),
+        default=F("updated_at"),
+        output_field=DateTimeField(),
+    )
+
+
+def case_changed_since(moments: dict[int, dt.datetime], since: dt.datetime) -> Q:
+    """Cases that changed at or after `since` as `case_last_changed` says, as a condition
+    that the index on `updated_at` still serves."""
+    changed = Q(updated_at__gte=since)
+    if not moments:
+        return changed
+    changed &= ~Q(pk__in_ids=sorted(moments))
+    handed_over_since = sorted(pk for pk, moment in moments.items() if moment >= since)
+    return changed | Q(pk__in_ids=handed_over_since) if handed_over_since else changed
 
 
 def _consent_tells_of_health() -> Q:

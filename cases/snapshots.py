@@ -5,6 +5,7 @@ transfer's acceptance (transfers.services) and stored encrypted, as sensitive fa
 (cases.encryption); read through `cases.visibility.as_seen`."""
 
 import copy
+import datetime as dt
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
@@ -55,15 +56,18 @@ def case_snapshot(case: Model, exploitations) -> dict:
     return {"case": _values(case, fields), "exploitations": rows}
 
 
-def case_as_it_was(case: Case, snapshot: dict) -> Case:
+def case_as_it_was(case: Case, snapshot: dict, as_of: dt.datetime | None = None) -> Case:
     """A copy of `case` holding the snapshot's values, never saved: bookkeeping (number,
     owner) as now, identity and case facts as they were; derived facts unknown. Its forms
-    of exploitation are the snapshot's (read with `.exploitations.all()`)."""
+    of exploitation are the snapshot's (read with `.exploitations.all()`). It last changed
+    at `as_of`, the moment the snapshot was taken (unknown where not given): the live
+    `updated_at` moves whenever the new owner works on the case."""
     then = copy.copy(case)
     stored = snapshot.get("case", {})
     for field in SNAPSHOT_FIELDS:
         if field.attname in stored:
             setattr(then, field.attname, field.to_python(stored[field.attname]))
+    then.updated_at = as_of
     for name in _DERIVED:
         if name in then.__dict__:
             setattr(then, name, None)

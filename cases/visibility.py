@@ -302,7 +302,7 @@ def as_seen(instance: Model, categories: Iterable[str]) -> Model:
         return instance
     from .snapshots import case_as_it_was
 
-    return case_as_it_was(instance, snapshot)
+    return case_as_it_was(instance, snapshot, as_of=read_as_of(categories))
 
 
 class Shown:

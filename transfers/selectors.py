@@ -7,7 +7,7 @@ cases.permissions ask these functions; nothing else decides it."""
 import datetime as dt
 import json
 
-from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,14 +23,30 @@ SENDER_KEEPS = frozenset({IDENTITY, CASE_FACTS})
 
 
 def sender_holding_access(today: dt.date | None = None) -> Q:
-    """Accepted transfers whose sender still reads the case on `today`."""
+    """Accepted transfers whose sender still reads the case on `today`: its grace period
+    lasts, and the case has not come back to it since. The one place that decides which
+    handover a former owner reads a case through, so which moment it reads it as of: an
+    organisation that handed a case over, had it back and handed it over again reads what
+    existed when its own access last ended, the later handover; the earlier one ended when
+    the case came back (a grace period it left open must not outlast a later one, nor
+    reopen a case a handover with no grace period closed to it). So there is at most one
+    per organisation and case."""
     today = today or timezone.localdate()
-    return Q(status=TransferStatus.ACCEPTED, sender_access_ends_on__gt=today)
+    came_back = Transfer.objects.filter(
+        case_id=OuterRef("case_id"),
+        to_organisation_id=OuterRef("from_organisation_id"),
+        status=TransferStatus.ACCEPTED,
+        answered_at__gt=OuterRef("answered_at"),
+    )
+    return Q(status=TransferStatus.ACCEPTED, sender_access_ends_on__gt=today) & ~Q(
+        Exists(came_back)
+    )
 
 
 def sender_grants(organisation: Organisation, today: dt.date | None = None) -> QuerySet:
-    """The accepted transfers that leave this organisation reading a case it handed over:
-    its grace period lasts and the case is not its own again."""
+    """The accepted transfers that leave this organisation reading a case it handed over
+    (`sender_holding_access`, one per case): its grace period lasts and the case is not its
+    own again."""
     return (
         Transfer.objects.filter(sender_holding_access(today), from_organisation=organisation)
         .exclude(case__organisation=organisation)
@@ -79,16 +95,11 @@ def transferred_case_ids_readable_by(
 
 
 def sender_snapshot_of(organisation: Organisation, today: dt.date | None = None) -> Subquery:
-    """Per case (a subquery on cases), the snapshot of the latest of the organisation's
-    `sender_readings` of the case; NULL where there is none: where the organisation does not
-    keep the case, or reads it live because a referral shares it."""
-    latest = (
-        sender_readings(organisation, today)
-        .filter(case_id=OuterRef("pk"))
-        .order_by("-answered_at", "-pk")
-        .values("sender_snapshot")[:1]
-    )
-    return Subquery(latest, output_field=EncryptedTextField())
+    """Per case (a subquery on cases), the snapshot of the organisation's `sender_readings`
+    of the case (one at most: `sender_holding_access`); NULL where there is none: where the
+    organisation does not keep the case, or reads it live because a referral shares it."""
+    grant = sender_readings(organisation, today).filter(case_id=OuterRef("pk"))
+    return Subquery(grant.values("sender_snapshot")[:1], output_field=EncryptedTextField())
 
 
 def reading_from(categories, snapshot: str | None, as_of: dt.datetime | None):
@@ -102,8 +113,8 @@ def categories_read_by(
     """What an organisation reads now of each of other organisations' cases (of `case_ids`,
     or all it reads when None): what the referrals holding access share with it, as the case
     is now; and, where no referral does, what a transfer leaves it while its grace period
-    lasts, as a `Reading` of the case as it stood when the transfer was accepted (the latest
-    such transfer; `read_as_handed_over`). One query."""
+    lasts, as a `Reading` of the case as it stood when that transfer was accepted
+    (`sender_grants`: one per case; `read_as_handed_over`). One query."""
     from referrals.selectors import CATEGORY_FLAGS, referrals_sharing_with
 
     kept = sender_grants(organisation, today)
@@ -136,7 +147,7 @@ def categories_read_by(
         read = {name for name, read in zip(CATEGORY_FLAGS, flags, strict=True) if read}
         if as_of is None:
             live.setdefault(case_id, set()).update(read)
-        elif case_id not in frozen or as_of > frozen[case_id][2]:
+        else:
             frozen[case_id] = (read, snapshot, as_of)
     categories: dict[int, set[str]] = {
         case_id: reading_from(*reading)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from audit.api import AuditedViewSetMixin
 from audit.models import Action
+from cases import visibility
 from cases.permissions import active_membership
 
 from ..concurrency import etag_for
@@ -71,9 +72,17 @@ class PartnerViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
 
     def respond(self, instance, *, status: int = 200, etag: bool = False) -> Response:
         self._audit_object = instance
-        data = self.serializer_class(instance, context=self.read_context([instance])).data
-        headers = {"ETag": etag_for(instance)} if etag else None
+        context = self.read_context([instance])
+        data = self.serializer_class(instance, context=context).data
+        headers = {"ETag": etag_for(self.as_read(instance, context))} if etag else None
         return Response(data, status=status, headers=headers)
+
+    def as_read(self, instance, context: dict):
+        """The instance as the caller reads it (cases.visibility.as_seen): a case read as it
+        stood at a moment has the version it had then, which the new owner's work never
+        changes."""
+        case = self.case_of(instance)
+        return visibility.as_seen(instance, context["categories"].get(case.pk, ()) if case else ())
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

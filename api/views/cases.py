@@ -27,6 +27,7 @@ from cases.services import (
 from ..concurrency import check_if_match
 from ..filters import CaseFilter, ConsentFilter, CounsellingSessionFilter
 from ..idempotency import idempotent
+from ..pagination import ChangedCursorPagination
 from ..serializers.cases import (
     CaseCreateSerializer,
     CaseSerializer,
@@ -62,7 +63,9 @@ class CaseViewSet(PartnerViewSet):
     caller's organisation may see them, by the same rules as the browser."""
 
     serializer_class = CaseSerializer
+    # The filter set annotates `last_changed`, which the pages are ordered by.
     filterset_class = CaseFilter
+    pagination_class = ChangedCursorPagination
     honours_if_match = True
 
     @staticmethod

@@ -20,6 +20,10 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 REMINDER_HEADER = "X-Homecoming-Reminder"
+# How long a Celery worker may take to say it is ready: importing Django and the project and
+# connecting to the broker took over 30 s once on a loaded machine (two cores shared by
+# parallel test runs). Readiness is polled, so a quick start costs no more than it takes.
+WORKER_START_SECONDS = 90
 
 
 def free_port() -> int:
@@ -29,6 +33,7 @@ def free_port() -> int:
 
 
 def wait_for(condition, seconds: float, what: str, step: float = 0.05):
+    """Poll `condition` until it holds (its value returned) or `seconds` have passed."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()
@@ -260,7 +265,7 @@ class Worker:
             )
         wait_for(
             lambda: b" ready." in self.log.read_bytes() or self.process.poll() is not None,
-            60,
+            WORKER_START_SECONDS,
             "the worker to start",
         )
         assert self.process.poll() is None, self.log.read_text()[-3000:]

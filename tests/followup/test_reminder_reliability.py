@@ -32,7 +32,7 @@ from tests.cases.factories import CaseFactory
 from tests.conftest import need_service
 from tests.organisations.factories import UserFactory
 
-from .services import PrivateRedis
+from .services import WORKER_START_SECONDS, PrivateRedis, wait_for
 
 VISITS = 300
 OVERDUE_EVERY = 10  # every tenth reminder is an overdue one: worker and supervisor
@@ -57,16 +57,6 @@ def redis_answers(timeout: float = 1.0) -> bool:
         return bool(redis.Redis.from_url(redis_url(), socket_connect_timeout=timeout).ping())
     except redis.RedisError:
         return False
-
-
-def wait_for(condition, seconds: float, what: str, step: float = 0.1):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"Timed out after {seconds}s waiting for {what}")
 
 
 def restart_redis() -> None:
@@ -133,8 +123,9 @@ class Workers:
             )
         wait_for(
             lambda: b" ready." in self.log(name).read_bytes() or self._died(name),
-            30,
+            WORKER_START_SECONDS,
             f"worker {name} to start",
+            step=0.1,
         )
         assert not self._died(name), self.log(name).read_text()[-3000:]
 

@@ -2,22 +2,27 @@
 stood when the transfer was accepted. The new owner corrects the survivor's name, moves the
 phase, plans a visit, records a form of exploitation; the sender sees none of it, on the case
 page, in the API (detail, list, visits), in the export, on the timeline, and cannot find the
-case by the new name, nor by the old one (only by its number). After the grace period,
-nothing."""
+case by the new name, nor by the old one (only by its number). The case last changed, as the
+sender reads it, at the handover: its `updated_at`, ETag, `updated_since` and the order of
+change stay put. After the grace period, nothing."""
 
+import base64
 import datetime as dt
 import io
+import urllib.parse
 
 import msoffcrypto
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Case, ExploitationForm, Phase
 from cases.services import Exploitation, case_change_phase, case_update
 from followup.services import visit_add
+from tests.cases.factories import CaseFactory
 from tests.referrals.helpers import give_consent
 from transfers import services
 
@@ -245,3 +250,74 @@ def test_a_case_transferred_back_is_read_under_its_organisations_own_rules(
     assert listed(client_for(colleague)) == ([], 0)
     assert client_for(colleague).get(reverse("cases:detail", args=[case.pk])).status_code == 404
     assert listed(client_for(owner)) == ([case.case_number], 1)
+
+
+# The sender changes a case of its own half an hour after the handover, the new owner the
+# handed-over case an hour after it (LATER).
+OWN_CHANGE = ACCEPTED + dt.timedelta(minutes=30)
+
+
+def stamp(moment: dt.datetime) -> str:
+    """As the API writes a time: in Phnom Penh."""
+    return timezone.localtime(moment).isoformat()
+
+
+def cursors(body) -> str:
+    """What the page links carry, decoded: DRF's cursor is base64 of the position."""
+    decoded = ""
+    for link in (body["next"], body["previous"]):
+        if link:
+            cursor = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["cursor"][0]
+            decoded += base64.b64decode(cursor + "==").decode()
+    return decoded
+
+
+def test_the_senders_api_shows_the_case_last_changed_at_the_handover(
+    client_for, handed_over, supervisor, owner, time_machine
+):
+    case, new_worker, _old_visit = handed_over
+    api = api_client(supervisor.membership.organisation)
+    detail = api.get(f"/api/v1/cases/{case.pk}/")
+    assert detail.json()["updated_at"] == stamp(ACCEPTED)
+    etag = detail.headers["ETag"]
+
+    time_machine.move_to(OWN_CHANGE, tick=False)
+    own = CaseFactory(actor=owner)
+    time_machine.move_to(LATER, tick=False)
+    case = case_update(actor=new_worker, case=case, name_latin=NEW_NAME)
+    assert case.updated_at == LATER
+
+    detail = api.get(f"/api/v1/cases/{case.pk}/")
+    assert detail.json()["updated_at"] == stamp(ACCEPTED)
+    assert detail.headers["ETag"] == etag
+    # Oldest change first: the handed-over case before the sender's own later change.
+    body = api.get("/api/v1/cases/").json()
+    assert [(row["id"], row["updated_at"]) for row in body["results"]] == [
+        (case.pk, stamp(ACCEPTED)),
+        (own.pk, stamp(OWN_CHANGE)),
+    ]
+    first = api.get("/api/v1/cases/", {"page_size": 1}).json()
+    assert [row["id"] for row in first["results"]] == [case.pk]
+    assert "12-01 04" not in cursors(first)
+    assert [row["id"] for row in api.get(first["next"]).json()["results"]] == [own.pk]
+    # A sync since the handover finds the sender's own change, not the new owner's.
+    since = (ACCEPTED + dt.timedelta(minutes=1)).isoformat()
+    rows = api.get("/api/v1/cases/", {"updated_since": since}).json()["results"]
+    assert [row["id"] for row in rows] == [own.pk]
+    rows = api.get("/api/v1/cases/", {"updated_since": ACCEPTED.isoformat()}).json()["results"]
+    assert [row["id"] for row in rows] == [case.pk, own.pk]
+
+    # The page reads the same moment.
+    page = client_for(supervisor).get(reverse("cases:detail", args=[case.pk]))
+    assert page.context["shown"].updated_at == ACCEPTED
+
+
+def test_the_new_owner_sees_its_own_changes(handed_over, new_lead, time_machine):
+    case, new_worker, _old_visit = handed_over
+    time_machine.move_to(LATER, tick=False)
+    case_update(actor=new_worker, case=case, name_latin=NEW_NAME)
+    api = api_client(new_lead.membership.organisation)
+    assert api.get(f"/api/v1/cases/{case.pk}/").json()["updated_at"] == stamp(LATER)
+    since = (ACCEPTED + dt.timedelta(minutes=1)).isoformat()
+    rows = api.get("/api/v1/cases/", {"updated_since": since}).json()["results"]
+    assert [row["id"] for row in rows] == [case.pk]
