@@ -32,15 +32,26 @@ def sender_holding_access(today: dt.date | None = None) -> Q:
     reopen a case a handover with no grace period closed to it). So there is at most one
     per organisation and case."""
     today = today or timezone.localdate()
-    came_back = Transfer.objects.filter(
-        case_id=OuterRef("case_id"),
-        to_organisation_id=OuterRef("from_organisation_id"),
-        status=TransferStatus.ACCEPTED,
-        answered_at__gt=OuterRef("answered_at"),
+    return Q(status=TransferStatus.ACCEPTED, sender_access_ends_on__gt=today) & ~Q(_came_back())
+
+
+def _came_back() -> Exists:
+    """Whether the case came back to the organisation that handed it over, after this
+    handover (a condition on transfers)."""
+    return Exists(
+        Transfer.objects.filter(
+            case_id=OuterRef("case_id"),
+            to_organisation_id=OuterRef("from_organisation_id"),
+            status=TransferStatus.ACCEPTED,
+            answered_at__gt=OuterRef("answered_at"),
+        )
     )
-    return Q(status=TransferStatus.ACCEPTED, sender_access_ends_on__gt=today) & ~Q(
-        Exists(came_back)
-    )
+
+
+def handed_back_since(transfer: Transfer) -> bool:
+    """Whether the case came back to the transfer's sender after it: the sender's reading
+    through it ended then (`sender_holding_access`), not when its grace period runs out."""
+    return Transfer.objects.filter(_came_back(), pk=transfer.pk).exists()
 
 
 def sender_grants(organisation: Organisation, today: dt.date | None = None) -> QuerySet:

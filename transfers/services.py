@@ -31,6 +31,7 @@ from .permissions import (
     can_receive_transfers,
     can_request_transfer,
 )
+from .selectors import handed_back_since
 
 
 def _event(transfer: Transfer, actor: User | None, kind: str, key: str, **values) -> None:
@@ -172,10 +173,14 @@ def transfer_cancel(*, actor: User, transfer: Transfer) -> Transfer:
 
 def _sender_access_end(transfer: Transfer, actor: User | None) -> bool:
     """Stamp the end of the sender's access once (a conditional UPDATE claims it) and note it
-    for the sender's partner systems (the API's tombstones)."""
+    for the sender's partner systems (the API's tombstones). Where the case came back to the
+    sender since, its reading through this transfer ended then, and the case is its own or
+    read through a later handover: nobody is told to drop it."""
     claimed = Transfer.objects.filter(pk=transfer.pk, sender_access_revoked_at__isnull=True).update(
         sender_access_revoked_at=timezone.now()
     )
+    if claimed and handed_back_since(transfer):
+        return False
     if claimed:
         CaseEvent.objects.create(
             case_id=transfer.case_id, kind=EventKind.ACCESS_REVOKED, actor=actor,

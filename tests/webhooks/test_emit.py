@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
+from cases.models import EventKind
 from cases.services import consent_withdraw
 from followup.models import ReminderKind
 from followup.sending import reminders_send_due
@@ -249,3 +250,33 @@ def test_the_end_of_a_referral_does_not_unshare_a_case_from_the_organisation_tha
         "bystander": [],
     }
     assert not case.events.filter(kind="access_revoked", organisation=other_ngo).exists()
+
+
+def test_a_case_handed_back_is_not_unshared_from_its_owner_when_the_first_grace_ends(
+    settings, time_machine, endpoints, ngo, case, owner, supervisor, other_ngo, receiving_lead,
+    receiver_worker,
+):  # fmt: skip
+    """Handed over and handed back within the grace period: the case is the first
+    organisation's own again, and the end of that first grace period tells nobody to drop
+    it, nor writes on the timeline that its access ended."""
+    settings.CASE_TRANSFER_SENDER_GRACE_DAYS = 30
+    time_machine.move_to(dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC), tick=False)
+    transfer = transfer_requested(case, owner, supervisor, other_ngo)
+    transfer_accept(actor=receiving_lead, transfer=transfer, assigned_worker=receiver_worker)
+    time_machine.move_to(dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.UTC), tick=False)
+    case.refresh_from_db()
+    give_consent(case, receiver_worker, organisation=ngo, health=True)
+    back = transfer_request(
+        actor=receiving_lead, case=case, to_organisation=ngo, reason="She came home."
+    )
+    transfer_accept(actor=supervisor, transfer=back, assigned_worker=owner)
+    WebhookDelivery.objects.all().delete()
+    ended = case.events.filter(kind=EventKind.ACCESS_REVOKED).count()
+
+    assert transfer_sender_access_expire_due(today=dt.date(2026, 12, 31)) == 0
+    assert told(endpoints) == {"sender": [], "receiver": [], "bystander": []}
+    assert case.events.filter(kind=EventKind.ACCESS_REVOKED).count() == ended
+    # The organisation it went back from is told when its own grace period ends.
+    transfer_sender_access_expire_due(today=dt.date(2027, 1, 4))
+    assert told(endpoints)["receiver"] == [(Event.CASE_UNSHARED, f"/api/v1/cases/{case.pk}/")]
+    assert told(endpoints)["sender"] == []
