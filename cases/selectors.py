@@ -267,9 +267,10 @@ def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
 
 
 def organisations_with_access(case: Case, categories: set[str]) -> QuerySet[Organisation]:
-    """Organisations the case is shared with now (referrals holding access, and a former
-    owner in its grace period); those it went to for a health service only to a reader who
-    sees health facts (cases.visibility)."""
+    """Other organisations the case is shared with now (referrals holding access, and a
+    former owner in its grace period), never the one that holds it (a referral to it may
+    outlast its transfer); those it went to for a health service only to a reader who sees
+    health facts (cases.visibility)."""
     from referrals.selectors import holding_access
     from transfers.selectors import sender_holding_access
 
@@ -281,7 +282,7 @@ def organisations_with_access(case: Case, categories: set[str]) -> QuerySet[Orga
     return Organisation.objects.filter(
         Q(pk__in=referrals.values("to_organisation_id"))
         | Q(pk__in=kept.values("from_organisation_id"))
-    )
+    ).exclude(pk=case.organisation_id)
 
 
 def exploitation_list_for_case(case: Case, categories: set[str]) -> list:
