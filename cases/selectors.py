@@ -47,8 +47,11 @@ from .permissions import (
 from .visibility import CASE_FACTS, HEALTH, IDENTITY
 
 
-def shared_with(organisation: Organisation, category: str | None = None) -> Q:
-    """Other organisations' cases this one reads now (reading `category`, if given): those
+def shared_with(
+    organisation: Organisation, category: str | None = None, today: dt.date | None = None
+) -> Q:
+    """Other organisations' cases this one reads now, or on `today` (reading `category`, if
+    given): those
     shared through referrals holding access, and those it transferred to another organisation
     while its grace period lasts. These rows are the grants: whether a case is listed and
     what is seen of it come from the same rows, with their dates checked at read time.
@@ -60,9 +63,20 @@ def shared_with(organisation: Organisation, category: str | None = None) -> Q:
     from referrals.selectors import referral_case_ids_shared_with
     from transfers.selectors import transferred_case_ids_readable_by
 
-    shared = Q(pk__any_of=referral_case_ids_shared_with(organisation, category))
-    kept = transferred_case_ids_readable_by(organisation, category)
+    shared = Q(pk__any_of=referral_case_ids_shared_with(organisation, category, today))
+    kept = transferred_case_ids_readable_by(organisation, category, today)
     return shared if kept is None else shared | Q(pk__any_of=kept)
+
+
+def organisation_reads_case(
+    organisation: Organisation, case_id: int, today: dt.date | None = None
+) -> bool:
+    """Whether the organisation reads the case (now, or on `today`): its own, or shared with
+    it (`shared_with`). Asked when one grant ends, before telling its partner systems to drop
+    the case: another grant may still hold it."""
+    return Case.objects.filter(
+        Q(organisation=organisation) | shared_with(organisation, today=today), pk=case_id
+    ).exists()
 
 
 class _Rule:

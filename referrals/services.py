@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases import timeline
 from cases.models import Case, CaseEvent, Consent, ConsentGiver, ConsentPurpose, EventKind, Phase
+from cases.selectors import organisation_reads_case
 from cases.services import case_access_grant, case_access_revoke
 from organisations.models import Organisation, User
 from webhooks import emit as webhooks
@@ -21,7 +22,7 @@ from .permissions import (
     can_override_consent,
     can_send_referral,
 )
-from .selectors import ACTIVE_STATUSES, holding_access
+from .selectors import ACTIVE_STATUSES
 from .signals import referral_cancelled, referral_consent_withdrawn, referral_sent
 
 # Which status may follow which, and who moves it there (the service checks the who).
@@ -263,26 +264,15 @@ def _answer(referral: Referral, actor: User, to_status: str) -> Referral:
     return referral
 
 
-def _still_needed_elsewhere(referral: Referral, today: dt.date) -> bool:
-    return (
-        Referral.objects.filter(
-            holding_access(today),
-            case_id=referral.case_id,
-            to_organisation_id=referral.to_organisation_id,
-        )
-        .exclude(pk=referral.pk)
-        .exists()
-    )
-
-
 def _end_access(referral: Referral, actor: User | None, today: dt.date) -> bool:
-    """End this referral's claim to access; revoke the grant unless another referral of the
-    case to the same organisation still needs it. The conditional UPDATE makes it once only."""
+    """End this referral's claim to access; revoke the grant unless the organisation still
+    reads the case another way (another referral, a transfer's grace period, its own case).
+    The conditional UPDATE makes it once only."""
     now = timezone.now()
     claimed = Referral.objects.filter(pk=referral.pk, access_revoked_at__isnull=True).update(
         access_revoked_at=now, updated_at=now
     )
-    if not claimed or _still_needed_elsewhere(referral, today):
+    if not claimed or organisation_reads_case(referral.to_organisation, referral.case_id, today):
         return False
     case_access_revoke(actor=actor, case=referral.case, organisation=referral.to_organisation)
     return True

@@ -48,12 +48,6 @@ def _came_back() -> Exists:
     )
 
 
-def handed_back_since(transfer: Transfer) -> bool:
-    """Whether the case came back to the transfer's sender after it: the sender's reading
-    through it ended then (`sender_holding_access`), not when its grace period runs out."""
-    return Transfer.objects.filter(_came_back(), pk=transfer.pk).exists()
-
-
 def sender_grants(organisation: Organisation, today: dt.date | None = None) -> QuerySet:
     """The accepted transfers that leave this organisation reading a case it handed over
     (`sender_holding_access`, one per case): its grace period lasts and the case is not its

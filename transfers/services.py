@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cases import timeline
 from cases.models import Case, CaseEvent, EventKind, Phase
 from cases.permissions import can_be_assigned_case
+from cases.selectors import organisation_reads_case
 from cases.snapshots import case_snapshot
 from cases.snapshots import encoder as snapshot_encoder
 from followup.models import FollowUpVisit, VisitStatus
@@ -31,7 +32,6 @@ from .permissions import (
     can_receive_transfers,
     can_request_transfer,
 )
-from .selectors import handed_back_since
 
 
 def _event(transfer: Transfer, actor: User | None, kind: str, key: str, **values) -> None:
@@ -171,15 +171,16 @@ def transfer_cancel(*, actor: User, transfer: Transfer) -> Transfer:
     return transfer
 
 
-def _sender_access_end(transfer: Transfer, actor: User | None) -> bool:
+def _sender_access_end(
+    transfer: Transfer, actor: User | None, today: dt.date | None = None
+) -> bool:
     """Stamp the end of the sender's access once (a conditional UPDATE claims it) and note it
-    for the sender's partner systems (the API's tombstones). Where the case came back to the
-    sender since, its reading through this transfer ended then, and the case is its own or
-    read through a later handover: nobody is told to drop it."""
+    for the sender's partner systems (the API's tombstones), unless the sender still reads
+    the case: its own again, handed over again later, or shared with it by a referral."""
     claimed = Transfer.objects.filter(pk=transfer.pk, sender_access_revoked_at__isnull=True).update(
         sender_access_revoked_at=timezone.now()
     )
-    if claimed and handed_back_since(transfer):
+    if claimed and organisation_reads_case(transfer.from_organisation, transfer.case_id, today):
         return False
     if claimed:
         CaseEvent.objects.create(
@@ -209,4 +210,4 @@ def transfer_sender_access_expire_due(*, today: dt.date | None = None) -> int:
         .select_related("from_organisation")
         .order_by("pk")
     )
-    return sum(_sender_access_end(transfer, None) for transfer in due)
+    return sum(_sender_access_end(transfer, None, today) for transfer in due)

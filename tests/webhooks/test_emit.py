@@ -280,3 +280,26 @@ def test_a_case_handed_back_is_not_unshared_from_its_owner_when_the_first_grace_
     transfer_sender_access_expire_due(today=dt.date(2027, 1, 4))
     assert told(endpoints)["receiver"] == [(Event.CASE_UNSHARED, f"/api/v1/cases/{case.pk}/")]
     assert told(endpoints)["sender"] == []
+
+
+def test_a_referral_ending_does_not_unshare_a_case_a_grace_period_still_gives(
+    settings, time_machine, endpoints, ngo, case, owner, supervisor, other_ngo, receiving_lead,
+    receiver_worker,
+):  # fmt: skip
+    """The new owner refers the case back to the organisation that handed it over, which
+    still reads it in its grace period; the survivor withdraws that consent: the referral's
+    access ends, the grace period's does not, and nobody is told to drop the case."""
+    settings.CASE_TRANSFER_SENDER_GRACE_DAYS = 30
+    time_machine.move_to(dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC), tick=False)
+    transfer = transfer_requested(case, owner, supervisor, other_ngo)
+    transfer_accept(actor=receiving_lead, transfer=transfer, assigned_worker=receiver_worker)
+    case.refresh_from_db()
+    consent = give_consent(case, receiver_worker, organisation=ngo)
+    referral_accept(actor=owner, referral=send(case, receiver_worker, ngo))
+    WebhookDelivery.objects.all().delete()
+
+    consent_withdraw(actor=receiver_worker, consent=consent)
+    assert (Event.CASE_UNSHARED, f"/api/v1/cases/{case.pk}/") not in told(endpoints)["sender"]
+    # When the grace period ends, it is.
+    transfer_sender_access_expire_due(today=dt.date(2026, 12, 31))
+    assert told(endpoints)["sender"][-1] == (Event.CASE_UNSHARED, f"/api/v1/cases/{case.pk}/")
