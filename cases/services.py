@@ -56,6 +56,21 @@ def _event(case: Case, kind: str, actor: User | None, **fields) -> CaseEvent:
     return CaseEvent.objects.create(case=case, kind=kind, actor=actor, **fields)
 
 
+def _consent_event(consent: Consent, kind: str, actor: User) -> CaseEvent:
+    """A timeline line about a consent, read as the consent is read (cases.selectors
+    `consents_for_case`): it names the organisation the consent shares with, so that a line
+    about one the case went to for a health service is health (`visibility.event_category`),
+    and one about a consent that covers health facts is worded as health."""
+    key = "consent.health" if consent.covers_health else "consent"
+    return _event(
+        consent.case,
+        kind,
+        actor,
+        organisation=consent.shared_with_organisation,
+        **timeline.message(key, purpose=timeline.choice(consent, "purpose")),
+    )
+
+
 def _next_case_number(organisation: Organisation, year: int) -> str:
     sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(
         organisation=organisation, year=year
@@ -610,8 +625,7 @@ def consent_record(
     )
     consent.full_clean()
     consent.save()
-    purpose = timeline.choice(consent, "purpose")
-    _event(case, EventKind.CONSENT_RECORDED, actor, **timeline.message("consent", purpose=purpose))
+    _consent_event(consent, EventKind.CONSENT_RECORDED, actor)
     return consent
 
 
@@ -633,13 +647,7 @@ def consent_withdraw(
         raise ValidationError({"withdrawn_on": _("Consent cannot be withdrawn in the future.")})
     consent.withdrawal_reason = reason.strip()
     consent.save(update_fields=["withdrawn_on", "withdrawal_reason", "updated_at"])
-    purpose = timeline.choice(consent, "purpose")
-    _event(
-        consent.case,
-        EventKind.CONSENT_WITHDRAWN,
-        actor,
-        **timeline.message("consent", purpose=purpose),
-    )
+    _consent_event(consent, EventKind.CONSENT_WITHDRAWN, actor)
     webhooks.consent_withdrawn(consent)
     # Withdrawn consent ends at once the access of every referral that relied on it.
     from referrals.services import referrals_revoke_for_withdrawn_consent

@@ -65,6 +65,8 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "case.assigned": lambda a: _("to %(worker)s") % a,
     "case.reassigned": lambda a: _("from %(previous)s to %(worker)s") % a,
     "consent": lambda a: a["purpose"],
+    # A consent that covers health facts: worded alike, read as health (cases.visibility).
+    "consent.health": lambda a: a["purpose"],
     "session": lambda a: a["kind"],
     # Referrals: organisations and the service, never the reasons.
     "referral.sent": lambda a: (

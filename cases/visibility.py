@@ -351,7 +351,9 @@ def referral_category(referral) -> str:
     return HEALTH if referral.service in HEALTH_SERVICES else BOOKKEEPING
 
 
-HEALTH_MESSAGES = frozenset({"session", "case.sensitive_facts_changed"})
+# A consent that covers health facts tells of the survivor's health as the consent itself
+# does (cases.selectors `consents_for_case`).
+HEALTH_MESSAGES = frozenset({"session", "case.sensitive_facts_changed", "consent.health"})
 # Legal detail is restricted like health facts, and that a survivor has a court case, a
 # hearing or a protection measure is itself legal detail: every such line is read as health.
 # So is that a survivor is being returned across a border, and how far it has gone
