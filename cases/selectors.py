@@ -317,7 +317,8 @@ def consents_for_case(case: Case, categories: set[str]) -> QuerySet[Consent]:
     """The case's consents a reader who sees these kinds of its data may see (the case itself
     already found visible): one that tells of the survivor's health only to those who see
     health facts. The consent list, the documents attached to consents and the pages of a
-    consent's documents all read them here."""
+    consent's documents all read them here. `consents_visible_to` is the same rule for every
+    case at once; tests/cases/test_consent_readings_agree.py holds the two to each other."""
     consents = visibility.written_by(case.consents.all(), categories)
     if HEALTH not in categories:
         consents = consents.exclude(_consent_tells_of_health())
