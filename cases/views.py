@@ -299,6 +299,10 @@ def case_assign(request, pk: int):
     return HttpResponseRedirect(back)
 
 
+WORKERS_PER_PAGE = 50
+REASSIGN_HERE_UP_TO = 30  # workers; at most a page of them (WORKERS_PER_PAGE)
+
+
 @login_required
 def team(request):
     """The supervisor's view: who carries how many cases, and who has not been seen."""
@@ -309,8 +313,15 @@ def team(request):
     needing_worker = list(followup_selectors.cases_needing_worker(request.user))
     listed = {case.pk: case for case in [*no_contact, *needing_worker]}
     record(request, action=Action.LIST, cases=list(listed.values()))
+    workers = Paginator(selectors.team_of(organisation), WORKERS_PER_PAGE)
+    workers = workers.get_page(request.GET.get("page"))
+    # A select of the whole team on every row of a hundred, beyond a few dozen names, is
+    # megabytes on a phone and no help to pick from: a large team reassigns on the case page.
+    reassign_here = workers.paginator.count <= REASSIGN_HERE_UP_TO
     context = {
-        "team": selectors.team_of(organisation),
+        "workers": workers,
+        "team": list(workers) if reassign_here else (),
+        "reassign_here": reassign_here,
         "no_contact": no_contact,
         "cases_needing_worker": needing_worker,
         "refused_addresses": followup_selectors.refused_email_addresses(organisation),

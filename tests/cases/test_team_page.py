@@ -88,3 +88,32 @@ def test_the_first_cases_waiting_are_the_oldest_of_both_kinds(owner, colleague, 
     Membership.objects.filter(user=colleague).update(role=Role.ORG_ADMIN)  # no longer carries
     assert [c.case_number for c in cases_needing_worker(supervisor, shown=3)] == cases[:3]
     assert [c.case_number for c in cases_needing_worker(supervisor)] == cases
+
+
+def test_a_large_team_is_listed_by_pages_and_reassigns_on_the_case_page(
+    client_for, owner, supervisor, ngo
+):
+    from cases.views import REASSIGN_HERE_UP_TO, WORKERS_PER_PAGE
+    from tests.organisations.factories import UserFactory
+
+    long_ago = timezone.localdate() - dt.timedelta(days=90)
+    case = CaseFactory(actor=owner, intake_date=long_ago)
+    waiting = CaseFactory(actor=owner, intake_date=long_ago)
+    Case.objects.filter(pk=waiting.pk).update(assigned_worker=None)
+    # owner and supervisor, and enough others for two pages of workers
+    for n in range(WORKERS_PER_PAGE):
+        UserFactory(username=f"worker{n:02d}", organisation=ngo, role=Role.SOCIAL_WORKER)
+    assert WORKERS_PER_PAGE + 2 > REASSIGN_HERE_UP_TO
+
+    first = client_for(supervisor).get(reverse("cases:team"))
+    second = client_for(supervisor).get(reverse("cases:team") + "?page=2")
+    html = first.content.decode()
+
+    shown = [*first.context["workers"], *second.context["workers"]]
+    assert len(first.context["workers"]) == WORKERS_PER_PAGE and len(shown) == WORKERS_PER_PAGE + 2
+    assert len({worker.pk for worker in shown}) == len(shown)
+    assert "<select" not in html.split("<h1>", 1)[1]  # no select of 52 names on each row
+    for listed in (case, waiting):
+        assert f'href="{reverse("cases:detail", args=[listed.pk])}#assignment"' in html
+    case_page = client_for(supervisor).get(reverse("cases:detail", args=[case.pk]))
+    assert 'id="assignment"' in case_page.content.decode()
