@@ -64,6 +64,10 @@ from referrals.models import Referral
 OPEN_REFERRAL = ("sent", "accepted", "in_progress")
 PLANNED_PHASES = ("reintegration_planning", "reintegrated")
 PREFIX = "BN"  # short names BN01 … BN60
+# A social worker in Cambodia carries a few dozen open cases: one for every 50 cases an
+# organisation holds (about 40 of them open), and a supervisor for every 8 workers.
+CASES_PER_WORKER = 50
+WORKERS_PER_SUPERVISOR = 8
 # Where survivors come from: the border provinces and the populous south-east weigh most.
 PROVINCE_WEIGHTS = {
     "01": 12, "02": 10, "03": 8, "14": 9, "20": 7, "17": 7, "12": 6, "08": 6, "21": 5, "05": 4,
@@ -239,11 +243,12 @@ class Command(BaseCommand):
         # All or nothing: a failed run leaves a database that can be seeded again.
         with transaction.atomic():
             organisations = self._organisations()
-            workers = self._users(organisations)
             self.counts["organisations"] = len(organisations)
-            self._prepare(organisations, workers)
+            self._prepare(organisations)
             sizes = big_ngo_sizes(cases, big_ngo_cases or DEFAULT_BIG_NGOS)
             owners = self._case_owners(cases, sizes)
+            self.workers = self._users(organisations, Counter(owners))
+            self.receivers = [o.pk for o in organisations if o.pk in self.workers]
             self.writer = row_writer(TABLES)
             sequences: Counter = Counter()
             with self.writer.indexes_set_aside():
@@ -316,16 +321,21 @@ class Command(BaseCommand):
             )
         return created
 
-    def _users(self, organisations) -> dict[int, list[int]]:
-        """Officers for the government, workers, a supervisor and an administrator elsewhere.
-        One unusable password, computed once."""
+    def _users(self, organisations, cases_held: Counter) -> dict[int, list[int]]:
+        """Officers for the government; elsewhere social workers in proportion to the cases
+        the organisation holds (`CASES_PER_WORKER`, at least three), a supervisor for every
+        `WORKERS_PER_SUPERVISOR` of them, and an administrator. Cases are shared among the
+        workers and supervisors. One unusable password, computed once."""
         password = make_password(None)
         plan = []
         for org in organisations:
             if org.kind in (OrganisationKind.MINISTRY, OrganisationKind.PROVINCIAL_DEPARTMENT):
                 roles = [Role.MINISTRY_OFFICER] * 2
             else:
-                roles = [Role.SOCIAL_WORKER] * 3 + [Role.SUPERVISOR, Role.ORG_ADMIN]
+                workers = max(3, round(cases_held[org.pk] / CASES_PER_WORKER))
+                supervisors = -(-workers // WORKERS_PER_SUPERVISOR)
+                roles = [Role.SOCIAL_WORKER] * workers + [Role.SUPERVISOR] * supervisors
+                roles.append(Role.ORG_ADMIN)
             for index, role in enumerate(roles):
                 plan.append((org, role, f"bench.{org.short_name.lower()}.{role}.{index}"))
         users = User.objects.bulk_create(
@@ -353,11 +363,9 @@ class Command(BaseCommand):
                 workers[org.pk].append(user.pk)
         return workers
 
-    def _prepare(self, organisations, workers) -> None:
+    def _prepare(self, organisations) -> None:
         rng = self.rng
         self.organisations = organisations
-        self.workers = workers
-        self.receivers = [o.pk for o in organisations if o.pk in workers]
         self.domains = list(Domain.values)
         self.action_statuses = [
             s.value for s in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
