@@ -77,8 +77,12 @@ class CaseFilter(UpdatedSinceFilterSet):
     @cached_property
     def handover_moments(self):
         """The cases the caller reads as they stood at a handover, with its moment
-        (cases.selectors.handover_moments): read once for the filter and the order."""
-        return handover_moments(self.request.user)
+        (cases.selectors.handover_moments): read once a request, for the filter and the
+        order of the list and of each of its parts (api.pagination.FirstOfEachPart)."""
+        request = self.request
+        if not hasattr(request, "handover_moments"):
+            request.handover_moments = handover_moments(request.user)
+        return request.handover_moments
 
     def filter_queryset(self, queryset):
         # updated_since first: it replaces the list of visible cases with the visible cases

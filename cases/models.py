@@ -237,6 +237,9 @@ class Case(models.Model):
                 fields=["organisation", "assigned_worker", "risk_level", "intake_date", "id"],
                 name="caseload_order",
             ),
+            # The API's list, oldest change first: the own organisation's part of a page read
+            # in this order (api.pagination.FirstOfEachPart).
+            models.Index(fields=["organisation", "updated_at", "id"], name="own_cases_by_change"),
             models.Index(fields=["origin_province", "phase"]),
             # The Team page: each worker's open cases, counted from the index alone. "My work":
             # a worker's open cases with their numbers, read from the index alone.

@@ -10,6 +10,7 @@ from cases.models import Case
 from cases.permissions import can_edit_case
 from cases.selectors import (
     case_get_for_user,
+    case_list_visible_in_parts,
     case_list_visible_to,
     consents_visible_to,
     counselling_sessions_visible_to,
@@ -78,6 +79,16 @@ class CaseViewSet(PartnerViewSet):
             .select_related("organisation", "sensitive_facts")
             .prefetch_related("exploitations")
         )
+
+    def list_parts(self) -> list:
+        """The list's disjoint parts (cases.selectors.case_list_visible_in_parts), each with
+        the request's filters, for the paginator to read a page part by part. Nothing for
+        `updated_since`, which reads the cases changed since in parts already."""
+        if "updated_since" in self.request.query_params:
+            return []
+        return [
+            self.filter_queryset(part) for part in case_list_visible_in_parts(self.request.user)
+        ]
 
     def retrieve(self, request, pk=None):
         return self.respond(case_get_for_user(user=request.user, pk=pk), etag=True)
