@@ -1,4 +1,5 @@
-"""The Team page's reassign forms: one list of the team per page, not one per case."""
+"""The reassign forms (the Team page's rows, the case page): the team as options, built in
+Python once per page, not once per case."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
