@@ -156,7 +156,7 @@ def case_detail(request, pk: int):
             if allowed_phase_moves(request.user, case)
             else None
         ),
-        "team": selectors.workers_of(case.organisation) if can_assign else (),
+        "team": selectors.worker_choices(case.organisation) if can_assign else (),
     }
     return render(request, "cases/case_detail.html", context)
 
