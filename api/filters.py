@@ -27,6 +27,15 @@ class UpdatedSinceFilterSet(filters.FilterSet):
     )
 
 
+def handover_moments_of(request) -> dict:
+    """The cases the caller reads as they stood at a handover, with its moment
+    (cases.selectors.handover_moments): read once a request, for the filter and the order of
+    the list, of each of its parts and of a page's rows (api.pagination.FirstOfEachPart)."""
+    if not hasattr(request, "handover_moments"):
+        request.handover_moments = handover_moments(request.user)
+    return request.handover_moments
+
+
 class CaseFilter(UpdatedSinceFilterSet):
     updated_since = SinceFilter(
         method="filter_updated_since",
@@ -76,13 +85,7 @@ class CaseFilter(UpdatedSinceFilterSet):
 
     @cached_property
     def handover_moments(self):
-        """The cases the caller reads as they stood at a handover, with its moment
-        (cases.selectors.handover_moments): read once a request, for the filter and the
-        order of the list and of each of its parts (api.pagination.FirstOfEachPart)."""
-        request = self.request
-        if not hasattr(request, "handover_moments"):
-            request.handover_moments = handover_moments(request.user)
-        return request.handover_moments
+        return handover_moments_of(self.request)
 
     def filter_queryset(self, queryset):
         # updated_since first: it replaces the list of visible cases with the visible cases

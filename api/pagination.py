@@ -17,26 +17,28 @@ class UpdatedCursorPagination(CursorPagination):
 
 class FirstOfEachPart:
     """A queryset as the cursor paginator reads it (ordered, narrowed to the cursor's
-    position, sliced), with disjoint `parts` whose union it is: a page is read as the
-    queryset's rows among the first rows of each part, each part in its own index order.
-    One OR of the parts' conditions walks the whole order's index, testing every row against
-    the sharing subqueries, to find the few the caller sees (on 200,000 cases, 5,000 rows
-    read for a page of 51). Without parts (a database other than PostgreSQL, whose compound
-    statements take no LIMIT) the queryset is read as it is. Rows are always read from
-    `queryset`, so the visibility it carries holds whatever the parts are."""
+    position, sliced), with disjoint `parts` whose union it is: a page is the first rows of
+    each part, each part read in its own index order, merged. One OR of the parts'
+    conditions walks the whole order's index, testing every row against the sharing
+    subqueries, to find the few the caller sees (on 200,000 cases, 5,000 rows read for a page
+    of 51). The page's rows are read by `rows`, a function of the subquery of their ids: the
+    parts are the caller's visibility and filters already, so the rows need neither again.
+    Without parts (a database other than PostgreSQL, whose compound statements take no
+    LIMIT) the queryset is read as it is."""
 
-    def __init__(self, queryset: QuerySet, parts: list[QuerySet]):
-        self.queryset, self.parts = queryset, parts
+    def __init__(self, queryset: QuerySet, parts: list[QuerySet], rows=None, ordering=()):
+        self.queryset, self.parts, self.rows, self.ordering = queryset, parts, rows, ordering
 
     def order_by(self, *fields) -> "FirstOfEachPart":
-        return FirstOfEachPart(
-            self.queryset.order_by(*fields), [part.order_by(*fields) for part in self.parts]
-        )
+        parts = [part.order_by(*fields) for part in self.parts]
+        return FirstOfEachPart(self.queryset.order_by(*fields), parts, self.rows, fields)
 
     def filter(self, *args, **kwargs) -> "FirstOfEachPart":
         return FirstOfEachPart(
             self.queryset.filter(*args, **kwargs),
             [part.filter(*args, **kwargs) for part in self.parts],
+            self.rows,
+            self.ordering,
         )
 
     def __getitem__(self, rows: slice) -> QuerySet:
@@ -44,21 +46,23 @@ class FirstOfEachPart:
             return self.queryset[rows]
         firsts = [part.values("pk")[: rows.stop] for part in self.parts]
         ids = firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0]
-        return self.queryset.filter(pk__any_of=ids)[rows]
+        return self.rows(ids).order_by(*self.ordering)[rows]
 
 
 class ChangedCursorPagination(UpdatedCursorPagination):
     """Cases, oldest change first as the caller reads them (`last_changed`, annotated from
     cases.selectors.case_last_changed): a case its organisation handed over stays where the
     handover put it, and the cursor in the page links carries that moment, not the live one.
-    A view with `list_parts` has its pages read part by part (`FirstOfEachPart`)."""
+    A view with `list_parts` and `list_rows` has its pages read part by part
+    (`FirstOfEachPart`)."""
 
     ordering = ("last_changed", "id")
 
     def paginate_queryset(self, queryset, request, view=None):
         by_parts = hasattr(view, "list_parts") and connection.vendor == "postgresql"
         parts = view.list_parts() if by_parts else []
-        return super().paginate_queryset(FirstOfEachPart(queryset, parts), request, view)
+        rows = view.list_rows if parts else None
+        return super().paginate_queryset(FirstOfEachPart(queryset, parts, rows), request, view)
 
 
 class CodeCursorPagination(UpdatedCursorPagination):

@@ -10,6 +10,7 @@ from cases.models import Case
 from cases.permissions import can_edit_case
 from cases.selectors import (
     case_get_for_user,
+    case_last_changed,
     case_list_visible_in_parts,
     case_list_visible_to,
     consents_visible_to,
@@ -26,7 +27,7 @@ from cases.services import (
 )
 
 from ..concurrency import check_if_match
-from ..filters import CaseFilter, ConsentFilter, CounsellingSessionFilter
+from ..filters import CaseFilter, ConsentFilter, CounsellingSessionFilter, handover_moments_of
 from ..idempotency import idempotent
 from ..pagination import ChangedCursorPagination
 from ..serializers.cases import (
@@ -74,10 +75,12 @@ class CaseViewSet(PartnerViewSet):
         return instance
 
     def get_queryset(self):
-        return (
-            case_list_visible_to(self.request.user)
-            .select_related("organisation", "sensitive_facts")
-            .prefetch_related("exploitations")
+        return self.with_related(case_list_visible_to(self.request.user))
+
+    @staticmethod
+    def with_related(cases):
+        return cases.select_related("organisation", "sensitive_facts").prefetch_related(
+            "exploitations"
         )
 
     def list_parts(self) -> list:
@@ -89,6 +92,15 @@ class CaseViewSet(PartnerViewSet):
         return [
             self.filter_queryset(part) for part in case_list_visible_in_parts(self.request.user)
         ]
+
+    def list_rows(self, ids):
+        """The cases of a page read part by part, by their ids alone: the parts they come
+        from are the caller's visibility and filters (`list_parts`), as for `updated_since`
+        (api.selectors.case_ids_changed_since); with when each last changed as the caller
+        reads it, which the page is ordered by."""
+        moments = handover_moments_of(self.request)
+        cases = Case.objects.filter(pk__any_of=ids)
+        return self.with_related(cases).annotate(last_changed=case_last_changed(moments))
 
     def retrieve(self, request, pk=None):
         return self.respond(case_get_for_user(user=request.user, pk=pk), etag=True)

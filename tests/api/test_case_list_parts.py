@@ -80,3 +80,5 @@ def test_on_postgresql_a_page_is_read_from_the_first_rows_of_each_part(
         session_api(receiver).get("/api/v1/cases/", {"page_size": 3})
     (page,) = [q["sql"] for q in captured if "cases_case" in q["sql"] and "LIMIT 4" in q["sql"]]
     assert page.count("UNION ALL") == 1
+    # the cases shared with the receiver are found once, in their part, not again for the rows
+    assert page.count('FROM "referrals_referral"') == 1
