@@ -7,11 +7,13 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Case
 from organisations.models import Role
 from tests.cases.factories import CaseFactory
+from tests.conftest import need_service
 from tests.organisations.factories import UserFactory
 from tests.referrals.helpers import share, unshare
 
@@ -70,12 +72,10 @@ def test_a_filter_narrows_both_parts(session_api, receiver, mixed, owner):
     assert [row["id"] for row in rows] == [case.pk for case in mixed[::2]]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="how PostgreSQL reads the page")
 def test_on_postgresql_a_page_is_read_from_the_first_rows_of_each_part(
     session_api, receiver, mixed
 ):
-    from django.test.utils import CaptureQueriesContext
-
+    need_service(connection.vendor == "postgresql", "pages are read by parts on PostgreSQL")
     with CaptureQueriesContext(connection) as captured:
         session_api(receiver).get("/api/v1/cases/", {"page_size": 3})
     (page,) = [q["sql"] for q in captured if "cases_case" in q["sql"] and "LIMIT 4" in q["sql"]]
