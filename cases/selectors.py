@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from organisations.models import Organisation, User
+from organisations.models import Organisation, User, display_name
 from organisations.permissions import supervises
 
 from . import (
@@ -771,10 +771,16 @@ def workers_of(organisation: Organisation) -> QuerySet[User]:
     return assignable_workers(organisation).order_by("first_name", "username")
 
 
-def worker_choices(organisation: Organisation) -> QuerySet[User]:
-    """`workers_of` as the options of a select: only what names them (hundreds of people in
-    a large organisation, on every case page its supervisors open)."""
-    return workers_of(organisation).only("first_name", "last_name", "username")
+def worker_choices(organisation: Organisation) -> list[tuple[int, str]]:
+    """`workers_of` as the options of a select, (id, name): hundreds of people in a large
+    organisation, on every case page its supervisors open, read as values, not as users."""
+    people = workers_of(organisation).values_list("pk", "first_name", "last_name", "username")
+    return [(pk, display_name(*names)) for pk, *names in people]
+
+
+def as_choices(workers) -> list[tuple[int, str]]:
+    """People already read, as `worker_choices` gives them."""
+    return [(worker.pk, worker.display_name) for worker in workers]
 
 
 def team_of(organisation: Organisation) -> QuerySet[User]:

@@ -320,7 +320,7 @@ def team(request):
     reassign_here = workers.paginator.count <= REASSIGN_HERE_UP_TO
     context = {
         "workers": workers,
-        "team": list(workers) if reassign_here else (),
+        "team": selectors.as_choices(workers) if reassign_here else (),
         "reassign_here": reassign_here,
         "no_contact": no_contact,
         "cases_needing_worker": needing_worker,

@@ -138,6 +138,11 @@ class Organisation(models.Model):
         return self.name
 
 
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """A person as the pages name them: their full name, their username without one."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A person who signs in. Their organisation and role are on `Membership`."""
 
@@ -159,6 +164,10 @@ class User(AbstractUser):
                 if kwargs.get("update_fields") is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "session_epoch"}
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.first_name, self.last_name, self.username)
 
     def _get_session_auth_hash(self, secret=None):
         # Epoch 0 hashes exactly as Django does, so sessions outlive the field's arrival.

@@ -65,4 +65,4 @@ def person(user) -> str:
     """A person's full name, their username without one, "—" for nobody."""
     if user is None:
         return "—"
-    return user.get_full_name() or user.username
+    return user.display_name

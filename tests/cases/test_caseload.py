@@ -83,7 +83,7 @@ def test_team_page_lists_cases_without_contact_for_30_days(client_for, owner, su
     log_session(actor=owner, case=seen, session_date=TODAY() - dt.timedelta(days=3))
     response = client_for(supervisor).get(reverse("cases:team"))
     assert [c.case_number for c in response.context["no_contact"]] == [quiet.case_number]
-    workers = {w.username: w.open_cases for w in response.context["team"]}
+    workers = {w.username: w.open_cases for w in response.context["workers"]}
     assert workers["owner"] == 2
 
 
@@ -131,7 +131,7 @@ def test_another_organisations_supervisor_sees_only_their_own_team(client_for, c
     response = client_for(outsider).get(reverse("cases:team"))
     assert response.status_code == 200
     assert list(response.context["no_contact"]) == []
-    assert [w.username for w in response.context["team"]] == ["outsider"]
+    assert [w.username for w in response.context["workers"]] == ["outsider"]
 
 
 def test_supervisor_reassigns_a_case(client_for, case, supervisor, colleague):

@@ -117,3 +117,26 @@ def test_a_large_team_is_listed_by_pages_and_reassigns_on_the_case_page(
         assert f'href="{reverse("cases:detail", args=[listed.pk])}#assignment"' in html
     case_page = client_for(supervisor).get(reverse("cases:detail", args=[case.pk]))
     assert 'id="assignment"' in case_page.content.decode()
+
+
+def test_the_case_pages_select_names_the_team_escaped_with_the_cases_worker_chosen(
+    client_for, owner, colleague, supervisor, outsider, ngo
+):
+    from tests.organisations.factories import UserFactory
+
+    case = CaseFactory(actor=owner)
+    left = UserFactory(username="left", organisation=ngo, role=Role.SOCIAL_WORKER)
+    left.is_active = False
+    left.save()
+    owner.first_name = owner.last_name = ""
+    owner.save()
+    colleague.first_name, colleague.last_name = "<b>Sok", "Dara</b>"
+    colleague.save()
+
+    html = client_for(supervisor).get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    select = html.split('id="assign-worker">', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{owner.pk}" selected>{owner.username}</option>' in select
+    assert f'<option value="{colleague.pk}">&lt;b&gt;Sok Dara&lt;/b&gt;</option>' in select
+    assert select.count("<option") == 3  # owner, colleague, supervisor: not who left, nor others
+    assert f'value="{outsider.pk}"' not in select

@@ -89,7 +89,7 @@ def test_open_cases_and_planned_visits_are_handed_over_with_the_deactivation(
     assert any("handed over" in t and colleague.get_full_name() in t for t in texts), texts
     # The team page counts the colleague's new caseload.
     team = client_for(org_admin).get(reverse("cases:team"))
-    assert {w.pk: w.open_cases for w in team.context["team"]}[colleague.pk] == 2
+    assert {w.pk: w.open_cases for w in team.context["workers"]}[colleague.pk] == 2
 
 
 def test_the_successor_must_be_an_active_worker_of_the_same_organisation(
