@@ -32,6 +32,12 @@ class HomecomingCountries(Countries):
     first = ["KH", "TH", "VN", "ID", "MY", "CN", "LA", "MM", "PH", "KR"]
     first_break = "──────────"
 
+    def __deepcopy__(self, memo):
+        # A serializer copies its fields, and their arguments, for each use: a copy of the
+        # list would translate and sort some 250 names again on every API write. The list is
+        # the same for everyone in a language (django-countries keeps one per language).
+        return self
+
     def translate_pair(self, code: str, name=None) -> CountryTuple:
         pair = super().translate_pair(code, name)
         if (get_language() or "").startswith("km"):

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import visibility
-from cases.countries import CAMBODIA, HomecomingCountries
+from cases.countries import CAMBODIA, countries
 from cases.models import (
     Case,
     CaseExploitation,
@@ -219,7 +219,7 @@ class ConsentInputSerializer(serializers.Serializer):
 class ExploitationInputSerializer(serializers.Serializer):
     form = serializers.ChoiceField(choices=ExploitationForm.choices)
     country = CountryField(
-        countries=HomecomingCountries(),
+        countries=countries,
         required=False,
         allow_blank=True,
         help_text="ISO 3166-1 alpha-2 code of the country where it happened, if known.",
@@ -272,7 +272,7 @@ class ExploitationsInputMixin(serializers.Serializer):
 
 class IdentityInputMixin(serializers.Serializer):
     nationality = CountryField(
-        countries=HomecomingCountries(),
+        countries=countries,
         required=False,
         help_text="ISO 3166-1 alpha-2 code; KH (Cambodian) when not sent at registration.",
     )
