@@ -2,27 +2,20 @@
 once per page (a page's rows cost 5 to 10 times less than with `get_<field>_display` and
 `{% url %}` on every row)."""
 
-from functools import cache
-
 from django import template
 from django.db.models import Model
 from django.urls import reverse
 
+from cases.labels import labels_of
+
 register = template.Library()
-
-
-@cache
-def _labels(model: type[Model], field_name: str) -> dict:
-    # The labels stay lazy: each is translated into the active language when shown.
-    return dict(model._meta.get_field(field_name).flatchoices)
 
 
 @register.filter
 def label(obj: Model, field_name: str):
-    """What `obj.get_<field>_display()` shows, without rebuilding and translating the
-    field's whole list of choices on every call."""
+    """What `obj.get_<field>_display()` shows (cases.labels), lazy until rendered."""
     value = getattr(obj, field_name)
-    return _labels(type(obj), field_name).get(value, value)
+    return labels_of(type(obj)._meta.get_field(field_name)).get(value, value)
 
 
 # Stands for the id while a URL is reversed once; no real id is this large.
