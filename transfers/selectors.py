@@ -148,8 +148,14 @@ def categories_read_by(
     )
     live: dict[int, set[str]] = {}
     frozen: dict[int, tuple] = {}
+    # Thousands of rows for a large organisation, in a few combinations of flags.
+    named: dict[tuple, frozenset[str]] = {}
     for case_id, *flags, as_of, snapshot in kept.union(shared, all=True):
-        read = {name for name, read in zip(CATEGORY_FLAGS, flags, strict=True) if read}
+        read = named.get(key := tuple(flags))
+        if read is None:
+            read = named[key] = frozenset(
+                name for name, read in zip(CATEGORY_FLAGS, flags, strict=True) if read
+            )
         if as_of is None:
             live.setdefault(case_id, set()).update(read)
         else:
