@@ -7,6 +7,7 @@ own (`pytest_configure` below); the services a test stops or kills are its own, 
 (tests/followup/services.py), and so are its files (tmp_path)."""
 
 import contextlib
+import gc
 import os
 import shutil
 import urllib.parse
@@ -56,6 +57,15 @@ def pytest_configure(config):
     os.environ["REDIS_URL"] = url
     django_settings.REDIS_URL = django_settings.CELERY_BROKER_URL = url
     celery_app.conf.broker_url = url
+
+
+def pytest_collection_finish(session):
+    """What collection built (the modules, the OpenAPI schema the fuzzer reads, Django's
+    apps) lives as long as the run: frozen out of the garbage collector's generations, it is
+    not walked again on each collection while tests run (about a seventh of the fuzzer's
+    time)."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_addoption(parser):
