@@ -55,23 +55,32 @@ def case_ids_changed_since(
     `case_list_visible_to`, which would compute the shared cases a second time. Read in
     disjoint parts merged by UNION (each visible part narrowed to what changed), not as one
     OR: the OR walks the whole `updated_at` index, checking every case changed since against
-    the sharing subqueries. In each part the three reasons are index lookups combined by
-    PostgreSQL (`pk__any_of`). `moments`: `handover_moments` of the user, if read already."""
+    the sharing subqueries. The organisation's own cases are read once for each of the three
+    reasons, so that each read is one index range or lookup (those changed since from
+    `own_cases_by_change`, the others by id): OR-ed, they had PostgreSQL read all 20,000 own
+    cases of an organisation to keep the few hundred changed. The shared cases are read once,
+    their reasons OR-ed, as an OR of lookups by id that PostgreSQL combines; reading them
+    three times would work out what is shared with the organisation three times. A case
+    changed for two reasons comes twice, which the caller's `pk__in` does not mind.
+    `moments`: `handover_moments` of the user, if read already."""
     membership = active_membership(user)
     if membership is None:
         return Case.objects.none().values("pk")
     organisation = membership.organisation
-    changed = (
-        case_changed_since(handover_moments(user) if moments is None else moments, since)
-        | Q(pk__any_of=case_ids_granted_since(organisation, since).order_by())
-        | Q(pk__any_of=case_ids_referred_changed_since(organisation, since).order_by())
+    reasons = (
+        case_changed_since(handover_moments(user) if moments is None else moments, since),
+        Q(pk__any_of=case_ids_granted_since(organisation, since).order_by()),
+        Q(pk__any_of=case_ids_referred_changed_since(organisation, since).order_by()),
     )
-    parts = [
-        part.filter(changed).values("pk").order_by() for part in case_list_visible_in_parts(user)
-    ]
+    parts = case_list_visible_in_parts(user)
     if not parts:
         return Case.objects.none().values("pk")
-    return parts[0].union(*parts[1:], all=True)
+    *own, shared = parts  # the own organisation's part first, where there is one
+    any_reason = reasons[0] | reasons[1] | reasons[2]
+    reads = [part.filter(reason) for part in own for reason in reasons]
+    reads.append(shared.filter(any_reason))
+    reads = [read.values("pk").order_by() for read in reads]
+    return reads[0].union(*reads[1:], all=True)
 
 
 def cases_changed_since(
