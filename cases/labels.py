@@ -1,4 +1,4 @@
-"""A field's choice label, as `get_<field>_display()` and the `label` filter show it.
+"""A field's choice label, as `get_<field>_display()` shows it and the timeline keeps it.
 
 Django's `get_<field>_display()` rebuilds the field's whole table of choices on every call,
 translating each label to hash it: a referral's service among 19 costs some 500 calls, and
@@ -24,16 +24,13 @@ def _display(self: Model, field: Field) -> str:
     return force_str(labels_of(field).get(make_hashable(value), value), strings_only=True)
 
 
-def install(models) -> int:
+def install(models) -> None:
     """Give each model's `get_<field>_display` the kept table where Django made the method
     (not where a model writes its own) and the choices are a fixed list: choices that are
     computed (the countries, named and sorted in the reader's language) keep Django's."""
-    installed = 0
     for model in models:
         for field in model._meta.concrete_fields:
             name = f"get_{field.name}_display"
             made_by_django = isinstance(model.__dict__.get(name), partialmethod)
             if made_by_django and isinstance(field.choices, list | tuple):
                 setattr(model, name, partialmethod(_display, field=field))
-                installed += 1
-    return installed

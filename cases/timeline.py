@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .labels import labels_of
 from .templatetags.local_dates import local_date
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def label(value) -> dict:
 
 def choice(instance, field: str) -> dict:
     """The label of the choice a model's field holds, kept to be translated when shown."""
-    labels = dict(instance._meta.get_field(field).flatchoices)
+    labels = labels_of(instance._meta.get_field(field))
     return label(labels[getattr(instance, field)])
 
 

@@ -1,21 +1,11 @@
 """For lists that show the same thing on each of a hundred rows: what costs per row, done
-once per page (a page's rows cost 5 to 10 times less than with `get_<field>_display` and
-`{% url %}` on every row)."""
+once per page, such as reversing each row's URL. (A choice's label needs nothing here:
+`get_<field>_display` reads a table kept per field, cases.labels.)"""
 
 from django import template
-from django.db.models import Model
 from django.urls import reverse
 
-from cases.labels import labels_of
-
 register = template.Library()
-
-
-@register.filter
-def label(obj: Model, field_name: str):
-    """What `obj.get_<field>_display()` shows (cases.labels), lazy until rendered."""
-    value = getattr(obj, field_name)
-    return labels_of(type(obj)._meta.get_field(field_name)).get(value, value)
 
 
 # Stands for the id while a URL is reversed once; no real id is this large.
