@@ -237,6 +237,13 @@ class Case(models.Model):
                 fields=["organisation", "assigned_worker", "risk_level", "intake_date", "id"],
                 name="caseload_order",
             ),
+            # The caseload's other pages of own cases: each risk level's newest intakes first,
+            # read in index order up to the page asked for (cases.selectors.CaseloadIds).
+            models.Index(
+                fields=["organisation", "risk_level", "intake_date", "id"],
+                include=["assigned_worker"],
+                name="caseload_by_risk",
+            ),
             # The API's list, oldest change first: the own organisation's part of a page read
             # in this order (api.pagination.FirstOfEachPart).
             models.Index(fields=["organisation", "updated_at", "id"], name="own_cases_by_change"),
@@ -277,6 +284,10 @@ class Case(models.Model):
             models.Index(fields=["phase", "closure_reason", "closed_on"], name="dashboard_closed"),
         ]
         constraints = [
+            # The caseload reads each risk level as a part of its own: none may be missed.
+            models.CheckConstraint(
+                condition=models.Q(risk_level__in=RiskLevel.values), name="risk_level_known"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(phase="closed") | ~models.Q(closure_reason=""),
                 name="closed_case_has_reason",

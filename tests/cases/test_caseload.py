@@ -388,3 +388,55 @@ def test_nationality_matches_only_cases_that_show_the_identity(client_for, owner
     assert listed(client) == [siti.case_number]
     assert listed(client, nationality="foreign") == []
     assert listed(client, form="forced_labour") == [siti.case_number]
+
+
+def test_every_page_in_turn_lists_the_caseload_in_the_exports_order(
+    client_for, ngo, owner, colleague, supervisor, outsider
+):
+    """The page reads the first rows of each part (the person's own cases, the others of
+    each risk level, the shared cases) and merges them; read in turn, the pages are the
+    caseload in the one order the export reads in one query, each case once, whatever the
+    mix of risks, workers, shared cases and equal intake dates."""
+    from cases.models import Case
+    from cases.selectors import caseload_order
+
+    today = TODAY()
+    workers = [owner, colleague, supervisor]  # the supervisor registers without assigning
+    for n in range(64):
+        CaseFactory(
+            actor=workers[n % 3],
+            risk_level=("high", "medium", "low")[n % 7 % 3],
+            intake_date=today - dt.timedelta(days=n % 5),  # many on the same day
+        )
+    low_shown = set()  # the shared cases whose risk the caseload may show and filter
+    for n in range(9):
+        case = CaseFactory(actor=outsider, risk_level=("high", "low")[n % 2])
+        share(case, ngo, case_facts=n % 3 > 0)
+        if case.risk_level == "low" and n % 3 > 0:
+            low_shown.add(case.case_number)
+
+    expected = list(caseload_order(owner).values_list("case_number", flat=True))
+    client = client_for(owner)
+    pages = [listed(client, page=number) for number in (1, 2, 3)]
+    assert [len(page) for page in pages] == [25, 25, 23]
+    assert [number for page in pages for number in page] == expected
+    assert client.get(reverse("cases:list")).context["page"].paginator.count == 73
+    # A filter on a sort key narrows each piece alike, and keeps the order.
+    low_shown |= set(
+        Case.objects.filter(organisation=ngo, risk_level="low").values_list(
+            "case_number", flat=True
+        )
+    )
+    assert listed(client, risk="low") == [n for n in expected if n in low_shown]
+
+
+def test_the_database_refuses_a_risk_level_the_caseload_does_not_know(owner):
+    """The caseload reads each known risk level as a part of its own; a case outside them
+    would be counted but never listed."""
+    from django.db import IntegrityError, transaction
+
+    from cases.models import Case
+
+    case = CaseFactory(actor=owner)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(risk_level="extreme")
