@@ -13,6 +13,7 @@ from cases.models import (
     SessionSetting,
 )
 from organisations.models import OrganisationKind, Role
+from referrals.models import Service, Status
 
 SEED = 2026
 YEARS_OF_HISTORY = 3
@@ -450,3 +451,141 @@ NEXT_SESSION_AFTER_DAYS = [7, 14, 30]
 
 SHARING_SHARE = 0.45
 HANDOVER_SHARE = 0.1
+
+# ---------------------------------------------------------------------------------------------
+# Referrals between the organisations
+
+# Who provides each service among the demo organisations.
+SERVICE_PROVIDERS = {
+    Service.SHELTER: "shelter",
+    Service.PSYCHOSOCIAL: "shelter",
+    Service.LEGAL_AID: "legal-aid",
+    Service.HIV_CARE: "hiv-care",
+    Service.VOCATIONAL_TRAINING: "vocational",
+    Service.INCOME_GENERATION: "vocational",
+    Service.FAMILY_TRACING: "mosalvy",
+    Service.COMMUNITY_SUPPORT: "mwva",
+    Service.REPATRIATION: "iom",
+}
+# What a survivor is referred for, by the phase the case is in.
+SERVICES_BY_PHASE = {
+    Phase.INTAKE: {Service.SHELTER: 3, Service.PSYCHOSOCIAL: 2, Service.LEGAL_AID: 1},
+    Phase.RECOVERY: {
+        Service.PSYCHOSOCIAL: 3,
+        Service.SHELTER: 2,
+        Service.LEGAL_AID: 2,
+        Service.VOCATIONAL_TRAINING: 1,
+    },
+    Phase.REINTEGRATION_PLANNING: {
+        Service.FAMILY_TRACING: 3,
+        Service.VOCATIONAL_TRAINING: 3,
+        Service.LEGAL_AID: 1,
+        Service.PSYCHOSOCIAL: 1,
+    },
+    Phase.REINTEGRATED: {
+        Service.INCOME_GENERATION: 3,
+        Service.COMMUNITY_SUPPORT: 2,
+        Service.VOCATIONAL_TRAINING: 2,
+        Service.LEGAL_AID: 1,
+    },
+}
+# A survivor living with HIV is referred for care above all; one with a legal case to a lawyer.
+HIV_POSITIVE_CARE_WEIGHT = 8
+HIV_TESTING_WEIGHT = 1
+LEGAL_CASE_EXTRA_WEIGHT = 3
+# Services given once the survivor is home.
+AFTER_RETURN_SERVICES = {Service.INCOME_GENERATION, Service.COMMUNITY_SUPPORT}
+# Services for survivors who have a home in Cambodia to go back to, and for those who do not.
+HOME_SERVICES = {Service.FAMILY_TRACING, Service.COMMUNITY_SUPPORT}
+REPATRIATION_PHASES = {Phase.INTAKE, Phase.RECOVERY, Phase.REINTEGRATION_PLANNING}
+
+# Share of the cases past intake referred before the last weeks, and of those, twice.
+REFERRED_SHARE = 0.3
+SECOND_REFERRAL_SHARE = 0.2
+# Referrals sent in the last two weeks wait for an answer: a few in every inbox.
+WAITING_DAYS = 14
+WAITING_PER_INBOX = (2, 3)
+# Days after intake before a survivor is referred on: the assessment comes first.
+REFERRED_AFTER_INTAKE_DAYS = 2
+ANSWER_AFTER_DAYS = (0, 9)
+STARTED_AFTER_DAYS = (0, 7)
+SERVICE_DAYS = (20, 150)
+# A closed case was referred before it was closed: before its counselling ended.
+CLOSED_CASE_REFERRED_BEFORE = 0.8
+ANSWERS = {
+    Status.ACCEPTED: 35,
+    Status.IN_PROGRESS: 20,
+    Status.COMPLETED: 20,
+    Status.DECLINED: 25,
+}
+CLOSED_CASE_ANSWERS = {Status.COMPLETED: 70, Status.DECLINED: 30}
+URGENT_SERVICES = {Service.SHELTER, Service.HIV_CARE, Service.REPATRIATION}
+URGENT_SHARE = 0.1
+CHILD_ASSENT_SHARE = 0.95
+
+REFERRAL_REASONS = {
+    Service.SHELTER: [
+        "Cannot stay with the family yet; needs a safe place while the family is assessed.",
+        "The broker's relatives know where the survivor lives; needs a safe place now.",
+    ],
+    Service.PSYCHOSOCIAL: [
+        "Nightmares and anxiety since the rescue; needs regular counselling.",
+        "Withdrawn and eating little; our team has no counsellor free for weekly sessions.",
+    ],
+    Service.LEGAL_AID: [
+        "Wants to file a complaint against the broker and needs a lawyer.",
+        "Called as a witness at the provincial court; needs a lawyer and someone to go to "
+        "the hearings with the survivor.",
+    ],
+    Service.VOCATIONAL_TRAINING: [
+        "Wants to learn a trade (sewing, hairdressing or motorbike repair) to earn near home.",
+    ],
+    Service.INCOME_GENERATION: [
+        "Back home and out of work; needs a small business grant and coaching.",
+    ],
+    Service.FAMILY_TRACING: [
+        "Needs the family traced and assessed in the home commune before the return.",
+    ],
+    Service.COMMUNITY_SUPPORT: [
+        "Back in the village; needs the commune's support to stay safe and accepted.",
+    ],
+    Service.REPATRIATION: [
+        "Freed from a scam compound; wants to go home and needs travel documents through "
+        "the embassy.",
+    ],
+}
+HIV_TREATMENT_REASON = (
+    "Living with HIV; needs antiretroviral treatment and adherence support near home."
+)
+HIV_TESTING_REASON = (
+    "Asks for voluntary HIV counselling and testing, and support whatever the result."
+)
+DECLINE_REASONS = {
+    "shelter": "No bed free this month; the provincial transit centre has places. Refer again "
+    "if it is full.",
+    "legal-aid": "Our lawyers are fully booked until next quarter; the Bar Association's legal "
+    "aid office can take the complaint.",
+    "hiv-care": "Lives outside our outreach area; the ART clinic at the provincial referral "
+    "hospital is closer to home.",
+    "vocational": "The course starting this month is full; refer again for the next intake in "
+    "three months.",
+    "mosalvy": "Family tracing in this province is done by the provincial Department of Social "
+    "Affairs; please refer the case there.",
+    "mwva": "The commune's women and children focal point will visit instead; no ministry "
+    "service is needed.",
+}
+OUTCOMES = {
+    Service.SHELTER: "Stayed six weeks in the centre; went home after the family assessment.",
+    Service.PSYCHOSOCIAL: "Ten counselling sessions; sleeping better and ready to plan the return.",
+    Service.LEGAL_AID: "A lawyer went to every hearing with the survivor; the broker was "
+    "convicted and compensation ordered.",
+    Service.HIV_CARE: "Enrolled at the ART clinic; viral load undetectable at the six-month check.",
+    Service.VOCATIONAL_TRAINING: "Finished the three-month sewing course; placed at a tailor's "
+    "shop in the district town.",
+    Service.INCOME_GENERATION: "Grant and coaching for a grocery stall; earning about 15,000 "
+    "riel a day.",
+    Service.FAMILY_TRACING: "Family found and visited; the assessment recommends return with "
+    "monthly visits.",
+    Service.COMMUNITY_SUPPORT: "Linked to the commune's women and children focal point and the "
+    "village savings group.",
+}

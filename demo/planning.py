@@ -2,7 +2,8 @@
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cases.models import (
     ClosureReason,
@@ -77,6 +78,9 @@ from .data import (
     OrgSpec,
 )
 
+if TYPE_CHECKING:
+    from .referring import ReferralPlan
+
 # ---------------------------------------------------------------------------------------------
 # Planning: every random choice is made here, before anything is written, so the same seed gives
 # the same demo whichever organisations already existed.
@@ -93,6 +97,7 @@ class CasePlan:
     consents: list[dict]  # keyword arguments of consent_record; "shared_with" is a slug
     sessions: list[dict]  # keyword arguments of counselling_session_log, with "by_supervisor"
     reintegrated_on: dt.date | None = None  # when a case that reached reintegration did
+    referrals: list["ReferralPlan"] = field(default_factory=list)  # in the order sent
 
 
 @dataclass

@@ -25,9 +25,11 @@ from followup.models import FollowUpVisit
 from followup.services import followup_schedule_shift, visit_record, visit_record_missed
 from organisations.models import Organisation, Province, User, Village
 from organisations.services import organisation_create, user_create
+from referrals.models import Referral
 
 from .data import CASES_PER_NGO, NGO_SLUGS, ORGANISATIONS, ORIGIN_PROVINCE_WEIGHTS, SEED, demo_users
 from .planning import CasePlan, CasePlanner
+from .referring import plan_referrals, referrals_write
 
 DOMAINS = ("safety", "health", "family", "community", "education", "livelihood", "legal")
 
@@ -40,6 +42,7 @@ class SeedReport:
     organisations: int = 0
     users: int = 0
     cases: Counter = field(default_factory=Counter)
+    referrals: Counter = field(default_factory=Counter)  # by the status they reached
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ def case_plans(today: dt.date) -> list[CasePlan]:
         planner.plan(specs[slug]) for slug in NGO_SLUGS for _ in range(rng.randint(*CASES_PER_NGO))
     ]
     turning_18_next_month(plans, today)
+    plan_referrals(plans, today, SEED)
     return plans
 
 
@@ -143,7 +147,8 @@ def turning_18_next_month(plans: list[CasePlan], today: dt.date) -> None:
 def cases_seed(
     report: SeedReport, organisations: dict[str, Organisation], users: dict[str, User]
 ) -> None:
-    """Write the planned cases of each NGO that has none yet; an NGO with cases is left alone."""
+    """Write the planned cases of each NGO that has none yet, with the referrals it sent; an NGO
+    with cases is left alone."""
     empty = {slug for slug in NGO_SLUGS if not organisations[slug].cases.exists()}
     plans = [plan for plan in case_plans(timezone.localdate()) if plan.organisation in empty]
     villages = Village.objects.select_related("district", "commune").in_bulk(
@@ -152,8 +157,10 @@ def cases_seed(
     teams = {slug: team_of(slug, users) for slug in empty}
     for plan in plans:
         village = villages.get(plan.village_id)
-        case_write(plan, teams[plan.organisation], village, organisations)
+        case_write(plan, teams[plan.organisation], village, organisations, users)
         report.cases[plan.organisation] += 1
+    sent = Referral.objects.filter(from_organisation__slug__in=empty)
+    report.referrals.update(sent.values_list("status", flat=True))
 
 
 def team_of(slug: str, users: dict[str, User]) -> Team:
@@ -164,7 +171,11 @@ def team_of(slug: str, users: dict[str, User]) -> Team:
 
 
 def case_write(
-    plan: CasePlan, team: Team, village: Village | None, organisations: dict[str, Organisation]
+    plan: CasePlan,
+    team: Team,
+    village: Village | None,
+    organisations: dict[str, Organisation],
+    users: dict[str, User],
 ) -> None:
     worker, colleague = team.workers[::-1] if plan.by_second_worker else team.workers
     facts = dict(plan.case)
@@ -188,6 +199,8 @@ def case_write(
         case = case_assign(actor=team.supervisor, case=case, worker=colleague)
         worker = colleague
     sessions_write(plan, case, worker, team.supervisor)
+    # Referred while the case was open: a closed case is referred no more.
+    referrals_write(plan, case, worker, organisations, users)
     for step in closing:
         phase_move(case, step, worker, team.supervisor)
     if plan.reintegrated_on and not closing:

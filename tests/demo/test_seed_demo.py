@@ -12,8 +12,14 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Consent, CounsellingSession, EventKind, Phase
+from cases.permissions import visible_case_categories
+from cases.selectors import case_list_visible_to
+from cases.visibility import HEALTH
+from demo.data import demo_users
 from organisations.models import Organisation, OrganisationKind, Role, User
 from plans.models import Approval, ApprovalKind, ApprovalStatus
+from referrals.models import Referral, Status
+from referrals.selectors import referral_inbox_for, referral_list_for_case, referral_outbox_for
 
 # One worker process seeds once for the whole module (a group is handed out first).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
@@ -34,7 +40,7 @@ def seed() -> str:
 
 
 def counts() -> dict[str, int]:
-    models = (Organisation, User, Case, Consent, CounsellingSession, CaseEvent)
+    models = (Organisation, User, Case, Consent, CounsellingSession, CaseEvent, Referral)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -185,6 +191,118 @@ def test_each_ngo_has_a_child_turning_18_next_month_in_her_workers_work(seeded):
         assert turning, slug
         items = my_work(turning[0].assigned_worker).items
         assert any(item.case_pk == turning[0].pk and item.kind == "turning_18" for item in items)
+
+
+def test_every_demo_login_finds_referrals_waiting_in_its_inbox(seeded):
+    from plans.work import my_work
+
+    today = timezone.localdate()
+    for spec in demo_users():
+        user = User.objects.get(username=spec.username)
+        waiting = referral_inbox_for(user).filter(status=Status.SENT)
+        assert waiting.count() >= 2, spec.username
+        for referral in waiting:
+            assert today - dt.timedelta(days=14) <= timezone.localdate(referral.sent_at) < today
+        if spec.role == Role.SOCIAL_WORKER:
+            assert any(item.kind == "referral" for item in my_work(user).items), spec.username
+
+
+def test_referrals_between_ngos_and_to_ministries_and_iom_each_with_consent(seeded):
+    referrals = Referral.objects.select_related("case", "consent", "to_organisation")
+    pairs = set(referrals.values_list("from_organisation__kind", "to_organisation__kind"))
+    ngo = OrganisationKind.NGO
+    assert {
+        (ngo, ngo),
+        (ngo, OrganisationKind.MINISTRY),
+        (ngo, OrganisationKind.INTERNATIONAL),
+    } <= (pairs)
+    assert set(referrals.values_list("status", flat=True)) == {
+        Status.SENT,
+        Status.ACCEPTED,
+        Status.IN_PROGRESS,
+        Status.COMPLETED,
+        Status.DECLINED,
+    }
+    for referral in referrals:
+        consent = referral.consent
+        assert consent is not None and not referral.override_reason, referral.pk
+        assert consent.purpose == "sharing" and consent.withdrawn_on is None
+        assert consent.shared_with_organisation == referral.to_organisation or (
+            consent.shared_with_kind == referral.to_organisation.kind
+        )
+        assert consent.given_on <= timezone.localdate(referral.sent_at)
+        assert consent.covers_health or not referral.shares_health
+
+
+def test_referrals_are_dated_over_months_between_intake_and_closure(seeded):
+    referrals = Referral.objects.select_related("case")
+    today = timezone.localdate()
+    assert len({(r.sent_at.year, r.sent_at.month) for r in referrals}) >= 6
+    assert not referrals.filter(case__phase=Phase.IDENTIFICATION).exists()
+    for referral in referrals:
+        case, sent_on = referral.case, timezone.localdate(referral.sent_at)
+        assert case.intake_date < sent_on < today, referral.pk
+        if case.closed_on is not None:
+            assert sent_on < case.closed_on
+        if referral.answered_at is not None:
+            answered_on = timezone.localdate(referral.answered_at)
+            assert referral.answer_days == (answered_on - sent_on).days >= 0
+        history = CaseEvent.objects.filter(
+            case=case, kind=EventKind.REFERRAL, organisation=referral.to_organisation
+        )
+        assert min(event.occurred_at for event in history) == referral.sent_at
+    # A closed case's referrals were answered, and their services over, before it closed.
+    closed = referrals.filter(case__phase=Phase.CLOSED)
+    assert closed.exists()
+    assert set(closed.values_list("status", flat=True)) <= {Status.COMPLETED, Status.DECLINED}
+
+
+def test_an_accepted_referral_shares_the_case_with_the_receiving_organisation(seeded):
+    logins = {spec.organisation: spec.username for spec in demo_users()}
+    accepted = Referral.objects.filter(
+        status__in=(Status.ACCEPTED, Status.IN_PROGRESS)
+    ).select_related("to_organisation")
+    assert accepted.exists()
+    for referral in accepted:
+        receiver = User.objects.get(username=logins[referral.to_organisation.slug])
+        assert case_list_visible_to(receiver).filter(pk=referral.case_id).exists()
+    # Nothing else is shared: a ministry officer sees only cases referred to the ministry.
+    officer = User.objects.get(username="officer.mosalvy")
+    referred = Referral.objects.filter(to_organisation__slug="mosalvy").values("case_id")
+    assert not case_list_visible_to(officer).exclude(pk__in=referred).exists()
+
+
+def test_declined_referrals_say_why_and_were_declined_by_the_receiver(seeded):
+    declined = Referral.objects.filter(status=Status.DECLINED)
+    assert declined.exists()
+    assert not declined.filter(decline_reason="").exists()
+    assert not declined.exclude(answered_by__membership__organisation=F("to_organisation")).exists()
+
+
+def test_a_referral_for_hiv_care_is_hidden_from_a_colleague_who_does_not_see_health(seeded):
+    referrals = Referral.objects.filter(service="hiv_care").select_related("case", "consent")
+    assert referrals.exists()
+    referral = referrals.first()
+    assert referral.shares_health and referral.consent.covers_health
+    case = referral.case
+    colleague = (
+        User.objects.filter(
+            membership__organisation=case.organisation_id, membership__role=Role.SOCIAL_WORKER
+        )
+        .exclude(pk=case.assigned_worker_id)
+        .first()
+    )
+    assert case_list_visible_to(colleague).filter(pk=case.pk).exists()
+    assert HEALTH not in visible_case_categories(colleague, case)
+    assert not referral_outbox_for(colleague).filter(pk=referral.pk).exists()
+    assert not referral_list_for_case(user=colleague, case=case).filter(pk=referral.pk).exists()
+    supervisor = User.objects.get(
+        membership__organisation=case.organisation_id, username__startswith="supervisor."
+    )
+    assert referral_outbox_for(supervisor).filter(pk=referral.pk).exists()
+    assert (
+        referral_list_for_case(user=case.assigned_worker, case=case).filter(pk=referral.pk).exists()
+    )
 
 
 def test_running_again_adds_nothing(seeded):

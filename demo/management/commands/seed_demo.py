@@ -1,7 +1,9 @@
-"""Fill a demo or training database with invented organisations, logins and survivors' cases.
+"""Fill a demo or training database with invented organisations, logins, survivors' cases and
+the referrals between the organisations.
 
 Every person, name and fact here is invented. Cases are written through the case services, as a
-social worker would enter them, so case numbers, consents and timelines are the real thing.
+social worker would enter them, so case numbers, consents and timelines are the real thing; so
+are referrals, sent and answered through the referral services on the consents they need.
 """
 
 import time
@@ -14,11 +16,13 @@ from django.db import transaction
 from demo.data import demo_users
 from demo.writing import SeedReport, seed
 from organisations.models import Organisation, Role
+from referrals.models import Status
 
 
 class Command(BaseCommand):
     help = (
-        "Create invented demo organisations, logins and about 200 survivors' cases. "
+        "Create invented demo organisations, logins, about 200 survivors' cases and the "
+        "referrals between the organisations. "
         "Safe to run again: what exists already is left alone."
     )
 
@@ -39,13 +43,21 @@ class Command(BaseCommand):
 
     def report(self, report: SeedReport, seconds: float) -> None:
         total = sum(report.cases.values())
+        referrals = sum(report.referrals.values())
         self.stdout.write(
-            f"Created {report.organisations} organisations, {report.users} users and "
-            f"{total} cases in {seconds:.1f} s."
+            f"Created {report.organisations} organisations, {report.users} users, "
+            f"{total} cases and {referrals} referrals in {seconds:.1f} s."
         )
         for slug, count in sorted(report.cases.items()):
             self.stdout.write(f"  {slug}: {count} cases")
-        if not (report.organisations or report.users or total):
+        if referrals:
+            statuses = ", ".join(
+                f"{report.referrals[status]} {str(label).lower()}"
+                for status, label in Status.choices
+                if report.referrals[status]
+            )
+            self.stdout.write(f"  referrals: {statuses}")
+        if not (report.organisations or report.users or total or referrals):
             self.stdout.write("The demo data was already there; nothing new was created.")
 
     def logins_table(self) -> None:
