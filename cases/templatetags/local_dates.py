@@ -6,9 +6,13 @@ The rule for numbers: every number a person reads is written in the digits of th
 form inputs, CSV and spreadsheet exports, the API) stay in Latin digits and are never localised.
 """
 
+import datetime as dt
+import functools
 from decimal import Decimal
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import date as date_filter
 from django.utils import numberformat, translation
 
@@ -24,10 +28,24 @@ def local_date(value, format_name: str = "DATE_FORMAT"):
     template engine converts it before the filter sees it, as for Django's `date`)."""
     if not value:
         return ""
+    if type(value) is dt.date:  # a day reads the same wherever the reader is
+        return _day(value, format_name, translation.get_language())
+    return _written(value, format_name, translation.get_language())
+
+
+def _written(value, format_name: str, language: str | None) -> str:
     text = date_filter(value, format_name)
-    if translation.get_language() == "km":
-        text = text.translate(KHMER_DIGITS)
-    return text
+    return text.translate(KHMER_DIGITS) if language == "km" else text
+
+
+# A page writes dozens of days, most of them the same few hundred from one page to the next;
+# Django's formatting takes about a hundred calls for each.
+_day = functools.lru_cache(maxsize=4096)(_written)
+
+
+@receiver(setting_changed)
+def _formats_changed(**kwargs) -> None:
+    _day.cache_clear()
 
 
 def _digits(text: str) -> str:
