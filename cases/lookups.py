@@ -28,17 +28,36 @@ class AnyOf(Lookup):
         return sql if sql.startswith("(") else f"({sql})"
 
 
+class Ids:
+    """Ids for `pk__in_ids`, made integers once. Django resolves each element of a list or
+    tuple given to a lookup, two calls an id (the 9,449 cases shared with an NGO at a
+    million cases); anything else reaches the lookup as it is."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        self.values = [int(pk) for pk in values]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
 @BigAutoField.register_lookup
 class InIds(Lookup):
     """`pk__in_ids=[…]`: one of these ids, sent to PostgreSQL as a single array parameter.
     `pk__in` makes a parameter of each id and resolves each on the way: for the 1,800 cases
     shared with a 20,000-case NGO, 5 ms of every caseload page. Other databases get the
-    plain IN."""
+    plain IN. Give it `Ids` where there are thousands."""
 
     lookup_name = "in_ids"
     prepare_rhs = False
 
     def get_prep_lookup(self):
+        if isinstance(self.rhs, Ids):
+            return self.rhs.values
         return [int(pk) for pk in self.rhs]
 
     def as_sql(self, compiler, connection):

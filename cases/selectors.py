@@ -220,7 +220,7 @@ def _caseload_parts(user: User, grants: Grants) -> list[tuple[QuerySet[Case], Re
         key = frozenset() if visibility.read_as_of(categories) else frozenset(categories)
         by_reveals.setdefault(key, []).append(pk)
     for categories, ids in sorted(by_reveals.items(), key=lambda group: sorted(group[0])):
-        part = Case.objects.filter(pk__in_ids=sorted(ids))
+        part = Case.objects.filter(pk__in_ids=lookups.Ids(sorted(ids)))
         if own is not None:
             part = part.exclude(own)
         reveals = {c: None if c in categories else NOTHING for c in (IDENTITY, CASE_FACTS, HEALTH)}
@@ -390,7 +390,7 @@ def case_changed_since(moments: dict[int, dt.datetime], since: dt.datetime) -> Q
     changed = Q(updated_at__gte=since)
     if not moments:
         return changed
-    changed &= ~Q(pk__in_ids=sorted(moments))
+    changed &= ~Q(pk__in_ids=lookups.Ids(sorted(moments)))
     handed_over_since = sorted(pk for pk, moment in moments.items() if moment >= since)
     return changed | Q(pk__in_ids=handed_over_since) if handed_over_since else changed
 
