@@ -541,6 +541,11 @@ def shown_caseload_row(case: Case) -> visibility.Shown:
     return visibility.shown(case, seen)
 
 
+# The risk levels in caseload order, read by the sort key and by the caseload's pieces;
+# `risk_level_known` holds every case to one of them.
+RISK_ORDER = (RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW)
+
+
 def _caseload_ordering(user: User, facts: Q | None) -> dict:
     """Their own cases first, then high risk, then medium, then the rest, newest intake
     first. Risk and intake date are case facts: where `facts` (the cases revealing them) does
@@ -556,9 +561,11 @@ def _caseload_ordering(user: User, facts: Q | None) -> dict:
             output_field=IntegerField(),
         ),
         "risk_order": When_(
-            When(known(Q(risk_level="high")), then=Value(0)),
-            When(known(Q(risk_level="medium")), then=Value(1)),
-            default=Value(2),
+            *(
+                When(known(Q(risk_level=level)), then=Value(rank))
+                for rank, level in enumerate(RISK_ORDER[:-1])
+            ),
+            default=Value(len(RISK_ORDER) - 1),
             output_field=IntegerField(),
         ),
         "intake_order": (
@@ -588,10 +595,6 @@ class CaseloadPart:
 
     rows: QuerySet
     pieces: list[QuerySet] | None = None
-
-
-# The risk levels in caseload order; `risk_level_known` holds every case to one of them.
-RISK_ORDER = (RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW)
 
 
 def caseload_ids(
