@@ -51,6 +51,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Max, Q  # noqa: E402
@@ -621,6 +622,10 @@ def main() -> None:
         print_comparison(first, second)
         return
     SQL_ITERATIONS = arguments.sql_iterations
+    manifest = getattr(staticfiles_storage, "manifest_name", None)
+    if manifest and not staticfiles_storage.exists(manifest):
+        # Pages are served as in production (DEBUG off), from the collected static files.
+        sys.exit("The static files are not collected: run bin/build, then the benchmark.")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.DEBUG = False
     run = {
