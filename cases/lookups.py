@@ -50,7 +50,12 @@ class InIds(Lookup):
     """`pk__in_ids=[…]`: one of these ids, sent to PostgreSQL as a single array parameter.
     `pk__in` makes a parameter of each id and resolves each on the way: for the 1,800 cases
     shared with a 20,000-case NGO, 5 ms of every caseload page. Other databases get the
-    plain IN. Give it `Ids` where there are thousands."""
+    plain IN. Give it `Ids` where there are thousands.
+
+    The array goes as one text literal, `'{1,2,3}'::bigint[]`: psycopg2 sends a list as
+    `ARRAY[1,2,3]`, an expression of one constant per id that PostgreSQL parses, casts and
+    folds one by one (the 9,416 cases shared with an NGO at 1,000,000 cases: 10 ms of each
+    caseload page, a quarter of its statement)."""
 
     lookup_name = "in_ids"
     prepare_rhs = False
@@ -70,4 +75,6 @@ class InIds(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if not self.rhs:
             raise EmptyResultSet
-        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))
+        # Integers only (`get_prep_lookup`), so the literal is the ids and commas alone.
+        literal = "{" + ",".join(map(str, self.rhs)) + "}"
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, literal)
