@@ -453,6 +453,24 @@ SHARING_SHARE = 0.45
 HANDOVER_SHARE = 0.1
 
 # ---------------------------------------------------------------------------------------------
+# When things happen in a case
+
+# The working day in Phnom Penh, from and to the hour: what a worker records falls in it.
+OFFICE_HOURS = (8, 16)
+# Days between phases a survivor moves through at once: someone identified is taken in within
+# a day, and someone taken in goes to a shelter within two weeks.
+QUICK_MOVE_DAYS = {
+    (Phase.IDENTIFICATION, Phase.INTAKE): (0, 1),
+    (Phase.INTAKE, Phase.RECOVERY): (1, 14),
+}
+# Planning for the return starts at least this many days before it.
+PLANNING_BEFORE_RETURN_DAYS = 14
+# A plan is submitted, and decided on, in the last weeks of its planning.
+PLAN_DECIDED_WITHIN_DAYS = 30
+# A case is closed some days to months after its last counselling session or referral.
+CLOSED_AFTER_DAYS = (7, 90)
+
+# ---------------------------------------------------------------------------------------------
 # Referrals between the organisations
 
 # Who provides each service among the demo organisations.

@@ -79,6 +79,7 @@ from .data import (
 )
 
 if TYPE_CHECKING:
+    from .dating import PlanWork
     from .referring import ReferralPlan
 
 # ---------------------------------------------------------------------------------------------
@@ -98,6 +99,10 @@ class CasePlan:
     sessions: list[dict]  # keyword arguments of counselling_session_log, with "by_supervisor"
     reintegrated_on: dt.date | None = None  # when a case that reached reintegration did
     referrals: list["ReferralPlan"] = field(default_factory=list)  # in the order sent
+    # When the rest happened (demo.dating): each step, consent and session has its "at" too.
+    registered_at: dt.datetime | None = None
+    plan_work: "PlanWork | None" = None  # for a case whose reintegration was planned
+    handed_over_at: dt.datetime | None = None  # for a case handed over to the other worker
 
 
 @dataclass

@@ -7,15 +7,12 @@ organisations, each on a case still open, and dated to the days the plan says th
 
 import datetime as dt
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from cases.models import (
     Case,
-    CaseEvent,
     ClosureReason,
     ConsentGiver,
     ConsentPurpose,
@@ -68,6 +65,7 @@ from .data import (
     WAITING_PER_INBOX,
     demo_users,
 )
+from .dating import Clock, happened_at
 from .planning import CasePlan
 
 # ---------------------------------------------------------------------------------------------
@@ -350,34 +348,27 @@ def plan_referrals(plans: list[CasePlan], today: dt.date, seed: int) -> None:
 # Writing
 
 
-@contextmanager
-def happened_at(case: Case, moment: dt.datetime) -> Iterator[None]:
-    """What the services write inside happened at `moment`: the case's timeline says so."""
-    last = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    yield
-    CaseEvent.objects.filter(case=case, pk__gt=last).update(occurred_at=moment)
-
-
 def stamp(referral: Referral, moment: dt.datetime, **fields) -> None:
     Referral.objects.filter(pk=referral.pk).update(updated_at=moment, **fields)
 
 
-def referrals_write(
-    plan: CasePlan,
+def referral_history_write(
+    planned: ReferralPlan,
     case: Case,
     sender: User,
     organisations: dict[str, Organisation],
     users: dict[str, User],
+    clock: Clock,
 ) -> None:
-    for planned in plan.referrals:
-        referral = referral_write(planned, case, sender, organisations[planned.to])
-        if planned.status != Status.SENT:
-            referral_answer(planned, referral, users[planned.answered_by])
+    """The referral as sent, and as the receiving organisation answered it since."""
+    referral = referral_write(planned, case, sender, organisations[planned.to])
+    if planned.status != Status.SENT:
+        referral_answer(planned, referral, users[planned.answered_by], clock)
 
 
 def referral_write(planned: ReferralPlan, case: Case, sender: User, to: Organisation) -> Referral:
     sent_at = planned.sent_at
-    with happened_at(case, sent_at):
+    with happened_at(sent_at):
         if planned.consent is not None:
             fields = {key: value for key, value in planned.consent.items() if key != "shared_with"}
             consent_record(actor=sender, case=case, shared_with_organisation=to, **fields)
@@ -396,12 +387,14 @@ def referral_write(planned: ReferralPlan, case: Case, sender: User, to: Organisa
     return referral
 
 
-def referral_answer(planned: ReferralPlan, referral: Referral, answerer: User) -> None:
+def referral_answer(
+    planned: ReferralPlan, referral: Referral, answerer: User, clock: Clock
+) -> None:
     """The receiving organisation's answers, each on its day; a completed referral's access to
     the case ends once the sending organisation's grace period is over, as the daily job
     ends it."""
-    case, answered_at = referral.case, planned.answered_at
-    with happened_at(case, answered_at):
+    answered_at = planned.answered_at
+    with happened_at(answered_at):
         if planned.status == Status.DECLINED:
             referral_decline(actor=answerer, referral=referral, reason=planned.decline_reason)
         else:
@@ -410,20 +403,20 @@ def referral_answer(planned: ReferralPlan, referral: Referral, answerer: User) -
     stamp(referral, answered_at, answered_at=answered_at, answer_days=days)
     if planned.started_at is None:
         return
-    with happened_at(case, planned.started_at):
+    with happened_at(planned.started_at):
         referral_start(actor=answerer, referral=referral)
     stamp(referral, planned.started_at)
     if planned.completed_at is None:
         return
     completed_at = planned.completed_at
-    with happened_at(case, completed_at):
+    with happened_at(completed_at):
         referral_complete(actor=answerer, referral=referral, outcome=planned.outcome)
     grace = dt.timedelta(days=referral.from_organisation.referral_access_grace_days)
     access_ends_on = timezone.localdate(completed_at) + grace
     stamp(referral, completed_at, completed_at=completed_at, access_ends_on=access_ends_on)
-    if access_ends_on > timezone.localdate():
-        return
     ended_at = timezone.make_aware(dt.datetime.combine(access_ends_on, dt.time(6)))
-    with happened_at(case, ended_at):
+    if ended_at > clock.now:
+        return
+    with happened_at(ended_at):
         referral_access_expire_due(today=access_ends_on)
     stamp(referral, ended_at, access_revoked_at=ended_at)

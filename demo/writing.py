@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import (
     Case,
+    CaseEvent,
     Phase,
 )
 from cases.services import (
@@ -28,8 +30,9 @@ from organisations.services import organisation_create, user_create
 from referrals.models import Referral
 
 from .data import CASES_PER_NGO, NGO_SLUGS, ORGANISATIONS, ORIGIN_PROVINCE_WEIGHTS, SEED, demo_users
+from .dating import Clock, PlanWork, closing_step, happened_at, plan_moments
 from .planning import CasePlan, CasePlanner
-from .referring import plan_referrals, referrals_write
+from .referring import plan_referrals, referral_history_write
 
 DOMAINS = ("safety", "health", "family", "community", "education", "livelihood", "legal")
 
@@ -108,7 +111,8 @@ def village_ids_by_province() -> dict[str, list[int]]:
     return ids
 
 
-def case_plans(today: dt.date) -> list[CasePlan]:
+def case_plans(clock: Clock) -> list[CasePlan]:
+    today = clock.today
     rng = random.Random(SEED)
     planner = CasePlanner(rng, today, village_ids_by_province())
     specs = {spec.slug: spec for spec in ORGANISATIONS}
@@ -117,6 +121,7 @@ def case_plans(today: dt.date) -> list[CasePlan]:
     ]
     turning_18_next_month(plans, today)
     plan_referrals(plans, today, SEED)
+    plan_moments(plans, clock, SEED)
     return plans
 
 
@@ -150,14 +155,15 @@ def cases_seed(
     """Write the planned cases of each NGO that has none yet, with the referrals it sent; an NGO
     with cases is left alone."""
     empty = {slug for slug in NGO_SLUGS if not organisations[slug].cases.exists()}
-    plans = [plan for plan in case_plans(timezone.localdate()) if plan.organisation in empty]
+    clock = Clock(now=timezone.now())
+    plans = [plan for plan in case_plans(clock) if plan.organisation in empty]
     villages = Village.objects.select_related("district", "commune").in_bulk(
         {plan.village_id for plan in plans if plan.village_id is not None}
     )
     teams = {slug: team_of(slug, users) for slug in empty}
     for plan in plans:
         village = villages.get(plan.village_id)
-        case_write(plan, teams[plan.organisation], village, organisations, users)
+        case_write(plan, teams[plan.organisation], village, organisations, users, clock)
         report.cases[plan.organisation] += 1
     sent = Referral.objects.filter(from_organisation__slug__in=empty)
     report.referrals.update(sent.values_list("status", flat=True))
@@ -176,35 +182,83 @@ def case_write(
     village: Village | None,
     organisations: dict[str, Organisation],
     users: dict[str, User],
+    clock: Clock,
 ) -> None:
+    """The case as its workers entered it, each line of its timeline at the moment it
+    happened: the worker who registered it takes it along its path (and plans its return),
+    then the consents, sessions and referrals follow in their order, until a recent handover
+    to the colleague; closure comes last, once the counselling is over."""
     worker, colleague = team.workers[::-1] if plan.by_second_worker else team.workers
     facts = dict(plan.case)
     facts["exploitations"] = [
         exploitation_of(item, facts["intake_date"]) for item in facts["exploitations"]
     ]
-    case = case_create(
-        actor=worker, origin_village=village, origin_commune=village and village.commune, **facts
-    )
-    consents_write(plan, case, worker, organisations)
-    # A case is closed once the counselling is over, so closure comes last.
-    closing = [step for step in plan.steps[-1:] if step["closure_reason"]]
-    moves = plan.steps[: len(plan.steps) - len(closing)]
+    with happened_at(plan.registered_at):
+        case = case_create(
+            actor=worker,
+            origin_village=village,
+            origin_commune=village and village.commune,
+            **facts,
+        )
+    closing = closing_step(plan)
+    moves = plan.steps[:-1] if closing else plan.steps
     for step in moves:
         if step["to_phase"] == Phase.REINTEGRATED:
-            plan_write(case, worker, team.supervisor, outcome="approved")
+            plan_write(case, worker, team.supervisor, plan.plan_work, outcome="approved")
         case = phase_move(case, step, worker, team.supervisor)
     if case.phase == Phase.REINTEGRATION_PLANNING:
-        plan_write(case, worker, team.supervisor, outcome=PLAN_OUTCOMES[case.pk % 3])
-    if plan.handover:
-        case = case_assign(actor=team.supervisor, case=case, worker=colleague)
-        worker = colleague
-    sessions_write(plan, case, worker, team.supervisor)
-    # Referred while the case was open: a closed case is referred no more.
-    referrals_write(plan, case, worker, organisations, users)
-    for step in closing:
-        phase_move(case, step, worker, team.supervisor)
+        outcome = PLAN_OUTCOMES[case.pk % 3]
+        plan_write(case, worker, team.supervisor, plan.plan_work, outcome=outcome)
+    # The visits recorded are weeks old: made before any handover, which is recent.
     if plan.reintegrated_on and not closing:
-        followup_write(plan, case, worker)
+        followup_write(plan, case, worker, clock)
+    worker = casework_write(plan, case, team, (worker, colleague), organisations, users, clock)
+    if closing:
+        phase_move(case, closing, worker, team.supervisor)
+    latest = CaseEvent.objects.filter(case=case).aggregate(latest=Max("occurred_at"))["latest"]
+    Case.objects.filter(pk=case.pk).update(created_at=plan.registered_at, updated_at=latest)
+
+
+def casework_write(
+    plan: CasePlan,
+    case: Case,
+    team: Team,
+    workers: tuple[User, User],
+    organisations: dict[str, Organisation],
+    users: dict[str, User],
+    clock: Clock,
+) -> User:
+    """The consents, counselling sessions and referrals in the order they happened, each by
+    the worker who had the case then; the worker who has it at the end."""
+    worker, colleague = workers
+    writes = sorted(
+        [
+            *((consent["at"], "consent", consent) for consent in plan.consents),
+            *((session["at"], "session", session) for session in plan.sessions),
+            *((referral.sent_at, "referral", referral) for referral in plan.referrals),
+        ],
+        key=lambda write: write[0],
+    )
+    handover = plan.handed_over_at
+    for moment, kind, planned in writes:
+        if handover is not None and moment >= handover:
+            handover_write(case, team.supervisor, colleague, handover)
+            worker, handover = colleague, None
+        if kind == "consent":
+            consent_write(planned, case, worker, organisations)
+        elif kind == "session":
+            session_write(planned, case, worker, team.supervisor)
+        else:
+            referral_history_write(planned, case, worker, organisations, users, clock)
+    if handover is not None:
+        handover_write(case, team.supervisor, colleague, handover)
+        worker = colleague
+    return worker
+
+
+def handover_write(case: Case, supervisor: User, colleague: User, moment: dt.datetime) -> None:
+    with happened_at(moment):
+        case_assign(actor=supervisor, case=case, worker=colleague)
 
 
 def exploitation_of(planned: dict, intake_date: dt.date) -> Exploitation:
@@ -225,29 +279,43 @@ def phase_move(case: Case, step: dict, worker: User, supervisor: User) -> Case:
     closing it is the worker's request that the supervisor approves."""
     from plans import services as plans
 
-    if step["to_phase"] != Phase.CLOSED:
-        return case_change_phase(
-            actor=worker, case=case, to_phase=step["to_phase"], note=step["note"]
+    moment = step["at"]
+    with happened_at(moment):
+        if step["to_phase"] != Phase.CLOSED:
+            return case_change_phase(
+                actor=worker, case=case, to_phase=step["to_phase"], note=step["note"]
+            )
+        approval = plans.closure_request(
+            actor=worker, case=case, reason=step["closure_reason"], note=step["note"]
         )
-    approval = plans.closure_request(
-        actor=worker, case=case, reason=step["closure_reason"], note=step["note"]
-    )
-    plans.approval_approve(actor=supervisor, approval=approval)
+        plans.approval_approve(actor=supervisor, approval=approval)
+    approval_stamp(approval, requested_at=moment, decided_at=moment)
+    Case.objects.filter(pk=case.pk).update(closed_on=timezone.localdate(moment))
     return Case.objects.get(pk=case.pk)
+
+
+def approval_stamp(approval, **moments: dt.datetime) -> None:
+    """Date a request, and its decision, to the moments they were made."""
+    from plans.models import Approval
+
+    Approval.objects.filter(pk=approval.pk).update(
+        **{"updated_at": max(moments.values()), **moments}
+    )
 
 
 PLAN_OUTCOMES = ("draft", "submitted", "returned")
 
 
-def plan_write(case: Case, worker: User, supervisor: User, *, outcome: str) -> None:
+def plan_write(case: Case, worker: User, supervisor: User, work: PlanWork, *, outcome: str) -> None:
     """A reintegration plan through the services: an assessment, a family goal and a livelihood
-    goal with an action each, then as far as `outcome` (draft, submitted, returned, approved)."""
+    goal with an action each, then as far as `outcome` (draft, submitted, returned, approved),
+    each on its day. Its actions' target dates are still ahead: the plan is being carried out."""
     from plans import services as plans
 
     today = timezone.localdate()
     scores = {domain: (2 + (case.pk + i) % 3, "") for i, domain in enumerate(DOMAINS)}
     plans.assessment_record(
-        actor=worker, case=case, assessed_on=today, occasion="intake", scores=scores
+        actor=worker, case=case, assessed_on=work.assessed_on, occasion="intake", scores=scores
     )
     plan = plans.plan_start(actor=worker, case=case)
     family = plans.goal_add(
@@ -257,12 +325,12 @@ def plan_write(case: Case, worker: User, supervisor: User, *, outcome: str) -> N
         actor=worker, goal=family, what="Home visit with the family before return",
         provider_kind="own", target_date=today + dt.timedelta(days=14),
     )  # fmt: skip
-    family_assessment_write(case, worker)
+    family_assessment_write(case, worker, work.family_visited_on)
     # Without a home province there is no Cambodian community to prepare.
     if case.origin_province_id is not None:
         resource = pagoda_of(case, supervisor)
         plans.community_preparation_record(
-            actor=worker, case=case, resource=resource, met_on=today - dt.timedelta(days=5),
+            actor=worker, case=case, resource=resource, met_on=work.community_met_on,
             agreed_to="The monk will bless her return and speak to the neighbours.",
         )  # fmt: skip
         plans.action_add(
@@ -279,18 +347,33 @@ def plan_write(case: Case, worker: User, supervisor: User, *, outcome: str) -> N
     )  # fmt: skip
     if outcome == "draft":
         return
-    approval = plans.plan_submit(actor=worker, plan=plan)
-    if outcome == "returned":
-        plans.approval_return(
-            actor=supervisor, approval=approval, comment="Add who pays for the course."
-        )
-    elif outcome == "approved":
-        plans.approval_approve(actor=supervisor, approval=approval)
+    with happened_at(work.submitted_at):
+        approval = plans.plan_submit(actor=worker, plan=plan)
+    approval_stamp(approval, requested_at=work.submitted_at)
+    plan_stamp(plan, submitted_at=work.submitted_at)
+    if outcome == "submitted":
+        return
+    with happened_at(work.decided_at):
+        if outcome == "returned":
+            plans.approval_return(
+                actor=supervisor, approval=approval, comment="Add who pays for the course."
+            )
+        elif outcome == "approved":
+            plans.approval_approve(actor=supervisor, approval=approval)
+    approval_stamp(approval, decided_at=work.decided_at)
+    if outcome == "approved":
         first = family.actions.order_by("target_date", "pk").first()
         plans.service_record(
-            actor=worker, action=first, delivered_on=today, provider="Our social worker",
-            note="Met the parents and the grandmother at home.",
+            actor=worker, action=first, delivered_on=work.delivered_on,
+            provider="Our social worker", note="Met the parents and the grandmother at home.",
         )  # fmt: skip
+    plan_stamp(plan, updated_at=work.decided_at)
+
+
+def plan_stamp(plan, **moments: dt.datetime) -> None:
+    from plans.models import Plan
+
+    Plan.objects.filter(pk=plan.pk).update(**{"updated_at": max(moments.values()), **moments})
 
 
 # The family assessment's recommendation, by case: most return home, some with conditions, and
@@ -299,7 +382,7 @@ RECOMMENDATIONS = ("alternative", "return", "return_with_conditions", "return")
 ALTERNATIVES = ("kinship_care", "independent_living", "foster_or_group_home", "residential_care")
 
 
-def family_assessment_write(case: Case, worker: User) -> None:
+def family_assessment_write(case: Case, worker: User, visited_on: dt.date) -> None:
     from plans.services import family_assessment_record
 
     recommendation = RECOMMENDATIONS[case.pk % len(RECOMMENDATIONS)]
@@ -311,7 +394,7 @@ def family_assessment_write(case: Case, worker: User) -> None:
     family_assessment_record(
         actor=worker,
         case=case,
-        visited_on=timezone.localdate() - dt.timedelta(days=7),
+        visited_on=visited_on,
         people_met="Mother, grandmother and the village chief",
         family_attitude="mixed" if recommendation == "alternative" else "supportive",
         community_attitude="supportive",
@@ -351,51 +434,59 @@ RECORDED_AFTER_DAYS = 10
 SCHOOL_OR_WORK = ["school", "training", "employed", "own_business", "looking"]
 
 
-def followup_write(plan: CasePlan, case: Case, worker: User) -> None:
-    """Count the schedule from the planned return date, and record the visits long past with
-    invented observations that improve over time (income and wellbeing charts)."""
-    today = timezone.localdate()
+def followup_write(plan: CasePlan, case: Case, worker: User, clock: Clock) -> None:
+    """Count the schedule from the planned return date, and record the visits long past, each
+    the day it was made, with invented observations that improve over time (income and
+    wellbeing charts)."""
+    today = clock.today
     followup_schedule_shift(actor=worker, case=case, days=(today - plan.reintegrated_on).days)
+    # Planned the day the survivor went home, the schedule counted from the return from the
+    # start: no line says it was counted again later.
+    CaseEvent.objects.filter(case=case, message="visits.counted_from_return").delete()
     rng = random.Random(case.case_number)  # per case, so reruns and other NGOs do not shift it
+    moments = random.Random(f"{case.case_number}:moments")  # apart, so the visits stay the same
     income = rng.choice([0, 80_000, 150_000])
     visits = FollowUpVisit.objects.filter(
         case=case, status="planned", scheduled_for__lt=today - dt.timedelta(RECORDED_AFTER_DAYS)
     ).order_by("scheduled_for")
     for visit in visits:
         if rng.random() < 0.1:
-            visit_record_missed(
-                actor=worker, visit=visit, notes="Family had moved for the harvest."
-            )
+            with happened_at(clock.at(visit.scheduled_for, moments.random())):
+                visit_record_missed(
+                    actor=worker, visit=visit, notes="Family had moved for the harvest."
+                )
             continue
         income += rng.choice([0, 20_000, 50_000, 100_000])
         wellbeing = rng.choice([3, 4, 4, 5])
-        visit_record(
-            actor=worker,
-            visit=visit,
-            visited_on=min(visit.scheduled_for + dt.timedelta(days=rng.randint(0, 3)), today),
-            place="At home",
-            met_survivor=True,
-            met_family=True,
-            met_village_chief=rng.random() < 0.4,
-            met_monk=rng.random() < 0.2,
-            safety=wellbeing,
-            health=rng.choice([3, 4, 5]),
-            family_acceptance=wellbeing,
-            community_acceptance=rng.choice([3, 4, 5]),
-            school_or_work=rng.choice(SCHOOL_OR_WORK),
-            monthly_income_riel=income,
-            debts_riel=rng.choice([0, 0, 200_000, 400_000]),
-            retrafficking_risk=rng.random() < 0.05,
-            notes="Settling in; the family is supportive.",
-        )
+        visited_on = min(visit.scheduled_for + dt.timedelta(days=rng.randint(0, 3)), today)
+        with happened_at(clock.at(visited_on, moments.random())):
+            visit_record(
+                actor=worker,
+                visit=visit,
+                visited_on=visited_on,
+                place="At home",
+                met_survivor=True,
+                met_family=True,
+                met_village_chief=rng.random() < 0.4,
+                met_monk=rng.random() < 0.2,
+                safety=wellbeing,
+                health=rng.choice([3, 4, 5]),
+                family_acceptance=wellbeing,
+                community_acceptance=rng.choice([3, 4, 5]),
+                school_or_work=rng.choice(SCHOOL_OR_WORK),
+                monthly_income_riel=income,
+                debts_riel=rng.choice([0, 0, 200_000, 400_000]),
+                retrafficking_risk=rng.random() < 0.05,
+                notes="Settling in; the family is supportive.",
+            )
 
 
-def consents_write(
-    plan: CasePlan, case: Case, worker: User, organisations: dict[str, Organisation]
+def consent_write(
+    consent: dict, case: Case, worker: User, organisations: dict[str, Organisation]
 ) -> None:
-    for consent in plan.consents:
-        fields = {key: value for key, value in consent.items() if key != "shared_with"}
-        shared_with = consent.get("shared_with")
+    fields = {key: value for key, value in consent.items() if key not in ("shared_with", "at")}
+    shared_with = consent.get("shared_with")
+    with happened_at(consent["at"]):
         consent_record(
             actor=worker,
             case=case,
@@ -404,10 +495,10 @@ def consents_write(
         )
 
 
-def sessions_write(plan: CasePlan, case: Case, worker: User, supervisor: User) -> None:
-    for session in plan.sessions:
-        fields = {key: value for key, value in session.items() if key != "by_supervisor"}
-        counsellor = supervisor if session["by_supervisor"] else worker
+def session_write(session: dict, case: Case, worker: User, supervisor: User) -> None:
+    fields = {key: value for key, value in session.items() if key not in ("by_supervisor", "at")}
+    counsellor = supervisor if session["by_supervisor"] else worker
+    with happened_at(session["at"]):
         counselling_session_log(actor=worker, case=case, counsellor=counsellor, **fields)
 
 
