@@ -3,8 +3,10 @@ demo data is allowed."""
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -21,8 +23,15 @@ from plans.models import Approval, ApprovalKind, ApprovalStatus
 from referrals.models import Referral, Status
 from referrals.selectors import referral_inbox_for, referral_list_for_case, referral_outbox_for
 
-# One worker process seeds once for the whole module (a group is handed out first).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
+# One worker process seeds once for the whole module (a group is handed out first), at a
+# moment of its own: its tests read "today" as the seed did, whatever the hour they run at.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("seed_demo"),
+    pytest.mark.own_clock,
+]
+# Mid-morning in Phnom Penh, hours from its midnight (17:00 UTC) either way.
+SEEDED_AT = dt.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Phnom_Penh"))
 
 NGO_SLUGS = ["shelter", "legal-aid", "hiv-care", "vocational"]
 NGO_STAFF = {
@@ -47,10 +56,12 @@ def counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The seed takes seconds, so it runs once for this module, in a transaction rolled back
-    when the module is done: each test still runs in its own savepoint inside it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed()
-        transaction.set_rollback(True)
+    when the module is done: each test still runs in its own savepoint inside it. The clock
+    starts at `SEEDED_AT` and runs on through the module's tests."""
+    with time_machine.travel(SEEDED_AT, tick=True):
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield seed()
+            transaction.set_rollback(True)
 
 
 def test_ministries_have_two_provincial_departments_each(seeded):
