@@ -83,9 +83,11 @@ def pytest_addoption(parser):
 @pytest.fixture(autouse=True)
 def clock_at(request):
     """Tests must pass at any hour; `--clock-at 17:00` shows those that do not. A test
-    marked `own_clock` runs at the moment its module sets (its data was written then)."""
+    marked `own_clock` runs at the moment its module sets (its data was written then); one
+    marked `real_clock` compares this process's time with a clock that cannot be moved (the
+    times of files, the worker and web processes it starts), and runs at the real time."""
     at = request.config.getoption("--clock-at")
-    if not at or request.node.get_closest_marker("own_clock"):
+    if not at or any(request.node.get_closest_marker(m) for m in ("own_clock", "real_clock")):
         yield
         return
     import datetime as dt

@@ -227,6 +227,7 @@ def record_visit(page, visit) -> None:
     page.wait_for_url(re.compile(r".*/cases/\d+/$|.*/followup/.*"))
 
 
+@pytest.mark.real_clock  # the web processes read the real time
 def test_production_stack_serves_a_signed_in_worker(stack, chromium, ngo):
     processes, base_url = stack
     owner = UserFactory(username="stack.worker", organisation=ngo, role=Role.SOCIAL_WORKER)

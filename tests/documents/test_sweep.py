@@ -22,6 +22,7 @@ class RolledBack(Exception):
     pass
 
 
+@pytest.mark.real_clock  # a stored file's age is its modification time's
 def test_a_file_left_by_a_rolled_back_upload_is_swept_once_old_enough(case, owner, document_dir):
     kept = document_upload(actor=owner, case=case, file=upload(), category="identity")
     with pytest.raises(RolledBack), transaction.atomic():

@@ -231,6 +231,7 @@ def due_reminders(services_up, places, ngo, owner, supervisor):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.real_clock  # the worker processes read the real time
 def test_no_reminder_is_lost_or_notified_twice_when_worker_and_broker_die(
     due_reminders, owner, supervisor, tmp_path
 ):

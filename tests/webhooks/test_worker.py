@@ -89,6 +89,7 @@ def worker(tmp_path: Path):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.real_clock  # the worker process reads the real time
 def test_a_worker_sends_the_outbox_through_the_broker(
     places, worker, receiver, register, org_admin, case, owner, other_ngo
 ):
