@@ -479,12 +479,6 @@ class Consent(models.Model):
                 condition=models.Q(withdrawn_on__isnull=True, expires_on__isnull=False),
                 name="consent_expiring",
             ),
-            # Whether a referral's consent still holds today, for every case shared with an
-            # organisation (referrals.selectors): read from the index alone, not from each
-            # consent's row (9,449 of them for one organisation at 1,000,000 cases).
-            models.Index(
-                fields=["id"], include=["expires_on", "withdrawn_on"], name="consent_validity"
-            ),
         ]
 
     def __str__(self) -> str:

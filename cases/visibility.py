@@ -91,6 +91,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "access_ends_on", "access_revoked_at", "consent_revoked_at", "override_reason",
             "overridden_by", "created_at", "updated_at", "categories", "category_labels",
             "is_overridden", "waiting_days",
+            # The consent's dates, which are bookkeeping on the consent (referrals.triggers).
+            "consent_expires_on", "consent_withdrawn_on",
             # Written for the receiver, who must read them to give the service.
             "reason", "decline_reason", "outcome",
         ),

@@ -23,9 +23,10 @@ def holding_access(today: dt.date | None = None) -> Q:
     has neither expired nor been withdrawn (or on a supervisor's override); never once ended.
     Decided from the dates at read time: a background job that ends access only tidies up."""
     today = today or timezone.localdate()
-    consent_current = Q(consent__isnull=True) | (
-        (Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today))
-        & (Q(consent__withdrawn_on__isnull=True) | Q(consent__withdrawn_on__gt=today))
+    # The consent's dates as the referral's row holds them (referrals.triggers keeps them
+    # equal to the consent's); a referral sent on an override has none.
+    consent_current = (Q(consent_expires_on__isnull=True) | Q(consent_expires_on__gte=today)) & (
+        Q(consent_withdrawn_on__isnull=True) | Q(consent_withdrawn_on__gt=today)
     )
     return (
         (Q(status__in=ACTIVE_STATUSES) | Q(status=Status.COMPLETED, access_ends_on__gt=today))
