@@ -191,7 +191,7 @@ def test_after_random_writes_every_copy_equals_its_consent_and_access_is_unchang
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_a_consent_withdrawn_while_a_referral_is_sent_waits_for_it(case, owner, other_ngo):
+def test_a_consent_withdrawn_while_a_referral_is_sent_waits_for_it(places, case, owner, other_ngo):
     """Sent while the consent is being withdrawn, a referral cannot keep the old dates: the
     withdrawal cannot reach a referral not yet committed, so the referral's write holds the
     consent's row until it commits, and the withdrawal waits for it."""
