@@ -187,7 +187,7 @@ def _own_part(user: User, own: Q) -> tuple[QuerySet[Case], Reveals]:
 
 # What other organisations' cases an organisation reads now, each with the categories read:
 # the rows behind `shared_with`, fetched once for a page that needs them in several queries.
-Grants = dict[int, set[str]]
+Grants = dict[int, frozenset[str]]
 NOTHING = Q(pk__in=[])
 
 

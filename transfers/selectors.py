@@ -7,11 +7,22 @@ cases.permissions ask these functions; nothing else decides it."""
 import datetime as dt
 import json
 
-from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.http import Http404
 from django.utils import timezone
 
-from cases.encryption import EncryptedTextField
+from cases.encryption import EncryptedTextField, decrypt
 from cases.visibility import CASE_FACTS, IDENTITY, Reading
 from organisations.models import Organisation, User
 from organisations.permissions import active_membership, has_whole_organisation_role, supervises
@@ -114,12 +125,16 @@ def reading_from(categories, snapshot: str | None, as_of: dt.datetime | None):
 
 def categories_read_by(
     organisation: Organisation, case_ids=None, today: dt.date | None = None
-) -> dict[int, set[str]]:
+) -> dict[int, frozenset[str]]:
     """What an organisation reads now of each of other organisations' cases (of `case_ids`,
     or all it reads when None): what the referrals holding access share with it, as the case
     is now; and, where no referral does, what a transfer leaves it while its grace period
     lasts, as a `Reading` of the case as it stood when that transfer was accepted
-    (`sender_grants`: one per case; `read_as_handed_over`). One query."""
+    (`sender_grants`: one per case; `read_as_handed_over`). One query.
+
+    Thousands of rows for a large organisation, in a few combinations of flags: each
+    combination is one frozenset, shared by every case read through it alone, and the
+    snapshots come as stored and are decrypted only for the cases read through a transfer."""
     from referrals.selectors import CATEGORY_FLAGS, referrals_sharing_with
 
     kept = sender_grants(organisation, today)
@@ -127,40 +142,43 @@ def categories_read_by(
     if case_ids is not None:
         case_ids = list(case_ids)
         kept, shared = kept.filter(case_id__in=case_ids), shared.filter(case_id__in=case_ids)
+    # As stored, not through the field's converter: one call per row otherwise.
+    stored = ExpressionWrapper(F("sender_snapshot"), output_field=TextField())
     kept = (
         kept.order_by()
         .annotate(
             **{f"keeps_{name}": Value(name in SENDER_KEEPS) for name in CATEGORY_FLAGS},
             as_of=F("answered_at"),
-            snapshot=F("sender_snapshot"),
+            snapshot=stored,
         )
         .values_list("case_id", *(f"keeps_{name}" for name in CATEGORY_FLAGS), "as_of", "snapshot")
     )
-    # Second in the union: the columns are converted as the first query's (the snapshot
-    # decrypted), and a referral has neither a moment nor a snapshot.
+    # Second in the union: the columns are converted as the first query's, and a referral
+    # has neither a moment nor a snapshot.
     shared = (
         shared.order_by()
         .annotate(
             as_of=Value(None, output_field=DateTimeField()),
-            snapshot=Value(None, output_field=EncryptedTextField()),
+            snapshot=Value(None, output_field=TextField()),
         )
         .values_list("case_id", *CATEGORY_FLAGS.values(), "as_of", "snapshot")
     )
-    live: dict[int, set[str]] = {}
+    live: dict[int, frozenset[str]] = {}
     frozen: dict[int, tuple] = {}
-    # Thousands of rows for a large organisation, in a few combinations of flags.
     named: dict[tuple, frozenset[str]] = {}
-    for case_id, *flags, as_of, snapshot in kept.union(shared, all=True):
-        read = named.get(key := tuple(flags))
+    for row in kept.union(shared, all=True):
+        case_id, as_of = row[0], row[-2]
+        read = named.get(key := row[1:-2])
         if read is None:
             read = named[key] = frozenset(
-                name for name, read in zip(CATEGORY_FLAGS, flags, strict=True) if read
+                name for name, flag in zip(CATEGORY_FLAGS, key, strict=True) if flag
             )
         if as_of is None:
-            live.setdefault(case_id, set()).update(read)
+            earlier = live.get(case_id)
+            live[case_id] = read if earlier is None or earlier is read else earlier | read
         else:
-            frozen[case_id] = (read, snapshot, as_of)
-    categories: dict[int, set[str]] = {
+            frozen[case_id] = (read, decrypt(row[-1]) if row[-1] else row[-1], as_of)
+    categories: dict[int, frozenset[str]] = {
         case_id: reading_from(*reading)
         for case_id, reading in read_as_handed_over(frozen, live).items()
     }
