@@ -4,9 +4,11 @@ consent: a service, a queryset update, a stale instance saved again. A copy left
 keep a receiver reading a case after the survivor withdrew consent."""
 
 import datetime as dt
+import io
 import random
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +17,7 @@ from cases.models import Consent
 from cases.services import consent_withdraw
 from referrals.models import Referral
 from referrals.selectors import holding_access
+from tests.audit.test_app_role import app_role, connect_as  # noqa: F401 - a fixture
 from tests.cases.factories import CaseFactory
 from transfers.selectors import categories_read_by
 
@@ -217,5 +220,31 @@ def test_a_consent_withdrawn_while_a_referral_is_sent_waits_for_it(places, case,
             )
     finally:
         other.close()
+    assert copies() == {referral.pk: (None, TODAY())}
+    assert categories_read_by(other_ngo) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_applications_database_role_keeps_the_copies(
+    places,
+    case,
+    owner,
+    other_ngo,
+    app_role,  # noqa: F811 - the fixture imported above
+):
+    """The application's role (`grant_app_role`) runs the triggers: a referral written locks
+    its consent, which needs the right to change consents, and a withdrawal rewrites the
+    referrals relying on it."""
+    consent = give_consent(case, owner, organisation=other_ngo)
+    referral = share(case, other_ngo, consent=consent)
+    call_command("grant_app_role", app_role, stdout=io.StringIO())
+    app = connect_as(app_role)
+    try:
+        app.execute("UPDATE referrals_referral SET outcome = 'seen' WHERE id = %s", [referral.pk])
+        app.execute(
+            "UPDATE cases_consent SET withdrawn_on = %s WHERE id = %s", [TODAY(), consent.pk]
+        )
+    finally:
+        app.connection.close()
     assert copies() == {referral.pk: (None, TODAY())}
     assert categories_read_by(other_ngo) == {}
