@@ -19,6 +19,7 @@ from referrals.models import Referral
 from referrals.selectors import holding_access
 from tests.audit.test_app_role import app_role, connect_as  # noqa: F401 - a fixture
 from tests.cases.factories import CaseFactory
+from tests.conftest import need_service
 from transfers.selectors import categories_read_by
 
 from .helpers import give_consent, share
@@ -192,7 +193,6 @@ def test_after_random_writes_every_copy_equals_its_consent_and_access_is_unchang
             assert holding == expected, f"on {day}, after step {number}: {done}"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_a_consent_withdrawn_while_a_referral_is_sent_waits_for_it(places, case, owner, other_ngo):
     """Sent while the consent is being withdrawn, a referral cannot keep the old dates: the
@@ -201,6 +201,7 @@ def test_a_consent_withdrawn_while_a_referral_is_sent_waits_for_it(places, case,
     from django.db import connections, transaction
     from django.db.utils import OperationalError
 
+    need_service(connection.vendor == "postgresql", "row locks are PostgreSQL's")
     consent = give_consent(case, owner, organisation=other_ngo)
     other = connections.create_connection("default")
     try:
