@@ -7,6 +7,7 @@ cases.permissions ask these functions; nothing else decides it."""
 import datetime as dt
 import json
 
+from django.db import connections
 from django.db.models import (
     DateTimeField,
     Exists,
@@ -22,7 +23,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from cases.encryption import EncryptedTextField, decrypt
+from cases.encryption import EncryptedTextField
 from cases.visibility import CASE_FACTS, IDENTITY, Reading
 from organisations.models import Organisation, User
 from organisations.permissions import active_membership, has_whole_organisation_role, supervises
@@ -31,6 +32,8 @@ from .models import Transfer, TransferStatus
 
 # What the sending organisation keeps reading of a case it handed over, while it may.
 SENDER_KEEPS = frozenset({IDENTITY, CASE_FACTS})
+# The stored case as it was handed over, read through its field (encrypted at rest).
+SNAPSHOT = Transfer._meta.get_field("sender_snapshot")
 
 
 def sender_holding_access(today: dt.date | None = None) -> Q:
@@ -177,7 +180,9 @@ def categories_read_by(
             earlier = live.get(case_id)
             live[case_id] = read if earlier is None or earlier is read else earlier | read
         else:
-            frozen[case_id] = (read, decrypt(row[-1]) if row[-1] else row[-1], as_of)
+            # Decrypted as the field reads it, for these few rows alone.
+            snapshot = SNAPSHOT.from_db_value(row[-1], None, connections[kept.db])
+            frozen[case_id] = (read, snapshot, as_of)
     categories: dict[int, frozenset[str]] = {
         case_id: reading_from(*reading)
         for case_id, reading in read_as_handed_over(frozen, live).items()
