@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from organisations.models import Province
 
@@ -61,6 +62,14 @@ class CaseloadFilter(django_filters.FilterSet):
     def __init__(self, *args, reveals: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.reveals = reveals
+
+    def narrows(self) -> bool:
+        """Whether any filter applies: a valid value that is not empty (django-filter's
+        test; a field with an invalid value is shown and ignored)."""
+        if not self.is_bound:
+            return False
+        self.form.is_valid()
+        return any(value not in EMPTY_VALUES for value in self.form.cleaned_data.values())
 
     def filter_revealing(self, queryset, reveals: dict):
         """The queryset narrowed by the filters, where `reveals` holds for each category."""

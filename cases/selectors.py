@@ -1,8 +1,10 @@
 """Every read of survivor data goes through these functions."""
 
 import datetime as dt
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet
@@ -86,10 +88,24 @@ class _Rule:
     organisation limits social workers to their own cases, those assigned to them); and
     `shared`, the cases other organisations shared with the user's organisation
     (`shared_with`), built when first asked for: a list of the own organisation's work, or a
-    caseload that reads what others share from its grants, never needs it."""
+    caseload that reads what others share from its grants, never needs it.
 
-    def __init__(self, organisation: Organisation, own: Q | None):
-        self.organisation, self.own = organisation, own
+    `is_own` is `own` asked of a case's organisation and worker already read."""
+
+    def __init__(self, organisation: Organisation, lists_own: bool, worker_id: int | None = None):
+        self.organisation, self.worker_id = organisation, worker_id
+        self.own = None
+        if lists_own:
+            self.own = Q(organisation_id=organisation.pk)
+            if worker_id is not None:
+                self.own &= Q(assigned_worker_id=worker_id)
+
+    def is_own(self, organisation_id: int, assigned_worker_id: int | None) -> bool:
+        return (
+            self.own is not None
+            and organisation_id == self.organisation.pk
+            and (self.worker_id is None or assigned_worker_id == self.worker_id)
+        )
 
     @cached_property
     def shared(self) -> Q:
@@ -103,11 +119,9 @@ def _visibility(user: User) -> _Rule | None:
     if membership is None:
         return None
     if not works_on_cases(membership):
-        return _Rule(membership.organisation, None)
-    own = Q(organisation_id=membership.organisation_id)
-    if not sees_whole_organisation(membership):
-        own &= Q(assigned_worker_id=user.pk)
-    return _Rule(membership.organisation, own)
+        return _Rule(membership.organisation, lists_own=False)
+    worker_id = None if sees_whole_organisation(membership) else user.pk
+    return _Rule(membership.organisation, lists_own=True, worker_id=worker_id)
 
 
 def own_cases_visible_to(user: User) -> QuerySet[Case]:
@@ -185,9 +199,17 @@ def _own_part(user: User, own: Q) -> tuple[QuerySet[Case], Reveals]:
     return Case.objects.filter(own), {IDENTITY: None, CASE_FACTS: None, HEALTH: own_health}
 
 
-# What other organisations' cases an organisation reads now, each with the categories read:
-# the rows behind `shared_with`, fetched once for a page that needs them in several queries.
-Grants = dict[int, frozenset[str]]
+class Grants(dict[int, frozenset[str]]):
+    """What other organisations' cases an organisation reads now, each with the categories
+    read: the rows behind `shared_with`, fetched once for a page that needs them in several
+    queries. `held`: each case's organisation, worker, risk level and intake date
+    (transfers.selectors.HELD), read with them, from which the caseload sorts the cases."""
+
+    def __init__(self, readings: dict[int, frozenset[str]] | None = None, held=None):
+        super().__init__(readings or {})
+        self.held: dict[int, tuple] = {} if held is None else held
+
+
 NOTHING = Q(pk__in=[])
 
 
@@ -199,8 +221,9 @@ def shared_grants(user: User) -> Grants:
 
     membership = active_membership(user)
     if membership is None:
-        return {}
-    return categories_read_by(membership.organisation)
+        return Grants()
+    held = {}
+    return Grants(categories_read_by(membership.organisation, held=held), held)
 
 
 def _caseload_parts(user: User, grants: Grants) -> list[tuple[QuerySet[Case], Reveals, bool]]:
@@ -215,10 +238,7 @@ def _caseload_parts(user: User, grants: Grants) -> list[tuple[QuerySet[Case], Re
     parts = [] if own is None else [(*_own_part(user, own), True)]
     by_reveals: dict[frozenset, list[int]] = {}
     for pk, categories in grants.items():
-        # A case read as it was handed over reveals nothing: its live columns are the new
-        # owner's (`shared_with`).
-        key = frozenset() if visibility.read_as_of(categories) else frozenset(categories)
-        by_reveals.setdefault(key, []).append(pk)
+        by_reveals.setdefault(_revealed_by(categories), []).append(pk)
     for categories, ids in sorted(by_reveals.items(), key=lambda group: sorted(group[0])):
         part = Case.objects.filter(pk__in_ids=lookups.Ids(sorted(ids)))
         if own is not None:
@@ -226,6 +246,13 @@ def _caseload_parts(user: User, grants: Grants) -> list[tuple[QuerySet[Case], Re
         reveals = {c: None if c in categories else NOTHING for c in (IDENTITY, CASE_FACTS, HEALTH)}
         parts.append((part, reveals, False))
     return parts
+
+
+def _revealed_by(categories: frozenset[str]) -> frozenset[str]:
+    """What a shared case reveals to search, filters and sorting, from what its reader reads
+    of it: a case read as it was handed over reveals nothing, its live columns being the new
+    owner's (`shared_with`)."""
+    return frozenset() if visibility.read_as_of(categories) else frozenset(categories)
 
 
 def case_reveals(user: User) -> Reveals:
@@ -591,31 +618,72 @@ def caseload_order(user: User) -> QuerySet[Case]:
 class CaseloadPart:
     """A disjoint part of the caseload: its `rows`, and the same rows as `pieces`, each in
     caseload order and readable in the order of an index, or None where the part is read
-    whole once (the shared cases, found by id), then counted and sorted as read."""
+    whole once (the shared cases, found by id), then counted and sorted as read; or, with
+    no `rows`, the rows `known` already, in no order (the shared cases, from their grants)."""
 
-    rows: QuerySet
+    rows: QuerySet | None
     pieces: list[QuerySet] | None = None
+    known: list[tuple] | None = None
 
 
 def caseload_ids(
-    user: User, narrow: Callable[[QuerySet, Reveals], QuerySet], grants: Grants | None = None
+    user: User,
+    narrow: Callable[[QuerySet, Reveals], QuerySet] | None,
+    grants: Grants | None = None,
 ) -> list[CaseloadPart]:
     """Rows of (id, sort keys) of the cases the user may see, narrowed by `narrow` (the
-    caseload filters, told where each category is revealed), without joins, as the disjoint
-    parts `CaseloadIds` merges in caseload order: a page is picked from these, then
-    `caseload_rows` fetches those cases whole. Each part is narrowed on its own index.
-    `grants` are the `shared_grants` of the user, if the caller has them already."""
+    caseload filters, told where each category is revealed; None for none), without joins,
+    as the disjoint parts `CaseloadIds` merges in caseload order: a page is picked from
+    these, then `caseload_rows` fetches those cases whole. Each part is narrowed on its own
+    index. `grants` are the `shared_grants` of the user, if the caller has them already.
+
+    Not narrowed, the shared cases' rows are made from their grants (`Grants.held`), as the
+    database would make them (`_caseload_ordering`), without reading the cases."""
     grants = shared_grants(user) if grants is None else grants
+    from_grants = narrow is None and grants.keys() <= getattr(grants, "held", {}).keys()
     parts = []
     for part, reveals, own in _caseload_parts(user, grants):
+        if not own and from_grants:
+            continue
+        if narrow is not None:
+            part = narrow(part, reveals)
         rows = (
-            narrow(part, reveals)
-            .annotate(**_caseload_ordering(user, reveals[CASE_FACTS]))
+            part.annotate(**_caseload_ordering(user, reveals[CASE_FACTS]))
             .values_list("id", "mine", "risk_order", "intake_order")
             .order_by()
         )
         parts.append(CaseloadPart(rows, _in_index_order(rows, user) if own else None))
+    if from_grants and grants:
+        parts.append(CaseloadPart(None, known=_shared_rows(user, grants)))
     return parts
+
+
+RISK_RANK = {level: rank for rank, level in enumerate(RISK_ORDER[:-1])}
+
+
+def _shared_rows(user: User, grants: Grants) -> list[tuple]:
+    """The rows of `caseload_ids` of the shared cases that are not among the user's own,
+    from what their grants hold of each (`Grants.held`): the sort keys `_caseload_ordering`
+    gives, a case's risk and intake date only where it reveals its case facts."""
+    rule = _visibility(user)
+    last = len(RISK_ORDER) - 1
+    rows = []
+    for pk, categories in grants.items():
+        organisation_id, worker_id, risk_level, intake_date = grants.held[pk]
+        if rule.is_own(organisation_id, worker_id):
+            continue
+        mine = 0 if worker_id == user.pk else 1
+        if CASE_FACTS in _revealed_by(categories):
+            rows.append((pk, mine, RISK_RANK.get(risk_level, last), intake_date))
+        else:
+            rows.append((pk, mine, last, UNKNOWN_DATE))
+    return rows
+
+
+def _in_caseload_order(row: tuple) -> tuple:
+    """A row of `caseload_ids` as `CASELOAD_ORDER` sorts it."""
+    pk, mine, risk_order, intake_order = row
+    return mine, risk_order, -intake_order.toordinal(), -pk
 
 
 def _in_index_order(rows: QuerySet, user: User) -> list[QuerySet]:
@@ -652,9 +720,28 @@ class CaseloadIds:
 
     def _read(self, offset: int) -> tuple[int | None, list[tuple]]:
         first = offset + self.per_page
+        known = [row for part in self.parts if part.known is not None for row in part.known]
+        if not known:
+            return self._read_sql(offset, self.per_page)
+        # The first rows of the parts read from the database, merged with those known.
+        total, rows = self._read_sql(0, first)
+        merged = heapq.merge(
+            rows, heapq.nsmallest(first, known, key=_in_caseload_order), key=_in_caseload_order
+        )
+        rows = list(islice(merged, offset, first))
+        if not rows:
+            return None, []
+        return (total or 0) + len(known), rows
+
+    def _read_sql(self, offset: int, limit: int) -> tuple[int | None, list[tuple]]:
+        """The rows `offset` to `offset + limit` of the parts read from the database, in
+        caseload order, with their count (None where there are no rows)."""
+        first = offset + limit
         whole, counts, pieces = [], [], []
         params = {"whole": [], "counts": [], "pieces": []}
         for number, part in enumerate(self.parts):
+            if part.rows is None:
+                continue
             try:
                 sql, more = part.rows.query.sql_with_params()
             except EmptyResultSet:
@@ -685,9 +772,9 @@ class CaseloadIds:
         wrapped = (
             (f"WITH {', '.join(whole)} " if whole else "")
             + select
-            + f" AS caseload ORDER BY {self.ORDER} LIMIT {int(self.per_page)} OFFSET {int(offset)}"
+            + f" AS caseload ORDER BY {self.ORDER} LIMIT {int(limit)} OFFSET {int(offset)}"
         )
-        with connections[self.parts[0].rows.db].cursor() as cursor:
+        with connections[Case.objects.db].cursor() as cursor:
             cursor.execute(wrapped, params["whole"] + params["counts"] + params["pieces"])
             rows = cursor.fetchall()
         if not rows:
@@ -696,7 +783,10 @@ class CaseloadIds:
 
     def count(self) -> int:
         if self.total is None:  # past the last page: the count alone
-            self.total = sum(part.rows.count() for part in self.parts)
+            self.total = sum(
+                len(part.known) if part.known is not None else part.rows.count()
+                for part in self.parts
+            )
         return self.total
 
     def __len__(self) -> int:

@@ -93,9 +93,14 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "is_overridden", "waiting_days",
             # The consent's dates, which are bookkeeping on the consent (referrals.triggers).
             "consent_expires_on", "consent_withdrawn_on",
+            # The case's holder and worker, bookkeeping on the case (referrals.triggers).
+            "case_organisation_id", "case_assigned_worker_id",
             # Written for the receiver, who must read them to give the service.
             "reason", "decline_reason", "outcome",
         ),
+        # The case's risk level and intake date, case facts on the case: read only to sort
+        # the caseload of a receiver that sees them (cases.selectors.caseload_ids).
+        CASE_FACTS: ("case_risk_level", "case_intake_date"),
     },
     # A transfer names the case, the two organisations and why: written for the receiver,
     # who reads it before accepting (as a referral's reason).

@@ -145,6 +145,15 @@ class Referral(models.Model):
     # referral's row, and so from the `referral_grants` index alone. Never written here.
     consent_expires_on = models.DateField(null=True, blank=True, editable=False)
     consent_withdrawn_on = models.DateField(null=True, blank=True, editable=False)
+    # The case's organisation, worker, risk level and intake date, copied by the database on
+    # every write of the referral or of those of its case (referrals.triggers): the receiver's
+    # caseload sorts the cases shared with it from its grants, without reading each case.
+    # Never written here, never shown. Nullable, so that SQLite adds them without rebuilding
+    # the table, which would drop its triggers.
+    case_organisation_id = models.BigIntegerField(null=True, editable=False)
+    case_assigned_worker_id = models.BigIntegerField(null=True, editable=False)
+    case_risk_level = models.CharField(max_length=8, null=True, editable=False)  # noqa: DJ001
+    case_intake_date = models.DateField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -162,8 +171,8 @@ class Referral(models.Model):
             # What an organisation reads of others' cases (`holding_access`, read once by every
             # caseload page), from the index alone, its consents' dates included: for the
             # 20,000-case NGO's 3,800 received referrals, 53 index pages instead of 1,100
-            # scattered table pages. PostgreSQL only keeps the included columns; elsewhere it
-            # is the inbox's index again.
+            # scattered table pages; the case's sort keys too (`caseload_ids`). PostgreSQL
+            # only keeps the included columns; elsewhere it is the inbox's index again.
             models.Index(
                 fields=["to_organisation", "status"],
                 include=[
@@ -176,6 +185,10 @@ class Referral(models.Model):
                     "shares_identity",
                     "shares_case_facts",
                     "shares_health",
+                    "case_organisation_id",
+                    "case_assigned_worker_id",
+                    "case_risk_level",
+                    "case_intake_date",
                 ],
                 name="referral_grants",
             ),
