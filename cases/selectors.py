@@ -94,6 +94,7 @@ class _Rule:
 
     def __init__(self, organisation: Organisation, lists_own: bool, worker_id: int | None = None):
         self.organisation, self.worker_id = organisation, worker_id
+        self.lists_own, self.organisation_id = lists_own, organisation.pk
         self.own = None
         if lists_own:
             self.own = Q(organisation_id=organisation.pk)
@@ -102,8 +103,8 @@ class _Rule:
 
     def is_own(self, organisation_id: int, assigned_worker_id: int | None) -> bool:
         return (
-            self.own is not None
-            and organisation_id == self.organisation.pk
+            self.lists_own
+            and organisation_id == self.organisation_id
             and (self.worker_id is None or assigned_worker_id == self.worker_id)
         )
 
@@ -226,16 +227,21 @@ def shared_grants(user: User) -> Grants:
     return Grants(categories_read_by(membership.organisation, held=held), held)
 
 
-def _caseload_parts(user: User, grants: Grants) -> list[tuple[QuerySet[Case], Reveals, bool]]:
+def _caseload_parts(
+    user: User, grants: Grants, shared: bool = True
+) -> list[tuple[QuerySet[Case], Reveals, bool]]:
     """The parts of `_parts_with_reveals`, each with whether it is the own organisation's,
     the shared one read from `grants` and split by what its cases reveal: each part reveals
     a category wholly or not at all, so its sort keys and filters repeat no sharing subquery
-    (five of them cost the 20,000-case NGO's caseload most of its time)."""
+    (five of them cost the 20,000-case NGO's caseload most of its time). Without the shared
+    parts if not `shared`."""
     rule = _visibility(user)
     if rule is None:
         return []
     own = rule.own
     parts = [] if own is None else [(*_own_part(user, own), True)]
+    if not shared:
+        return parts
     by_reveals: dict[frozenset, list[int]] = {}
     for pk, categories in grants.items():
         by_reveals.setdefault(_revealed_by(categories), []).append(pk)
@@ -604,6 +610,7 @@ def _caseload_ordering(user: User, facts: Q | None) -> dict:
 
 
 UNKNOWN_DATE = dt.date(1900, 1, 1)
+UNKNOWN_ORDINAL = -UNKNOWN_DATE.toordinal()
 CASELOAD_ORDER = ("mine", "risk_order", "-intake_order", "-id")
 
 
@@ -619,7 +626,8 @@ class CaseloadPart:
     """A disjoint part of the caseload: its `rows`, and the same rows as `pieces`, each in
     caseload order and readable in the order of an index, or None where the part is read
     whole once (the shared cases, found by id), then counted and sorted as read; or, with
-    no `rows`, the rows `known` already, in no order (the shared cases, from their grants)."""
+    no `rows`, the rows `known` already, in no order, each as `_in_caseload_order` gives it
+    (the shared cases, from their grants)."""
 
     rows: QuerySet | None
     pieces: list[QuerySet] | None = None
@@ -642,9 +650,7 @@ def caseload_ids(
     grants = shared_grants(user) if grants is None else grants
     from_grants = narrow is None and grants.keys() <= getattr(grants, "held", {}).keys()
     parts = []
-    for part, reveals, own in _caseload_parts(user, grants):
-        if not own and from_grants:
-            continue
+    for part, reveals, own in _caseload_parts(user, grants, shared=not from_grants):
         if narrow is not None:
             part = narrow(part, reveals)
         rows = (
@@ -662,28 +668,40 @@ RISK_RANK = {level: rank for rank, level in enumerate(RISK_ORDER[:-1])}
 
 
 def _shared_rows(user: User, grants: Grants) -> list[tuple]:
-    """The rows of `caseload_ids` of the shared cases that are not among the user's own,
-    from what their grants hold of each (`Grants.held`): the sort keys `_caseload_ordering`
-    gives, a case's risk and intake date only where it reveals its case facts."""
-    rule = _visibility(user)
+    """The rows of `caseload_ids` of the shared cases that are not among the user's own, as
+    `_in_caseload_order` gives them, from what their grants hold of each (`Grants.held`):
+    the sort keys `_caseload_ordering` gives, a case's risk and intake date only where it
+    reveals its case facts."""
+    rule, user_id, held = _visibility(user), user.pk, grants.held
     last = len(RISK_ORDER) - 1
+    # Thousands of cases, in a few combinations of categories (one object each).
+    facts_shown: dict[int, bool] = {}
     rows = []
     for pk, categories in grants.items():
-        organisation_id, worker_id, risk_level, intake_date = grants.held[pk]
+        organisation_id, worker_id, risk_level, intake_date = held[pk]
         if rule.is_own(organisation_id, worker_id):
             continue
-        mine = 0 if worker_id == user.pk else 1
-        if CASE_FACTS in _revealed_by(categories):
-            rows.append((pk, mine, RISK_RANK.get(risk_level, last), intake_date))
+        mine = 0 if worker_id == user_id else 1
+        shown = facts_shown.get(id(categories))
+        if shown is None:
+            shown = facts_shown[id(categories)] = CASE_FACTS in _revealed_by(categories)
+        if shown:
+            rows.append((mine, RISK_RANK.get(risk_level, last), -intake_date.toordinal(), -pk))
         else:
-            rows.append((pk, mine, last, UNKNOWN_DATE))
+            rows.append((mine, last, UNKNOWN_ORDINAL, -pk))
     return rows
 
 
 def _in_caseload_order(row: tuple) -> tuple:
-    """A row of `caseload_ids` as `CASELOAD_ORDER` sorts it."""
+    """A row of `caseload_ids` as `CASELOAD_ORDER` sorts it: compared as they are, such
+    tuples are in caseload order."""
     pk, mine, risk_order, intake_order = row
     return mine, risk_order, -intake_order.toordinal(), -pk
+
+
+def _from_caseload_order(key: tuple) -> tuple:
+    mine, risk_order, intake_ordinal, pk = key
+    return -pk, mine, risk_order, dt.date.fromordinal(-intake_ordinal)
 
 
 def _in_index_order(rows: QuerySet, user: User) -> list[QuerySet]:
@@ -725,10 +743,8 @@ class CaseloadIds:
             return self._read_sql(offset, self.per_page)
         # The first rows of the parts read from the database, merged with those known.
         total, rows = self._read_sql(0, first)
-        merged = heapq.merge(
-            rows, heapq.nsmallest(first, known, key=_in_caseload_order), key=_in_caseload_order
-        )
-        rows = list(islice(merged, offset, first))
+        merged = heapq.merge(map(_in_caseload_order, rows), heapq.nsmallest(first, known))
+        rows = [_from_caseload_order(key) for key in islice(merged, offset, first)]
         if not rows:
             return None, []
         return (total or 0) + len(known), rows
