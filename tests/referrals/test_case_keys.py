@@ -191,7 +191,7 @@ def test_after_random_writes_every_copy_equals_its_case_and_the_caseload_its_ord
                 )
                 return f"referral {referral.pk} status written"
 
-    for number in range(90):
+    for number in range(60):
         done = step()
         assert copies() == cases_keys(), f"after step {number}: {done}"
         for user in (outsider, receiver_worker):
