@@ -93,8 +93,8 @@ class _Rule:
     `is_own` is `own` asked of a case's organisation and worker already read."""
 
     def __init__(self, organisation: Organisation, lists_own: bool, worker_id: int | None = None):
-        self.organisation, self.worker_id = organisation, worker_id
-        self.lists_own, self.organisation_id = lists_own, organisation.pk
+        self.organisation, self.organisation_id = organisation, organisation.pk
+        self.worker_id = worker_id
         self.own = None
         if lists_own:
             self.own = Q(organisation_id=organisation.pk)
@@ -103,7 +103,7 @@ class _Rule:
 
     def is_own(self, organisation_id: int, assigned_worker_id: int | None) -> bool:
         return (
-            self.lists_own
+            self.own is not None
             and organisation_id == self.organisation_id
             and (self.worker_id is None or assigned_worker_id == self.worker_id)
         )
@@ -648,7 +648,7 @@ def caseload_ids(
     Not narrowed, the shared cases' rows are made from their grants (`Grants.held`), as the
     database would make them (`_caseload_ordering`), without reading the cases."""
     grants = shared_grants(user) if grants is None else grants
-    from_grants = narrow is None and grants.keys() <= getattr(grants, "held", {}).keys()
+    from_grants = narrow is None
     parts = []
     for part, reveals, own in _caseload_parts(user, grants, shared=not from_grants):
         if narrow is not None:

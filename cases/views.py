@@ -56,17 +56,12 @@ CASES_PER_PAGE = 25
 
 def _caseload_page(request, caseload: CaseloadFilter):
     """A page of ids picked in caseload order, then those cases fetched whole."""
-
-    def narrow(queryset, reveals):
-        return caseload.filter_revealing(queryset, reveals)
-
+    narrow = caseload.filter_revealing if caseload.narrows() else None
     # What other organisations share is read once, for the count, the page and its rows.
     grants = selectors.shared_grants(request.user)
     number = request.GET.get("page")
     ids = selectors.CaseloadIds(
-        selectors.caseload_ids(request.user, narrow if caseload.narrows() else None, grants),
-        number,
-        CASES_PER_PAGE,
+        selectors.caseload_ids(request.user, narrow, grants), number, CASES_PER_PAGE
     )
     page = Paginator(ids, CASES_PER_PAGE).get_page(number)
     ids = [row[0] for row in page.object_list]

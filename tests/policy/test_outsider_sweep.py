@@ -583,14 +583,19 @@ def test_a_policy_that_shares_everything_fails_the_sweep(world, monkeypatch):
     monkeypatch.setattr(
         selectors, "shared_with", lambda organisation, category=None: Q(pk__isnull=False)
     )
-    # The caseload reads the same grants as rows, once a page (`shared_grants`).
-    monkeypatch.setattr(
-        selectors,
-        "shared_grants",
-        lambda user: {
-            pk: {IDENTITY, CASE_FACTS} for pk in Case.objects.values_list("pk", flat=True)
-        },
-    )
+
+    # The caseload reads the same grants as rows, once a page (`shared_grants`), with what
+    # each case's grant holds of it to sort it by (`Grants.held`).
+    def every_case(user):
+        held = {
+            pk: keys
+            for pk, *keys in Case.objects.values_list(
+                "pk", "organisation_id", "assigned_worker_id", "risk_level", "intake_date"
+            )
+        }
+        return selectors.Grants({pk: {IDENTITY, CASE_FACTS} for pk in held}, held)
+
+    monkeypatch.setattr(selectors, "shared_grants", every_case)
     names = ("cases:detail", "api:case-detail", "cases:edit")
     routes = [route for route in object_routes() if route[0] in names]
     failures, _statuses = sweep_objects(world, "c_supervisor", routes)
