@@ -4,6 +4,7 @@ see (cases.selectors.case_list_visible_to)."""
 import datetime as dt
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -162,7 +163,7 @@ def refused_email_addresses(organisation: Organisation):
 NEEDING_WORKER_SHOWN = 100
 
 
-def cases_needing_worker(user: User, shown: int = NEEDING_WORKER_SHOWN) -> QuerySet[Case]:
+def cases_needing_worker(user: User, shown: int = NEEDING_WORKER_SHOWN) -> list[Case]:
     """The first `shown` open cases of the user's organisation, oldest intake first, that no
     one who can be assigned cases carries (a case reintegrated through an API key, or whose
     worker left): their visits wait for someone and their reminders go to the supervisors.
@@ -171,10 +172,11 @@ def cases_needing_worker(user: User, shown: int = NEEDING_WORKER_SHOWN) -> Query
     carries (the `cases_needing_worker` index) and those of the workers who left, found
     first (a few ids, usually none). Joined by OR, or with the workers as a subquery,
     PostgreSQL walked every case by intake date looking for them (2.4 s for a
-    100,000-case organisation with none)."""
+    100,000-case organisation with none). SQLite takes no LIMIT in a part of a UNION: there
+    the two parts are read apart and merged here."""
     membership = active_membership(user)
     if membership is None:
-        return Case.objects.none()
+        return []
     organisation = membership.organisation
     # Whose worker left: among the few people carrying the organisation's open cases, those
     # no longer in its team; each found from the index, not by testing every open case.
@@ -192,9 +194,11 @@ def cases_needing_worker(user: User, shown: int = NEEDING_WORKER_SHOWN) -> Query
     order = ("intake_date", "pk")
     nobody = open_cases.filter(assigned_worker__isnull=True).order_by(*order)[:shown]
     if not left:
-        return nobody
+        return list(nobody)
     gone = open_cases.filter(assigned_worker_id__in=left).order_by(*order)[:shown]
-    return nobody.union(gone, all=True).order_by(*order)[:shown]
+    if connection.features.supports_slicing_ordering_in_compound:
+        return list(nobody.union(gone, all=True).order_by(*order)[:shown])
+    return sorted([*nobody, *gone], key=lambda case: (case.intake_date, case.pk))[:shown]
 
 
 def person_open_work(person: User) -> tuple[QuerySet[Case], QuerySet[FollowUpVisit]]:
