@@ -247,6 +247,11 @@ class Case(models.Model):
             # The API's list, oldest change first: the own organisation's part of a page read
             # in this order (api.pagination.FirstOfEachPart).
             models.Index(fields=["organisation", "updated_at", "id"], name="own_cases_by_change"),
+            # Its other part, and `updated_since`: the cases shared with the organisation,
+            # looked up by id for when each changed, from the index alone.
+            models.Index(
+                fields=["id"], include=["updated_at", "organisation"], name="case_change_by_id"
+            ),
             models.Index(fields=["origin_province", "phase"]),
             # The Team page: each worker's open cases, counted from the index alone. "My work":
             # a worker's open cases with their numbers, read from the index alone.

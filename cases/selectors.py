@@ -66,9 +66,11 @@ def shared_with(
     from referrals.selectors import referral_case_ids_shared_with
     from transfers.selectors import transferred_case_ids_readable_by
 
-    shared = Q(pk__any_of=referral_case_ids_shared_with(organisation, category, today))
+    shared = referral_case_ids_shared_with(organisation, category, today)
     kept = transferred_case_ids_readable_by(organisation, category, today)
-    return shared if kept is None else shared | Q(pk__any_of=kept)
+    # One array of ids, not two OR-ed: PostgreSQL then reads the cases from an index alone
+    # (`case_change_by_id`), where the OR took a bitmap of both and a visit to each row.
+    return Q(pk__any_of=shared if kept is None else shared.union(kept, all=True))
 
 
 def organisation_reads_case(
