@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from organisations.validation import ValidatedModel
 
 KEY_LIFETIME_DAYS = 365
 
@@ -14,7 +15,7 @@ def default_expiry() -> dt.datetime:
     return timezone.now() + dt.timedelta(days=KEY_LIFETIME_DAYS)
 
 
-class ApiKey(models.Model):
+class ApiKey(ValidatedModel, models.Model):
     """A partner system's key. It acts through its own service user, whose membership has the
     API-client role in the organisation, so every selector and permission applies unchanged.
 
@@ -63,7 +64,7 @@ class ApiKey(models.Model):
         return self.revoked_at is None and self.expires_at > now
 
 
-class IdempotencyRecord(models.Model):
+class IdempotencyRecord(ValidatedModel, models.Model):
     """The first answer to a POST sent with an Idempotency-Key: its status and the id of the
     record it returned, never a body. The unique (user, key) insert, made in the request's
     transaction, is the claim: a repeat finds the row and re-reads the record."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from organisations.validation import ValidatedModel
 
 
 class Action(models.TextChoices):
@@ -49,7 +50,7 @@ class AccessEventQuerySet(models.QuerySet):
         raise AppendOnlyError("Audit rows are never changed.")
 
 
-class AccessEvent(models.Model):
+class AccessEvent(ValidatedModel, models.Model):
     """One read or change of survivor data. Holds ids, never names or any other value."""
 
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)

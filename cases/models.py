@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from organisations.models import Commune, Organisation, OrganisationKind, Province, Village
+from organisations.validation import ValidatedModel
 
 from .countries import CAMBODIA, HomecomingCountries
 from .encryption import EncryptedTextField
@@ -139,7 +140,7 @@ def adult_on(born: dt.date) -> dt.date:
         return dt.date(born.year + 18, 3, 1)
 
 
-class Case(models.Model):
+class Case(ValidatedModel, models.Model):
     """A survivor's case, owned by one organisation."""
 
     case_number = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
@@ -329,7 +330,7 @@ class Case(models.Model):
         return ", ".join(str(labels.get(code, code)) for code in self.languages or ())
 
 
-class CaseExploitation(models.Model):
+class CaseExploitation(ValidatedModel, models.Model):
     """One form of exploitation a survivor suffered: where (a country, and the province when
     it was in Cambodia) and when, as far as known. A case has each form at most once."""
 
@@ -379,7 +380,7 @@ class CaseExploitation(models.Model):
         return HTCDS_TERMS.get(self.form, "")
 
 
-class CaseNumberSequence(models.Model):
+class CaseNumberSequence(ValidatedModel, models.Model):
     """The last case number an organisation issued in a year; incremented under a row lock."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
@@ -402,7 +403,7 @@ class HivStatus(models.TextChoices):
     NOT_DISCLOSED = "not_disclosed", _("Not disclosed")
 
 
-class CaseSensitiveFacts(models.Model):
+class CaseSensitiveFacts(ValidatedModel, models.Model):
     """Health and legal facts, kept apart from the case so that access to them (and, later,
     their encryption) is decided in one place."""
 
@@ -433,7 +434,7 @@ class ConsentPurpose(models.TextChoices):
     STATISTICS = "statistics", _("Anonymous statistics")
 
 
-class Consent(models.Model):
+class Consent(ValidatedModel, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     given_by = models.CharField(_("given by"), max_length=16, choices=ConsentGiver.choices)
     guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True)
@@ -509,7 +510,7 @@ class SessionPhase(models.TextChoices):
     AFTER = "after_reintegration", _("After reintegration")
 
 
-class CounsellingSession(models.Model):
+class CounsellingSession(ValidatedModel, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="counselling_sessions")
     session_date = models.DateField(_("date"))
     counsellor = models.ForeignKey(
@@ -557,7 +558,7 @@ class EventKind(models.TextChoices):
     PLAN = "plan", _("Reintegration plan")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ValidatedModel, models.Model):
     """The case timeline: what happened, who did it and when. Written only by services."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

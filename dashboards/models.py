@@ -3,8 +3,10 @@
 from django.db import models
 from django.db.models.functions import Now
 
+from organisations.validation import ValidatedModel
 
-class SummaryRow(models.Model):
+
+class SummaryRow(ValidatedModel, models.Model):
     """Counted rows of one indicator that share every value a dashboard filters on (month of
     the indicator's own date, province, organisation, sex, minor at intake, forms of
     exploitation) and every value the indicator groups by (`g1`, `g2`, `g3`, `value`): how
@@ -45,7 +47,7 @@ class SummaryRow(models.Model):
         return f"{self.indicator} {self.month} {self.n}"
 
 
-class DirtyPartition(models.Model):
+class DirtyPartition(ValidatedModel, models.Model):
     """A partition of the summary (the cases of one organisation from one province of origin)
     that changed since its summary rows were computed. Database triggers add one row per
     partition a writing statement touched (never updated, so writers never wait on each
@@ -61,7 +63,7 @@ class DirtyPartition(models.Model):
         return f"{self.organisation_id}/{self.province_id}"
 
 
-class SummaryPartition(models.Model):
+class SummaryPartition(ValidatedModel, models.Model):
     """How many cases a partition of the summary held when its rows were last computed: what
     a dashboard weighs before it counts a dirty partition from the live tables."""
 
@@ -76,7 +78,7 @@ class SummaryPartition(models.Model):
         return f"{self.organisation_id}/{self.province_id}: {self.cases}"
 
 
-class SummaryState(models.Model):
+class SummaryState(ValidatedModel, models.Model):
     """One row: when the summary was rebuilt, and for which record keys (a fingerprint of the
     cell key secret: summary rows built under another secret are never read)."""
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.encryption import EncryptedTextField
 from cases.models import Case, Consent
 from legal.models import LegalProceeding
+from organisations.validation import ValidatedModel
 from plans.models import Plan
 from returns.models import CrossBorderReturn
 
@@ -49,7 +50,7 @@ def _at_most_one_attachment() -> Q:
     return one_or_none
 
 
-class Document(models.Model):
+class Document(ValidatedModel, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     consent = models.ForeignKey(
         Consent,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from organisations.models import Commune, Organisation, Province
+from organisations.validation import ValidatedModel
 
 
 class ResourceKind(models.TextChoices):
@@ -17,7 +18,7 @@ class ResourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class CommunityResource(models.Model):
+class CommunityResource(ValidatedModel, models.Model):
     """A person or place in a community that supports survivors after return. A directory
     shared by every organisation; only the organisation that added an entry changes it."""
 
@@ -84,7 +85,7 @@ MET_FIELDS = (
 )
 
 
-class FollowUpVisit(models.Model):
+class FollowUpVisit(ValidatedModel, models.Model):
     """A community follow-up visit after a survivor's return: planned, then done or missed."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followup_visits")
@@ -216,7 +217,7 @@ class ReminderQuerySet(models.QuerySet):
         self.filter(sent_at__isnull=True).delete()
 
 
-class Reminder(models.Model):
+class Reminder(ValidatedModel, models.Model):
     """What is due to be sent, kept in the database so that a lost broker or a killed worker
     loses nothing: one row per visit and kind, sent once.
 
@@ -266,7 +267,7 @@ class Reminder(models.Model):
         return f"{self.visit or self.topic} · {self.get_kind_display()}"
 
 
-class Notification(models.Model):
+class Notification(ValidatedModel, models.Model):
     """An in-app message. The unique (recipient, reminder) row is the claim that makes sending
     idempotent: a reminder can never notify the same person twice."""
 
@@ -304,7 +305,7 @@ class DeliveryStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Not sent: no longer due")
 
 
-class EmailDelivery(models.Model):
+class EmailDelivery(ValidatedModel, models.Model):
     """One reminder e-mail to one person, recorded (pending) in the transaction that sends the
     reminder in-app, before any mail server is called. A run claims one row at a time
     (pending, or sending whose claim has lapsed), sends it and marks it sent, so a crash between

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.encryption import EncryptedTextField
 from cases.models import Case
+from organisations.validation import ValidatedModel
 
 
 class ProceedingKind(models.TextChoices):
@@ -34,7 +35,7 @@ class ProceedingStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn or dismissed")
 
 
-class LegalProceeding(models.Model):
+class LegalProceeding(ValidatedModel, models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="legal_proceedings"
     )
@@ -78,7 +79,7 @@ class TestimonyArrangement(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Hearing(models.Model):
+class Hearing(ValidatedModel, models.Model):
     # The audit log names the case of a record kept under a proceeding (audit.services).
     audit_parent = "proceeding"
 
@@ -130,7 +131,7 @@ class ProtectionKind(models.TextChoices):
     NO_CONTACT_ORDER = "no_contact_order", _("No-contact order")
 
 
-class ProtectionMeasure(models.Model):
+class ProtectionMeasure(ValidatedModel, models.Model):
     # The audit log names the case of a record kept under a proceeding (audit.services).
     audit_parent = "proceeding"
 
@@ -164,7 +165,7 @@ class ProtectionMeasure(models.Model):
         return f"{self.proceeding} · {self.get_kind_display()}"
 
 
-class Compensation(models.Model):
+class Compensation(ValidatedModel, models.Model):
     # The audit log names the case of a record kept under a proceeding (audit.services).
     audit_parent = "proceeding"
 

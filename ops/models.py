@@ -2,8 +2,10 @@
 
 from django.db import models
 
+from organisations.validation import ValidatedModel
 
-class Heartbeat(models.Model):
+
+class Heartbeat(ValidatedModel, models.Model):
     """One row per periodic process; `beat` is stamped by a task that beat sends every minute
     and a worker runs, so a recent stamp means beat, the broker and a worker all work."""
 

@@ -3,8 +3,10 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from .validation import ValidatedModel
 
-class Place(models.Model):
+
+class Place(ValidatedModel, models.Model):
     """One level of Cambodia's administrative hierarchy (Ministry of Economy and Finance, 2025).
 
     The official code is the primary key, so addresses stay readable and stable across reloads.
@@ -41,7 +43,7 @@ class Commune(Place):
         verbose_name = _("commune")
 
 
-class Village(models.Model):
+class Village(ValidatedModel, models.Model):
     """A village. The official list repeats some codes (even within one commune) and names
     13 villages under commune codes it does not list, so villages carry their own id and keep
     the official codes as data: the district always, the commune where it exists."""
@@ -83,7 +85,7 @@ def default_followup_plan() -> list[int]:
     return [1, 3, 6, 12, 24]
 
 
-class Organisation(models.Model):
+class Organisation(ValidatedModel, models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(
         _("short name"),
@@ -143,7 +145,7 @@ def display_name(first_name: str, last_name: str, username: str) -> str:
     return f"{first_name} {last_name}".strip() or username
 
 
-class User(AbstractUser):
+class User(ValidatedModel, AbstractUser):
     """A person who signs in. Their organisation and role are on `Membership`."""
 
     preferred_language = models.CharField(
@@ -200,7 +202,7 @@ class Role(models.TextChoices):
     API_CLIENT = "api_client", _("API client")
 
 
-class Membership(models.Model):
+class Membership(ValidatedModel, models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memberships"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.encryption import EncryptedTextField
 from cases.models import Case, ClosureReason
+from organisations.validation import ValidatedModel
 
 
 class Domain(models.TextChoices):
@@ -44,7 +45,7 @@ class Occasion(models.TextChoices):
     REVIEW = "review", _("At a review")
 
 
-class NeedsAssessment(models.Model):
+class NeedsAssessment(ValidatedModel, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="needs_assessments")
     assessed_on = models.DateField(_("date of the assessment"))
     occasion = models.CharField(_("occasion"), max_length=16, choices=Occasion.choices)
@@ -63,7 +64,7 @@ class NeedsAssessment(models.Model):
         return f"{self.case} · {self.assessed_on}"
 
 
-class DomainScore(models.Model):
+class DomainScore(ValidatedModel, models.Model):
     assessment = models.ForeignKey(NeedsAssessment, on_delete=models.CASCADE, related_name="scores")
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
     score = models.PositiveSmallIntegerField(_("score"), choices=Score.choices)
@@ -99,7 +100,7 @@ class AlternativeOption(models.TextChoices):
     KINSHIP_CARE = "kinship_care", _("Kinship care")
 
 
-class FamilyAssessment(models.Model):
+class FamilyAssessment(ValidatedModel, models.Model):
     """The home visit before return, and what it recommends."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="family_assessments")
@@ -144,7 +145,7 @@ class FamilyAssessment(models.Model):
         return f"{self.case} · {self.visited_on}"
 
 
-class CommunityPreparation(models.Model):
+class CommunityPreparation(ValidatedModel, models.Model):
     """Phase one of traditional resources: who in the community was engaged before return, and
     what they agreed to do."""
 
@@ -182,7 +183,7 @@ class PlanStatus(models.TextChoices):
 OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED)
 
 
-class Plan(models.Model):
+class Plan(ValidatedModel, models.Model):
     """One version of a case's reintegration plan. A case has at most one version being worked
     on (draft, submitted or returned) and at most one approved version; approving a new version
     supersedes the previous one."""
@@ -237,7 +238,7 @@ class Plan(models.Model):
         return self.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
 
 
-class Goal(models.Model):
+class Goal(ValidatedModel, models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals", db_index=False)
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
     description = EncryptedTextField(_("goal"))
@@ -265,7 +266,7 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class Action(models.Model):
+class Action(ValidatedModel, models.Model):
     """An action or service towards a goal, with who provides it and by when."""
 
     goal = models.ForeignKey(
@@ -312,7 +313,7 @@ class Action(models.Model):
         return self.what
 
 
-class ServiceDelivery(models.Model):
+class ServiceDelivery(ValidatedModel, models.Model):
     """A service delivered against a plan action: the answer to "which services did this
     survivor receive, from whom, when"."""
 
@@ -353,7 +354,7 @@ class EmployerKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class LivelihoodFact(models.Model):
+class LivelihoodFact(ValidatedModel, models.Model):
     """Training, a job or business support, tracked over time, because income generation is
     the hardest part of reintegration. Which fields apply depends on the kind."""
 
@@ -405,7 +406,7 @@ class ApprovalStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class Approval(models.Model):
+class Approval(ValidatedModel, models.Model):
     """A request for a supervisor's decision: a plan version, or closing a case. Nobody decides
     their own request; a returned request carries the supervisor's comment."""
 
@@ -460,7 +461,7 @@ class Progress(models.TextChoices):
     ACHIEVED = "achieved", _("Achieved")
 
 
-class PlanReview(models.Model):
+class PlanReview(ValidatedModel, models.Model):
     """A review of an approved plan: progress per goal, and the needs assessment scored again."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
@@ -481,7 +482,7 @@ class PlanReview(models.Model):
         return f"{self.plan} · {self.reviewed_on}"
 
 
-class GoalProgress(models.Model):
+class GoalProgress(ValidatedModel, models.Model):
     review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="progress")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="progress")
     progress = models.CharField(_("progress"), max_length=16, choices=Progress.choices)

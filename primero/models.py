@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.encryption import EncryptedTextField
 from cases.models import Case
 from organisations.models import Organisation
+from organisations.validation import ValidatedModel
 from referrals.models import Referral, Service
 
 
@@ -28,7 +29,7 @@ class ConnectionState(models.TextChoices):
     UNREACHABLE = "unreachable", _("Unreachable")
 
 
-class PrimeroConnection(models.Model):
+class PrimeroConnection(ValidatedModel, models.Model):
     """One organisation's account on a Primero v2 server. The password is encrypted with the
     field keys and never shown again; `recipient` is the Primero user (or agency) whose
     incoming referrals come into this organisation's inbox."""
@@ -67,7 +68,7 @@ class PrimeroConnection(models.Model):
         return cycle_summary(self.last_cycle_counts)
 
 
-class PrimeroRoute(models.Model):
+class PrimeroRoute(ValidatedModel, models.Model):
     """An organisation reached through Primero: Homecoming referrals to it are sent to this
     Primero user."""
 
@@ -90,7 +91,7 @@ class PrimeroRoute(models.Model):
         return f"{self.organisation} = {self.transitioned_to}"
 
 
-class CaseLink(models.Model):
+class CaseLink(ValidatedModel, models.Model):
     """A Homecoming case and its record in Primero. The record id is chosen here, before the
     first call (Primero accepts a client-chosen id), so a retry looks it up by that id."""
 
@@ -112,7 +113,7 @@ class CaseLink(models.Model):
         return str(self.primero_id)
 
 
-class ReferralLink(models.Model):
+class ReferralLink(ValidatedModel, models.Model):
     """A Homecoming referral sent on to Primero, and the Primero referral's id and status."""
 
     referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="primero_link")
@@ -141,7 +142,7 @@ class CallStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class OutboxCall(models.Model):
+class OutboxCall(ValidatedModel, models.Model):
     """A call owed to Primero. Written in the transaction of the change that owes it; claimed
     under SKIP LOCKED by one cycle at a time; retried with backoff after a network error or a
     5xx; stopped after a 4xx with Primero's reason, until the administrator retries it."""
@@ -181,7 +182,7 @@ class InboundStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked in Primero")
 
 
-class InboundReferral(models.Model):
+class InboundReferral(ValidatedModel, models.Model):
     """A referral a Primero user sent to the organisation's recipient, with what Primero
     shared of the case."""
 

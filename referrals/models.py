@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Consent
 from organisations.models import Organisation
+from organisations.validation import ValidatedModel
 
 
 class Service(models.TextChoices):
@@ -50,7 +51,7 @@ class DataCategory(models.TextChoices):
     HEALTH = "health", _("health facts")
 
 
-class Referral(models.Model):
+class Referral(ValidatedModel, models.Model):
     """One organisation asks another to provide a service to a survivor."""
 
     case = models.ForeignKey(

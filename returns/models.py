@@ -23,6 +23,7 @@ from django_countries.fields import CountryField
 from cases.countries import HomecomingCountries
 from cases.encryption import EncryptedTextField
 from cases.models import Case
+from organisations.validation import ValidatedModel
 from plans.models import FamilyAssessment
 
 
@@ -68,7 +69,7 @@ class DocumentStatus(models.TextChoices):
     ISSUED = "issued", _("Issued")
 
 
-class CrossBorderReturn(models.Model):
+class CrossBorderReturn(ValidatedModel, models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="returns"
     )
@@ -130,7 +131,7 @@ class CrossBorderReturn(models.Model):
         return f"{self.case} · {self.get_direction_display()}"
 
 
-class ReturnStep(models.Model):
+class ReturnStep(ValidatedModel, models.Model):
     """One step of the checklist done: when, and who did it (the person who records it)."""
 
     cross_border_return = models.ForeignKey(

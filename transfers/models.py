@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.encryption import EncryptedTextField
 from cases.models import Case, Consent
 from organisations.models import Organisation
+from organisations.validation import ValidatedModel
 
 
 class TransferStatus(models.TextChoices):
@@ -18,7 +19,7 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Transfer(models.Model):
+class Transfer(ValidatedModel, models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="transfers"
     )

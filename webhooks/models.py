@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.encryption import EncryptedTextField
 from organisations.models import Organisation
+from organisations.validation import ValidatedModel
 
 
 class Event(models.TextChoices):
@@ -28,7 +29,7 @@ class Event(models.TextChoices):
     TRANSFER_CANCELLED = "transfer.cancelled", _("Transfer cancelled by the sending organisation")
 
 
-class WebhookEndpoint(models.Model):
+class WebhookEndpoint(ValidatedModel, models.Model):
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -77,7 +78,7 @@ class DeliveryStatus(models.TextChoices):
 OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(ValidatedModel, models.Model):
     """One event for one endpoint: what to send and what happened when it was sent."""
 
     endpoint = models.ForeignKey(
