@@ -2,9 +2,9 @@
 see (cases.selectors.case_list_visible_to)."""
 
 import datetime as dt
+from operator import attrgetter
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -172,8 +172,8 @@ def cases_needing_worker(user: User, shown: int = NEEDING_WORKER_SHOWN) -> list[
     carries (the `cases_needing_worker` index) and those of the workers who left, found
     first (a few ids, usually none). Joined by OR, or with the workers as a subquery,
     PostgreSQL walked every case by intake date looking for them (2.4 s for a
-    100,000-case organisation with none). SQLite takes no LIMIT in a part of a UNION: there
-    the two parts are read apart and merged here."""
+    100,000-case organisation with none). The two parts' first rows are merged here: SQLite
+    takes no LIMIT in a part of a UNION."""
     membership = active_membership(user)
     if membership is None:
         return []
@@ -196,9 +196,7 @@ def cases_needing_worker(user: User, shown: int = NEEDING_WORKER_SHOWN) -> list[
     if not left:
         return list(nobody)
     gone = open_cases.filter(assigned_worker_id__in=left).order_by(*order)[:shown]
-    if connection.features.supports_slicing_ordering_in_compound:
-        return list(nobody.union(gone, all=True).order_by(*order)[:shown])
-    return sorted([*nobody, *gone], key=lambda case: (case.intake_date, case.pk))[:shown]
+    return sorted([*nobody, *gone], key=attrgetter(*order))[:shown]
 
 
 def person_open_work(person: User) -> tuple[QuerySet[Case], QuerySet[FollowUpVisit]]:
