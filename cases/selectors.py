@@ -1,10 +1,8 @@
 """Every read of survivor data goes through these functions."""
 
 import datetime as dt
-import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import islice
 
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet
@@ -17,6 +15,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -92,23 +91,21 @@ class _Rule:
     (`shared_with`), built when first asked for: a list of the own organisation's work, or a
     caseload that reads what others share from its grants, never needs it.
 
-    `is_own` is `own` asked of a case's organisation and worker already read."""
+    `own_as(prefix)` is `own` asked of the columns that hold a case's organisation and worker
+    under that prefix: a referral's copies of them, or the case of a transfer."""
 
     def __init__(self, organisation: Organisation, lists_own: bool, worker_id: int | None = None):
         self.organisation, self.organisation_id = organisation, organisation.pk
-        self.worker_id = worker_id
-        self.own = None
-        if lists_own:
-            self.own = Q(organisation_id=organisation.pk)
-            if worker_id is not None:
-                self.own &= Q(assigned_worker_id=worker_id)
+        self.lists_own, self.worker_id = lists_own, worker_id
+        self.own = self.own_as("")
 
-    def is_own(self, organisation_id: int, assigned_worker_id: int | None) -> bool:
-        return (
-            self.own is not None
-            and organisation_id == self.organisation_id
-            and (self.worker_id is None or assigned_worker_id == self.worker_id)
-        )
+    def own_as(self, prefix: str) -> Q | None:
+        if not self.lists_own:
+            return None
+        own = Q(**{f"{prefix}organisation_id": self.organisation_id})
+        if self.worker_id is not None:
+            own &= Q(**{f"{prefix}assigned_worker_id": self.worker_id})
+        return own
 
     @cached_property
     def shared(self) -> Q:
@@ -205,44 +202,39 @@ def _own_part(user: User, own: Q) -> tuple[QuerySet[Case], Reveals]:
 class Grants(dict[int, frozenset[str]]):
     """What other organisations' cases an organisation reads now, each with the categories
     read: the rows behind `shared_with`, fetched once for a page that needs them in several
-    queries. `held`: each case's organisation, worker, risk level and intake date
-    (transfers.selectors.HELD), read with them, from which the caseload sorts the cases."""
-
-    def __init__(self, readings: dict[int, frozenset[str]] | None = None, held=None):
-        super().__init__(readings or {})
-        self.held: dict[int, tuple] = {} if held is None else held
+    queries."""
 
 
 NOTHING = Q(pk__in=[])
 
 
-def shared_grants(user: User) -> Grants:
-    """The cases `shared_with` the user's organisation, each with what it reads of them
-    (transfers.selectors.categories_read_by: referrals holding access and transfers in their
-    grace period, their dates checked now), in one query."""
+def shared_grants(user: User, case_ids=None) -> Grants:
+    """The cases `shared_with` the user's organisation (of `case_ids`, or all when None),
+    each with what it reads of them (transfers.selectors.categories_read_by: referrals
+    holding access and transfers in their grace period, their dates checked now), in one
+    query."""
     from transfers.selectors import categories_read_by
 
     membership = active_membership(user)
     if membership is None:
         return Grants()
-    held = {}
-    return Grants(categories_read_by(membership.organisation, held=held), held)
+    return Grants(categories_read_by(membership.organisation, case_ids))
 
 
 def _caseload_parts(
-    user: User, grants: Grants, shared: bool = True
+    user: User, grants: Grants | None
 ) -> list[tuple[QuerySet[Case], Reveals, bool]]:
     """The parts of `_parts_with_reveals`, each with whether it is the own organisation's,
     the shared one read from `grants` and split by what its cases reveal: each part reveals
     a category wholly or not at all, so its sort keys and filters repeat no sharing subquery
     (five of them cost the 20,000-case NGO's caseload most of its time). Without the shared
-    parts if not `shared`."""
+    parts if `grants` is None."""
     rule = _visibility(user)
     if rule is None:
         return []
     own = rule.own
     parts = [] if own is None else [(*_own_part(user, own), True)]
-    if not shared:
+    if grants is None:
         return parts
     by_reveals: dict[frozenset, list[int]] = {}
     for pk, categories in grants.items():
@@ -581,38 +573,40 @@ def shown_caseload_row(case: Case) -> visibility.Shown:
 RISK_ORDER = (RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW)
 
 
-def _caseload_ordering(user: User, facts: Q | None) -> dict:
+def _caseload_ordering(user: User, facts: Q | None, prefix: str = "") -> dict:
     """Their own cases first, then high risk, then medium, then the rest, newest intake
     first. Risk and intake date are case facts: where `facts` (the cases revealing them) does
-    not hold, a case sorts as if neither were known."""
+    not hold, a case sorts as if neither were known. The case's worker, risk and intake date
+    are read from the columns of those names under `prefix`: a referral's copies of them
+    (`case_`), or the case of another row (`case__`)."""
 
     def known(condition: Q) -> Q:
         return condition if facts is None else condition & facts
 
+    intake = F(f"{prefix}intake_date")
     return {
         "mine": When_(
-            When(assigned_worker_id=user.pk, then=Value(0)),
+            When(Q(**{f"{prefix}assigned_worker_id": user.pk}), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         ),
         "risk_order": When_(
             *(
-                When(known(Q(risk_level=level)), then=Value(rank))
+                When(known(Q(**{f"{prefix}risk_level": level})), then=Value(rank))
                 for rank, level in enumerate(RISK_ORDER[:-1])
             ),
             default=Value(len(RISK_ORDER) - 1),
             output_field=IntegerField(),
         ),
         "intake_order": (
-            F("intake_date")
+            intake
             if facts is None
-            else When_(When(facts, then=F("intake_date")), default=Value(UNKNOWN_DATE))
+            else When_(When(facts, then=intake), default=Value(UNKNOWN_DATE))
         ),
     }
 
 
 UNKNOWN_DATE = dt.date(1900, 1, 1)
-UNKNOWN_ORDINAL = -UNKNOWN_DATE.toordinal()
 CASELOAD_ORDER = ("mine", "risk_order", "-intake_order", "-id")
 
 
@@ -627,13 +621,10 @@ def caseload_order(user: User) -> QuerySet[Case]:
 class CaseloadPart:
     """A disjoint part of the caseload: its `rows`, and the same rows as `pieces`, each in
     caseload order and readable in the order of an index, or None where the part is read
-    whole once (the shared cases, found by id), then counted and sorted as read; or, with
-    no `rows`, the rows `known` already, in no order, each as `_in_caseload_order` gives it
-    (the shared cases, from their grants)."""
+    whole once (the shared cases), then counted and sorted as read."""
 
-    rows: QuerySet | None
+    rows: QuerySet
     pieces: list[QuerySet] | None = None
-    known: list[tuple] | None = None
 
 
 def caseload_ids(
@@ -645,14 +636,17 @@ def caseload_ids(
     caseload filters, told where each category is revealed; None for none), without joins,
     as the disjoint parts `CaseloadIds` merges in caseload order: a page is picked from
     these, then `caseload_rows` fetches those cases whole. Each part is narrowed on its own
-    index. `grants` are the `shared_grants` of the user, if the caller has them already.
+    index. `grants` are the `shared_grants` of the user, if the caller has them already;
+    only a narrowed caseload reads them.
 
-    Not narrowed, the shared cases' rows are made from their grants (`Grants.held`), as the
-    database would make them (`_caseload_ordering`), without reading the cases."""
-    grants = shared_grants(user) if grants is None else grants
-    from_grants = narrow is None
+    Not narrowed, the shared cases' rows are read from their grants alone, never from the
+    cases (`_shared_caseload_parts`)."""
+    if narrow is None:
+        grants = None
+    elif grants is None:
+        grants = shared_grants(user)
     parts = []
-    for part, reveals, own in _caseload_parts(user, grants, shared=not from_grants):
+    for part, reveals, own in _caseload_parts(user, grants):
         if narrow is not None:
             part = narrow(part, reveals)
         rows = (
@@ -661,49 +655,40 @@ def caseload_ids(
             .order_by()
         )
         parts.append(CaseloadPart(rows, _in_index_order(rows, user) if own else None))
-    if from_grants and grants:
-        parts.append(CaseloadPart(None, known=_shared_rows(user, grants)))
+    if narrow is None:
+        parts += _shared_caseload_parts(user)
     return parts
 
 
-RISK_RANK = {level: rank for rank, level in enumerate(RISK_ORDER[:-1])}
+def _shared_caseload_parts(user: User) -> list[CaseloadPart]:
+    """The rows of `caseload_ids` of the cases other organisations share with the user's
+    and that are not among the user's own, read from the grants alone (thousands of cases
+    for a large organisation, whose pages need two dozen): the referrals holding access, one
+    row per case from their copies of its organisation, worker and sort keys
+    (referrals.triggers), the case facts revealed where one of them shares them; and the
+    cases kept after a transfer that no referral shares (`sender_readings`), which reveal
+    nothing (`_revealed_by`). Each is read whole, then counted and sorted."""
+    from referrals.selectors import referrals_sharing_with
+    from transfers.selectors import sender_readings
 
-
-def _shared_rows(user: User, grants: Grants) -> list[tuple]:
-    """The rows of `caseload_ids` of the shared cases that are not among the user's own, as
-    `_in_caseload_order` gives them, from what their grants hold of each (`Grants.held`):
-    the sort keys `_caseload_ordering` gives, a case's risk and intake date only where it
-    reveals its case facts."""
-    rule, user_id, held = _visibility(user), user.pk, grants.held
-    last = len(RISK_ORDER) - 1
-    # Thousands of cases, in a few combinations of categories (one object each).
-    facts_shown: dict[int, bool] = {}
+    rule = _visibility(user)
+    if rule is None:
+        return []
+    referred = referrals_sharing_with(rule.organisation).order_by()
+    kept = sender_readings(rule.organisation).order_by()
+    if rule.own is not None:
+        referred, kept = referred.exclude(rule.own_as("case_")), kept.exclude(rule.own_as("case__"))
+    # One row per case: a case's copies are the same on each of its referrals.
+    referred = referred.values(
+        "case_id", *(f"case_{key}" for key in ("assigned_worker_id", "risk_level", "intake_date"))
+    ).annotate(
+        shares_facts=Max(When_(When(shares_case_facts=True, then=Value(1)), default=Value(0)))
+    )
     rows = []
-    for pk, categories in grants.items():
-        organisation_id, worker_id, risk_level, intake_date = held[pk]
-        if rule.is_own(organisation_id, worker_id):
-            continue
-        mine = 0 if worker_id == user_id else 1
-        shown = facts_shown.get(id(categories))
-        if shown is None:
-            shown = facts_shown[id(categories)] = CASE_FACTS in _revealed_by(categories)
-        if shown:
-            rows.append((mine, RISK_RANK.get(risk_level, last), -intake_date.toordinal(), -pk))
-        else:
-            rows.append((mine, last, UNKNOWN_ORDINAL, -pk))
-    return rows
-
-
-def _in_caseload_order(row: tuple) -> tuple:
-    """A row of `caseload_ids` as `CASELOAD_ORDER` sorts it: compared as they are, such
-    tuples are in caseload order."""
-    pk, mine, risk_order, intake_order = row
-    return mine, risk_order, -intake_order.toordinal(), -pk
-
-
-def _from_caseload_order(key: tuple) -> tuple:
-    mine, risk_order, intake_ordinal, pk = key
-    return -pk, mine, risk_order, dt.date.fromordinal(-intake_ordinal)
+    for part, facts, prefix in ((referred, Q(shares_facts=1), "case_"), (kept, NOTHING, "case__")):
+        ordering = _caseload_ordering(user, facts, prefix)
+        rows.append(part.annotate(**ordering).values_list("case_id", *ordering))
+    return [CaseloadPart(part) for part in rows]
 
 
 def _in_index_order(rows: QuerySet, user: User) -> list[QuerySet]:
@@ -724,9 +709,9 @@ class CaseloadIds:
     other than the one asked for (past the last, where the paginator falls back) is read
     again."""
 
-    ORDER = ", ".join(
-        f'"{key[1:]}" DESC' if key.startswith("-") else f'"{key}"' for key in CASELOAD_ORDER
-    )
+    # `CASELOAD_ORDER` by the columns' places (id, mine, risk order, intake order): a part
+    # read from referrals or transfers names its case's id `case_id`.
+    ORDER = "2, 3, 4 DESC, 1 DESC"
 
     def __init__(self, parts: list[CaseloadPart], page_number, per_page: int):
         self.parts = parts
@@ -739,27 +724,13 @@ class CaseloadIds:
         self.offset = (number - 1) * per_page
 
     def _read(self, offset: int) -> tuple[int | None, list[tuple]]:
-        first = offset + self.per_page
-        known = [row for part in self.parts if part.known is not None for row in part.known]
-        if not known:
-            return self._read_sql(offset, self.per_page)
-        # The first rows of the parts read from the database, merged with those known.
-        total, rows = self._read_sql(0, first)
-        merged = heapq.merge(map(_in_caseload_order, rows), heapq.nsmallest(first, known))
-        rows = [_from_caseload_order(key) for key in islice(merged, offset, first)]
-        if not rows:
-            return None, []
-        return (total or 0) + len(known), rows
-
-    def _read_sql(self, offset: int, limit: int) -> tuple[int | None, list[tuple]]:
-        """The rows `offset` to `offset + limit` of the parts read from the database, in
-        caseload order, with their count (None where there are no rows)."""
+        """The rows `offset` to `offset + per_page` of the parts, in caseload order, with
+        their count (None where there are no rows)."""
+        limit = self.per_page
         first = offset + limit
         whole, counts, pieces = [], [], []
         params = {"whole": [], "counts": [], "pieces": []}
         for number, part in enumerate(self.parts):
-            if part.rows is None:
-                continue
             try:
                 sql, more = part.rows.query.sql_with_params()
             except EmptyResultSet:
@@ -801,10 +772,7 @@ class CaseloadIds:
 
     def count(self) -> int:
         if self.total is None:  # past the last page: the count alone
-            self.total = sum(
-                len(part.known) if part.known is not None else part.rows.count()
-                for part in self.parts
-            )
+            self.total = sum(part.rows.count() for part in self.parts)
         return self.total
 
     def __len__(self) -> int:
@@ -822,8 +790,8 @@ def caseload_rows(
 ) -> list[visibility.Shown]:
     """The given cases with everything the caseload shows, in the order of `ids`, each as
     its reader may see it: what the user may see of them, with the shared ones read from
-    `grants` (`shared_grants`)."""
-    grants = shared_grants(user) if grants is None else grants
+    `grants` (`shared_grants`), read for these cases alone if not given."""
+    grants = shared_grants(user, ids) if grants is None else grants
     rule = _visibility(user)
     if rule is None:
         return []

@@ -57,8 +57,10 @@ CASES_PER_PAGE = 25
 def _caseload_page(request, caseload: CaseloadFilter):
     """A page of ids picked in caseload order, then those cases fetched whole."""
     narrow = caseload.filter_revealing if caseload.narrows() else None
-    # What other organisations share is read once, for the count, the page and its rows.
-    grants = selectors.shared_grants(request.user)
+    # Narrowed, what other organisations share is read once, for the parts, the count and
+    # the page's rows. Otherwise the page's ids are picked from the grants' rows in the
+    # database, and what is shared of the page's cases is read for them alone.
+    grants = selectors.shared_grants(request.user) if narrow else None
     number = request.GET.get("page")
     ids = selectors.CaseloadIds(
         selectors.caseload_ids(request.user, narrow, grants), number, CASES_PER_PAGE

@@ -126,16 +126,10 @@ def reading_from(categories, snapshot: str | None, as_of: dt.datetime | None):
     return Reading(categories, as_of=as_of, snapshot=json.loads(snapshot or "{}"))
 
 
-# What `categories_read_by` tells of each case with `held`: its organisation, its worker, its
-# risk level and its intake date, as the caseload sorts by them (cases.selectors).
-HELD = ("organisation_id", "assigned_worker_id", "risk_level", "intake_date")
-
-
 def categories_read_by(
     organisation: Organisation,
     case_ids=None,
     today: dt.date | None = None,
-    held: dict[int, tuple] | None = None,
 ) -> dict[int, frozenset[str]]:
     """What an organisation reads now of each of other organisations' cases (of `case_ids`,
     or all it reads when None): what the referrals holding access share with it, as the case
@@ -145,10 +139,7 @@ def categories_read_by(
 
     Thousands of rows for a large organisation, in a few combinations of flags: each
     combination is one frozenset, shared by every case read through it alone, and the
-    snapshots come as stored and are decrypted only for the cases read through a transfer.
-
-    `held`, if given, is filled with each case's `HELD` values: a referral's copy of them
-    (referrals.triggers), from the same index as its grant; a transfer's from the case."""
+    snapshots come as stored and are decrypted only for the cases read through a transfer."""
     from referrals.selectors import CATEGORY_FLAGS, referrals_sharing_with
 
     kept = sender_grants(organisation, today)
@@ -164,15 +155,8 @@ def categories_read_by(
             **{f"keeps_{name}": Value(name in SENDER_KEEPS) for name in CATEGORY_FLAGS},
             as_of=F("answered_at"),
             snapshot=stored,
-            **{f"held_{key}": F(f"case__{key}") for key in HELD},
         )
-        .values_list(
-            "case_id",
-            *(f"keeps_{name}" for name in CATEGORY_FLAGS),
-            "as_of",
-            "snapshot",
-            *(f"held_{key}" for key in HELD),
-        )
+        .values_list("case_id", *(f"keeps_{name}" for name in CATEGORY_FLAGS), "as_of", "snapshot")
     )
     # Second in the union: the columns are converted as the first query's, and a referral
     # has neither a moment nor a snapshot.
@@ -182,13 +166,7 @@ def categories_read_by(
             as_of=Value(None, output_field=DateTimeField()),
             snapshot=Value(None, output_field=TextField()),
         )
-        .values_list(
-            "case_id",
-            *CATEGORY_FLAGS.values(),
-            "as_of",
-            "snapshot",
-            *(f"case_{key}" for key in HELD),
-        )
+        .values_list("case_id", *CATEGORY_FLAGS.values(), "as_of", "snapshot")
     )
     live: dict[int, frozenset[str]] = {}
     frozen: dict[int, tuple] = {}
@@ -196,8 +174,6 @@ def categories_read_by(
     flags = len(CATEGORY_FLAGS)
     for row in kept.union(shared, all=True):
         case_id, as_of, snapshot = row[0], row[flags + 1], row[flags + 2]
-        if held is not None:
-            held[case_id] = row[flags + 3 :]
         read = named.get(key := row[1 : flags + 1])
         if read is None:
             read = named[key] = frozenset(

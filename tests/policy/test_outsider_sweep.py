@@ -584,18 +584,21 @@ def test_a_policy_that_shares_everything_fails_the_sweep(world, monkeypatch):
         selectors, "shared_with", lambda organisation, category=None: Q(pk__isnull=False)
     )
 
-    # The caseload reads the same grants as rows, once a page (`shared_grants`), with what
-    # each case's grant holds of it to sort it by (`Grants.held`).
-    def every_case(user):
-        held = {
-            pk: keys
-            for pk, *keys in Case.objects.values_list(
-                "pk", "organisation_id", "assigned_worker_id", "risk_level", "intake_date"
-            )
-        }
-        return selectors.Grants({pk: {IDENTITY, CASE_FACTS} for pk in held}, held)
+    # The caseload reads the same grants as rows (`shared_grants`), and picks its pages from
+    # the grants' rows in the database (`_shared_caseload_parts`).
+    def every_case(user, case_ids=None):
+        cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
+        return selectors.Grants(
+            {pk: {IDENTITY, CASE_FACTS} for pk in cases.values_list("pk", flat=True)}
+        )
+
+    def every_other_case(user):
+        ordering = selectors._caseload_ordering(user, None)
+        others = Case.objects.exclude(organisation=selectors.active_membership(user).organisation)
+        return [selectors.CaseloadPart(others.annotate(**ordering).values_list("id", *ordering))]
 
     monkeypatch.setattr(selectors, "shared_grants", every_case)
+    monkeypatch.setattr(selectors, "_shared_caseload_parts", every_other_case)
     names = ("cases:detail", "api:case-detail", "cases:edit")
     routes = [route for route in object_routes() if route[0] in names]
     failures, _statuses = sweep_objects(world, "c_supervisor", routes)
