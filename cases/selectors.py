@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models import Case as When_
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -632,7 +632,7 @@ def caseload_ids(
     narrow: Callable[[QuerySet, Reveals], QuerySet] | None,
     grants: Grants | None = None,
 ) -> list[CaseloadPart]:
-    """Rows of (id, sort keys) of the cases the user may see, narrowed by `narrow` (the
+    """Rows of (id, sort keys, grant) of the cases the user may see, narrowed by `narrow` (the
     caseload filters, told where each category is revealed; None for none), without joins,
     as the disjoint parts `CaseloadIds` merges in caseload order: a page is picked from
     these, then `caseload_rows` fetches those cases whole. Each part is narrowed on its own
@@ -651,7 +651,8 @@ def caseload_ids(
             part = narrow(part, reveals)
         rows = (
             part.annotate(**_caseload_ordering(user, reveals[CASE_FACTS]))
-            .values_list("id", "mine", "risk_order", "intake_order")
+            .annotate(grant=Cast(None, IntegerField()))
+            .values_list("id", "mine", "risk_order", "intake_order", "grant")
             .order_by()
         )
         parts.append(CaseloadPart(rows, _in_index_order(rows, user) if own else None))
@@ -667,28 +668,67 @@ def _shared_caseload_parts(user: User) -> list[CaseloadPart]:
     row per case from their copies of its organisation, worker and sort keys
     (referrals.triggers), the case facts revealed where one of them shares them; and the
     cases kept after a transfer that no referral shares (`sender_readings`), which reveal
-    nothing (`_revealed_by`). Each is read whole, then counted and sorted."""
-    from referrals.selectors import referrals_sharing_with
-    from transfers.selectors import sender_readings
+    nothing (`_revealed_by`). Each is read whole, then counted and sorted.
+
+    Each row's `grant` tells what is read of its case (`page_grants`): the categories its
+    referrals share, OR-ed as `categories_read_by` does, one bit each in the order of
+    CATEGORY_FLAGS; -1 for a case read as it was handed over."""
+    from referrals.selectors import CATEGORY_FLAGS, referrals_sharing_with
+    from transfers.selectors import read_as_handed_over, sender_grants
 
     rule = _visibility(user)
     if rule is None:
         return []
     referred = referrals_sharing_with(rule.organisation).order_by()
-    kept = sender_readings(rule.organisation).order_by()
+    # `sender_readings`, with the referrals built once.
+    kept = read_as_handed_over(sender_grants(rule.organisation), referred).order_by()
     if rule.own is not None:
         referred, kept = referred.exclude(rule.own_as("case_")), kept.exclude(rule.own_as("case__"))
-    # One row per case: a case's copies are the same on each of its referrals.
-    referred = referred.values(
-        "case_id", *(f"case_{key}" for key in ("assigned_worker_id", "risk_level", "intake_date"))
-    ).annotate(
-        shares_facts=Max(When_(When(shares_case_facts=True, then=Value(1)), default=Value(0)))
+    # One row per case, grouped by its id alone: a case's copies are the same on each of
+    # its referrals; it reveals a category where one of them shares it.
+    bits = {
+        name: Max(When_(When(**{flag: True}, then=Value(1 << bit)), default=Value(0)))
+        for bit, (name, flag) in enumerate(CATEGORY_FLAGS.items())
+    }
+    referred = referred.values("case_id").annotate(
+        **{f"held_{key}": Max(f"case_{key}") for key in ("assigned_worker_id", "risk_level")},
+        held_intake_date=Max("case_intake_date"),
+        reads_case_facts=bits[CASE_FACTS],
+        grant=sum(bits.values(), Value(0)),
     )
+    kept = kept.annotate(grant=Value(KEPT, output_field=IntegerField()))
     rows = []
-    for part, facts, prefix in ((referred, Q(shares_facts=1), "case_"), (kept, NOTHING, "case__")):
+    for part, facts, prefix in (
+        (referred, ~Q(reads_case_facts=0), "held_"),
+        (kept, NOTHING, "case__"),
+    ):
         ordering = _caseload_ordering(user, facts, prefix)
-        rows.append(part.annotate(**ordering).values_list("case_id", *ordering))
+        rows.append(part.annotate(**ordering).values_list("case_id", *ordering, "grant"))
     return [CaseloadPart(part) for part in rows]
+
+
+# A row of `_shared_caseload_parts` whose case is read as it was handed over.
+KEPT = -1
+
+
+def page_grants(user: User, rows: list[tuple]) -> Grants:
+    """What is read of the shared cases among rows of `caseload_ids` not narrowed, from
+    each row's `grant`: the categories its referrals share; a case read as it was handed
+    over, as `shared_grants` reads it (a few rows, if any). The own cases' rows have none."""
+    from referrals.selectors import CATEGORY_FLAGS
+
+    readings, kept = {}, []
+    for row in rows:
+        pk, grant = row[0], row[-1]
+        if grant == KEPT:
+            kept.append(pk)
+        elif grant is not None:
+            readings[pk] = frozenset(
+                name for bit, name in enumerate(CATEGORY_FLAGS) if grant & (1 << bit)
+            )
+    if kept:
+        readings.update(shared_grants(user, kept))
+    return Grants(readings)
 
 
 def _in_index_order(rows: QuerySet, user: User) -> list[QuerySet]:
@@ -709,8 +749,8 @@ class CaseloadIds:
     other than the one asked for (past the last, where the paginator falls back) is read
     again."""
 
-    # `CASELOAD_ORDER` by the columns' places (id, mine, risk order, intake order): a part
-    # read from referrals or transfers names its case's id `case_id`.
+    # `CASELOAD_ORDER` by the columns' places (id, mine, risk order, intake order; the
+    # grant follows): a part read from referrals or transfers names its case's id `case_id`.
     ORDER = "2, 3, 4 DESC, 1 DESC"
 
     def __init__(self, parts: list[CaseloadPart], page_number, per_page: int):

@@ -59,15 +59,16 @@ def _caseload_page(request, caseload: CaseloadFilter):
     narrow = caseload.filter_revealing if caseload.narrows() else None
     # Narrowed, what other organisations share is read once, for the parts, the count and
     # the page's rows. Otherwise the page's ids are picked from the grants' rows in the
-    # database, and what is shared of the page's cases is read for them alone.
+    # database, each with what is read of its case.
     grants = selectors.shared_grants(request.user) if narrow else None
     number = request.GET.get("page")
     ids = selectors.CaseloadIds(
         selectors.caseload_ids(request.user, narrow, grants), number, CASES_PER_PAGE
     )
     page = Paginator(ids, CASES_PER_PAGE).get_page(number)
-    ids = [row[0] for row in page.object_list]
-    page.object_list = selectors.caseload_rows(request.user, ids, grants)
+    rows = page.object_list
+    grants = selectors.page_grants(request.user, rows) if grants is None else grants
+    page.object_list = selectors.caseload_rows(request.user, [row[0] for row in rows], grants)
     return page
 
 

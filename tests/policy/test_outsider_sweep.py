@@ -574,7 +574,7 @@ def test_no_list_search_export_or_dashboard_shows_an_outsider_a_canary(world, pe
 def test_a_policy_that_shares_everything_fails_the_sweep(world, monkeypatch):
     """The sweep is not blind: with the sharing rule broken (every case shared with every
     organisation) it reports the case page, the API and the caseload's search."""
-    from django.db.models import Q
+    from django.db.models import Q, Value
 
     from cases import selectors
     from cases.models import Case
@@ -595,7 +595,9 @@ def test_a_policy_that_shares_everything_fails_the_sweep(world, monkeypatch):
     def every_other_case(user):
         ordering = selectors._caseload_ordering(user, None)
         others = Case.objects.exclude(organisation=selectors.active_membership(user).organisation)
-        return [selectors.CaseloadPart(others.annotate(**ordering).values_list("id", *ordering))]
+        # Each with identity and case facts read (the first two bits, `page_grants`).
+        others = others.annotate(**ordering, grant=Value(0b011))
+        return [selectors.CaseloadPart(others.values_list("id", *ordering, "grant"))]
 
     monkeypatch.setattr(selectors, "shared_grants", every_case)
     monkeypatch.setattr(selectors, "_shared_caseload_parts", every_other_case)

@@ -286,3 +286,49 @@ def test_the_transfers_page_costs_the_same_for_one_or_many(
     # session, user, membership, the transfers with their case and organisations, the
     # audit row, and the savepoint around it.
     assert len(queries) <= 8, [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_caseload_reads_of_each_shared_case_what_its_grants_read(
+    case, consented, owner, supervisor, other_ngo, new_lead, new_worker
+):
+    """The caseload picks its pages from the referrals' rows, each with what they share
+    (cases.selectors.page_grants), not from `shared_grants`; read page by page, both say
+    the same of every case: the categories of several referrals OR-ed, nothing for a
+    withdrawn one, and a case kept after a transfer read as it was handed over."""
+    from cases import selectors
+    from cases.visibility import read_as_of
+    from tests.referrals.helpers import share
+
+    accepted(consented, supervisor, other_ngo, new_lead, new_worker)  # kept by the sender
+    theirs = [CaseFactory(actor=new_worker) for _ in range(5)]
+    share(theirs[0], supervisor.membership.organisation, identity=True, case_facts=False)
+    share(
+        theirs[0],
+        supervisor.membership.organisation,
+        identity=False,
+        health=True,
+        service="shelter",
+    )
+    share(theirs[1], supervisor.membership.organisation, identity=False, case_facts=True)
+    share(theirs[2], supervisor.membership.organisation, case_facts=False, identity=False)
+    share(theirs[3], supervisor.membership.organisation, status="declined")
+
+    def said(grants):
+        return {pk: (set(read), read_as_of(read)) for pk, read in grants.items()}
+
+    expected = said(selectors.shared_grants(supervisor))
+    assert len(expected) == 4
+    assert expected[theirs[0].pk] == ({"identity", "case_facts", "health"}, None)
+    assert read_as_of(selectors.shared_grants(supervisor)[consented.pk]) is not None
+    for per_page in (1, 2, 50):
+        rows, number = [], 1
+        while True:
+            pager = selectors.CaseloadIds(
+                selectors.caseload_ids(supervisor, None), number, per_page
+            )
+            rows += pager.rows
+            if number * per_page >= pager.count():
+                break
+            number += 1
+        read = said(selectors.page_grants(supervisor, rows))
+        assert read == expected, per_page
