@@ -691,8 +691,7 @@ def _shared_caseload_parts(user: User) -> list[CaseloadPart]:
         for bit, (name, flag) in enumerate(CATEGORY_FLAGS.items())
     }
     referred = referred.values("case_id").annotate(
-        **{f"held_{key}": Max(f"case_{key}") for key in ("assigned_worker_id", "risk_level")},
-        held_intake_date=Max("case_intake_date"),
+        **{f"held_{key}": Max(f"case_{key}") for key in SORTED_BY},
         reads_case_facts=bits[CASE_FACTS],
         grant=sum(bits.values(), Value(0)),
     )
@@ -707,6 +706,8 @@ def _shared_caseload_parts(user: User) -> list[CaseloadPart]:
     return [CaseloadPart(part) for part in rows]
 
 
+# The columns of a case the caseload sorts by, of which a referral holds copies.
+SORTED_BY = ("assigned_worker_id", "risk_level", "intake_date")
 # A row of `_shared_caseload_parts` whose case is read as it was handed over.
 KEPT = -1
 
