@@ -28,14 +28,16 @@ from django.db import connection
 from django.db.models import (
     CharField,
     DateField,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
     OuterRef,
     QuerySet,
+    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +59,8 @@ NEW_ASSIGNMENT_DAYS = 7
 # Rows shown as links; the rest of the work is counted (a busy worker's thousands of items
 # would cost the page a row each, and nobody reads past the first screens).
 SHOWN = 100
+# Later than any moment a queue holds: where `_first_days` splits a queue it lists whole.
+NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 
 # Kinds, in the order of urgency among items due the same day.
 VISIT, ACTION, REVIEW, REFERRAL, RETURNED, APPROVAL, CONSENT, TURNING_18, ASSIGNED = (
@@ -98,7 +102,7 @@ def my_work(user, *, today: dt.date | None = None, shown: int | None = None) -> 
     shown = SHOWN if shown is None else shown
     # The person's open cases, worked out once (the sharing rules are not cheap to build).
     mine = open_cases_assigned_to(user)
-    dated, total = _most_urgent(_rows(user, mine, today), shown)
+    dated, total = _most_urgent(*_rows(user, mine, today, shown), shown)
     # A survivor turning 18 is due on her birthday, worked out in Python (29 February): these
     # few rows (60 days of birthdays) are merged with the most urgent of the rest.
     turning = [_row(*row) for row in _turning_18(mine, today).values_list(*COLUMNS)]
@@ -108,20 +112,26 @@ def my_work(user, *, today: dt.date | None = None, shown: int | None = None) -> 
     return Work(items=items, total=total + len(turning))
 
 
-def _most_urgent(rows: QuerySet, shown: int) -> tuple[list[tuple], int]:
+def _most_urgent(rows: QuerySet, counted: list[QuerySet], shown: int) -> tuple[list[tuple], int]:
     """The first `shown` rows in order of urgency, and how many rows there are: ordered,
     cut and counted by the database, which then sends a page's worth of rows instead of a
-    busy worker's thousands."""
+    busy worker's thousands. `counted` are the items of the organisation's queues that
+    `_rows` left out as later than any the list can show: counted, not read."""
     sql, params = rows.query.sql_with_params()
     # Case numbers compare as Python compares them (`_urgency`), whatever the database's
     # collation.
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     order = ", ".join(f"{c}{collate}" if c == "w_number" else c for c in URGENCY)
+    total, total_params = "COUNT(*) OVER ()", []
+    for i, later in enumerate(counted):
+        later_sql, later_params = later.values("pk").order_by().query.sql_with_params()
+        total += f" + (SELECT COUNT(*) FROM ({later_sql}) AS later_{i})"  # noqa: S608
+        total_params += later_params
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(COLUMNS)}, COUNT(*) OVER () FROM ({sql}) AS my_work "  # noqa: S608
+            f"SELECT {', '.join(COLUMNS)}, {total} FROM ({sql}) AS my_work "  # noqa: S608
             f"ORDER BY {order} LIMIT %s",
-            (*params, shown),
+            (*total_params, *params, shown),
         )
         fetched = cursor.fetchall()
     total = fetched[0][-1] if fetched else 0
@@ -166,8 +176,30 @@ def _part(queryset, kind, *, due, case, number, obj, detail=None) -> QuerySet:
     )
 
 
-def _rows(user, mine: QuerySet, today: dt.date) -> QuerySet:
-    """Every kind of item but the turning 18 (`_turning_18`), as one UNION ALL."""
+def _first_days(queue: QuerySet, moment: str, shown: int) -> tuple[QuerySet, QuerySet]:
+    """An organisation's queue (referrals waiting for an answer, approvals waiting), due on
+    the day of its `moment`, split where a later day begins after its `shown`-th oldest
+    item: the items up to then, which hold every one of the queue the list can show (the
+    list goes by day, then by case number), and the later ones, to be counted only. A busy
+    organisation's queue then costs the list its first items, each read from an index and
+    joined to its case, instead of every item: 2,146 referrals waited at the 20,000-case
+    NGO at 1,000,000 cases. The split falls on the first moment of a later day, so it is
+    right whatever the clock does between days."""
+    if shown < 1:
+        return queue.none(), queue
+    day = TruncDate(moment, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    ordered = queue.order_by(moment, "pk")
+    last_day = ordered.annotate(w_day=day).values("w_day")[shown - 1 : shown]
+    later = ordered.alias(w_day=day).filter(w_day__gt=Subquery(last_day)).values(moment)[:1]
+    # None later than the last day (or fewer items than shown): the whole queue is listed.
+    split = Coalesce(Subquery(later), Value(NEVER), output_field=DateTimeField())
+    return queue.filter(**{f"{moment}__lt": split}), queue.filter(**{f"{moment}__gte": split})
+
+
+def _rows(user, mine: QuerySet, today: dt.date, shown: int) -> tuple[QuerySet, list[QuerySet]]:
+    """Every kind of item but the turning 18 (`_turning_18`), as one UNION ALL, and the
+    items of the organisation's queues too late to be shown, to be counted
+    (`_first_days`)."""
     soon = today + dt.timedelta(days=SOON_DAYS)
     # The parts over the person's own cases start from those cases and join their items: the
     # case number comes from the same row (a covering index) and each case is looked up once
@@ -225,13 +257,19 @@ def _rows(user, mine: QuerySet, today: dt.date) -> QuerySet:
             number="case_number", obj="pk",
         ),
     ]  # fmt: skip
-    membership = active_membership(user)
+    membership, counted = active_membership(user), []
     if membership is not None:
+        waiting, later = _first_days(
+            Referral.objects.filter(
+                to_organisation_id=membership.organisation_id, status=Status.SENT
+            ),
+            "sent_at",
+            shown,
+        )
+        counted.append(later)
         parts.append(
             part(
-                Referral.objects.filter(
-                    to_organisation_id=membership.organisation_id, status=Status.SENT
-                ),
+                waiting,
                 REFERRAL,
                 due=TruncDate("sent_at", tzinfo=local),
                 case="case_id",
@@ -240,12 +278,18 @@ def _rows(user, mine: QuerySet, today: dt.date) -> QuerySet:
             )  # fmt: skip
         )
     if membership is not None and can_decide_approvals(user):
+        waiting, later = _first_days(
+            approvals_waiting(organisation_id=membership.organisation_id)
+            .exclude(requested_by=user)
+            .select_related(None)
+            .order_by(),
+            "requested_at",
+            shown,
+        )
+        counted.append(later)
         parts.append(
             part(
-                approvals_waiting(organisation_id=membership.organisation_id)
-                .exclude(requested_by=user)
-                .select_related(None)
-                .order_by(),
+                waiting,
                 APPROVAL,
                 due=TruncDate("requested_at", tzinfo=local),
                 case="case_id",
@@ -254,7 +298,7 @@ def _rows(user, mine: QuerySet, today: dt.date) -> QuerySet:
                 detail=F("kind"),
             )  # fmt: skip
         )
-    return parts[0].union(*parts[1:], all=True)
+    return parts[0].union(*parts[1:], all=True), counted
 
 
 def _row(kind: int, due: dt.date, case_pk: int, number: str, obj: int, detail: str) -> tuple:

@@ -162,7 +162,10 @@ class Referral(ValidatedModel, models.Model):
         verbose_name = _("referral")
         ordering = ["-sent_at", "-id"]
         indexes = [
-            models.Index(fields=["to_organisation", "status"], name="referral_inbox"),
+            # A status of an organisation's referrals, oldest sent first: the referrals
+            # waiting for an answer in everyone's work list are read up to the last day it
+            # shows (plans.work._first_days) and the rest counted from here alone.
+            models.Index(fields=["to_organisation", "status", "sent_at"], name="referral_inbox"),
             # The inbox's page, newest first, read in order rather than sorted.
             models.Index(
                 fields=["to_organisation", "-sent_at", "-id"], name="referral_inbox_order"

@@ -13,10 +13,11 @@ from cases.services import case_assign, consent_record
 from cases.templatetags.local_dates import local_date
 from plans import services, work
 from plans.models import Domain, Plan, PlanStatus
+from referrals.models import Referral
 from tests.cases.factories import CaseFactory
 from tests.followup.factories import planned_visit
 from tests.plans.factories import approved_plan
-from tests.referrals.helpers import send
+from tests.referrals.helpers import send, share
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,44 @@ def test_referrals_waiting_for_an_answer_show_in_the_receivers_work(
     )  # fmt: skip
     send(case, owner, other_ngo)
     assert [i.kind for i in work.my_work(outsider).items] == [work.REFERRAL]
+
+
+def test_a_long_queue_of_referrals_is_read_to_the_last_day_shown_and_counted_whole(
+    frozen, owner, outsider, other_ngo
+):
+    """Referrals waiting for an answer are everyone's work in the receiving organisation, and
+    a busy one has thousands: the list reads them up to the last day it shows and counts the
+    rest. That day is Phnom Penh's, and on it the smallest case number comes first, however
+    late it was sent: 23:59 there is 16:59 UTC, and 17:00 UTC the next day."""
+    cases = sorted((CaseFactory(actor=owner) for _ in range(5)), key=lambda c: c.case_number)
+    at = lambda day, hour, minute=0: dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.UTC)  # noqa: E731
+    sent = [
+        (cases[4], at(27, 3)),  # 27 November in Phnom Penh
+        (cases[3], at(28, 2)),  # 28 November, 09:00
+        (cases[0], at(28, 16, 59)),  # 28 November, 23:59: the smallest number that day
+        (cases[1], at(28, 17)),  # 29 November, 00:00
+        (cases[2], at(30, 1)),  # 30 November
+    ]
+    for case, moment in sent:
+        share(case, other_ngo, status="sent", sent_at=moment)
+
+    mine = work.my_work(outsider, shown=2)
+    assert [(i.kind, i.case_number, i.due) for i in mine.items] == [
+        (work.REFERRAL, cases[4].case_number, dt.date(2026, 11, 27)),
+        (work.REFERRAL, cases[0].case_number, dt.date(2026, 11, 28)),
+    ]
+    assert (mine.total, mine.more) == (5, 3)
+    everything = work.my_work(outsider, shown=10)
+    assert [i.case_number for i in everything.items] == [
+        cases[n].case_number for n in (4, 0, 3, 1, 2)
+    ]
+    assert everything.total == 5
+
+    queue = Referral.objects.filter(to_organisation=other_ngo, status="sent")
+    read, counted = work._first_days(queue, "sent_at", 2)
+    assert (read.count(), counted.count()) == (3, 2)  # 27 and 28 November read; the rest counted
+    read, counted = work._first_days(queue, "sent_at", 5)
+    assert (read.count(), counted.count()) == (5, 0)  # fewer than shown: all read
 
 
 def test_my_work_page_costs_the_same_with_more_work(frozen, client_for, owner):
