@@ -209,6 +209,23 @@ def test_the_summary_equals_direct_counts_after_random_writes(dataset, owner, ot
                 assert summary.summary_matches_live()
 
 
+@pytest.mark.django_db
+def test_the_database_counts_the_cells_a_view_adds_up_by():
+    """A view's read groups the summary's rows by `summary.CELL_GROUPS`; PostgreSQL knows
+    how many cells those columns make together only from statistics on exactly them
+    (migration 0006), or it guesses as many cells as rows and sorts on disk."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.stxkind, array_agg(a.attname::text ORDER BY a.attname) "
+            "FROM pg_statistic_ext s JOIN pg_attribute a "
+            "ON a.attrelid = s.stxrelid AND a.attnum = ANY (s.stxkeys) "
+            "WHERE s.stxrelid = %s::regclass GROUP BY s.stxname, s.stxkind",
+            [SummaryRow._meta.db_table],
+        )
+        statistics = cursor.fetchall()
+    assert (["d"], sorted(summary.CELL_GROUPS)) in [(list(k), cols) for k, cols in statistics]
+
+
 def test_a_write_marks_its_case_partition_and_a_note_marks_nothing(dataset):
     summary.summary_rebuild()
     case = dataset.cases[13]
