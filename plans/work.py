@@ -176,6 +176,12 @@ def _part(queryset, kind, *, due, case, number, obj, detail=None) -> QuerySet:
     )
 
 
+def _day_of(moment: str) -> TruncDate:
+    """The day, in Phnom Penh, an item stamped with a moment is due: a returned plan, a
+    referral waiting, an approval waiting. `_first_days` splits the queues on the same day."""
+    return TruncDate(moment, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
 def _first_days(queue: QuerySet, moment: str, shown: int) -> tuple[QuerySet, QuerySet]:
     """An organisation's queue (referrals waiting for an answer, approvals waiting), due on
     the day of its `moment`, split where a later day begins after its `shown`-th oldest
@@ -187,7 +193,7 @@ def _first_days(queue: QuerySet, moment: str, shown: int) -> tuple[QuerySet, Que
     right whatever the clock does between days."""
     if shown < 1:
         return queue.none(), queue
-    day = TruncDate(moment, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    day = _day_of(moment)
     ordered = queue.order_by(moment, "pk")
     last_day = ordered.annotate(w_day=day).values("w_day")[shown - 1 : shown]
     later = ordered.alias(w_day=day).filter(w_day__gt=Subquery(last_day)).values(moment)[:1]
@@ -204,7 +210,6 @@ def _rows(user, mine: QuerySet, today: dt.date, shown: int) -> tuple[QuerySet, l
     # The parts over the person's own cases start from those cases and join their items: the
     # case number comes from the same row (a covering index) and each case is looked up once
     # per part, instead of once to match it and once more for its number.
-    local = ZoneInfo(settings.TIME_ZONE)
     part = _part
     parts = [
         part(
@@ -231,7 +236,7 @@ def _rows(user, mine: QuerySet, today: dt.date, shown: int) -> tuple[QuerySet, l
         ),
         part(
             Plan.objects.filter(status=PlanStatus.RETURNED, submitted_by=user),
-            RETURNED, due=TruncDate("updated_at", tzinfo=local), case="case_id",
+            RETURNED, due=_day_of("updated_at"), case="case_id",
             number="case__case_number", obj="pk",
         ),
         part(
@@ -271,7 +276,7 @@ def _rows(user, mine: QuerySet, today: dt.date, shown: int) -> tuple[QuerySet, l
             part(
                 waiting,
                 REFERRAL,
-                due=TruncDate("sent_at", tzinfo=local),
+                due=_day_of("sent_at"),
                 case="case_id",
                 number="case__case_number",
                 obj="pk",
@@ -291,7 +296,7 @@ def _rows(user, mine: QuerySet, today: dt.date, shown: int) -> tuple[QuerySet, l
             part(
                 waiting,
                 APPROVAL,
-                due=TruncDate("requested_at", tzinfo=local),
+                due=_day_of("requested_at"),
                 case="case_id",
                 number="case__case_number",
                 obj="pk",
