@@ -2,14 +2,11 @@
 demo data is allowed."""
 
 import datetime as dt
-import io
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.core.management import CommandError
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -22,16 +19,15 @@ from organisations.models import Organisation, OrganisationKind, Role, User
 from plans.models import Approval, ApprovalKind, ApprovalStatus
 from referrals.models import Referral, Status
 from referrals.selectors import referral_inbox_for, referral_list_for_case, referral_outbox_for
+from tests.demo.conftest import SEEDED_AT, seed
 
-# One worker process seeds once for the whole module (a group is handed out first), at a
-# moment of its own: its tests read "today" as the seed did, whatever the hour they run at.
+# The package's seed (conftest.py), read at the seed's moment whatever the hour the tests run
+# at: its tests read "today" as the seed did.
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.xdist_group("seed_demo"),
     pytest.mark.own_clock,
 ]
-# Mid-morning in Phnom Penh, hours from its midnight (17:00 UTC) either way.
-SEEDED_AT = dt.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Phnom_Penh"))
 
 NGO_SLUGS = ["shelter", "legal-aid", "hiv-care", "vocational"]
 NGO_STAFF = {
@@ -42,26 +38,16 @@ NGO_STAFF = {
 }
 
 
-def seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
 def counts() -> dict[str, int]:
     models = (Organisation, User, Case, Consent, CounsellingSession, CaseEvent, Referral)
     return {model.__name__: model.objects.count() for model in models}
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The seed takes seconds, so it runs once for this module, in a transaction rolled back
-    when the module is done: each test still runs in its own savepoint inside it. The clock
-    starts at `SEEDED_AT` and runs on through the module's tests."""
+@pytest.fixture(autouse=True)
+def _clock_from_the_seed():
+    """The clock starts at the seed's moment and runs on through each test."""
     with time_machine.travel(SEEDED_AT, tick=True):
-        with django_db_blocker.unblock(), transaction.atomic():
-            yield seed()
-            transaction.set_rollback(True)
+        yield
 
 
 def test_ministries_have_two_provincial_departments_each(seeded):

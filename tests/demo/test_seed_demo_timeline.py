@@ -1,42 +1,26 @@
 """The demo's case timelines read as the cases went: each line at the moment of what it
 records, in office hours in Phnom Penh, in the order it happened, and none after the seed ran.
 
-Seeded once for the module on a clock stopped at 00:20 in Phnom Penh (17:20 UTC the day
-before), when the seed's own day has barely begun: what happened that day still happened
-before the seed ran."""
+Read from the package's seed (conftest.py), run on a clock stopped at 00:20 in Phnom Penh,
+when the seed's own day has barely begun: what happened that day still happened before the
+seed ran."""
 
 import datetime as dt
-import io
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, EventKind, Phase
 from followup.services import add_months
 from plans.models import Approval, ApprovalKind
 from plans.work import NEW_ASSIGNMENT_DAYS
+from tests.demo.conftest import SEEDED_AT
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo_timeline")]
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
-SEEDED_AT = dt.datetime(2026, 3, 10, 0, 20, tzinfo=ZoneInfo("Asia/Phnom_Penh"))
 SEED_DAY = SEEDED_AT.date()
 OFFICE_HOURS = (dt.time(8), dt.time(16))
 WORKERS_LINES = (EventKind.CONSENT_RECORDED, EventKind.SESSION_LOGGED)
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The seed takes seconds, so it runs once for this module, in a transaction rolled back
-    when the module is done."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with time_machine.travel(SEEDED_AT, tick=False):
-            call_command("seed_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def cases():
