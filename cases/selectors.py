@@ -50,13 +50,21 @@ from .visibility import CASE_FACTS, HEALTH, IDENTITY
 
 
 def shared_with(
-    organisation: Organisation, category: str | None = None, today: dt.date | None = None
+    organisation: Organisation,
+    category: str | None = None,
+    today: dt.date | None = None,
+    case_id: int | None = None,
 ) -> Q:
     """Other organisations' cases this one reads now, or on `today` (reading `category`, if
     given): those
     shared through referrals holding access, and those it transferred to another organisation
     while its grace period lasts. These rows are the grants: whether a case is listed and
     what is seen of it come from the same rows, with their dates checked at read time.
+
+    With a `case_id`, the same condition asked of that case alone: its grants are read
+    through the case's own index, not those of every case shared with the organisation (at
+    1,000,000 cases the 20,000-case NGO's 9,449: a shared case's page spent 7.6 ms running
+    its lookup and 5.2 planning it, now 0.2 and 2.5).
 
     With a `category`, the cases where search, filters and sorting may use that category's
     columns: a transferred case is never among them. Its former owner reads it as it stood
@@ -67,6 +75,9 @@ def shared_with(
 
     shared = referral_case_ids_shared_with(organisation, category, today)
     kept = transferred_case_ids_readable_by(organisation, category, today)
+    if case_id is not None:
+        shared = shared.filter(case_id=case_id)
+        kept = None if kept is None else kept.filter(case_id=case_id)
     # One array of ids, not two OR-ed: PostgreSQL then reads the cases from an index alone
     # (`case_change_by_id`), where the OR took a bitmap of both and a visit to each row.
     return Q(pk__any_of=shared if kept is None else shared.union(kept, all=True))
@@ -79,7 +90,8 @@ def organisation_reads_case(
     it (`shared_with`). Asked when one grant ends, before telling its partner systems to drop
     the case: another grant may still hold it."""
     return Case.objects.filter(
-        Q(organisation=organisation) | shared_with(organisation, today=today), pk=case_id
+        Q(organisation=organisation) | shared_with(organisation, today=today, case_id=case_id),
+        pk=case_id,
     ).exists()
 
 
@@ -110,6 +122,10 @@ class _Rule:
     @cached_property
     def shared(self) -> Q:
         return shared_with(self.organisation)
+
+    def shared_case(self, case_id: int) -> Q:
+        """`shared`, asked of one case."""
+        return shared_with(self.organisation, case_id=case_id)
 
 
 def _visibility(user: User) -> _Rule | None:
@@ -291,16 +307,15 @@ def case_get_for_user(*, user: User, pk: int | str, perm: str = "view") -> Case:
     if rule is None:
         raise Http404("No such case.")
     own = rule.own
+    # Six tables, not seven (the commune's district is not shown): PostgreSQL plans this
+    # query on every page of a case, and each table joined costs it more than the reading
+    # (3.0 ms of planning with the district, 1.8 without, for 0.3 of execution).
     cases = Case.objects.select_related(
-        "organisation",
-        "assigned_worker",
-        "origin_province",
-        "origin_commune__district",
-        "origin_village",
+        "organisation", "assigned_worker", "origin_province", "origin_commune", "origin_village"
     ).filter(pk=pk)
     case = cases.filter(own).first() if own is not None else None
     if case is None:
-        case = cases.filter(rule.shared).first()
+        case = cases.filter(rule.shared_case(pk)).first()
     if case is None:
         raise Http404("No such case.")
     if perm == "change" and not can_edit_case(user, case):

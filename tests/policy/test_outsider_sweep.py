@@ -581,7 +581,9 @@ def test_a_policy_that_shares_everything_fails_the_sweep(world, monkeypatch):
     from cases.visibility import CASE_FACTS, IDENTITY
 
     monkeypatch.setattr(
-        selectors, "shared_with", lambda organisation, category=None: Q(pk__isnull=False)
+        selectors,
+        "shared_with",
+        lambda organisation, category=None, today=None, case_id=None: Q(pk__isnull=False),
     )
 
     # The caseload reads the same grants as rows (`shared_grants`), and picks its pages from
