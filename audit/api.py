@@ -117,9 +117,18 @@ class AuditedViewSetMixin:
             pk = int(self.kwargs[lookup])
         except (KeyError, TypeError, ValueError):
             return
-        model = self.get_queryset().model
-        label = model._meta.label
+        label = self._audited_model()._meta.label
         record_denied(request, kind="case" if label == "cases.Case" else label, pk=pk)
+
+    # A viewset's model, from its queryset, once per class: a denied attempt needs no
+    # visibility conditions built for it.
+    _audited_models: dict[type, type] = {}
+
+    def _audited_model(self) -> type:
+        model = self._audited_models.get(type(self))
+        if model is None:
+            model = self._audited_models[type(self)] = self.get_queryset().model
+        return model
 
     @staticmethod
     def _case_ids(page) -> list[int]:
