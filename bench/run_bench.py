@@ -69,6 +69,7 @@ from dashboards.scope import dashboard_scope_for  # noqa: E402
 from dashboards.services import dashboards_warm  # noqa: E402
 from organisations.models import Membership, Organisation, OrganisationKind, Role  # noqa: E402
 from referrals.models import Referral  # noqa: E402
+from referrals.selectors import referrals_sharing_with  # noqa: E402
 
 REQUEST_OVERHEAD = 3  # session, user, membership
 SQL_ITERATIONS = 10  # times each captured query is run again on a cursor (--sql-iterations)
@@ -238,6 +239,13 @@ def case_page(subjects: Subjects) -> Iterator[Page]:
     )
     yield Page("case page /cases/<id>/", f"case page /cases/{case.pk}/", subject.client,
                f"/cases/{case.pk}/")  # fmt: skip
+    # A case another organisation shares with it: found among that case's grants.
+    organisation = Organisation.objects.get(pk=subject.organisation_id)
+    shared = referrals_sharing_with(organisation).order_by("case_id").values("case_id").first()
+    if shared is not None:
+        pk = shared["case_id"]
+        yield Page("shared case page /cases/<id>/", f"shared case page /cases/{pk}/",
+                   subject.client, f"/cases/{pk}/")  # fmt: skip
 
 
 @page
