@@ -189,27 +189,20 @@ def case_list_visible_in_parts(user: User) -> list[QuerySet[Case]]:
     """The same cases as `case_list_visible_to`, as disjoint parts: the own organisation's
     cases, then the cases other organisations shared. Each part alone can be read from an
     index; the two joined by OR cannot, and cost the caseload a scan of the table."""
-    return [part for part, _reveals in _parts_with_reveals(user)]
-
-
-def _parts_with_reveals(user: User) -> list[tuple[QuerySet[Case], Reveals]]:
-    """Each part of `case_list_visible_in_parts` with where it reveals each category: the
-    own organisation's part identity and case facts wholly (whoever may list an own case may
-    see both), health to supervisors, administrators and the assigned worker; the shared
-    part where a referral holding access shares them (cases.permissions says the same)."""
     rule = _visibility(user)
     if rule is None:
         return []
     shared, own = rule.shared, rule.own
     if own is None:
-        return [(Case.objects.filter(shared), _shared_reveals(user))]
-    return [
-        _own_part(user, own),
-        (Case.objects.filter(shared).exclude(own), _shared_reveals(user)),
-    ]
+        return [Case.objects.filter(shared)]
+    return [Case.objects.filter(own), Case.objects.filter(shared).exclude(own)]
 
 
 def _own_part(user: User, own: Q) -> tuple[QuerySet[Case], Reveals]:
+    """The own organisation's part of `case_list_visible_in_parts` with where it reveals each
+    category: identity and case facts wholly (whoever may list an own case may see both),
+    health to supervisors, administrators and the assigned worker (cases.permissions says
+    the same)."""
     membership = active_membership(user)
     own_health = None if supervises(membership) else Q(assigned_worker_id=user.pk)
     return Case.objects.filter(own), {IDENTITY: None, CASE_FACTS: None, HEALTH: own_health}
@@ -240,8 +233,10 @@ def shared_grants(user: User, case_ids=None) -> Grants:
 def _caseload_parts(
     user: User, grants: Grants | None
 ) -> list[tuple[QuerySet[Case], Reveals, bool]]:
-    """The parts of `_parts_with_reveals`, each with whether it is the own organisation's,
-    the shared one read from `grants` and split by what its cases reveal: each part reveals
+    """The parts of `case_list_visible_in_parts` with where each reveals each category
+    (`_own_part`), and whether it is the own organisation's; the shared one read from
+    `grants` and split by what its cases reveal (what a referral holding access shares):
+    each part reveals
     a category wholly or not at all, so its sort keys and filters repeat no sharing subquery
     (five of them cost the 20,000-case NGO's caseload most of its time). Without the shared
     parts if `grants` is None."""
