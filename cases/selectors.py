@@ -236,10 +236,9 @@ def _caseload_parts(
     """The parts of `case_list_visible_in_parts` with where each reveals each category
     (`_own_part`), and whether it is the own organisation's; the shared one read from
     `grants` and split by what its cases reveal (what a referral holding access shares):
-    each part reveals
-    a category wholly or not at all, so its sort keys and filters repeat no sharing subquery
-    (five of them cost the 20,000-case NGO's caseload most of its time). Without the shared
-    parts if `grants` is None."""
+    each part reveals a category wholly or not at all, so its sort keys and filters repeat
+    no sharing subquery (five of them cost the 20,000-case NGO's caseload most of its time).
+    Without the shared parts if `grants` is None."""
     rule = _visibility(user)
     if rule is None:
         return []
