@@ -396,10 +396,10 @@ def handover_moments(user: User) -> dict[int, dt.datetime]:
     """The cases the user's organisation reads as they stood at a handover, each with that
     moment (transfers.selectors.sender_readings): the few it handed over in its grace
     periods, in one query."""
-    from transfers.selectors import sender_readings
+    from transfers.selectors import may_keep_any_case, sender_readings
 
     membership = active_membership(user)
-    if membership is None:
+    if membership is None or not may_keep_any_case(membership.organisation):
         return {}
     return dict(sender_readings(membership.organisation).values_list("case_id", "answered_at"))
 
