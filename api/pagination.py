@@ -9,12 +9,20 @@ from cases import lookups  # noqa: F401  (registers pk__any_of)
 
 class UpdatedCursorPagination(CursorPagination):
     """Oldest change first, so a partner syncing with updated_since walks forward in time;
-    the id breaks ties between rows changed in the same instant."""
+    the id breaks ties between rows changed in the same instant.
+
+    A partner list (api.views.base.PartnerViewSet) gives its paginator the function that
+    builds its queryset, not the queryset: the paginator builds it when it reads it, which
+    one that reads a list in parts (`ChangedCursorPagination`) may never do."""
 
     ordering = ("updated_at", "id")
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        listed = queryset() if callable(queryset) else queryset
+        return super().paginate_queryset(listed, request, view)
 
 
 class FirstOfEachPart:
@@ -63,8 +71,7 @@ class ChangedCursorPagination(UpdatedCursorPagination):
     cases.selectors.case_last_changed): a case its organisation handed over stays where the
     handover put it, and the cursor in the page links carries that moment, not the live one.
     A view with `list_parts` and `list_rows` has its pages read part by part
-    (`FirstOfEachPart`), and gives the paginator the function that builds its whole list
-    (`PartnerViewSet.listed`) rather than the list."""
+    (`FirstOfEachPart`), the whole list built only when there are no parts."""
 
     ordering = ("last_changed", "id")
 
@@ -86,6 +93,12 @@ class NameCursorPagination(UpdatedCursorPagination):
 
 class OccurredCursorPagination(UpdatedCursorPagination):
     ordering = ("occurred_at", "id")
+
+
+class UploadedCursorPagination(UpdatedCursorPagination):
+    """Documents, in the order they were attached."""
+
+    ordering = ("uploaded_at", "id")
 
 
 class CreatedCursorPagination(UpdatedCursorPagination):

@@ -22,7 +22,7 @@ def _visible_fields(label: str, categories: frozenset[str]) -> frozenset[str]:
     return frozenset(visibility.visible_fields(label, categories))
 
 
-def _reader(field: serializers.Field, model: type[Model] | None):
+def _reader(field: serializers.Field, model: type[Model]):
     """How one output field is read from an instance, as `Serializer.to_representation`
     reads it (None for null, otherwise the field's representation): `(name, read)`. A column
     of the model is read straight from the instance, and a foreign key shown as its id from
@@ -30,7 +30,7 @@ def _reader(field: serializers.Field, model: type[Model] | None):
     method field, a nested serializer, a property) goes through the field's own
     `get_attribute`, which may raise SkipField."""
     column = None
-    if model is not None and len(field.source_attrs) == 1:
+    if len(field.source_attrs) == 1:
         try:
             column = model._meta.get_field(field.source_attrs[0])
         except FieldDoesNotExist:  # a property or a method

@@ -12,7 +12,6 @@ from cases.permissions import active_membership
 
 from ..concurrency import etag_for
 from ..fields import MAX_ID
-from ..pagination import ChangedCursorPagination
 from ..selectors import case_categories_for
 
 
@@ -85,16 +84,9 @@ class PartnerViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
         case = self.case_of(instance)
         return visibility.as_seen(instance, context["categories"].get(case.pk, ()) if case else ())
 
-    def listed(self):
-        """What `list` pages through: the caller's queryset with the request's filters. A
-        paginator that reads a list in parts (api.pagination.ChangedCursorPagination) is
-        given the function that builds it instead, and builds it only if it reads it."""
-        if isinstance(self.paginator, ChangedCursorPagination):
-            return lambda: self.filter_queryset(self.get_queryset())
-        return self.filter_queryset(self.get_queryset())
-
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.listed())
+        # The paginator builds the list when it reads it (api.pagination).
+        page = self.paginate_queryset(lambda: self.filter_queryset(self.get_queryset()))
         serializer = self.serializer_class(page, many=True, context=self.read_context(page))
         return self.get_paginated_response(serializer.data)
 

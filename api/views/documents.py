@@ -11,7 +11,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 
@@ -23,6 +22,7 @@ from documents.selectors import document_get_for_user, documents_for_case
 from documents.services import document_content, document_upload
 from documents.views import attachment_response
 
+from ..pagination import UploadedCursorPagination
 from ..serializers.documents import (
     DocumentListQuerySerializer,
     DocumentSerializer,
@@ -37,13 +37,6 @@ class DownloadRenderer(JSONRenderer):
 
     media_type = "*/*"
     format = "download"
-
-
-class UploadedCursorPagination(CursorPagination):
-    ordering = ("uploaded_at", "id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 @extend_schema_view(
