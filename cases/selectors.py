@@ -54,6 +54,7 @@ def shared_with(
     category: str | None = None,
     today: dt.date | None = None,
     case_id: int | None = None,
+    among: QuerySet | None = None,
 ) -> Q:
     """Other organisations' cases this one reads now, or on `today` (reading `category`, if
     given): those
@@ -64,7 +65,9 @@ def shared_with(
     With a `case_id`, the same condition asked of that case alone: its grants are read
     through the case's own index, not those of every case shared with the organisation (at
     1,000,000 cases the 20,000-case NGO's 9,449: a shared case's page spent 7.6 ms running
-    its lookup and 5.2 planning it, now 0.2 and 2.5).
+    its lookup and 5.2 planning it, now 0.2 and 2.5). With `among` (a subquery of case ids),
+    the same asked of those cases: their grants are found from them, so a few cases changed
+    since a moment are not looked for among all 9,449.
 
     With a `category`, the cases where search, filters and sorting may use that category's
     columns: a transferred case is never among them. Its former owner reads it as it stood
@@ -78,6 +81,9 @@ def shared_with(
     if case_id is not None:
         shared = shared.filter(case_id=case_id)
         kept = None if kept is None else kept.filter(case_id=case_id)
+    if among is not None:
+        shared = shared.filter(case_id__in=among)
+        kept = None if kept is None else kept.filter(case_id__in=among)
     # One array of ids, not two OR-ed: PostgreSQL then reads the cases from an index alone
     # (`case_change_by_id`), where the OR took a bitmap of both and a visit to each row.
     return Q(pk__any_of=shared if kept is None else shared.union(kept, all=True))
@@ -126,6 +132,10 @@ class _Rule:
     def shared_case(self, case_id: int) -> Q:
         """`shared`, asked of one case."""
         return shared_with(self.organisation, case_id=case_id)
+
+    def shared_among(self, among: QuerySet) -> Q:
+        """`shared`, asked of the cases of a subquery of ids."""
+        return shared_with(self.organisation, among=among)
 
 
 def _visibility(user: User) -> _Rule | None:
@@ -185,17 +195,24 @@ def _shared_reveals(user: User) -> Reveals:
     }
 
 
-def case_list_visible_in_parts(user: User) -> list[QuerySet[Case]]:
+def case_list_visible_in_parts(user: User, among: QuerySet | None = None) -> list[QuerySet[Case]]:
     """The same cases as `case_list_visible_to`, as disjoint parts: the own organisation's
     cases, then the cases other organisations shared. Each part alone can be read from an
-    index; the two joined by OR cannot, and cost the caseload a scan of the table."""
+    index; the two joined by OR cannot, and cost the caseload a scan of the table.
+
+    With `among`, a subquery of case ids, each part is of those cases alone, the shared
+    one's grants found from them (`shared_with`)."""
     rule = _visibility(user)
     if rule is None:
         return []
-    shared, own = rule.shared, rule.own
+    shared = rule.shared if among is None else rule.shared_among(among)
+    own = rule.own
     if own is None:
         return [Case.objects.filter(shared)]
-    return [Case.objects.filter(own), Case.objects.filter(shared).exclude(own)]
+    mine = Case.objects.filter(own)
+    if among is not None:
+        mine = mine.filter(pk__in=among)
+    return [mine, Case.objects.filter(shared).exclude(own)]
 
 
 def _own_part(user: User, own: Q) -> tuple[QuerySet[Case], Reveals]:
