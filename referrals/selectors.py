@@ -28,8 +28,12 @@ def holding_access(today: dt.date | None = None) -> Q:
     consent_current = (Q(consent_expires_on__isnull=True) | Q(consent_expires_on__gte=today)) & (
         Q(consent_withdrawn_on__isnull=True) | Q(consent_withdrawn_on__gt=today)
     )
+    # The statuses that may hold access named on their own as well: PostgreSQL then reads
+    # only theirs from `referral_grants`, not the declined, sent and cancelled referrals too
+    # (6,758 of the 26,885 sent to the 20,000-case NGO at 1,000,000 cases).
     return (
-        (Q(status__in=ACTIVE_STATUSES) | Q(status=Status.COMPLETED, access_ends_on__gt=today))
+        Q(status__in=(*ACTIVE_STATUSES, Status.COMPLETED))
+        & (Q(status__in=ACTIVE_STATUSES) | Q(access_ends_on__gt=today))
         & Q(access_revoked_at__isnull=True)
         & Q(consent_revoked_at__isnull=True)
         & consent_current
