@@ -195,24 +195,24 @@ def _shared_reveals(user: User) -> Reveals:
     }
 
 
-def case_list_visible_in_parts(user: User, among: QuerySet | None = None) -> list[QuerySet[Case]]:
+def case_list_visible_in_parts(
+    user: User, shared_among: QuerySet | None = None
+) -> list[QuerySet[Case]]:
     """The same cases as `case_list_visible_to`, as disjoint parts: the own organisation's
     cases, then the cases other organisations shared. Each part alone can be read from an
     index; the two joined by OR cannot, and cost the caseload a scan of the table.
 
-    With `among`, a subquery of case ids, each part is of those cases alone, the shared
-    one's grants found from them (`shared_with`)."""
+    With `shared_among`, a subquery of case ids, the shared part is of those cases alone,
+    its grants found from them (`shared_with`); the own part is unchanged, for the caller
+    to narrow on its own index."""
     rule = _visibility(user)
     if rule is None:
         return []
-    shared = rule.shared if among is None else rule.shared_among(among)
+    shared = rule.shared if shared_among is None else rule.shared_among(shared_among)
     own = rule.own
     if own is None:
         return [Case.objects.filter(shared)]
-    mine = Case.objects.filter(own)
-    if among is not None:
-        mine = mine.filter(pk__in=among)
-    return [mine, Case.objects.filter(shared).exclude(own)]
+    return [Case.objects.filter(own), Case.objects.filter(shared).exclude(own)]
 
 
 def _own_part(user: User, own: Q) -> tuple[QuerySet[Case], Reveals]:
