@@ -1,6 +1,7 @@
 """Withdrawing a consent asks first: the date, the reason, and which partners lose access."""
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Consent
 from cases.selectors import case_list_visible_to
@@ -37,7 +38,8 @@ def test_withdrawal_is_confirmed_with_date_and_reason(
     assert consent.withdrawn_on is None
 
     sharing.get_by_role("link", name=words["withdraw"]).click()
-    page.get_by_role("button", name=words["confirm"]).click()  # no reason given
+    page.get_by_role("button", name=words["confirm"]).click()  # no reason given: refused
+    expect(page.locator("main form .errorlist").first).to_be_visible()  # the form comes back
     assert page.locator("#id_reason").is_visible()
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
