@@ -583,7 +583,7 @@ def test_a_policy_that_shares_everything_fails_the_sweep(world, monkeypatch):
     monkeypatch.setattr(
         selectors,
         "shared_with",
-        lambda organisation, category=None, today=None, case_id=None: Q(pk__isnull=False),
+        lambda organisation, category=None, today=None, among=None: Q(pk__isnull=False),
     )
 
     # The caseload reads the same grants as rows (`shared_grants`), and picks its pages from
