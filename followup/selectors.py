@@ -5,17 +5,17 @@ import datetime as dt
 from operator import attrgetter
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, Phase
-from cases.permissions import active_membership, assignable_in, can_edit_case
+from cases.permissions import active_membership, can_edit_case
 from cases.selectors import (
     case_list_visible_to,
     own_cases_visible_to,
     records_as_read_by,
-    workers_carrying_open_cases,
+    workers_who_left,
 )
 from cases.visibility import written_by
 from organisations.models import Organisation, User
@@ -178,17 +178,7 @@ def cases_needing_worker(user: User, shown: int = NEEDING_WORKER_SHOWN) -> list[
     if membership is None:
         return []
     organisation = membership.organisation
-    # Whose worker left: among the few people carrying the organisation's open cases, those
-    # no longer in its team; each found from the index, not by testing every open case, and
-    # each asked whether they are in the team by their own membership: the team as a set
-    # (NOT IN) had PostgreSQL read every user of every organisation (22,603 at 1,000,000
-    # cases) to build it, 11 ms of a 20,000-case NGO's Team page, 3 ms this way.
-    in_team = User.objects.filter(assignable_in(organisation), pk=OuterRef("pk"))
-    left = list(
-        workers_carrying_open_cases(organisation)
-        .exclude(Exists(in_team))
-        .values_list("pk", flat=True)
-    )
+    left = workers_who_left(organisation)
     open_cases = (
         own_cases_visible_to(user)
         .filter(organisation=organisation)

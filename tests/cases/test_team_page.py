@@ -1,6 +1,7 @@
 """The supervisor's Team page: which open cases wait for a worker, and the reassign forms."""
 
 import datetime as dt
+import random
 
 import pytest
 from django.urls import reverse
@@ -48,6 +49,54 @@ def test_open_cases_of_workers_who_left_wait_for_someone(
     owner.save(update_fields=["is_active"])
     listed = needing_worker(client_for, supervisor)
     assert carried.case_number in listed and by_supervisor.case_number not in listed
+
+
+def test_who_left_is_found_among_people_of_every_organisation_whatever_their_ids(
+    owner, ngo, other_ngo
+):
+    """The people carrying the team's open cases who are not in it, found between the team's
+    ids (cases.selectors.workers_who_left), equal the direct answer: with members of this
+    team and others alternating by id, some switched off, moved or given another role, and
+    cases reassigned and closed at random."""
+    from cases.permissions import assignable_workers
+    from cases.selectors import workers_who_left
+    from tests.organisations.factories import UserFactory
+
+    rng = random.Random(20261204)
+    roles = [Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ORG_ADMIN]
+    people = [
+        UserFactory(organisation=(ngo, other_ngo)[n % 2], role=rng.choice(roles)) for n in range(16)
+    ]
+    cases = [CaseFactory(actor=owner) for _ in range(10)]
+    found_someone = 0
+    for _ in range(6):
+        for case in cases:
+            closed = rng.random() < 0.2
+            Case.objects.filter(pk=case.pk).update(
+                assigned_worker=rng.choice([*people, owner, None]),
+                phase=Phase.CLOSED if closed else Phase.INTAKE,
+                closure_reason=ClosureReason.LOST_CONTACT if closed else "",
+            )
+        for person in rng.sample(people, 3):
+            change = rng.choice(["active", "organisation", "role"])
+            if change == "active":
+                person.is_active = not person.is_active
+                person.save(update_fields=["is_active"])
+            elif change == "organisation":
+                membership = Membership.objects.get(user=person)
+                membership.organisation = ngo if membership.organisation == other_ngo else other_ngo
+                membership.save(update_fields=["organisation"])
+            else:
+                Membership.objects.filter(user=person).update(role=rng.choice(roles))
+        carrying = set(
+            Case.objects.filter(organisation=ngo, assigned_worker__isnull=False)
+            .exclude(phase=Phase.CLOSED)
+            .values_list("assigned_worker_id", flat=True)
+        )
+        expected = carrying - set(assignable_workers(ngo).values_list("pk", flat=True))
+        assert sorted(workers_who_left(ngo)) == sorted(expected)
+        found_someone += bool(expected)
+    assert found_someone >= 3  # the rounds did find people who left, not only none
 
 
 def test_another_organisations_cases_never_wait_on_this_team(client_for, supervisor, outsider):
