@@ -56,3 +56,17 @@ def test_every_list_reads_as_drf_does(world, session_api, supervisor, third_ngo)
     fast, drf = read_both_ways({"former owner": clients["owner"]}, world)
     assert fast == drf
     assert fast["former owner"]["/api/v1/cases/"]["results"]
+
+
+def test_each_serializer_has_its_own_nested_serializer():
+    """Fields are copied shallowly from those built once per class (api.serializers.base); a
+    nested serializer deeply, so that it reads its own parent's context, never that of
+    another request's serializer."""
+    from api.serializers.cases import CaseFactsSerializer
+
+    first, second = CaseFactsSerializer(), CaseFactsSerializer()
+    nested = first.fields["exploitations"], second.fields["exploitations"]
+    assert nested[0].parent is first and nested[1].parent is second
+    assert nested[0].child is not nested[1].child
+    assert nested[0].child.parent is nested[0] and nested[1].child.parent is nested[1]
+    assert first.fields["movement"] is not second.fields["movement"]
