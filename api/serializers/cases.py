@@ -72,7 +72,6 @@ class CaseExploitationSerializer(CountryFieldMixin, ReadModelSerializer):
 
 class CaseFactsSerializer(ReadModelSerializer):
     exploitations = CaseExploitationSerializer(
-        source="exploitation_rows",  # prefetched as a list (api.views.cases.EXPLOITATIONS)
         many=True,
         read_only=True,
         help_text="Every form of exploitation the survivor suffered, where and when.",
@@ -102,7 +101,7 @@ class CaseFactsSerializer(ReadModelSerializer):
         }
     )
     def get_exploitation_form(self, case: Case) -> str | None:
-        first = next(iter(case.exploitation_rows), None)
+        first = next(iter(case.exploitations.all()), None)
         return first.form if first else None
 
 

@@ -1,7 +1,7 @@
 """Cases, consents and counselling sessions."""
 
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -45,11 +45,6 @@ from ..serializers.consents import (
 )
 from .base import PartnerViewSet, get_or_404
 
-# A case's forms of exploitation as a list (`CaseFactsSerializer` reads `exploitation_rows`):
-# prefetched into a related manager instead, each case of a page had a manager and a queryset
-# built for it, and again at each read, 2 ms of the web worker's time for a page of 51.
-EXPLOITATIONS = Prefetch("exploitations", to_attr="exploitation_rows")
-
 
 @extend_schema_view(
     list=extend_schema(summary="Cases the caller's organisation may see, oldest change first"),
@@ -85,7 +80,7 @@ class CaseViewSet(PartnerViewSet):
     @staticmethod
     def with_related(cases):
         return cases.select_related("organisation", "sensitive_facts").prefetch_related(
-            EXPLOITATIONS
+            "exploitations"
         )
 
     def list_parts(self) -> list:
@@ -112,7 +107,7 @@ class CaseViewSet(PartnerViewSet):
 
     def respond(self, instance, **kwargs):
         # The forms of exploitation are read twice (the set, and the deprecated single form).
-        prefetch_related_objects([instance], EXPLOITATIONS)
+        prefetch_related_objects([instance], "exploitations")
         return super().respond(instance, **kwargs)
 
     @idempotent
