@@ -952,37 +952,36 @@ def workers_who_left(organisation: Organisation) -> list[int]:
     asking each whether they are still in the team, which cost 16 ms of the Team page of the
     100,000-case organisation at 1,000,000 cases (2,250 people probed, then each looked up).
     A team whose members' ids follow one another has one or two gaps."""
-    team, params = assignable_workers(organisation).order_by().values("pk").query.sql_with_params()
-    scan = [organisation.pk, Phase.CLOSED]
-    connection = connections[Case.objects.db]
-    with connection.cursor() as cursor:
-        cursor.execute(_WHO_LEFT.format(team=team), [_ABOVE_EVERY_ID, *params, *scan, *scan])
+    team = assignable_workers(organisation).order_by().values("pk")
+    team_sql, params = team.query.get_compiler(team.db).as_sql()
+    with connections[team.db].cursor() as cursor:
+        cursor.execute(
+            _WHO_LEFT.format(team=team_sql),
+            [_ABOVE_EVERY_ID, *params, organisation.pk, Phase.CLOSED],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
 _ABOVE_EVERY_ID = 2**63 - 1
 # PostgreSQL and SQLite alike; a recursive query because neither skips through an index.
 # `gaps`: each member's id (and 0 before the first) with the next member's (or a bound above
-# every id), where at least one id lies between; `gone`: in each, the next id above the last
-# that carries an open case, until none is left below the gap's end.
+# every id), where at least one id lies between; `scan`: from each gap's start, the next id
+# above the last that carries an open case, until none is left below the gap's end (`found`
+# tells the ids found from the gaps' starts).
 _WHO_LEFT = """WITH RECURSIVE gaps(after, before) AS (
     SELECT * FROM (
         SELECT id, LEAD(id, 1, %s) OVER (ORDER BY id) AS before
         FROM (SELECT 0 AS id UNION ALL SELECT * FROM ({team}) AS team) AS bounds
     ) AS pairs WHERE before > id + 1
-), gone(id, before) AS (
-    SELECT (
-        SELECT MIN(assigned_worker_id) FROM cases_case
-        WHERE organisation_id = %s AND phase <> %s
-        AND assigned_worker_id > gaps.after AND assigned_worker_id < gaps.before
-    ), before FROM gaps
+), scan(last, before, found) AS (
+    SELECT after, before, 0 FROM gaps
     UNION ALL
     SELECT (
         SELECT MIN(assigned_worker_id) FROM cases_case
         WHERE organisation_id = %s AND phase <> %s
-        AND assigned_worker_id > gone.id AND assigned_worker_id < gone.before
-    ), before FROM gone WHERE gone.id IS NOT NULL
-) SELECT id FROM gone WHERE id IS NOT NULL"""
+        AND assigned_worker_id > scan.last AND assigned_worker_id < scan.before
+    ), before, 1 FROM scan WHERE scan.last IS NOT NULL
+) SELECT last FROM scan WHERE found = 1 AND last IS NOT NULL"""
 
 
 def workers_of(organisation: Organisation) -> QuerySet[User]:
