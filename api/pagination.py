@@ -1,10 +1,11 @@
 from collections.abc import Callable
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import Col
 from rest_framework.pagination import CursorPagination
 
-from cases import lookups  # noqa: F401  (registers pk__any_of)
+from cases.lookups import as_semi_join  # and registers pk__any_of
 
 
 class UpdatedCursorPagination(CursorPagination):
@@ -61,9 +62,32 @@ class FirstOfEachPart:
     def __getitem__(self, rows: slice) -> QuerySet:
         if not self.parts or not isinstance(rows, slice) or rows.stop is None:
             return self.whole()[rows]
-        firsts = [part.values("pk")[: rows.stop] for part in self.parts]
+        first, *others = self.parts
+        bound = self._bound(first, rows.stop) if others else None
+        if bound is not None:
+            others = [as_semi_join(part.filter(bound)) for part in others]
+        firsts = [part.values("pk")[: rows.stop] for part in (first, *others)]
         ids = firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0]
         return self.rows(ids).order_by(*self.ordering)[rows]
+
+    def _bound(self, first: QuerySet, stop: int) -> Q | None:
+        """Where the other parts' rows of the first `stop` end: at the first part's
+        `stop`-th row, if it has one, as a condition on the order's first column (no row
+        after it can come before it in the merge). Read from that part's index, a few
+        pages: it lets PostgreSQL read the others from the range of an index up to it
+        (`as_semi_join`). None where the order's first field is not a column of the table
+        (a former owner's handover moments): no index holds it."""
+        if not self.ordering:
+            return None
+        field = self.ordering[0]
+        name = field.removeprefix("-")
+        annotation = first.query.annotations.get(name)
+        if annotation is not None and not isinstance(annotation, Col):
+            return None
+        last = first.values_list(name, flat=True)[stop - 1 : stop]
+        if not last:
+            return None
+        return Q(**{f"{name}__{'gte' if field.startswith('-') else 'lte'}": last[0]})
 
 
 class ChangedCursorPagination(UpdatedCursorPagination):

@@ -5,7 +5,10 @@
 the caseload's filter went from 100 ms to 19 ms. Other databases get the plain IN."""
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import BigAutoField, ForeignKey, Lookup
+from django.db.models import BigAutoField, ForeignKey, Lookup, QuerySet
+
+# Set on a query whose `pk__any_of` conditions are written `IN (SELECT …)` (`as_semi_join`).
+SEMI_JOIN = "any_of_as_semi_join"
 
 
 @BigAutoField.register_lookup
@@ -19,6 +22,8 @@ class AnyOf(Lookup):
         return f"{lhs} IN {self._parenthesised(rhs)}", (*lhs_params, *rhs_params)
 
     def as_postgresql(self, compiler, connection):
+        if getattr(compiler.query, SEMI_JOIN, False):
+            return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY(ARRAY{self._parenthesised(rhs)})", (*lhs_params, *rhs_params)
@@ -26,6 +31,19 @@ class AnyOf(Lookup):
     @staticmethod
     def _parenthesised(sql: str) -> str:
         return sql if sql.startswith("(") else f"({sql})"
+
+
+def as_semi_join(queryset: QuerySet) -> QuerySet:
+    """The queryset with its own `pk__any_of` conditions written `id IN (SELECT …)`, for a
+    read that another condition narrows to a range of an index: PostgreSQL counts an array
+    from a subquery as ten ids, and so looks each id up, where the subquery's estimate lets
+    it hash the ids and test the range's rows against them. The API's list of cases, the
+    9,449 cases shared with the 20,000-case NGO at 1,000,000 cases: 17 ms of lookups, 7 ms
+    read from the range of changes before its own part's last row
+    (api.pagination.FirstOfEachPart). The same condition; only its form differs."""
+    queryset = queryset.all()
+    setattr(queryset.query, SEMI_JOIN, True)
+    return queryset
 
 
 class Ids:

@@ -226,7 +226,7 @@ class Case(ValidatedModel, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("case")
@@ -252,6 +252,12 @@ class Case(ValidatedModel, models.Model):
             # looked up by id for when each changed, from the index alone.
             models.Index(
                 fields=["id"], include=["updated_at", "organisation"], name="case_change_by_id"
+            ),
+            # Every case in order of change, with its organisation: the cases changed since a
+            # moment (`updated_since`), and the API list's other part up to the last row of
+            # its own (api.pagination.FirstOfEachPart), read from the index alone.
+            models.Index(
+                fields=["updated_at", "id"], include=["organisation"], name="case_change_order"
             ),
             models.Index(fields=["origin_province", "phase"]),
             # The Team page: each worker's open cases, counted from the index alone. "My work":
