@@ -1,14 +1,132 @@
+import datetime as dt
+import json
 from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import Col
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import Cursor, CursorPagination, _reverse_ordering
 
 from cases.lookups import as_semi_join  # and registers pk__any_of
 
+from .fields import MAX_ID
 
-class UpdatedCursorPagination(CursorPagination):
+
+class KeysetCursorPagination(CursorPagination):
+    """Pages whose cursor holds the whole sort key of the row it follows (each field of
+    `ordering`, which ends with a unique one): the next page is the rows after that key,
+    the previous the rows before it. DRF's cursor holds the first field alone and counts
+    the rows that share it: walked backwards, a page of rows changed in the same instant
+    lost some (encode/django-rest-framework#7709), and past 1,000 such rows its count is
+    cut off. A cursor of another form answers 404, "Invalid cursor"."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        if not self.page_size:
+            return None
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        reverse, position = (False, None) if self.cursor is None else self.cursor[1:]
+        ordering = _reverse_ordering(self.ordering) if reverse else self.ordering
+        queryset = queryset.order_by(*ordering)
+        if position is not None:
+            queryset = queryset.filter(_after(ordering, position))
+        rows = list(queryset[: self.page_size + 1])
+        self.page = rows[: self.page_size]
+        following = len(rows) > len(self.page)
+        if reverse:
+            self.page.reverse()
+        # A page reached backwards has rows after it; forwards, rows before it.
+        self.has_next = following if not reverse else position is not None
+        self.has_previous = following if reverse else position is not None
+        self.position = position
+        self.display_page_controls = (self.has_previous or self.has_next) and bool(self.template)
+        return self.page
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        position = self._key(self.page[-1]) if self.page else self.position
+        return self.encode_cursor(Cursor(offset=0, reverse=False, position=position))
+
+    def get_previous_link(self):
+        if not self.has_previous:
+            return None
+        position = self._key(self.page[0]) if self.page else self.position
+        return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))
+
+    def _key(self, row) -> list:
+        return [getattr(row, field.removeprefix("-")) for field in self.ordering]
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        if cursor is None:
+            return None
+        if cursor.offset or cursor.position is None:
+            raise NotFound(self.invalid_cursor_message)
+        try:
+            values = [_decoded(value) for value in json.loads(cursor.position)]
+        except (TypeError, ValueError, KeyError):
+            raise NotFound(self.invalid_cursor_message) from None
+        if len(values) != len(self.ordering):
+            raise NotFound(self.invalid_cursor_message)
+        return Cursor(offset=0, reverse=cursor.reverse, position=values)
+
+    def encode_cursor(self, cursor):
+        position = json.dumps([_encoded(value) for value in cursor.position])
+        return super().encode_cursor(cursor._replace(position=position))
+
+
+def _after(ordering, key) -> Q:
+    """The rows after `key` in `ordering`: the first field past its value, or equal and the
+    next past its, and so on; with the first field's bound alone as well, which an index
+    on the order reads as a range."""
+    after, equal = Q(pk__in=[]), Q()
+    for field, value in zip(ordering, key, strict=True):
+        name = field.removeprefix("-")
+        past = f"{name}__{'lt' if field.startswith('-') else 'gt'}"
+        after |= equal & Q(**{past: value})
+        equal &= Q(**{name: value})
+    first = ordering[0]
+    from_first = f"{first.removeprefix('-')}__{'lte' if first.startswith('-') else 'gte'}"
+    return Q(**{from_first: key[0]}) & after
+
+
+# A sort key's values in a cursor, each with its type: the columns lists are ordered by.
+_TYPES = {
+    "t": (dt.datetime, dt.datetime.isoformat, dt.datetime.fromisoformat),
+    "d": (dt.date, dt.date.isoformat, dt.date.fromisoformat),
+    "i": (int, int, int),
+    "s": (str, str, str),
+}
+
+
+def _encoded(value) -> list:
+    for tag, (kind, encode, _decode) in _TYPES.items():
+        if isinstance(value, kind) and not isinstance(value, bool):
+            return [tag, encode(value)]
+    raise TypeError(f"A list cannot be ordered by a {type(value).__name__}.")
+
+
+def _decoded(value):
+    tag, encoded = value
+    kind, _encode, decode = _TYPES[tag]
+    if not isinstance(encoded, int if kind is int else str):
+        raise TypeError("Not a value of its type.")
+    decoded = decode(encoded)
+    if kind is dt.datetime and decoded.tzinfo is None:
+        raise ValueError("A moment without its offset.")
+    if kind is int and not -MAX_ID <= decoded <= MAX_ID:
+        raise ValueError("Not a number the database holds.")
+    if kind is str and "\x00" in decoded:
+        raise ValueError("Not text the database holds.")
+    return decoded
+
+
+class UpdatedCursorPagination(KeysetCursorPagination):
     """Oldest change first, so a partner syncing with updated_since walks forward in time;
     the id breaks ties between rows changed in the same instant.
 

@@ -1,8 +1,11 @@
 """A partner syncs incrementally: pages ordered by change, updated_since, and tombstones for
 cases that left its view."""
 
+import base64
 import datetime as dt
+import json
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -44,6 +47,36 @@ def test_cursor_pages_walk_every_case_once_in_order_of_change(ngo_api, owner):
     assert [row["id"] for row in rows] == [case.pk for case in cases]
     stamps = [row["updated_at"] for row in rows]
     assert stamps == sorted(stamps)
+
+
+def _cursor(**tokens) -> str:
+    return base64.b64encode(urlencode(tokens).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not base64 at all",
+        _cursor(p="2026-12-01 10:00:00+00:00"),  # DRF's own: the first field alone
+        _cursor(o="3", p=json.dumps([["t", "2026-12-01T10:00:00+00:00"], ["i", 5]])),
+        _cursor(p=json.dumps([["t", "2026-12-01T10:00:00+00:00"]])),  # half a key
+        _cursor(p=json.dumps([["t", "2026-12-01T10:00:00"], ["i", 5]])),  # no offset
+        _cursor(p=json.dumps([["t", "yesterday"], ["i", 5]])),
+        _cursor(p=json.dumps([["t", "2026-12-01T10:00:00+00:00"], ["i", 2**64]])),
+        _cursor(p=json.dumps([["t", "2026-12-01T10:00:00+00:00"], ["s", "a\x00b"]])),
+        _cursor(p=json.dumps([["x", 1], ["i", 5]])),
+        _cursor(p=json.dumps({"t": 1})),
+    ],
+    ids=[
+        "garbage", "drf", "offset", "half", "naive", "not a moment", "huge", "nul", "tag",
+        "not a list",
+    ],
+)  # fmt: skip
+def test_a_cursor_the_api_did_not_give_is_refused_with_404(ngo_api, owner, cursor):
+    CaseFactory(actor=owner)
+    response = ngo_api.get("/api/v1/cases/", {"cursor": cursor})
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Invalid cursor"
 
 
 def test_updated_since_returns_only_what_changed(ngo_api, owner):
