@@ -502,10 +502,29 @@ def number(value, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+# A page's target is both: its median under its time, and at most this many times its own
+# SQL time (the time Django takes around the SQL). Dashboards have the time alone.
+PAGE_SQL_RATIO = 1.5
+
+
 def verdict(median, target) -> str:
     if target is None or median is None:
         return "–"
     return "pass" if median < target else "FAIL"
+
+
+def page_goal(target) -> str:
+    return f"< {target:g} ms, ≤ {PAGE_SQL_RATIO:g} × SQL" if target else "(none)"
+
+
+def page_verdict(row: dict, target) -> str:
+    """The time and the ratio to its SQL, each said when missed."""
+    if target is None or row.get("median") is None:
+        return "–"
+    missed = [] if row["median"] < target else ["time"]
+    if row.get("ratio") is None or row["ratio"] > PAGE_SQL_RATIO:
+        missed.append("ratio")
+    return f"FAIL ({', '.join(missed)})" if missed else "pass"
 
 
 def print_run(run: dict) -> None:
@@ -513,14 +532,14 @@ def print_run(run: dict) -> None:
     print("| page | median ms | p95 ms | queries | its SQL ms | page ÷ SQL | target | result |")
     print("|---|---:|---:|---:|---:|---:|---|---|")
     for row in run["pages"]:
-        goal = f"< {row['target']:g} ms" if row["target"] else "(none)"
+        goal = page_goal(row["target"])
         if "error" in row:
             print(f"| {row['label']} | – | – | – | – | – | {goal} | {row['error']} |")
             continue
         print(
             f"| {row['label']} | {row['median']:.1f} | {row['p95']:.1f} | {row['queries']} "
             f"| {row['sql_ms']:.1f} | {number(row['ratio'], 2)} | {goal} "
-            f"| {verdict(row['median'], row['target'])} |"
+            f"| {page_verdict(row, row['target'])} |"
         )
     print()
     print(
@@ -534,7 +553,7 @@ def print_run(run: dict) -> None:
             continue
         print(
             f"| {row['label']} | {row['main_sql']:.1f} | {row['all_sql']:.1f} | {row['cold']:.1f} "
-            f"| {number(row['ratio'], 2)} | < 300 ms, ≤ 1.5 × SQL "
+            f"| {number(row['ratio'], 2)} | < 300 ms "
             f"| {verdict(row['cold'], 300)} | {row['warm']:.1f} |"
         )
     if run.get("refresh"):
@@ -575,8 +594,8 @@ def print_comparison(a: dict, b: dict) -> None:
     for key in keys:
         old, new = before.get(key, {}), after.get(key, {})
         target = new.get("target") or old.get("target")
-        goal = f"< {target:g} ms" if target else "(none)"
-        result = new.get("error") or verdict(new.get("median"), target)
+        goal = page_goal(target)
+        result = new.get("error") or page_verdict(new, target)
         print(
             f"| {key} | {number(old.get('median'))} | {number(new.get('median'))} "
             f"| {growth(old.get('median'), new.get('median'))} | {number(old.get('ratio'), 2)} "
