@@ -45,8 +45,12 @@ def cases_due_for_anonymising(*, today: dt.date | None = None):
 @transaction.atomic
 def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
+    # Each record rewritten counts as changed now, so that a partner syncing with
+    # `updated_since` reads it again and drops what it kept of the survivor.
+    now = timezone.now()
     cases = Case.objects.filter(pk__in=case_ids, anonymised_on__isnull=True)
     count = cases.update(
+        updated_at=now,
         name_latin=ANONYMOUS,
         name_khmer="",
         family_contact="",
@@ -61,11 +65,13 @@ def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int
     # Encrypted fields are written one row at a time so that they stay encrypted.
     for facts in CaseSensitiveFacts.objects.filter(case_id__in=case_ids):
         facts.hiv_status, facts.health_notes, facts.legal_details = HivStatus.UNKNOWN, "", ""
-        facts.save(update_fields=["hiv_status", "health_notes", "legal_details"])
+        facts.save(update_fields=["hiv_status", "health_notes", "legal_details", "updated_at"])
     for session in CounsellingSession.objects.filter(case_id__in=case_ids):
         session.confidential_notes, session.topics = "", ""
-        session.save(update_fields=["confidential_notes", "topics"])
-    Consent.objects.filter(case_id__in=case_ids).update(guardian_name="", guardian_relationship="")
+        session.save(update_fields=["confidential_notes", "topics", "updated_at"])
+    Consent.objects.filter(case_id__in=case_ids).update(
+        guardian_name="", guardian_relationship="", updated_at=now
+    )
     # Timeline messages may hold typed reasons and names: only what happened, and when, stays.
     CaseEvent.objects.filter(case_id__in=case_ids).update(note="", message="", message_args={})
     _clear_text(
@@ -110,4 +116,7 @@ def _clear_text(
     case_path: str = "case_id",
 ) -> None:
     model = apps.get_model(app_label, model_name)
-    model.objects.filter(**{f"{case_path}__in": case_ids}).update(**{f: Value("") for f in fields})
+    changes = {f: Value("") for f in fields}
+    if any(field.name == "updated_at" for field in model._meta.fields):
+        changes["updated_at"] = timezone.now()
+    model.objects.filter(**{f"{case_path}__in": case_ids}).update(**changes)

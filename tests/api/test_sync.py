@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
@@ -19,12 +20,13 @@ from api.selectors import (
     case_ids_referred_changed_since,
     cases_changed_since,
 )
-from cases.models import Case
+from cases.models import Case, CounsellingSession
 from cases.permissions import active_membership
 from cases.selectors import case_list_visible_to
 from cases.services import case_update
 from referrals.services import referral_accept, referral_access_expire_due, referral_cancel
-from tests.cases.factories import CaseFactory
+from tests.cases.factories import CaseFactory, log_session
+from tests.plans.factories import close_case
 from tests.referrals.helpers import give_consent, send, unshare
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +79,33 @@ def test_a_cursor_the_api_did_not_give_is_refused_with_404(ngo_api, owner, curso
     response = ngo_api.get("/api/v1/cases/", {"cursor": cursor})
     assert response.status_code == 404
     assert response.json()["detail"] == "Invalid cursor"
+
+
+def test_a_case_anonymised_by_retention_is_in_the_partners_next_sync(
+    ngo_api, owner, supervisor, ngo
+):
+    """Its partner system kept the survivor's name: the next sync reads the case again, as
+    it is now, and can drop it."""
+    ngo.retention_years = 5
+    ngo.save()
+    case = CaseFactory(actor=owner, name_latin="Touch Malis")
+    log_session(actor=owner, case=case)
+    close_case(case, requested_by=owner, approved_by=supervisor, reason="lost_contact")
+    closed_on = timezone.localdate() - dt.timedelta(days=365 * 6)
+    Case.objects.filter(pk=case.pk).update(closed_on=closed_on)
+    for model in (Case, CounsellingSession):
+        model.objects.update(updated_at=timezone.now() - dt.timedelta(days=2))
+    since = {"updated_since": (timezone.now() - dt.timedelta(days=1)).isoformat()}
+    assert all_pages(ngo_api, "/api/v1/cases/", since) == []
+
+    call_command("anonymise_closed_cases")
+
+    (row,) = all_pages(ngo_api, "/api/v1/cases/", since)
+    assert row["id"] == case.pk and row["identity"]["name_latin"] == "—"
+    # its sessions too, for whoever reads them (an API key reads no counselling of its own)
+    assert CounsellingSession.objects.get(case=case).updated_at > timezone.now() - dt.timedelta(
+        minutes=1
+    )
 
 
 def test_updated_since_returns_only_what_changed(ngo_api, owner):
