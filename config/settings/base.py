@@ -360,6 +360,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    # Retention: cases closed longer than their organisation keeps identities lose them.
+    "cases-anonymise-due": {
+        "task": "cases.tasks.cases_anonymise_due",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     "transfers-end-sender-access": {
         "task": "transfers.tasks.transfer_sender_access_expire",
         "schedule": 3600.0,

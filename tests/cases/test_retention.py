@@ -4,12 +4,14 @@ the dashboards count stay."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from cases.models import Case, CaseSensitiveFacts, CounsellingSession
 from cases.retention import cases_due_for_anonymising
+from cases.tasks import cases_anonymise_due
 from tests.cases.factories import CaseFactory, log_session
 from tests.plans.factories import close_case
 
@@ -59,3 +61,19 @@ def test_old_closed_cases_lose_identity_and_keep_statistics(owner, supervisor, n
         kept.refresh_from_db()
         assert kept.anonymised_on is None and kept.name_latin != "—"
     assert not cases_due_for_anonymising().exists()  # a second run has nothing to do
+
+
+def test_beat_anonymises_the_cases_due_every_hour(owner, supervisor, ngo):
+    tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks["cases.tasks.cases_anonymise_due"] == 3600.0
+    ngo.retention_years = 5
+    ngo.save()
+    old = closed_case(owner=owner, supervisor=supervisor, years_ago=6, name_latin="Touch Malis")
+    recent = closed_case(owner=owner, supervisor=supervisor, years_ago=4, name_latin="Yim Bopha")
+
+    assert cases_anonymise_due.name == "cases.tasks.cases_anonymise_due"
+    assert cases_anonymise_due.apply().get() == 1
+
+    assert Case.objects.get(pk=old.pk).name_latin == "—"
+    assert Case.objects.get(pk=recent.pk).name_latin == "Yim Bopha"
+    assert cases_anonymise_due.apply().get() == 0  # nothing twice
