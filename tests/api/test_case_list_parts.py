@@ -54,16 +54,20 @@ def test_pages_forwards_list_what_it_sees_in_order_of_change(session_api, receiv
     assert [row["id"] for row in rows] == [case.pk for case in mixed]
 
 
-def test_pages_backwards_list_the_same(session_api, receiver, mixed):
-    api = session_api(receiver)
-    rows, response = [], api.get("/api/v1/cases/", {"page_size": 2})
-    while response.json()["next"]:  # to the last page, then back
+def all_pages_backwards(api, params) -> list:
+    """To the last page of the case list, then back to the first."""
+    rows, response = [], api.get("/api/v1/cases/", params)
+    while response.json()["next"]:
         response = api.get(response.json()["next"])
     while True:
         rows = response.json()["results"] + rows
         if not response.json()["previous"]:
-            break
+            return rows
         response = api.get(response.json()["previous"])
+
+
+def test_pages_backwards_list_the_same(session_api, receiver, mixed):
+    rows = all_pages_backwards(session_api(receiver), {"page_size": 2})
     assert [row["id"] for row in rows] == [case.pk for case in mixed]
 
 
@@ -134,12 +138,5 @@ def test_pages_list_what_it_sees_whatever_the_ties_between_its_own_and_shared_ca
     for size in (1, 2, 3, 5):
         forwards = all_pages(api, "/api/v1/cases/", {"page_size": size})
         assert [row["id"] for row in forwards] == expected, size
-        rows, response = [], api.get("/api/v1/cases/", {"page_size": size})
-        while response.json()["next"]:
-            response = api.get(response.json()["next"])
-        while True:
-            rows = response.json()["results"] + rows
-            if not response.json()["previous"]:
-                break
-            response = api.get(response.json()["previous"])
-        assert [row["id"] for row in rows] == expected, size
+        backwards = all_pages_backwards(api, {"page_size": size})
+        assert [row["id"] for row in backwards] == expected, size
