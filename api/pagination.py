@@ -1,6 +1,8 @@
 import datetime as dt
 import json
+import operator
 from collections.abc import Callable
+from functools import reduce
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -84,15 +86,15 @@ def _after(ordering, key) -> Q:
     """The rows after `key` in `ordering`: the first field past its value, or equal and the
     next past its, and so on; with the first field's bound alone as well, which an index
     on the order reads as a range."""
-    after, equal = Q(pk__in=[]), Q()
+    after, equal = [], Q()
     for field, value in zip(ordering, key, strict=True):
         name = field.removeprefix("-")
         past = f"{name}__{'lt' if field.startswith('-') else 'gt'}"
-        after |= equal & Q(**{past: value})
+        after.append(equal & Q(**{past: value}))
         equal &= Q(**{name: value})
     first = ordering[0]
     from_first = f"{first.removeprefix('-')}__{'lte' if first.startswith('-') else 'gte'}"
-    return Q(**{from_first: key[0]}) & after
+    return Q(**{from_first: key[0]}) & reduce(operator.or_, after)
 
 
 # A sort key's values in a cursor, each with its type: the columns lists are ordered by.
