@@ -196,11 +196,14 @@ class PlanFilter(PlanRecordFilter):
     status = filters.ChoiceFilter(choices=PlanStatus.choices)
 
 
-class LegalProceedingFilter(filters.FilterSet):
+class LegalProceedingFilter(UpdatedSinceFilterSet):
+    """`updated_since` finds a proceeding whose hearings, protection measures or
+    compensation changed too: they are part of it."""
+
     case = IdFilter(field_name="case_id")
 
 
-class HearingFilter(filters.FilterSet):
+class HearingFilter(UpdatedSinceFilterSet):
     case = IdFilter(field_name="proceeding__case_id")
     proceeding = IdFilter(field_name="proceeding_id")
 

@@ -119,7 +119,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "legal.LegalProceeding": {
         HEALTH: (
             "id", "case", "kind", "court", "file_number", "lawyer", "charges", "survivor_role",
-            "status", "created_by", "created_at",
+            "status", "created_by", "created_at", "updated_at",
             # What is recorded under it, shown with it (the API nests them).
             "hearings", "protection_measures", "compensations",
         ),
@@ -128,7 +128,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         HEALTH: (
             "id", "proceeding", "date", "time", "court", "purpose", "accompanied_by",
             "transport", "testimony_arrangement", "attendance", "outcome", "scheduled_by",
-            "recorded_at", "cancelled_at", "is_open",
+            "recorded_at", "cancelled_at", "is_open", "updated_at",
         ),
     },
     "legal.ProtectionMeasure": {

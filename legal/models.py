@@ -54,6 +54,9 @@ class LegalProceeding(ValidatedModel, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its hearings, protection measures and compensation are part of it, as the API gives
+    # it: writing any of them changes it too (legal.services).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("legal proceeding")
@@ -110,6 +113,7 @@ class Hearing(ValidatedModel, models.Model):
     )
     recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("hearing")

@@ -35,8 +35,13 @@ def _event(case: Case, actor: User, key: str, **values) -> None:
 
 
 def _proceeding(actor: User, proceeding: LegalProceeding) -> LegalProceeding:
+    """The proceeding, if the actor may record under it, marked changed now: whatever is
+    written under it is part of it as the API gives it, and a partner syncing with
+    `updated_since` reads it again. Every service that writes under a proceeding starts
+    here, inside its transaction, which takes the mark back if it fails."""
     proceeding = LegalProceeding.objects.select_related("case").get(pk=proceeding.pk)
     _check(actor, proceeding.case)
+    LegalProceeding.objects.filter(pk=proceeding.pk).update(updated_at=timezone.now())
     return proceeding
 
 
@@ -112,7 +117,7 @@ def hearing_move(
         raise ValidationError({"date": _("A hearing cannot be moved to a day already past.")})
     hearing.date, hearing.time = date, time
     hearing.full_clean()
-    hearing.save(update_fields=["date", "time"])
+    hearing.save(update_fields=["date", "time", "updated_at"])
     hearing_reminders_move(hearing, proceeding.case_id)
     _event(proceeding.case, actor, "legal.hearing_moved")
     return hearing
@@ -122,7 +127,7 @@ def hearing_move(
 def hearing_cancel(*, actor: User, hearing: Hearing) -> Hearing:
     hearing, proceeding = _open_hearing(actor, hearing)
     hearing.cancelled_at = timezone.now()
-    hearing.save(update_fields=["cancelled_at"])
+    hearing.save(update_fields=["cancelled_at", "updated_at"])
     hearing_reminders_end(hearing)
     _event(proceeding.case, actor, "legal.hearing_cancelled")
     return hearing

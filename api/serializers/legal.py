@@ -35,7 +35,7 @@ class HearingSerializer(UnderProceedingSerializer):
         fields = [
             "id", "proceeding", "date", "time", "court", "purpose", "accompanied_by",
             "transport", "testimony_arrangement", "attendance", "outcome", "recorded_at",
-            "cancelled_at",
+            "cancelled_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -63,7 +63,8 @@ class LegalProceedingSerializer(ReadModelSerializer):
         model = LegalProceeding
         fields = [
             "id", "case", "kind", "court", "file_number", "lawyer", "charges", "survivor_role",
-            "status", "created_at", "hearings", "protection_measures", "compensations",
+            "status", "created_at", "updated_at", "hearings", "protection_measures",
+            "compensations",
         ]  # fmt: skip
         read_only_fields = fields
 

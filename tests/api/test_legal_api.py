@@ -140,3 +140,42 @@ def test_another_organisation_reads_legal_detail_only_when_its_referral_shares_h
     assert created.status_code in (400, 403)
     assert LegalProceeding.objects.count() == 1
     assert Hearing.objects.get().cancelled_at is None
+
+
+def test_a_partner_syncing_reads_again_a_proceeding_whose_hearing_or_measure_changed(
+    session_api, case, owner
+):
+    """A proceeding carries its hearings, protection measures and compensation: writing any
+    of them changes it, for `updated_since`; a hearing changes on its own list too."""
+    api = session_api(owner)
+    made, untouched = full_proceeding(case, owner), full_proceeding(case, owner)
+    hearing = Hearing.objects.get(proceeding=made)
+    for model in (LegalProceeding, Hearing):
+        model.objects.update(updated_at=timezone.now() - dt.timedelta(days=2))
+    since = {"updated_since": (timezone.now() - dt.timedelta(days=1)).isoformat()}
+    assert ids(api.get(PROCEEDINGS, since)) == ids(api.get(HEARINGS, since)) == []
+
+    day = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    moved = api.post(f"{HEARINGS}{hearing.pk}/move/", {"date": day}, format="json")
+    assert moved.status_code == 200, moved.content
+
+    assert ids(api.get(PROCEEDINGS, since)) == [made.pk]
+    assert ids(api.get(HEARINGS, since)) == [hearing.pk]
+    (row,) = api.get(PROCEEDINGS, since).json()["results"]
+    assert row["hearings"][0]["date"] == day and row["updated_at"] > since["updated_since"]
+    LegalProceeding.objects.update(updated_at=timezone.now() - dt.timedelta(days=2))
+    added = api.post(
+        f"{PROCEEDINGS}{untouched.pk}/protection-measures/",
+        {"kind": "no_contact_order", "starts_on": timezone.localdate().isoformat()},
+        format="json",
+    )
+    assert added.status_code == 200, added.content
+    assert ids(api.get(PROCEEDINGS, since)) == [untouched.pk]
+    # a write refused changes nothing
+    refused = api.post(
+        f"{PROCEEDINGS}{made.pk}/compensations/",
+        {"ordered_riel": 10, "ordered_on": timezone.localdate().isoformat(), "paid_riel": 20},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert ids(api.get(PROCEEDINGS, since)) == [untouched.pk]
