@@ -87,12 +87,14 @@ def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int
     # Timeline messages may hold typed reasons and names: only what happened, and when, stays.
     CaseEvent.objects.filter(case_id__in=case_ids).update(note="", message="", message_args={})
     _clear_text(
+        now,
         "referrals",
         "Referral",
         case_ids,
         ["reason", "decline_reason", "outcome", "override_reason"],
     )
     _clear_text(
+        now,
         "followup",
         "FollowUpVisit",
         case_ids,
@@ -100,26 +102,31 @@ def cases_anonymise(*, case_ids: list[int], today: dt.date | None = None) -> int
     )
     # Legal proceedings keep their kind, status, dates and amounts; courts, file numbers,
     # lawyers, charges and notes name the survivor to anyone with a court register.
-    _clear_text("legal", "LegalProceeding", case_ids, ["court", "file_number", "lawyer", "charges"])
     _clear_text(
-        "legal", "Hearing", case_ids,
+        now, "legal", "LegalProceeding", case_ids, ["court", "file_number", "lawyer", "charges"]
+    )
+    _clear_text(
+        now, "legal", "Hearing", case_ids,
         ["court", "purpose", "accompanied_by", "transport", "outcome"],
         case_path="proceeding__case_id",
     )  # fmt: skip
-    _clear_text("legal", "ProtectionMeasure", case_ids, ["notes"], case_path="proceeding__case_id")
+    _clear_text(
+        now, "legal", "ProtectionMeasure", case_ids, ["notes"], case_path="proceeding__case_id"
+    )
     # Returns keep their direction, country and dates; the agency, route, who received the
     # survivor and where, and the steps' notes name people and places.
     _clear_text(
-        "returns", "CrossBorderReturn", case_ids,
+        now, "returns", "CrossBorderReturn", case_ids,
         ["receiving_agency", "route_other", "received_by", "handover_place"],
     )  # fmt: skip
     _clear_text(
-        "returns", "ReturnStep", case_ids, ["note"], case_path="cross_border_return__case_id"
+        now, "returns", "ReturnStep", case_ids, ["note"], case_path="cross_border_return__case_id"
     )
     return count
 
 
 def _clear_text(
+    now: dt.datetime,
     app_label: str,
     model_name: str,
     case_ids: list[int],
@@ -129,6 +136,7 @@ def _clear_text(
 ) -> None:
     model = apps.get_model(app_label, model_name)
     changes = {f: Value("") for f in fields}
+    # Marked changed with the case, where the table says when a row last changed.
     if any(field.name == "updated_at" for field in model._meta.fields):
-        changes["updated_at"] = timezone.now()
+        changes["updated_at"] = now
     model.objects.filter(**{f"{case_path}__in": case_ids}).update(**changes)

@@ -34,7 +34,7 @@ def _event(case: Case, actor: User, key: str, **values) -> None:
     )
 
 
-def _proceeding(actor: User, proceeding: LegalProceeding) -> LegalProceeding:
+def _proceeding_to_change(actor: User, proceeding: LegalProceeding) -> LegalProceeding:
     """The proceeding, if the actor may record under it, marked changed now: whatever is
     written under it is part of it as the API gives it, and a partner syncing with
     `updated_since` reads it again. Every service that writes under a proceeding starts
@@ -85,7 +85,7 @@ def hearing_schedule(
     transport: str = "",
     testimony_arrangement: str = "",
 ) -> Hearing:
-    proceeding = _proceeding(actor, proceeding)
+    proceeding = _proceeding_to_change(actor, proceeding)
     hearing = Hearing(
         proceeding=proceeding, date=date, time=time, court=court.strip() or proceeding.court,
         purpose=purpose.strip(), accompanied_by=accompanied_by.strip(),
@@ -101,7 +101,7 @@ def hearing_schedule(
 
 def _open_hearing(actor: User, hearing: Hearing) -> tuple[Hearing, LegalProceeding]:
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
-    proceeding = _proceeding(actor, hearing.proceeding)
+    proceeding = _proceeding_to_change(actor, hearing.proceeding)
     if not hearing.is_open:
         raise ValidationError(_("This hearing was already recorded or cancelled."))
     return hearing, proceeding
@@ -145,7 +145,7 @@ def hearing_record(
 ) -> Hearing:
     """What happened at a hearing: only once its day has come (Phnom Penh's day)."""
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
-    proceeding = _proceeding(actor, hearing.proceeding)
+    proceeding = _proceeding_to_change(actor, hearing.proceeding)
     if hearing.cancelled_at is not None:
         raise ValidationError(_("This hearing was cancelled."))
     if hearing.date > timezone.localdate():
@@ -176,7 +176,7 @@ def protection_measure_add(
     ends_on: dt.date | None = None,
     notes: str = "",
 ) -> ProtectionMeasure:
-    proceeding = _proceeding(actor, proceeding)
+    proceeding = _proceeding_to_change(actor, proceeding)
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end cannot come before the start.")})
     measure = ProtectionMeasure(
@@ -199,7 +199,7 @@ def compensation_record(
     paid_riel: int = 0,
     paid_on: dt.date | None = None,
 ) -> Compensation:
-    proceeding = _proceeding(actor, proceeding)
+    proceeding = _proceeding_to_change(actor, proceeding)
     if paid_riel > ordered_riel:
         raise ValidationError({"paid_riel": _("More cannot be paid than was ordered.")})
     if paid_riel and paid_on is None:
